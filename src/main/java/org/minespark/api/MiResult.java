@@ -1,0 +1,76 @@
+package org.minespark.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The outcome of one MINE estimate: the Donsker-Varadhan lower bound evaluated on held-out rows,
+ * its 95% confidence interval (delta method), the row counts and the training history.
+ * Immutable; {@code curve} is defensively copied.
+ *
+ * @param miNats         DV estimate on held-out rows, nats
+ * @param ci95LowNats    lower end of the 95% CI, nats
+ * @param ci95HighNats   upper end of the 95% CI, nats
+ * @param stdErrNats     delta-method standard error, nats
+ * @param nRows          rows read from the input (before dropping)
+ * @param nDropped       rows dropped for null/NaN/Inf in a selected column
+ * @param nTrain         rows in the cached training sample
+ * @param nEval          held-out rows the final bound was evaluated on
+ * @param steps          synchronous training steps run
+ * @param bound          the bound reported ({@code dv})
+ * @param kernels        the kernel backend used
+ * @param seconds        wall time of the whole estimate
+ * @param trainSeconds   wall time of the training loop
+ * @param trainSamplesPerS joint training samples per second in the training loop
+ * @param curve          per-step training-minibatch DV estimate (nats), one per step
+ */
+public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
+                       long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
+                       String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
+                       double[] curve) {
+
+    /** Nats to bits: divide by ln 2. */
+    public static final double LN2 = Math.log(2.0);
+
+    public MiResult {
+        curve = curve.clone();
+    }
+
+    @Override
+    public double[] curve() {
+        return curve.clone();
+    }
+
+    public double miBits() {
+        return miNats / LN2;
+    }
+
+    public double ci95LowBits() {
+        return ci95LowNats / LN2;
+    }
+
+    public double ci95HighBits() {
+        return ci95HighNats / LN2;
+    }
+
+    /** The scalar fields under the result.json key names (no curve), in a stable order. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mi_nats", miNats);
+        m.put("mi_bits", miBits());
+        m.put("ci95_nats", new double[] {ci95LowNats, ci95HighNats});
+        m.put("ci95_bits", new double[] {ci95LowBits(), ci95HighBits()});
+        m.put("std_err_nats", stdErrNats);
+        m.put("n_rows", nRows);
+        m.put("n_dropped", nDropped);
+        m.put("n_train", nTrain);
+        m.put("n_eval", nEval);
+        m.put("steps", steps);
+        m.put("bound", bound);
+        m.put("kernels", kernels);
+        m.put("seconds", seconds);
+        m.put("train_seconds", trainSeconds);
+        m.put("train_samples_per_s", trainSamplesPerS);
+        return m;
+    }
+}

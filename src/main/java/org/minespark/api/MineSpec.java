@@ -1,0 +1,287 @@
+package org.minespark.api;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What to estimate and how: the x and y column groups plus the training settings. Immutable; every
+ * {@code withX} method validates its argument (an {@link IllegalArgumentException} naming the
+ * parameter and the value) and returns a new spec.
+ *
+ * <pre>{@code
+ * MineSpec spec = MineSpec.x("age", "income").y("churn").withSeed(7).withSteps(3000);
+ * }</pre>
+ *
+ * Defaults are those documented in {@code conf/mine.conf}.
+ */
+public final class MineSpec implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Default global minibatch (joint rows per synchronous step, summed over partitions). */
+    public static final int DEFAULT_BATCH_SIZE = 512;
+    public static final int DEFAULT_STEPS = 3000;
+    public static final double DEFAULT_LEARNING_RATE = 5e-4;
+    public static final double DEFAULT_EVAL_FRACTION = 0.2;
+    public static final long DEFAULT_MAX_TRAIN_ROWS = 1_000_000L;
+    public static final double DEFAULT_EMA_ALPHA = 0.01;
+    public static final List<Integer> DEFAULT_HIDDEN = List.of(256, 256);
+
+    private final List<String> xColumns;
+    private final List<String> yColumns;
+    private long seed = 42L;
+    private List<Integer> hidden = DEFAULT_HIDDEN;
+    private int steps = DEFAULT_STEPS;
+    private int batchSize = DEFAULT_BATCH_SIZE;
+    private double learningRate = DEFAULT_LEARNING_RATE;
+    private double evalFraction = DEFAULT_EVAL_FRACTION;
+    private long maxTrainRows = DEFAULT_MAX_TRAIN_ROWS;
+    private double emaAlpha = DEFAULT_EMA_ALPHA;
+    private String kernels = "vector";
+    private int logEvery = 100;
+    private int partitions = 0;
+    private int evalChunkRows = 4096;
+
+    private MineSpec(List<String> x, List<String> y) {
+        this.xColumns = x;
+        this.yColumns = y;
+    }
+
+    private MineSpec copy() {
+        MineSpec s = new MineSpec(xColumns, yColumns);
+        s.seed = seed;
+        s.hidden = hidden;
+        s.steps = steps;
+        s.batchSize = batchSize;
+        s.learningRate = learningRate;
+        s.evalFraction = evalFraction;
+        s.maxTrainRows = maxTrainRows;
+        s.emaAlpha = emaAlpha;
+        s.kernels = kernels;
+        s.logEvery = logEvery;
+        s.partitions = partitions;
+        s.evalChunkRows = evalChunkRows;
+        return s;
+    }
+
+    /** Starts a spec with the x column group; call {@link #y(String...)} next. */
+    public static Builder x(String... columns) {
+        return new Builder(columns(columns, "x"));
+    }
+
+    /** Starts a spec from both groups. */
+    public static MineSpec of(List<String> x, List<String> y) {
+        return new MineSpec(columns(x.toArray(new String[0]), "x"), columns(y.toArray(new String[0]), "y")).checkOverlap();
+    }
+
+    /** The half-built spec returned by {@link MineSpec#x(String...)}. */
+    public static final class Builder {
+        private final List<String> x;
+
+        private Builder(List<String> x) {
+            this.x = x;
+        }
+
+        public MineSpec y(String... columns) {
+            return new MineSpec(x, columns(columns, "y")).checkOverlap();
+        }
+    }
+
+    private static List<String> columns(String[] cols, String what) {
+        if (cols == null || cols.length == 0) {
+            throw new IllegalArgumentException("--" + what + ": at least one column is required");
+        }
+        for (String c : cols) {
+            if (c == null || c.isBlank()) {
+                throw new IllegalArgumentException("--" + what + ": empty column name in " + Arrays.toString(cols));
+            }
+        }
+        if (Arrays.stream(cols).distinct().count() != cols.length) {
+            throw new IllegalArgumentException("--" + what + ": a column is listed twice in " + String.join(",", cols));
+        }
+        return List.of(cols);
+    }
+
+    private MineSpec checkOverlap() {
+        for (String c : xColumns) {
+            if (yColumns.contains(c)) {
+                throw new IllegalArgumentException("column '" + c + "' is in both --x and --y; MI of a variable with itself is unbounded");
+            }
+        }
+        return this;
+    }
+
+    public MineSpec withSeed(long v) {
+        MineSpec s = copy();
+        s.seed = v;
+        return s;
+    }
+
+    public MineSpec withHidden(List<Integer> v) {
+        if (v == null || v.isEmpty()) {
+            throw new IllegalArgumentException("hidden: at least one hidden layer is required, got " + v);
+        }
+        for (Integer h : v) {
+            if (h == null || h < 1 || h > 65536) {
+                throw new IllegalArgumentException("hidden: layer widths must be in [1, 65536], got " + v);
+            }
+        }
+        MineSpec s = copy();
+        s.hidden = List.copyOf(v);
+        return s;
+    }
+
+    public MineSpec withSteps(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("steps must be >= 1, got " + v);
+        }
+        MineSpec s = copy();
+        s.steps = v;
+        return s;
+    }
+
+    public MineSpec withBatchSize(int v) {
+        if (v < 2) {
+            throw new IllegalArgumentException("batch-size must be >= 2, got " + v);
+        }
+        MineSpec s = copy();
+        s.batchSize = v;
+        return s;
+    }
+
+    public MineSpec withLearningRate(double v) {
+        if (!(v > 0) || !Double.isFinite(v) || v > 1) {
+            throw new IllegalArgumentException("learning-rate must be in (0, 1], got " + v);
+        }
+        MineSpec s = copy();
+        s.learningRate = v;
+        return s;
+    }
+
+    public MineSpec withEvalFraction(double v) {
+        if (!(v > 0 && v < 1)) {
+            throw new IllegalArgumentException("eval-fraction must be in (0, 1), got " + v);
+        }
+        MineSpec s = copy();
+        s.evalFraction = v;
+        return s;
+    }
+
+    public MineSpec withMaxTrainRows(long v) {
+        if (v < 2) {
+            throw new IllegalArgumentException("max-train-rows must be >= 2, got " + v);
+        }
+        MineSpec s = copy();
+        s.maxTrainRows = v;
+        return s;
+    }
+
+    public MineSpec withEmaAlpha(double v) {
+        if (!(v > 0 && v <= 1)) {
+            throw new IllegalArgumentException("ema-alpha must be in (0, 1], got " + v);
+        }
+        MineSpec s = copy();
+        s.emaAlpha = v;
+        return s;
+    }
+
+    public MineSpec withKernels(String v) {
+        Objects.requireNonNull(v, "kernels");
+        MineSpec s = copy();
+        s.kernels = v;
+        return s;
+    }
+
+    public MineSpec withLogEvery(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("log-every must be >= 1, got " + v);
+        }
+        MineSpec s = copy();
+        s.logEvery = v;
+        return s;
+    }
+
+    /** Number of training partitions; 0 means Spark's default parallelism. */
+    public MineSpec withPartitions(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("partitions must be >= 0 (0 = default parallelism), got " + v);
+        }
+        MineSpec s = copy();
+        s.partitions = v;
+        return s;
+    }
+
+    public MineSpec withEvalChunkRows(int v) {
+        if (v < 2) {
+            throw new IllegalArgumentException("eval-chunk-rows must be >= 2, got " + v);
+        }
+        MineSpec s = copy();
+        s.evalChunkRows = v;
+        return s;
+    }
+
+    public List<String> xColumns() {
+        return xColumns;
+    }
+
+    public List<String> yColumns() {
+        return yColumns;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public List<Integer> hidden() {
+        return hidden;
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public double learningRate() {
+        return learningRate;
+    }
+
+    public double evalFraction() {
+        return evalFraction;
+    }
+
+    public long maxTrainRows() {
+        return maxTrainRows;
+    }
+
+    public double emaAlpha() {
+        return emaAlpha;
+    }
+
+    public String kernels() {
+        return kernels;
+    }
+
+    public int logEvery() {
+        return logEvery;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public int evalChunkRows() {
+        return evalChunkRows;
+    }
+
+    @Override
+    public String toString() {
+        return "MineSpec{x=" + xColumns + ", y=" + yColumns + ", seed=" + seed + ", hidden=" + hidden
+                + ", steps=" + steps + ", batchSize=" + batchSize + ", lr=" + learningRate
+                + ", evalFraction=" + evalFraction + ", maxTrainRows=" + maxTrainRows
+                + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", partitions=" + partitions + "}";
+    }
+}
