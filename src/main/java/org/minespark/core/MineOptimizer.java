@@ -1,0 +1,115 @@
+package org.minespark.core;
+
+/**
+ * Driver-side MINE update: turns a merged {@link StepAggregate} into a parameter update.
+ *
+ * <p>The DV bound {@code V = E_P[T] - ln E_Q[e^T]} has gradient
+ * {@code E_P[grad T] - E_Q[e^T grad T] / E_Q[e^T]}; the minibatch estimate of the denominator makes
+ * that gradient biased, so MINE (Belghazi et al. 2018, section 3.2) replaces it with an exponential
+ * moving average {@code ma <- (1 - alpha) ma + alpha * mean_batch(e^T)}, kept here in log space.
+ * With the aggregate's shift M: {@code E_Q[e^T grad T] / ma = (G_m / n_m) * exp(M - ln ma)}.
+ * The step then minimises {@code -V} with Adam (Kingma and Ba 2015). Not thread-safe.
+ */
+public final class MineOptimizer {
+    private final CriticShape shape;
+    private final Kernels k;
+    private final float[][] params;
+    private final float[][] m;
+    private final float[][] v;
+    private final float[][] grad;
+    private final float lr;
+    private final double alpha;
+    private final float beta1 = 0.9f;
+    private final float beta2 = 0.999f;
+    private final float eps = 1e-8f;
+    private int t;
+    private double logMa = Double.NaN;
+
+    public MineOptimizer(CriticShape shape, float[][] initialParams, double learningRate, double emaAlpha, Kernels kernels) {
+        if (!(learningRate > 0)) {
+            throw new IllegalArgumentException("learning-rate must be > 0, got " + learningRate);
+        }
+        if (!(emaAlpha > 0 && emaAlpha <= 1)) {
+            throw new IllegalArgumentException("ema-alpha must be in (0, 1], got " + emaAlpha);
+        }
+        this.shape = shape;
+        this.k = kernels;
+        this.params = initialParams;
+        this.m = shape.zeros();
+        this.v = shape.zeros();
+        this.grad = shape.zeros();
+        this.lr = (float) learningRate;
+        this.alpha = emaAlpha;
+    }
+
+    /** The live parameters (updated in place by {@link #step}). */
+    public float[][] params() {
+        return params;
+    }
+
+    public int stepsDone() {
+        return t;
+    }
+
+    /** Log of the moving average of E_Q[e^T]. */
+    public double logMovingAverage() {
+        return logMa;
+    }
+
+    /**
+     * Applies one update from the merged aggregate of all partitions; returns the minibatch DV
+     * estimate (before the update). Throws {@link IllegalStateException} if the aggregate is not
+     * finite (the caller decides whether to retry with another learning rate).
+     */
+    public double step(StepAggregate agg) {
+        double logMeanExp = agg.logMeanExpMarg();
+        double dv = agg.dvEstimate();
+        if (!Double.isFinite(dv)) {
+            throw new IllegalStateException("training diverged at step " + (t + 1) + ": minibatch estimate is " + dv);
+        }
+        if (Double.isNaN(logMa)) {
+            logMa = logMeanExp;
+        } else {
+            logMa = logAddExp(Math.log1p(-alpha) + logMa, Math.log(alpha) + logMeanExp);
+        }
+        double invJ = 1.0 / agg.nJoint;
+        double margScale = Math.exp(agg.maxMarg - logMa) / agg.nMarg;
+        double[] gj = agg.gradJoint;
+        double[] gm = agg.gradMarg;
+        int o = 0;
+        for (float[] g : grad) {
+            for (int i = 0; i < g.length; i++, o++) {
+                // gradient of the loss -V (we minimise)
+                g[i] = (float) (gm[o] * margScale - gj[o] * invJ);
+            }
+        }
+        t++;
+        float bc1 = (float) (1 - Math.pow(beta1, t));
+        float bc2 = (float) (1 - Math.pow(beta2, t));
+        for (int i = 0; i < params.length; i++) {
+            k.adam(params[i].length, params[i], grad[i], m[i], v[i], lr, beta1, beta2, eps, bc1, bc2);
+        }
+        return dv;
+    }
+
+    static double logAddExp(double a, double b) {
+        double mx = Math.max(a, b);
+        if (mx == Double.NEGATIVE_INFINITY) {
+            return mx;
+        }
+        return mx + Math.log(Math.exp(a - mx) + Math.exp(b - mx));
+    }
+
+    /** Deep copy of the current parameters (for broadcasting a snapshot). */
+    public float[][] snapshot() {
+        float[][] c = new float[params.length][];
+        for (int i = 0; i < params.length; i++) {
+            c[i] = params[i].clone();
+        }
+        return c;
+    }
+
+    public CriticShape shape() {
+        return shape;
+    }
+}

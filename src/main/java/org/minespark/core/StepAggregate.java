@@ -1,0 +1,151 @@
+package org.minespark.core;
+
+import java.io.Serializable;
+
+/**
+ * The mergeable per-step aggregate of synchronous data-parallel MINE training. For the joint pairs
+ * it holds the count, sum of T and sum of the gradient of T; for the marginal pairs the count, the
+ * running max {@code m} of T and the shifted sums {@code S = sum exp(T - m)} and
+ * {@code G = sum exp(T - m) grad T}. Merging rescales the shifted sums to the larger max
+ * (log-sum-exp with a running max), so merging partitions in any order and grouping equals one pass
+ * over the union up to rounding. An empty aggregate is the identity of {@link #merge}.
+ *
+ * <p>Gradients are flattened in tensor order (W1, b1, W2, b2, ...). Not thread-safe.
+ */
+public final class StepAggregate implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    long nJoint;
+    double sumTJoint;
+    final double[] gradJoint;
+    long nMarg;
+    double maxMarg = Double.NEGATIVE_INFINITY;
+    double sumExpMarg;
+    final double[] gradMarg;
+
+    public StepAggregate(int numParams) {
+        gradJoint = new double[numParams];
+        gradMarg = new double[numParams];
+    }
+
+    public long nJoint() {
+        return nJoint;
+    }
+
+    public long nMarg() {
+        return nMarg;
+    }
+
+    public double sumTJoint() {
+        return sumTJoint;
+    }
+
+    public double maxMarg() {
+        return maxMarg;
+    }
+
+    public double sumExpMarg() {
+        return sumExpMarg;
+    }
+
+    /** Sum over joint pairs of grad T (flattened). Live view: do not modify. */
+    public double[] gradJoint() {
+        return gradJoint;
+    }
+
+    /** Sum over marginal pairs of exp(T - maxMarg) grad T (flattened). Live view: do not modify. */
+    public double[] gradMarg() {
+        return gradMarg;
+    }
+
+    /** Adds one partition's joint contribution: count, sum T, and the summed gradient tensors. */
+    public void addJoint(long n, double sumT, float[][] grad) {
+        nJoint += n;
+        sumTJoint += sumT;
+        addFlat(gradJoint, grad, 1.0);
+    }
+
+    /**
+     * Adds one partition's marginal contribution computed with its own shift {@code m}:
+     * {@code sumExp = sum exp(T - m)} and {@code grad = sum exp(T - m) grad T}.
+     */
+    public void addMarginal(long n, double m, double sumExp, float[][] grad) {
+        if (n == 0) {
+            return;
+        }
+        double scaleSelf = 1.0;
+        double scaleOther = 1.0;
+        if (m > maxMarg) {
+            scaleSelf = (nMarg == 0) ? 0.0 : Math.exp(maxMarg - m);
+            maxMarg = m;
+        } else {
+            scaleOther = Math.exp(m - maxMarg);
+        }
+        if (scaleSelf != 1.0) {
+            sumExpMarg *= scaleSelf;
+            for (int i = 0; i < gradMarg.length; i++) {
+                gradMarg[i] *= scaleSelf;
+            }
+        }
+        nMarg += n;
+        sumExpMarg += sumExp * scaleOther;
+        addFlat(gradMarg, grad, scaleOther);
+    }
+
+    private static void addFlat(double[] dst, float[][] src, double scale) {
+        int o = 0;
+        for (float[] t : src) {
+            for (float v : t) {
+                dst[o++] += scale * v;
+            }
+        }
+        if (o != dst.length) {
+            throw new IllegalArgumentException("gradient has " + o + " values, aggregate expects " + dst.length);
+        }
+    }
+
+    /** Merges {@code other} into this (associative, commutative); returns this. */
+    public StepAggregate merge(StepAggregate other) {
+        if (other.gradJoint.length != gradJoint.length) {
+            throw new IllegalArgumentException("cannot merge aggregates of " + other.gradJoint.length
+                    + " and " + gradJoint.length + " parameters");
+        }
+        nJoint += other.nJoint;
+        sumTJoint += other.sumTJoint;
+        for (int i = 0; i < gradJoint.length; i++) {
+            gradJoint[i] += other.gradJoint[i];
+        }
+        if (other.nMarg > 0) {
+            double scaleSelf = 1.0;
+            double scaleOther = 1.0;
+            if (other.maxMarg > maxMarg) {
+                scaleSelf = (nMarg == 0) ? 0.0 : Math.exp(maxMarg - other.maxMarg);
+                maxMarg = other.maxMarg;
+            } else {
+                scaleOther = Math.exp(other.maxMarg - maxMarg);
+            }
+            sumExpMarg = sumExpMarg * scaleSelf + other.sumExpMarg * scaleOther;
+            for (int i = 0; i < gradMarg.length; i++) {
+                gradMarg[i] = gradMarg[i] * scaleSelf + other.gradMarg[i] * scaleOther;
+            }
+            nMarg += other.nMarg;
+        }
+        return this;
+    }
+
+    /** log of the mean of exp(T) over marginal pairs: {@code m + ln(S / n)}. */
+    public double logMeanExpMarg() {
+        if (nMarg == 0) {
+            throw new IllegalStateException("no marginal pairs in the aggregate");
+        }
+        return maxMarg + Math.log(sumExpMarg / nMarg);
+    }
+
+    /** The minibatch Donsker-Varadhan value {@code mean T(joint) - ln mean exp T(marginal)}. */
+    public double dvEstimate() {
+        if (nJoint == 0) {
+            throw new IllegalStateException("no joint pairs in the aggregate");
+        }
+        return sumTJoint / nJoint - logMeanExpMarg();
+    }
+}

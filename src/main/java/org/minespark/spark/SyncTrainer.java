@@ -1,0 +1,65 @@
+package org.minespark.spark;
+
+import java.util.Collections;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.minespark.core.CriticShape;
+import org.minespark.core.FloatBlock;
+import org.minespark.core.Kernels;
+import org.minespark.core.PartitionWorker;
+import org.minespark.core.Seeds;
+import org.minespark.core.StepAggregate;
+
+/**
+ * One synchronous data-parallel step per call: broadcast the weights, let every cached block
+ * compute its minibatch aggregate with a stream derived from (seed, step, partition), merge the
+ * aggregates with a tree reduce, destroy the broadcast. A retried task recomputes exactly the same
+ * aggregate because its randomness depends only on (seed, step, partition).
+ */
+final class SyncTrainer {
+    private final JavaSparkContext jsc;
+    private final JavaRDD<FloatBlock> blocks;
+    private final CriticShape shape;
+    private final String kernels;
+    private final int[] batchPerPartition;
+    private final long seed;
+    private final int maxBatch;
+
+    SyncTrainer(JavaSparkContext jsc, JavaRDD<FloatBlock> blocks, CriticShape shape, String kernels,
+                int[] batchPerPartition, long seed) {
+        this.jsc = jsc;
+        this.blocks = blocks;
+        this.shape = shape;
+        this.kernels = kernels;
+        this.batchPerPartition = batchPerPartition.clone();
+        this.seed = seed;
+        int m = 1;
+        for (int b : batchPerPartition) {
+            m = Math.max(m, b);
+        }
+        this.maxBatch = m;
+    }
+
+    StepAggregate step(float[][] params, int step, long purpose) {
+        Broadcast<float[][]> bc = jsc.broadcast(params);
+        try {
+            final CriticShape sh = shape;
+            final String kn = kernels;
+            final int[] bpp = batchPerPartition;
+            final long sd = seed;
+            final int mb = maxBatch;
+            return blocks.mapPartitionsWithIndex((pi, it) -> {
+                PartitionWorker w = PartitionWorker.forThread(sh, Kernels.forName(kn), mb);
+                StepAggregate agg = new StepAggregate((int) sh.numParams());
+                while (it.hasNext()) {
+                    agg.merge(w.trainStep(it.next(), bc.value(), bpp[pi], Seeds.derive(sd, purpose, step, pi)));
+                }
+                return Collections.singletonList(agg).iterator();
+            }, false).treeReduce(StepAggregate::merge);
+        } finally {
+            bc.destroy();
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package org.minespark.spark;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.minespark.core.SyntheticTasks;
+
+/**
+ * Builds a synthetic table from a {@link SyntheticTasks.Task}: columns {@code x0..x(d-1)},
+ * {@code y0..y(d-1)}, all non-nullable {@code double}, generated on the executors (nothing is
+ * collected to the driver). Row {@code i} depends only on {@code (task, seed, i)} (see
+ * {@link SyntheticTasks#rowRandom(long, long)}), so the same seed gives the same table for any
+ * number of partitions.
+ */
+public final class SyntheticData {
+    private SyntheticData() {
+    }
+
+    /** The schema: {@code x0..x(dx-1)} then {@code y0..y(dy-1)}, non-nullable doubles. */
+    public static StructType schema(SyntheticTasks.Task task) {
+        StructField[] f = new StructField[task.dimX() + task.dimY()];
+        for (int j = 0; j < task.dimX(); j++) {
+            f[j] = DataTypes.createStructField("x" + j, DataTypes.DoubleType, false);
+        }
+        for (int j = 0; j < task.dimY(); j++) {
+            f[task.dimX() + j] = DataTypes.createStructField("y" + j, DataTypes.DoubleType, false);
+        }
+        return DataTypes.createStructType(f);
+    }
+
+    /**
+     * A lazily generated table of {@code rows} rows.
+     *
+     * @param partitions number of partitions, or 0 for the session's default parallelism
+     */
+    public static Dataset<Row> generate(SparkSession spark, SyntheticTasks.Task task, long rows, long seed,
+                                        int partitions) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be >= 1, got " + rows);
+        }
+        if (partitions < 0) {
+            throw new IllegalArgumentException("partitions must be >= 0 (0 = default parallelism), got " + partitions);
+        }
+        int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
+        p = (int) Math.max(1, Math.min(p, rows));
+        StructType schema = schema(task);
+        return spark.range(0, rows, 1, p)
+                .mapPartitions(new RowGenerator(task, seed), Encoders.row(schema));
+    }
+
+    /** Serialisable generator; holds only the task and the seed. */
+    private static final class RowGenerator implements MapPartitionsFunction<Long, Row> {
+        private static final long serialVersionUID = 1L;
+        private final SyntheticTasks.Task task;
+        private final long seed;
+
+        RowGenerator(SyntheticTasks.Task task, long seed) {
+            this.task = task;
+            this.seed = seed;
+        }
+
+        @Override
+        public Iterator<Row> call(Iterator<Long> ids) {
+            final double[] x = new double[task.dimX()];
+            final double[] y = new double[task.dimY()];
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return ids.hasNext();
+                }
+
+                @Override
+                public Row next() {
+                    if (!ids.hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    long id = ids.next();
+                    task.fillRow(SyntheticTasks.rowRandom(seed, id), x, y);
+                    Object[] values = new Object[x.length + y.length];
+                    for (int j = 0; j < x.length; j++) {
+                        values[j] = x[j];
+                    }
+                    for (int j = 0; j < y.length; j++) {
+                        values[x.length + j] = y[j];
+                    }
+                    return RowFactory.create(values);
+                }
+            };
+        }
+    }
+}
