@@ -72,17 +72,7 @@ public final class MineOptimizer {
         } else {
             logMa = logAddExp(Math.log1p(-alpha) + logMa, Math.log(alpha) + logMeanExp);
         }
-        double invJ = 1.0 / agg.nJoint;
-        double margScale = Math.exp(agg.maxMarg - logMa) / agg.nMarg;
-        double[] gj = agg.gradJoint;
-        double[] gm = agg.gradMarg;
-        int o = 0;
-        for (float[] g : grad) {
-            for (int i = 0; i < g.length; i++, o++) {
-                // gradient of the loss -V (we minimise)
-                g[i] = (float) (gm[o] * margScale - gj[o] * invJ);
-            }
-        }
+        lossGradient(agg, logMa, grad);
         t++;
         float bc1 = (float) (1 - Math.pow(beta1, t));
         float bc2 = (float) (1 - Math.pow(beta2, t));
@@ -90,6 +80,24 @@ public final class MineOptimizer {
             k.adam(params[i].length, params[i], grad[i], m[i], v[i], lr, beta1, beta2, eps, bc1, bc2);
         }
         return dv;
+    }
+
+    /**
+     * Gradient of the loss {@code -V} from a merged aggregate, with the marginal denominator
+     * {@code E_Q[e^T]} replaced by {@code exp(logDenominator)}: {@code out = G_m exp(M - logDenominator) / n_m - G_j / n_j}.
+     * With {@code logDenominator = agg.logMeanExpMarg()} this is the exact minibatch gradient of -DV.
+     */
+    public static void lossGradient(StepAggregate agg, double logDenominator, float[][] out) {
+        double invJ = 1.0 / agg.nJoint;
+        double margScale = Math.exp(agg.maxMarg - logDenominator) / agg.nMarg;
+        double[] gj = agg.gradJoint;
+        double[] gm = agg.gradMarg;
+        int o = 0;
+        for (float[] g : out) {
+            for (int i = 0; i < g.length; i++, o++) {
+                g[i] = (float) (gm[o] * margScale - gj[o] * invJ);
+            }
+        }
     }
 
     static double logAddExp(double a, double b) {

@@ -17,8 +17,8 @@ public final class PartitionWorker {
     private final float[] ones;
     private final float[] weights;
     private final float[] tJoint;
-    private final int[] idx;
-    private final int[] perm;
+    final int[] idx;
+    final int[] perm;
 
     public PartitionWorker(CriticShape shape, Kernels kernels, int maxRows) {
         this.shape = shape;
@@ -83,6 +83,14 @@ public final class PartitionWorker {
             perm[r] = perm[j];
             perm[j] = tmp;
         }
+        return trainStepOn(block, params, batch, agg);
+    }
+
+    /**
+     * The step for the minibatch already in {@code idx[0..batch)} (row indices into the block) and
+     * {@code perm} (marginal pairing: x of row r with y of row perm[r]). Package-private for tests.
+     */
+    StepAggregate trainStepOn(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
         zero(gradJoint);
         zero(gradMarg);
 

@@ -1,0 +1,36 @@
+package org.minespark.core;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The layering of DESIGN.md: maths in pure Java, Spark only in the execution layer and above. */
+class LayeringTest {
+    private static final JavaClasses MAIN = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("org.minespark");
+
+    @Test
+    void core_hasNoSparkOrScalaDependency() {
+        noClasses().that().resideInAPackage("org.minespark.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.apache.spark..", "scala..")
+                .check(MAIN);
+    }
+
+    @Test
+    void core_doesNotDependOnUpperLayers() {
+        noClasses().that().resideInAPackage("org.minespark.core..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.minespark.spark..", "org.minespark.job..", "org.minespark.api..")
+                .check(MAIN);
+    }
+
+    @Test
+    void spark_doesNotDependOnJobLayer() {
+        noClasses().that().resideInAPackage("org.minespark.spark..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.minespark.job..")
+                .check(MAIN);
+    }
+}

@@ -1,0 +1,185 @@
+package org.minespark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.minespark.api.MineSpec;
+import picocli.CommandLine;
+
+/** Flag parsing and exit codes; none of these may start Spark. */
+class CommandLineTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private JobContext noSpark() {
+        return new JobContext(cmd -> {
+            throw new AssertionError("Spark must not be started for this command");
+        }, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    private int run(String... args) {
+        return Main.run(args, noSpark());
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void estimateFlags_allKnobs_endUpInTheSpec() {
+        EstimateCommand cmd = new EstimateCommand(noSpark());
+        new CommandLine(cmd).parseArgs("--input", "in.parquet", "--x", "a,b", "--y", "c", "--y", "d", "--out", "o",
+                "--seed", "9", "--steps", "77", "--batch-size", "1024", "--lr", "0.002", "--hidden", "64,32,16",
+                "--eval-fraction", "0.3", "--max-train-rows", "5000", "--ema-alpha", "0.05", "--kernels", "scalar",
+                "--partitions", "3", "--log-every", "10", "--eval-chunk-rows", "512");
+        MineSpec s = cmd.buildSpec();
+        assertEquals(List.of("a", "b"), s.xColumns());
+        assertEquals(List.of("c", "d"), s.yColumns());
+        assertEquals(9, s.seed());
+        assertEquals(77, s.steps());
+        assertEquals(1024, s.batchSize());
+        assertEquals(0.002, s.learningRate(), 0.0);
+        assertEquals(List.of(64, 32, 16), s.hidden());
+        assertEquals(0.3, s.evalFraction(), 0.0);
+        assertEquals(5000, s.maxTrainRows());
+        assertEquals(0.05, s.emaAlpha(), 0.0);
+        assertEquals("scalar", s.kernels());
+        assertEquals(3, s.partitions());
+        assertEquals(10, s.logEvery());
+        assertEquals(512, s.evalChunkRows());
+    }
+
+    @Test
+    void estimateFlags_overrideTheConfigFile_whichOverridesDefaults() throws Exception {
+        Path conf = dir.resolve("my.conf");
+        Files.writeString(conf, "mine { train { steps = 11, batch-size = 33 } }");
+        EstimateCommand cmd = new EstimateCommand(noSpark());
+        new CommandLine(cmd).parseArgs("--input", "in", "--x", "a", "--y", "b", "--out", "o",
+                "--config", conf.toString(), "--steps", "22");
+        MineSpec s = cmd.buildSpec();
+        assertEquals(22, s.steps());
+        assertEquals(33, s.batchSize());
+        assertEquals(MineSpec.DEFAULT_EMA_ALPHA, s.emaAlpha(), 0.0);
+    }
+
+    @Test
+    void run_unknownFlag_exits2WithOneLineError() {
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--stepz", "3"));
+        assertTrue(err().startsWith("mine-spark: error: Unknown option: '--stepz'"), err());
+    }
+
+    @Test
+    void run_unknownSubcommand_exits2() {
+        assertEquals(ExitCodes.USAGE, run("frobnicate"));
+        assertTrue(err().contains("mine-spark: error:"), err());
+    }
+
+    @Test
+    void run_noSubcommand_printsUsageAndExits2() {
+        assertEquals(ExitCodes.USAGE, run());
+        assertTrue(err().contains("Usage: mine-spark"), err());
+    }
+
+    @Test
+    void run_missingRequiredOption_exits2() {
+        assertEquals(ExitCodes.USAGE, run("generate", "--task", "gauss-channel", "--out", "o"));
+        assertTrue(err().contains("--rows"), err());
+    }
+
+    @Test
+    void run_badNumber_exits2() {
+        assertEquals(ExitCodes.USAGE, run("generate", "--task", "gauss-channel", "--rows", "many", "--out", "o"));
+    }
+
+    @Test
+    void run_valueOutOfRange_exits2BeforeStartingSpark() {
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--lr", "-1"));
+        assertTrue(err().contains("learning-rate"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("generate", "--task", "nope", "--rows", "10", "--out", "o"));
+        assertTrue(err().startsWith("mine-spark: error: task: unknown task 'nope'"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "a", "--out", "o"));
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--format", "xls"));
+    }
+
+    @Test
+    void run_unknownConfigKey_exits2NamingTheKey() throws Exception {
+        Path conf = dir.resolve("bad.conf");
+        Files.writeString(conf, "mine.train.learnig-rate = 0.1");
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o",
+                "--config", conf.toString()));
+        assertTrue(err().contains("mine.train.learnig-rate"), err());
+    }
+
+    @Test
+    void run_help_exits0ForEverySubcommand() {
+        for (String sub : List.of("generate", "estimate", "demo")) {
+            out.reset();
+            assertEquals(ExitCodes.OK, run(sub, "--help"), sub);
+            assertTrue(out.toString(StandardCharsets.UTF_8).contains("Usage: mine-spark " + sub), sub);
+        }
+        out.reset();
+        assertEquals(ExitCodes.OK, run("--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("Exit codes"));
+        assertEquals(ExitCodes.OK, run("help", "estimate"));
+    }
+
+    @Test
+    void exitCode_mapsExceptionTypes() {
+        assertEquals(ExitCodes.USAGE, Main.exitCode(new IllegalArgumentException("x")));
+        assertEquals(ExitCodes.INPUT, Main.exitCode(new InputDataException("x")));
+        assertEquals(ExitCodes.INPUT, Main.exitCode(new RuntimeException(new InputDataException("x"))));
+        assertEquals(ExitCodes.OUTPUT, Main.exitCode(new OutputException("x")));
+        assertEquals(ExitCodes.FAILURE, Main.exitCode(new UnsupportedOperationException("x")));
+        assertEquals(ExitCodes.FAILURE, Main.exitCode(new RuntimeException(new IllegalArgumentException("x"))));
+    }
+
+    @Test
+    void handle_printsOneLineWithoutVerbose_andTheTraceWithIt() {
+        PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
+        assertEquals(ExitCodes.OUTPUT, Main.handle(new OutputException("--out o already exists"), ps, false));
+        assertEquals("mine-spark: error: --out o already exists", err().strip());
+        err.reset();
+        assertEquals(ExitCodes.FAILURE, Main.handle(new IllegalStateException("boom"), ps, true));
+        assertTrue(err().startsWith("mine-spark: error: IllegalStateException: boom"), err());
+        assertTrue(err().contains("\tat "), err());
+    }
+
+    @Test
+    void resolveFormat_fromFlagOrExtension() {
+        assertEquals("csv", Jobs.resolveFormat(null, "/data/t.csv"));
+        assertEquals("json", Jobs.resolveFormat(null, "/data/t.jsonl/"));
+        assertEquals("orc", Jobs.resolveFormat(null, "t.orc"));
+        assertEquals("parquet", Jobs.resolveFormat(null, "/data/table"));
+        assertEquals("csv", Jobs.resolveFormat("CSV", "/data/table"));
+    }
+
+    @Test
+    void progressLine_hasTheDocumentedShape() {
+        assertEquals("step 500/3000  estimate 3.87 nats  62k samples/s  ETA 41s",
+                ConsoleProgress.line(500, 3000, 3.8712, 62_400, 41.2));
+        assertEquals("3m05s", ConsoleProgress.duration(185));
+        assertEquals("1.2M", ConsoleProgress.rate(1.25e6));
+    }
+
+    @Test
+    void summary_hasTheDocumentedShape() {
+        assertEquals("MI estimate: 4.12 nats (5.94 bits), 95% CI [4.05, 4.19], truth 4.159 nats",
+                Jobs.summary(JsonWriterTest.sampleResult(), 1.5 * Math.log(16)));
+        assertEquals("MI estimate: 4.12 nats (5.94 bits), 95% CI [4.05, 4.19]",
+                Jobs.summary(JsonWriterTest.sampleResult(), Double.NaN));
+    }
+}

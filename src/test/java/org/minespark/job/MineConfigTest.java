@@ -1,0 +1,115 @@
+package org.minespark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.Config;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.minespark.api.MineSpec;
+
+class MineConfigTest {
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    private static MineSpec spec(Config c) {
+        return MineConfig.toSpec(c, List.of("a"), List.of("b"));
+    }
+
+    @Test
+    void reference_matchesMineSpecDefaults() {
+        MineSpec fromConf = spec(MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of()));
+        MineSpec defaults = MineSpec.x("a").y("b");
+        assertEquals(defaults.toString(), fromConf.toString());
+        assertEquals(defaults.evalChunkRows(), fromConf.evalChunkRows());
+        assertEquals(defaults.logEvery(), fromConf.logEvery());
+    }
+
+    @Test
+    void confMineConf_hasTheSameValuesAsReference() {
+        Path shipped = Path.of("conf", "mine.conf");
+        Config file = MineConfig.parseFile(shipped);
+        assertEquals(MineConfig.reference().root().render(com.typesafe.config.ConfigRenderOptions.concise()),
+                file.root().render(com.typesafe.config.ConfigRenderOptions.concise()));
+    }
+
+    @Test
+    void merge_flagsOverFileOverReference() throws IOException {
+        Path f = write("a.conf", "mine { train { steps = 123, batch-size = 64 }, critic.hidden = [8, 4] }");
+        Config c = MineConfig.merge(MineConfig.parseFile(f), Map.of(MineConfig.STEPS, 7));
+        MineSpec s = spec(c);
+        assertEquals(7, s.steps());                       // flag wins over the file
+        assertEquals(64, s.batchSize());                  // file wins over the reference
+        assertEquals(List.of(8, 4), s.hidden());
+        assertEquals(MineSpec.DEFAULT_LEARNING_RATE, s.learningRate(), 0.0);  // reference
+    }
+
+    @Test
+    void parseFile_unknownKeyUnderMine_isAnErrorNamingTheKey() throws IOException {
+        Path f = write("typo.conf", "mine.train.stpes = 10\nmine.train.steps = 5\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MineConfig.parseFile(f));
+        assertTrue(e.getMessage().contains("mine.train.stpes"), e.getMessage());
+        assertTrue(e.getMessage().contains("typo.conf"), e.getMessage());
+    }
+
+    @Test
+    void parseFile_keyOutsideMine_isAnError() throws IOException {
+        Path f = write("other.conf", "mien { seed = 1 }");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MineConfig.parseFile(f));
+        assertTrue(e.getMessage().contains("mien"), e.getMessage());
+    }
+
+    @Test
+    void parseFile_keyBelowALeaf_isAnError() throws IOException {
+        Path f = write("deep.conf", "mine.seed.value = 1");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MineConfig.parseFile(f));
+        assertTrue(e.getMessage().contains("mine.seed.value"), e.getMessage());
+    }
+
+    @Test
+    void merge_wrongType_isAnIllegalArgument() throws IOException {
+        Path f = write("type.conf", "mine.train.steps = lots");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> spec(MineConfig.merge(MineConfig.parseFile(f), Map.of())));
+        assertTrue(e.getMessage().contains("steps"), e.getMessage());
+    }
+
+    @Test
+    void toSpec_outOfRangeValue_isAnIllegalArgumentNamingIt() throws IOException {
+        Path f = write("range.conf", "mine.data.eval-fraction = 1.5");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> spec(MineConfig.merge(MineConfig.parseFile(f), Map.of())));
+        assertTrue(e.getMessage().contains("eval-fraction"), e.getMessage());
+    }
+
+    @Test
+    void parseFile_syntaxError_isAnIllegalArgument() throws IOException {
+        Path f = write("broken.conf", "mine { train { steps = ");
+        assertThrows(IllegalArgumentException.class, () -> MineConfig.parseFile(f));
+    }
+
+    @Test
+    void locateFile_explicitThenEnvThenDefault() throws IOException {
+        Path f = write("x.conf", "mine.seed = 1");
+        assertEquals(f, MineConfig.locateFile(f, Map.of(MineConfig.ENV_CONFIG, "/nonexistent")));
+        assertEquals(f, MineConfig.locateFile(null, Map.of(MineConfig.ENV_CONFIG, f.toString())));
+        assertThrows(IllegalArgumentException.class, () -> MineConfig.locateFile(dir.resolve("missing.conf"), Map.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> MineConfig.locateFile(null, Map.of(MineConfig.ENV_CONFIG, dir.resolve("missing.conf").toString())));
+        // the tests run in the project root, where conf/mine.conf exists
+        assertEquals(MineConfig.DEFAULT_FILE, MineConfig.locateFile(null, Map.of()));
+        assertTrue(MineConfig.parseFile(null).isEmpty());
+    }
+}
