@@ -20,9 +20,9 @@ public final class MineSpec implements Serializable {
     private static final long serialVersionUID = 1L;
 
     /** Default global minibatch (joint rows per synchronous step, summed over partitions). */
-    public static final int DEFAULT_BATCH_SIZE = 512;
+    public static final int DEFAULT_BATCH_SIZE = 1024;
     public static final int DEFAULT_STEPS = 3000;
-    public static final double DEFAULT_LEARNING_RATE = 5e-4;
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_EVAL_FRACTION = 0.2;
     public static final long DEFAULT_MAX_TRAIN_ROWS = 1_000_000L;
     public static final double DEFAULT_EMA_ALPHA = 0.01;

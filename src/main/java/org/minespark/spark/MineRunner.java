@@ -114,7 +114,7 @@ public final class MineRunner {
         JavaRDD<Row> rows = selected.javaRDD();
 
         // pass 1: counts and moments
-        ColumnStats stats = rows.mapPartitions((Iterator<Row> it) -> {
+        ColumnStats stats = Merge.ordered(rows.mapPartitions((Iterator<Row> it) -> {
             ColumnStats s = new ColumnStats(dims);
             double[] v = new double[dims];
             while (it.hasNext()) {
@@ -125,7 +125,10 @@ public final class MineRunner {
                 }
             }
             return Collections.singletonList(s).iterator();
-        }).treeReduce(ColumnStats::merge);
+        }), new ColumnStats(dims), ColumnStats::merge, Integer.MAX_VALUE);
+        if (stats.rows() == 0) {
+            throw new IllegalArgumentException("the input has no rows; nothing to estimate");
+        }
         if (stats.valid() == 0) {
             throw new IllegalArgumentException("all " + stats.rows() + " rows have a null, NaN or infinite value in "
                     + String.join(", ", names) + "; nothing to estimate");
@@ -324,7 +327,7 @@ public final class MineRunner {
         try {
             int dx = shape.dx();
             int dy = shape.dy();
-            return keyed.repartitionAndSortWithinPartitions(new HashPartitioner(parts))
+            return Merge.ordered(keyed.repartitionAndSortWithinPartitions(new HashPartitioner(parts))
                     .mapPartitionsWithIndex((pi, it) -> {
                         Kernels k = Kernels.forName(kernels);
                         PartitionWorker w = PartitionWorker.forThread(shape, k, Math.min(chunkRows, 4096));
@@ -345,7 +348,7 @@ public final class MineRunner {
                         }
                         w.evaluateChunk(p, x, y, c, rnd, s);
                         return Collections.singletonList(s).iterator();
-                    }, false).treeReduce(DvEvalStats::merge);
+                    }, false), new DvEvalStats(), DvEvalStats::merge, Integer.MAX_VALUE);
         } finally {
             bc.destroy();
         }

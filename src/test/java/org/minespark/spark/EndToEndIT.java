@@ -1,0 +1,112 @@
+package org.minespark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.minespark.api.MiResult;
+import org.minespark.api.MineSpec;
+import org.minespark.api.MutualInformation;
+import org.minespark.core.SyntheticTasks;
+
+/**
+ * End-to-end accuracy on local[2] with fixed seeds, through Parquet files, with the product's
+ * default estimator settings (only the row count is chosen here, to fit CI time).
+ *
+ * <p>Tolerances: the issue's contract is 5 % of the closed-form MI. The held-out DV estimate has
+ * a delta-method standard error of about sqrt(Var(T) + e^I-ish variance of e^T)/sqrt(n_eval);
+ * with n_eval = 20 % of 100k = 20k rows it is 0.02-0.05 nats (the test prints it), well inside the
+ * 5 % band (0.21 nats at 4.159, 0.10 nats at 2); the remaining error is the critic's optimisation
+ * gap, which is what this test guards. Independent data: the 95 % CI must cover 0.
+ */
+class EndToEndIT {
+    static final int ROWS = 100_000;
+
+    @TempDir
+    Path tmp;
+
+    static Dataset<Row> parquet(SparkSession s, Path dir, String task, Integer dim, Double mi, long seed) {
+        SyntheticTasks.Task t = SyntheticTasks.create(task, dim, mi);
+        String path = dir.resolve(task + "-" + seed).toString();
+        SyntheticData.generate(s, t, ROWS, seed, 2).write().mode(SaveMode.ErrorIfExists).parquet(path);
+        return s.read().parquet(path);
+    }
+
+    static MineSpec spec(int d) {
+        String[] x = new String[d];
+        String[] y = new String[d];
+        for (int i = 0; i < d; i++) {
+            x[i] = "x" + i;
+            y[i] = "y" + i;
+        }
+        return MineSpec.x(x).y(y).withSeed(7);
+    }
+
+    static void report(String what, MiResult r, double truth) {
+        System.out.printf("%s: estimate %.4f nats, CI [%.4f, %.4f], truth %.4f, %.1f s, %.0f samples/s%n",
+                what, r.miNats(), r.ci95LowNats(), r.ci95HighNats(), truth, r.seconds(), r.trainSamplesPerS());
+    }
+
+    @Test
+    void gaussChannel_seed002_withinFivePercent() {
+        SparkSession s = SparkFixture.local2();
+        Dataset<Row> df = parquet(s, tmp, "gauss-channel", null, null, 2);
+        MiResult r = MutualInformation.estimate(df, spec(3));
+        double truth = 1.5 * Math.log(1 + 3 / 0.2);
+        report("gauss-channel", r, truth);
+        assertEquals(ROWS, r.nRows());
+        assertEquals(ROWS, r.nTrain() + r.nEval() + r.nDropped(), 4.0, "every row is train or eval (<=1 lost per eval partition)");
+        assertEquals(truth, r.miNats(), 0.05 * truth);
+        assertTrue(r.ci95LowNats() < r.miNats() && r.miNats() < r.ci95HighNats());
+    }
+
+    @Test
+    void correlatedGaussian20d_2nats_withinFivePercent() {
+        SparkSession s = SparkFixture.local2();
+        Dataset<Row> df = parquet(s, tmp, "corr-gaussian", 20, 2.0, 3);
+        MiResult r = MutualInformation.estimate(df, spec(20));
+        report("corr-gaussian 20-d 2 nats", r, 2.0);
+        assertEquals(2.0, r.miNats(), 0.05 * 2.0);
+    }
+
+    @Test
+    void independent_ciContainsZero() {
+        SparkSession s = SparkFixture.local2();
+        Dataset<Row> df = parquet(s, tmp, "independent", 3, null, 4);
+        MiResult r = MutualInformation.estimate(df, spec(3));
+        report("independent", r, 0);
+        assertTrue(r.ci95LowNats() <= 0 && 0 <= r.ci95HighNats(),
+                "CI [" + r.ci95LowNats() + ", " + r.ci95HighNats() + "] should contain 0");
+    }
+
+    @Test
+    void sortedTable_givesSameEstimateAsShuffled() {
+        SparkSession s = SparkFixture.local2();
+        Dataset<Row> df = parquet(s, tmp, "corr-gaussian", 5, 1.0, 5);
+        String sorted = tmp.resolve("sorted").toString();
+        String shuffled = tmp.resolve("shuffled").toString();
+        df.orderBy("x0").coalesce(2).write().parquet(sorted);
+        df.orderBy(functions.rand(11)).coalesce(2).write().parquet(shuffled);
+        assertTrue(Files.isDirectory(Path.of(sorted)));
+        MineSpec spec = spec(5).withSteps(1500);
+        MiResult a = MutualInformation.estimate(s.read().parquet(sorted), spec);
+        MiResult b = MutualInformation.estimate(s.read().parquet(shuffled), spec);
+        report("sorted by x0", a, 1.0);
+        report("shuffled", b, 1.0);
+        // same rows, different order: both are estimates of the same quantity with independent
+        // sampling noise, so they must agree within the 95 % band of their difference
+        double band = 1.96 * Math.hypot(a.stdErrNats(), b.stdErrNats());
+        assertEquals(a.miNats(), b.miNats(), band + 0.02, "sorted vs shuffled");
+        // and a sorted table must not bias the marginals: both close to the truth
+        assertEquals(1.0, a.miNats(), 0.1);
+    }
+}

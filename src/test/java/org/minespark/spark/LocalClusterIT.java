@@ -1,0 +1,75 @@
+package org.minespark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.minespark.api.MiResult;
+import org.minespark.api.MineSpec;
+import org.minespark.api.MutualInformation;
+import org.minespark.core.SyntheticTasks;
+
+/**
+ * The same estimate from executors in separate JVMs ({@code local-cluster[2,1,1024]}) as from
+ * {@code local[2]}: every random stream derives from (seed, step, partition) and partition
+ * aggregates are merged in partition order, so with the same input partitioning the two runs do
+ * the same floating-point operations in the same order and must agree to the last bit (we allow
+ * 1e-12 relative only to make a failure message readable).
+ *
+ * <p>Needs SPARK_HOME with a jars/ folder (the build copies Spark's jars to target/spark-home).
+ */
+class LocalClusterIT {
+    @TempDir
+    Path tmp;
+
+    private static SparkSession session(String master) {
+        SparkSession.Builder b = SparkSession.builder().master(master).appName("mine-spark-local-cluster-it")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.host", "127.0.0.1");
+        if (master.startsWith("local-cluster")) {
+            b.config("spark.executor.extraClassPath", System.getProperty("mine.test.classes"))
+                    .config("spark.executor.extraJavaOptions", System.getProperty("mine.test.module.flags"))
+                    .config("spark.executor.memory", "1g");
+        }
+        return b.getOrCreate();
+    }
+
+    private static MiResult estimate(SparkSession s, String path) {
+        MineSpec spec = MineSpec.x("x0", "x1", "x2").y("y0", "y1", "y2").withSeed(11)
+                .withHidden(List.of(64, 64)).withSteps(300).withBatchSize(256);
+        return MutualInformation.estimate(s.read().parquet(path), spec);
+    }
+
+    @Test
+    void localCluster_givesSameEstimateAsLocal2() {
+        String home = System.getenv("SPARK_HOME");
+        assumeTrue(home != null && Files.isDirectory(Path.of(home, "jars")),
+                "SPARK_HOME with jars/ is required for local-cluster (set by the Maven build)");
+        String path = tmp.resolve("channel").toString();
+        SparkSession local = session("local[2]");
+        SyntheticData.generate(local, SyntheticTasks.create("gauss-channel", null, null), 20_000, 5, 2)
+                .write().parquet(path);
+        MiResult a = estimate(local, path);
+        local.stop();
+
+        SparkSession cluster = session("local-cluster[2,1,1024]");
+        MiResult b;
+        try {
+            assertEquals(2, cluster.sparkContext().defaultParallelism(), "two executor cores");
+            b = estimate(cluster, path);
+        } finally {
+            cluster.stop();
+        }
+        System.out.printf("local[2]: %.12f  local-cluster: %.12f%n", a.miNats(), b.miNats());
+        assertEquals(a.nTrain(), b.nTrain());
+        assertEquals(a.nEval(), b.nEval());
+        assertEquals(a.miNats(), b.miNats(), 1e-12 * Math.abs(a.miNats()));
+        assertEquals(a.stdErrNats(), b.stdErrNats(), 1e-12 * Math.abs(a.stdErrNats()));
+    }
+}
