@@ -22,6 +22,7 @@ public final class StepAggregate implements Serializable {
     double maxMarg = Double.NEGATIVE_INFINITY;
     double sumExpMarg;
     final double[] gradMarg;
+    long computeNanos;
 
     public StepAggregate(int numParams) {
         gradJoint = new double[numParams];
@@ -104,8 +105,21 @@ public final class StepAggregate implements Serializable {
         }
     }
 
+    /**
+     * Longest compute time of one partition's share of the step (partitions run in parallel, so
+     * the merge keeps the max); the step's wall time minus this is the distribution overhead.
+     */
+    public long computeNanos() {
+        return computeNanos;
+    }
+
+    public void recordComputeNanos(long nanos) {
+        computeNanos = Math.max(computeNanos, nanos);
+    }
+
     /** Merges {@code other} into this (associative, commutative); returns this. */
     public StepAggregate merge(StepAggregate other) {
+        computeNanos = Math.max(computeNanos, other.computeNanos);
         if (other.gradJoint.length != gradJoint.length) {
             throw new IllegalArgumentException("cannot merge aggregates of " + other.gradJoint.length
                     + " and " + gradJoint.length + " parameters");

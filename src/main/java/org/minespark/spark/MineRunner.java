@@ -184,9 +184,12 @@ public final class MineRunner {
         double[] curve = new double[spec.steps()];
         long tTrain = System.nanoTime();
         double smooth = Double.NaN;
+        long[] overhead = new long[spec.steps()];
         for (int step = 0; step < spec.steps(); step++) {
+            long ts = System.nanoTime();
             StepAggregate agg = trainer.step(opt.snapshot(), step, TRAIN);
             double dv = opt.step(agg);
+            overhead[step] = System.nanoTime() - ts - agg.computeNanos();
             curve[step] = dv;
             smooth = Double.isNaN(smooth) ? dv : 0.98 * smooth + 0.02 * dv;
             if ((step + 1) % spec.logEvery() == 0 || step + 1 == spec.steps()) {
@@ -201,6 +204,9 @@ public final class MineRunner {
             }
         }
         double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
+        java.util.Arrays.sort(overhead);
+        LOG.info(String.format("training: %d steps in %.1f s, median distribution overhead %.2f ms per step",
+                spec.steps(), trainSeconds, overhead[overhead.length / 2] / 1e6));
         blocks.unpersist(false);
 
         // held-out evaluation

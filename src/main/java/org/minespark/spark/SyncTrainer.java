@@ -63,10 +63,12 @@ final class SyncTrainer {
         final float[][] weights = params;
         JavaRDD<StepAggregate> aggs = blocks.mapPartitionsWithIndex((pi, it) -> {
             PartitionWorker w = PartitionWorker.forThread(sh, Kernels.forName(kn), mb);
+            long t0 = System.nanoTime();
             StepAggregate agg = new StepAggregate((int) sh.numParams());
             while (it.hasNext()) {
                 agg.merge(w.trainStep(it.next(), weights, bpp[pi], Seeds.derive(sd, purpose, step, pi)));
             }
+            agg.recordComputeNanos(System.nanoTime() - t0);
             return Collections.singletonList(agg).iterator();
         }, false);
         return Merge.ordered(aggs, new StepAggregate((int) sh.numParams()), StepAggregate::merge, MAX_COLLECTED_PARTITIONS);

@@ -133,6 +133,17 @@ class SparkJobTest {
         assertEquals(ExitCodes.INPUT, run("estimate", "--input", dir.resolve("nope").toString(), "--x", "a", "--y", "b",
                 "--out", dir.resolve("o").toString()));
         assertTrue(err().contains("does not exist"), err());
+        assertEquals(ExitCodes.INPUT, run("estimate", "--input", dir.resolve("nope-*").toString(), "--x", "a", "--y", "b",
+                "--out", dir.resolve("o").toString()));
+        assertTrue(err().contains("matches no file"), err());
+    }
+
+    @Test
+    void read_globInput_readsTheMatchingFiles() {
+        Path data = dir.resolve("g");
+        assertEquals(ExitCodes.OK, run("generate", "--task", "independent", "--rows", "30", "--out", data.toString(),
+                "--partitions", "3"));
+        assertEquals(30, Jobs.read(spark, data + "/part-*", "parquet").count());
     }
 
     @Test
@@ -197,7 +208,7 @@ class SparkJobTest {
         Path res = dir.resolve("result");
         assertEquals(ExitCodes.OK, run("generate", "--task", "gauss-channel", "--rows", "20000", "--out", data.toString()));
         int code = run("estimate", "--input", data.toString(), "--x", "x0,x1,x2", "--y", "y0,y1,y2",
-                "--out", res.toString(), "--steps", "100", "--batch-size", "256", "--hidden", "32,32", "--log-every", "50");
+                "--out", res.toString(), "--steps", "40", "--batch-size", "256", "--hidden", "32,32", "--log-every", "20");
         Assumptions.assumeFalse(code == ExitCodes.FAILURE && err().contains("UnsupportedOperationException"),
                 "MineRunner not implemented yet");
         assertEquals(ExitCodes.OK, code, err());
@@ -208,9 +219,9 @@ class SparkJobTest {
             assertTrue(Files.exists(res.resolve(f)), f);
         }
         JsonNode json = new ObjectMapper().readTree(res.resolve("result.json").toFile());
-        assertEquals(100, json.get("steps").asInt());
+        assertEquals(40, json.get("steps").asInt());
         assertEquals(1.5 * Math.log(16), json.get("truth_nats").asDouble(), 1e-12);
         assertEquals(20000, json.get("n_rows").asLong());
-        assertEquals(101, Files.readAllLines(res.resolve("training_curve.csv")).size());
+        assertEquals(41, Files.readAllLines(res.resolve("training_curve.csv")).size());
     }
 }

@@ -1,0 +1,64 @@
+package org.minespark.job;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.minespark.api.MineSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code estimate}: MI between two column groups of a table. */
+@Command(name = "estimate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Estimates the mutual information I(X; Y) between the column groups --x and --y of a table "
+                + "with MINE (Donsker-Varadhan bound, evaluated on held-out rows, 95%% CI by the delta method).",
+            "A column may be a numeric scalar, array<float|double> or a Spark ML Vector.",
+            "Writes DIR/result.json, DIR/result.parquet (one row), DIR/training_curve.png and "
+                + "DIR/training_curve.csv, all at once (via DIR.tmp-* renamed at the end).",
+            "Settings: built-in defaults < config file (--config, $MINE_CONF or ./conf/mine.conf) < flags."
+        })
+final class EstimateCommand implements Callable<Integer> {
+    private final JobContext ctx;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input table (file or directory).")
+    String input;
+
+    @Option(names = "--format", paramLabel = "FMT",
+            description = "parquet, csv (header, inferred types), orc or json; default from the extension, else parquet.")
+    String format;
+
+    @Option(names = "--x", required = true, split = ",", splitSynopsisLabel = ",", paramLabel = "COL", description = "X columns, comma-separated.")
+    List<String> x;
+
+    @Option(names = "--y", required = true, split = ",", splitSynopsisLabel = ",", paramLabel = "COL", description = "Y columns, comma-separated.")
+    List<String> y;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must not exist unless --overwrite).")
+    String out;
+
+    @Option(names = "--overwrite", description = "Replace DIR if it exists (only once the new result is complete).")
+    boolean overwrite;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
+
+    EstimateCommand(JobContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The spec from config + flags; validates everything that can be checked without Spark. */
+    MineSpec buildSpec() {
+        return MineConfig.toSpec(MineConfig.load(training.config, training.overrides()), x, y);
+    }
+
+    @Override
+    public Integer call() {
+        MineSpec spec = buildSpec();
+        String fmt = Jobs.resolveFormat(format, input);
+        Jobs.estimate(ctx, ctx.spark("estimate"), input, fmt, spec, out, overwrite);
+        return ExitCodes.OK;
+    }
+}

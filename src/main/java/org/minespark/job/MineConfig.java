@@ -1,0 +1,178 @@
+package org.minespark.job;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.minespark.api.MineSpec;
+
+/**
+ * The HOCON configuration of a run: built-in defaults ({@code reference.conf} on the classpath)
+ * &lt; the config file ({@code --config FILE}, else {@code $MINE_CONF}, else
+ * {@code ./conf/mine.conf} if present) &lt; command-line flags. Only keys under {@code mine} are
+ * read; any other key in the file, or a key under {@code mine} that {@code reference.conf} does not
+ * define, is an {@link IllegalArgumentException} naming the key and the file.
+ */
+final class MineConfig {
+    static final String ROOT = "mine";
+    static final String ENV_CONFIG = "MINE_CONF";
+    static final Path DEFAULT_FILE = Path.of("conf", "mine.conf");
+
+    static final String SEED = "mine.seed";
+    static final String KERNELS = "mine.kernels";
+    static final String LOG_EVERY = "mine.log-every";
+    static final String HIDDEN = "mine.critic.hidden";
+    static final String STEPS = "mine.train.steps";
+    static final String BATCH_SIZE = "mine.train.batch-size";
+    static final String LEARNING_RATE = "mine.train.learning-rate";
+    static final String EMA_ALPHA = "mine.train.ema-alpha";
+    static final String EVAL_FRACTION = "mine.data.eval-fraction";
+    static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
+    static final String PARTITIONS = "mine.data.partitions";
+    static final String EVAL_CHUNK_ROWS = "mine.eval.chunk-rows";
+
+    private MineConfig() {
+    }
+
+    /** The built-in defaults (only the {@code mine} subtree). */
+    static Config reference() {
+        Config all = ConfigFactory.parseResources(MineConfig.class.getClassLoader(), "reference.conf");
+        if (!all.hasPath(ROOT)) {
+            throw new IllegalStateException("reference.conf with a 'mine' section is missing from the classpath");
+        }
+        return all.withOnlyPath(ROOT).resolve();
+    }
+
+    /**
+     * The config file to use: {@code explicit} if given (must exist), else {@code $MINE_CONF} if
+     * set (must exist), else {@code ./conf/mine.conf} if it exists, else none.
+     */
+    static Path locateFile(Path explicit, Map<String, String> env) {
+        if (explicit != null) {
+            if (!Files.isRegularFile(explicit)) {
+                throw new IllegalArgumentException("--config: no such file: " + explicit);
+            }
+            return explicit;
+        }
+        String fromEnv = env.get(ENV_CONFIG);
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            Path p = Path.of(fromEnv);
+            if (!Files.isRegularFile(p)) {
+                throw new IllegalArgumentException(ENV_CONFIG + ": no such file: " + fromEnv);
+            }
+            return p;
+        }
+        return Files.isRegularFile(DEFAULT_FILE) ? DEFAULT_FILE : null;
+    }
+
+    /** Parses a config file (syntax errors and unknown keys are {@link IllegalArgumentException}s). */
+    static Config parseFile(Path file) {
+        if (file == null) {
+            return ConfigFactory.empty();
+        }
+        Config c;
+        try {
+            c = ConfigFactory.parseFile(file.toFile(), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("config file " + file + ": " + e.getMessage(), e);
+        }
+        checkKnownKeys(c, reference(), "config file " + file);
+        return c;
+    }
+
+    /**
+     * Rejects keys that the reference does not define: every top-level key other than
+     * {@code mine}, and every leaf path under {@code mine} that is not a path of the reference
+     * (objects are walked; a list such as {@code mine.critic.hidden} is a leaf).
+     */
+    static void checkKnownKeys(Config user, Config reference, String origin) {
+        Set<String> unknown = new TreeSet<>();
+        for (String top : user.root().keySet()) {
+            if (!ROOT.equals(top)) {
+                unknown.add(top);
+            }
+        }
+        for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+            String path = e.getKey();
+            if (!path.startsWith(ROOT + ".")) {
+                continue;
+            }
+            boolean known;
+            try {
+                known = reference.hasPath(path);
+            } catch (ConfigException ex) {
+                known = false;
+            }
+            if (!known) {
+                unknown.add(path);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(origin + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
+                    + String.join(", ", unknown) + " (known keys: " + String.join(", ", reference.entrySet()
+                    .stream().map(Map.Entry::getKey).sorted().toList()) + ")");
+        }
+    }
+
+    /**
+     * Merges {@code flags} (paths to values, from the command line) over the file over the
+     * reference, and checks the types against the reference.
+     */
+    static Config merge(Config file, Map<String, Object> flags) {
+        Config cli = ConfigFactory.parseMap(flags, "command-line flags");
+        Config ref = reference();
+        checkKnownKeys(cli, ref, "command-line flags");
+        Config merged = cli.withFallback(file).withFallback(ref).resolve();
+        try {
+            merged.checkValid(ref, ROOT);
+        } catch (ConfigException.ValidationFailed e) {
+            StringBuilder sb = new StringBuilder("invalid configuration:");
+            for (ConfigException.ValidationProblem p : e.problems()) {
+                sb.append(' ').append(p.path()).append(": ").append(p.problem())
+                        .append(" (").append(p.origin().description()).append(");");
+            }
+            throw new IllegalArgumentException(sb.substring(0, sb.length() - 1), e);
+        }
+        return merged;
+    }
+
+    /** Loads the layered configuration for the given explicit file (or null) and flag overrides. */
+    static Config load(Path explicitFile, Map<String, Object> flags) {
+        return merge(parseFile(locateFile(explicitFile, System.getenv())), flags);
+    }
+
+    /** The spec for the given column groups with every training knob taken from {@code c}. */
+    static MineSpec toSpec(Config c, List<String> x, List<String> y) {
+        try {
+            List<Integer> hidden = c.getIntList(HIDDEN);
+            return MineSpec.of(x, y)
+                    .withSeed(c.getLong(SEED))
+                    .withKernels(c.getString(KERNELS))
+                    .withLogEvery(c.getInt(LOG_EVERY))
+                    .withHidden(hidden)
+                    .withSteps(c.getInt(STEPS))
+                    .withBatchSize(c.getInt(BATCH_SIZE))
+                    .withLearningRate(c.getDouble(LEARNING_RATE))
+                    .withEmaAlpha(c.getDouble(EMA_ALPHA))
+                    .withEvalFraction(c.getDouble(EVAL_FRACTION))
+                    .withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS))
+                    .withPartitions(c.getInt(PARTITIONS))
+                    .withEvalChunkRows(c.getInt(EVAL_CHUNK_ROWS));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** For messages: where the file layer came from. */
+    static String describe(Path file) {
+        return file == null ? "built-in defaults" : new File(file.toString()).getAbsolutePath();
+    }
+}

@@ -1,0 +1,115 @@
+package org.minespark.job;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.minespark.api.MiResult;
+import org.minespark.api.MineSpec;
+
+/**
+ * The files of an {@code estimate} output directory: {@code result.json}, {@code result.parquet}
+ * (the same fields as one row), {@code training_curve.csv} and {@code training_curve.png}.
+ *
+ * <p>result.json keys (contract): those of {@link MiResult#toMap()} ({@code mi_nats},
+ * {@code mi_bits}, {@code ci95_nats} [low, high], {@code ci95_bits}, {@code std_err_nats},
+ * {@code n_rows}, {@code n_dropped}, {@code n_train}, {@code n_eval}, {@code steps}, {@code bound},
+ * {@code kernels}, {@code seconds}, {@code train_seconds}, {@code train_samples_per_s}), then
+ * {@code x}, {@code y} (column lists), {@code input}, {@code format}, {@code truth_nats} (null if
+ * unknown) and the training settings.
+ */
+final class ResultFiles {
+    static final String JSON = "result.json";
+    static final String PARQUET = "result.parquet";
+    static final String CURVE_CSV = "training_curve.csv";
+    static final String CURVE_PNG = "training_curve.png";
+
+    private ResultFiles() {
+    }
+
+    /** All result fields, in file order. {@code truthNats} NaN means unknown (written as null). */
+    static Map<String, Object> resultMap(MiResult r, MineSpec spec, String input, String format,
+                                         double truthNats, String sparkVersion) {
+        Map<String, Object> m = new LinkedHashMap<>(r.toMap());
+        m.put("x", List.copyOf(spec.xColumns()));
+        m.put("y", List.copyOf(spec.yColumns()));
+        m.put("input", input);
+        m.put("format", format);
+        m.put("truth_nats", Double.isFinite(truthNats) ? truthNats : null);
+        m.put("seed", spec.seed());
+        m.put("batch_size", spec.batchSize());
+        m.put("learning_rate", spec.learningRate());
+        m.put("hidden", List.copyOf(spec.hidden()));
+        m.put("ema_alpha", spec.emaAlpha());
+        m.put("eval_fraction", spec.evalFraction());
+        m.put("max_train_rows", spec.maxTrainRows());
+        m.put("partitions", spec.partitions());
+        m.put("spark_version", sparkVersion);
+        m.put("created_utc", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        return m;
+    }
+
+    /** Writes the four files into {@code out.tmp()} (not committed). */
+    static void write(SparkSession spark, OutputDir out, Map<String, Object> fields, double[] curve,
+                      double truthNats) {
+        out.writeText(JSON, JsonWriter.toJson(fields));
+        out.writeText(CURVE_CSV, TrainingCurve.csv(curve));
+        out.writeBytes(CURVE_PNG, TrainingCurve.png(curve, truthNats, title(fields)));
+        writeParquet(spark, fields, out.tmp().toString() + "/" + PARQUET);
+    }
+
+    @SuppressWarnings("unchecked")
+    static String title(Map<String, Object> fields) {
+        return "MINE: I(" + String.join(",", (List<String>) fields.get("x")) + " ; "
+                + String.join(",", (List<String>) fields.get("y")) + ")";
+    }
+
+    /** The fields as a one-row Parquet table (coalesced to one file). */
+    static void writeParquet(SparkSession spark, Map<String, Object> fields, String path) {
+        List<StructField> schema = new ArrayList<>();
+        Object[] values = new Object[fields.size()];
+        int i = 0;
+        for (Map.Entry<String, Object> e : fields.entrySet()) {
+            Object v = e.getValue();
+            DataType t;
+            if (v == null || v instanceof Double) {
+                t = DataTypes.DoubleType;
+            } else if (v instanceof Long) {
+                t = DataTypes.LongType;
+            } else if (v instanceof Integer) {
+                t = DataTypes.IntegerType;
+            } else if (v instanceof String) {
+                t = DataTypes.StringType;
+            } else if (v instanceof double[] a) {
+                t = DataTypes.createArrayType(DataTypes.DoubleType, false);
+                List<Double> l = new ArrayList<>(a.length);
+                for (double d : a) {
+                    l.add(d);
+                }
+                v = l;
+            } else if (v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Integer) {
+                t = DataTypes.createArrayType(DataTypes.IntegerType, false);
+            } else if (v instanceof List<?>) {
+                t = DataTypes.createArrayType(DataTypes.StringType, false);
+            } else {
+                throw new IllegalStateException(String.format(Locale.ROOT,
+                        "result field %s has unsupported type %s", e.getKey(), v.getClass().getName()));
+            }
+            schema.add(DataTypes.createStructField(e.getKey(), t, true));
+            values[i++] = v;
+        }
+        Row row = RowFactory.create(values);
+        spark.createDataFrame(List.of(row), DataTypes.createStructType(schema))
+                .coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(path);
+    }
+}

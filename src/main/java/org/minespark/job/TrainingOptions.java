@@ -1,0 +1,88 @@
+package org.minespark.job;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.minespark.api.MineSpec;
+import picocli.CommandLine.Option;
+
+/**
+ * The MINE training flags shared by {@code estimate} and {@code demo}. Every flag is optional and
+ * overrides one key of the configuration ({@link MineConfig}); unset flags leave the file's or the
+ * built-in value.
+ */
+final class TrainingOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "HOCON config file (default: $MINE_CONF, else ./conf/mine.conf if present, else built-in defaults).")
+    Path config;
+
+    @Option(names = "--seed", paramLabel = "N", description = "Master seed (mine.seed, default 42).")
+    Long seed;
+
+    @Option(names = "--steps", paramLabel = "N", description = "Training steps (mine.train.steps, default " + MineSpec.DEFAULT_STEPS + ").")
+    Integer steps;
+
+    @Option(names = "--batch-size", paramLabel = "N",
+            description = "Global joint rows per step (mine.train.batch-size, default " + MineSpec.DEFAULT_BATCH_SIZE + ").")
+    Integer batchSize;
+
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate (mine.train.learning-rate, default " + MineSpec.DEFAULT_LEARNING_RATE + ").")
+    Double learningRate;
+
+    @Option(names = "--hidden", paramLabel = "W", split = ",", splitSynopsisLabel = ",",
+            description = "Critic hidden layer widths (mine.critic.hidden, default 256,256).")
+    List<Integer> hidden;
+
+    @Option(names = "--ema-alpha", paramLabel = "A",
+            description = "MINE moving-average factor of the bias correction (mine.train.ema-alpha, default " + MineSpec.DEFAULT_EMA_ALPHA + ").")
+    Double emaAlpha;
+
+    @Option(names = "--eval-fraction", paramLabel = "F",
+            description = "Held-out fraction for the final estimate (mine.data.eval-fraction, default " + MineSpec.DEFAULT_EVAL_FRACTION + ").")
+    Double evalFraction;
+
+    @Option(names = "--max-train-rows", paramLabel = "N",
+            description = "Cap on cached training rows (mine.data.max-train-rows, default " + MineSpec.DEFAULT_MAX_TRAIN_ROWS + ").")
+    Long maxTrainRows;
+
+    @Option(names = "--partitions", paramLabel = "P",
+            description = "Training partitions, 0 = default parallelism (mine.data.partitions, default 0).")
+    Integer partitions;
+
+    @Option(names = "--eval-chunk-rows", paramLabel = "N",
+            description = "Rows per block in the held-out evaluation (mine.eval.chunk-rows, default 4096).")
+    Integer evalChunkRows;
+
+    @Option(names = "--kernels", paramLabel = "NAME",
+            description = "Critic maths backend: vector, native-blas or scalar (mine.kernels, default vector).")
+    String kernels;
+
+    @Option(names = "--log-every", paramLabel = "N",
+            description = "Progress line every N steps (mine.log-every, default 100).")
+    Integer logEvery;
+
+    /** The flags that were given, as config paths to values (the highest-precedence layer). */
+    Map<String, Object> overrides() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        put(m, MineConfig.SEED, seed);
+        put(m, MineConfig.STEPS, steps);
+        put(m, MineConfig.BATCH_SIZE, batchSize);
+        put(m, MineConfig.LEARNING_RATE, learningRate);
+        put(m, MineConfig.HIDDEN, hidden);
+        put(m, MineConfig.EMA_ALPHA, emaAlpha);
+        put(m, MineConfig.EVAL_FRACTION, evalFraction);
+        put(m, MineConfig.MAX_TRAIN_ROWS, maxTrainRows);
+        put(m, MineConfig.PARTITIONS, partitions);
+        put(m, MineConfig.EVAL_CHUNK_ROWS, evalChunkRows);
+        put(m, MineConfig.KERNELS, kernels);
+        put(m, MineConfig.LOG_EVERY, logEvery);
+        return m;
+    }
+
+    private static void put(Map<String, Object> m, String key, Object value) {
+        if (value != null) {
+            m.put(key, value);
+        }
+    }
+}
