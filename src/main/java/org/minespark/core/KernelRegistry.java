@@ -6,6 +6,8 @@ import java.util.List;
 final class KernelRegistry {
     static final List<String> NAMES = List.of("vector", "native-blas", "scalar");
 
+    private static final String VECTOR_MODULE = "jdk.incubator.vector";
+
     private KernelRegistry() {
     }
 
@@ -17,12 +19,21 @@ final class KernelRegistry {
             case "scalar":
                 return ScalarKernels.INSTANCE;
             case "vector":
-                // until the Vector API backend lands, the scalar reference serves
-                return ScalarKernels.INSTANCE;
+                if (!vectorApiAvailable()) {
+                    throw new IllegalStateException("kernels 'vector' needs the incubating Vector API: start the JVM "
+                            + "with --add-modules " + VECTOR_MODULE + " (spark-submit adds it on Spark 4), "
+                            + "or use kernels 'scalar'");
+                }
+                return VectorKernels.INSTANCE;
             case "native-blas":
-                throw new IllegalStateException("kernels 'native-blas' is not available in this build");
+                return NativeBlasKernels.create();
             default:
                 throw new IllegalArgumentException("kernels: unknown backend '" + name + "'; expected one of " + NAMES);
         }
+    }
+
+    /** Whether the {@code jdk.incubator.vector} module is resolved in this JVM. */
+    static boolean vectorApiAvailable() {
+        return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
     }
 }

@@ -61,6 +61,7 @@ public final class Main {
         cl.addSubcommand(new GenerateCommand(ctx));
         cl.addSubcommand(new EstimateCommand(ctx));
         cl.addSubcommand(new DemoCommand(ctx));
+        cl.addSubcommand(new BenchCommand(ctx));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(ctx.out, true));
         cl.setErr(new PrintWriter(ctx.err, true));

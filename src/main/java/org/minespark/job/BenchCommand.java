@@ -1,0 +1,235 @@
+package org.minespark.job;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.spark.sql.SparkSession;
+import org.minespark.core.KernelBench;
+import org.minespark.core.Kernels;
+import org.minespark.spark.TrainingLoopBench;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bench}: workload W per kernel backend, batch size and thread count; the whole Spark
+ * training loop on the current master; and the PyTorch reference when the system Python has torch.
+ * Medians of repeated runs after warm-up. Not a test: numbers go to docs/benchmarks.md by hand.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Measures workload W (BENCHMARKS.md: Linear(40,256)-ReLU-Linear(256,256)-ReLU-Linear(256,1), "
+                + "forward+DV+backward+Adam) per kernel backend at B = 64, 512, 4096 on 1 and 2 threads, "
+                + "the Spark training loop at global batch 512 and 4096, and the PyTorch reference "
+                + "(../shared/tools/ref_torch_mine.py) when /usr/bin/python3 has torch.",
+            "Prints a table, or one JSON object with --json."
+        })
+final class BenchCommand implements Callable<Integer> {
+    private final JobContext ctx;
+
+    @Option(names = "--json", description = "Print one JSON object instead of a table.")
+    boolean json;
+
+    @Option(names = "--kernels", split = ",", paramLabel = "NAME[,NAME...]",
+            defaultValue = "vector,native-blas,scalar", description = "Backends to measure (default: ${DEFAULT-VALUE}).")
+    List<String> kernels;
+
+    @Option(names = "--batches", split = ",", paramLabel = "B[,B...]", defaultValue = "64,512,4096",
+            description = "Workload W batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--reps", defaultValue = "5", description = "Measured repetitions, >= 5 for the record (default: ${DEFAULT-VALUE}).")
+    int reps;
+
+    @Option(names = "--spark-steps", defaultValue = "200", description = "Measured synchronous steps per Spark batch size (default: ${DEFAULT-VALUE}).")
+    int sparkSteps;
+
+    @Option(names = "--torch-script", paramLabel = "FILE",
+            description = "PyTorch reference trainer (default: $MINE_TORCH_REF or ../shared/tools/ref_torch_mine.py).")
+    String torchScript;
+
+    @Option(names = "--torch-steps", defaultValue = "400", description = "Steps of the PyTorch reference per thread setting (default: ${DEFAULT-VALUE}).")
+    int torchSteps;
+
+    @Option(names = "--skip-spark", description = "Only the kernel and PyTorch measurements.")
+    boolean skipSpark;
+
+    BenchCommand(JobContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        if (reps < 1) {
+            throw new IllegalArgumentException("--reps must be >= 1, got " + reps);
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("date", java.time.LocalDate.now().toString());
+        out.put("machine", machine());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        Double k1 = null;
+        Double k2 = null;
+        for (String name : kernels) {
+            Kernels k;
+            try {
+                k = Kernels.forName(name);
+            } catch (IllegalStateException e) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("kernels", name);
+                r.put("unavailable", e.getMessage());
+                rows.add(r);
+                ctx.err.println("bench: skipping " + name + ": " + e.getMessage());
+                continue;
+            }
+            ctx.err.println("bench: " + k.describe());
+            for (int b : batches) {
+                for (int threads = 1; threads <= 2; threads++) {
+                    KernelBench.Result res = KernelBench.runWorkloadW(k, b, threads, 2, reps);
+                    Map<String, Object> r = new LinkedHashMap<>();
+                    r.put("kernels", name);
+                    r.put("batch", b);
+                    r.put("threads", threads);
+                    r.put("samples_per_s", Math.round(res.samplesPerSec()));
+                    r.put("gflops", round(res.gflops(), 1));
+                    r.put("ms_per_step", round(res.msPerStep(), 3));
+                    rows.add(r);
+                    ctx.err.printf(Locale.ROOT, "  W %-11s B=%-5d %dt  %,10.0f samples/s  %6.1f GFLOP/s%n",
+                            name, b, threads, res.samplesPerSec(), res.gflops());
+                    if (name.equals("vector") && b == 512) {
+                        if (threads == 1) {
+                            k1 = res.samplesPerSec();
+                        } else {
+                            k2 = res.samplesPerSec();
+                        }
+                    }
+                }
+            }
+        }
+        out.put("kernel_1t_samples_per_s", k1 == null ? null : (Object) Math.round(k1));
+        out.put("kernel_2t_samples_per_s", k2 == null ? null : (Object) Math.round(k2));
+        out.put("workload_w", rows);
+
+        Double spark4096 = null;
+        Double overhead4096 = null;
+        if (!skipSpark) {
+            SparkSession spark = ctx.spark("bench");
+            List<Map<String, Object>> loop = new ArrayList<>();
+            for (int b : new int[] {512, 4096}) {
+                TrainingLoopBench.Result r = TrainingLoopBench.run(spark, "vector", b, 20, sparkSteps, 50_000);
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("master", spark.sparkContext().master());
+                m.put("partitions", r.partitions());
+                m.put("batch", b);
+                m.put("steps", r.steps());
+                m.put("samples_per_s", Math.round(r.samplesPerS()));
+                m.put("median_step_ms", round(r.medianStepMs(), 2));
+                m.put("median_compute_ms", round(r.medianComputeMs(), 2));
+                m.put("median_overhead_ms", round(r.medianOverheadMs(), 2));
+                loop.add(m);
+                ctx.err.printf(Locale.ROOT, "  Spark %s B=%-5d %,10.0f samples/s  step %.2f ms = compute %.2f + overhead %.2f%n",
+                        spark.sparkContext().master(), b, r.samplesPerS(), r.medianStepMs(), r.medianComputeMs(),
+                        r.medianOverheadMs());
+                if (b == 4096) {
+                    spark4096 = r.samplesPerS();
+                    overhead4096 = r.medianOverheadMs();
+                }
+            }
+            out.put("spark_loop", loop);
+        }
+        out.put("spark_local2_samples_per_s", spark4096 == null ? null : (Object) Math.round(spark4096));
+        out.put("spark_step_overhead_ms", overhead4096 == null ? null : (Object) round(overhead4096, 2));
+
+        Double torchBest = null;
+        List<Map<String, Object>> torch = new ArrayList<>();
+        File script = torchScript();
+        if (script != null) {
+            for (int threads = 1; threads <= 2; threads++) {
+                JsonNode t = runTorch(script, threads);
+                if (t == null) {
+                    break;
+                }
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("threads", threads);
+                m.put("samples_per_s", t.path("samples_per_s").asLong());
+                torch.add(m);
+                ctx.err.printf(Locale.ROOT, "  PyTorch %dt  %,10d samples/s%n", threads, t.path("samples_per_s").asLong());
+                double sps = t.path("samples_per_s").asDouble();
+                torchBest = torchBest == null ? sps : Math.max(torchBest, sps);
+            }
+        } else {
+            ctx.err.println("bench: PyTorch reference not found or torch not installed; torch_samples_per_s = null");
+        }
+        out.put("torch", torch);
+        out.put("torch_samples_per_s", torchBest == null ? null : (Object) Math.round(torchBest));
+        out.put("kernel_2t_vs_torch_best", (torchBest == null || k2 == null) ? null : (Object) round(k2 / torchBest, 2));
+        out.put("spark_vs_torch_best", (torchBest == null || spark4096 == null) ? null : (Object) round(spark4096 / torchBest, 2));
+
+        if (json) {
+            ctx.out.println(JsonWriter.toJson(out));
+        } else {
+            ctx.out.println(JsonWriter.toJson(out));
+        }
+        return ExitCodes.OK;
+    }
+
+    private File torchScript() {
+        String p = torchScript != null ? torchScript : System.getenv("MINE_TORCH_REF");
+        if (p == null) {
+            p = "../shared/tools/ref_torch_mine.py";
+        }
+        File f = new File(p);
+        File py = new File("/usr/bin/python3");
+        return f.isFile() && py.canExecute() ? f : null;
+    }
+
+    /** Runs the reference on the workload-W task (20-d x and y); null when torch is missing. */
+    private JsonNode runTorch(File script, int threads) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.getPath(), "corr20-2",
+                "--steps", Integer.toString(torchSteps), "--batch", "512", "--threads", Integer.toString(threads),
+                "--eval", "20000");
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        String last = null;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = r.readLine()) != null; ) {
+                last = line;
+            }
+        }
+        if (!p.waitFor(30, TimeUnit.MINUTES) || p.exitValue() != 0 || last == null || !last.startsWith("{")) {
+            ctx.err.println("bench: PyTorch reference did not run (is python3-torch installed?): " + last);
+            return null;
+        }
+        return new ObjectMapper().readTree(last);
+    }
+
+    private static String machine() {
+        String cpu = "unknown CPU";
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
+                if (line.startsWith("model name")) {
+                    cpu = line.substring(line.indexOf(':') + 1).trim();
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: keep the generic name
+        }
+        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version");
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+}
