@@ -5,11 +5,9 @@ import java.util.SplittableRandom;
 /**
  * The per-partition share of a MINE step and of the held-out evaluation, with every buffer
  * allocated once (critic activations, gradient tensors, index arrays) and reused. Not thread-safe:
- * one instance per thread; see {@link #forThread}.
+ * one instance per task at a time; see {@link #acquire} and {@link #release}.
  */
 public final class PartitionWorker {
-    private static final ThreadLocal<PartitionWorker> CACHE = new ThreadLocal<>();
-
     private final Critic critic;
     private final CriticShape shape;
     private final float[][] gradJoint;
@@ -34,19 +32,47 @@ public final class PartitionWorker {
     }
 
     /**
-     * This thread's worker for the shape, kernels and at least {@code maxRows} rows, reused across
-     * tasks run by the same executor thread (so a training step allocates no workspace).
+     * A worker for the shape, kernels and at least {@code maxRows} rows from a JVM-wide pool, so a
+     * training step allocates no workspace whichever executor thread runs the task. Give it back
+     * with {@link #release(PartitionWorker)} when the task is done with it.
      */
+    public static PartitionWorker acquire(CriticShape shape, Kernels kernels, int maxRows) {
+        for (java.util.Iterator<PartitionWorker> it = POOL.iterator(); it.hasNext(); ) {
+            PartitionWorker w = it.next();
+            if (w.shape.equals(shape) && w.critic.maxRows() >= maxRows && w.kernelsName.equals(kernels.name())
+                    && POOL.remove(w)) {
+                return w;
+            }
+        }
+        PartitionWorker w = new PartitionWorker(shape, kernels, maxRows);
+        w.kernelsName = kernels.name();
+        return w;
+    }
+
+    /** This thread's own worker (for callers that do not release): prefer {@link #acquire}. */
     public static PartitionWorker forThread(CriticShape shape, Kernels kernels, int maxRows) {
-        PartitionWorker w = CACHE.get();
+        PartitionWorker w = THREAD.get();
         if (w == null || !w.shape.equals(shape) || w.critic.maxRows() < maxRows
                 || !w.kernelsName.equals(kernels.name())) {
             w = new PartitionWorker(shape, kernels, maxRows);
             w.kernelsName = kernels.name();
-            CACHE.set(w);
+            THREAD.set(w);
         }
         return w;
     }
+
+    private static final ThreadLocal<PartitionWorker> THREAD = new ThreadLocal<>();
+
+    /** Returns a worker to the pool (keeps at most a few idle workers per JVM). */
+    public static void release(PartitionWorker w) {
+        if (POOL.size() < MAX_POOLED) {
+            POOL.add(w);
+        }
+    }
+
+    private static final int MAX_POOLED = 2 * Runtime.getRuntime().availableProcessors() + 2;
+    private static final java.util.concurrent.ConcurrentLinkedQueue<PartitionWorker> POOL =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private String kernelsName = "";
 

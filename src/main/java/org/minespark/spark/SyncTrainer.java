@@ -62,11 +62,15 @@ final class SyncTrainer {
         final int mb = maxBatch;
         final float[][] weights = params;
         JavaRDD<StepAggregate> aggs = blocks.mapPartitionsWithIndex((pi, it) -> {
-            PartitionWorker w = PartitionWorker.forThread(sh, Kernels.forName(kn), mb);
             long t0 = System.nanoTime();
+            PartitionWorker w = PartitionWorker.acquire(sh, Kernels.forName(kn), mb);
             StepAggregate agg = new StepAggregate((int) sh.numParams());
-            while (it.hasNext()) {
-                agg.merge(w.trainStep(it.next(), weights, bpp[pi], Seeds.derive(sd, purpose, step, pi)));
+            try {
+                while (it.hasNext()) {
+                    agg.merge(w.trainStep(it.next(), weights, bpp[pi], Seeds.derive(sd, purpose, step, pi)));
+                }
+            } finally {
+                PartitionWorker.release(w);
             }
             agg.recordComputeNanos(System.nanoTime() - t0);
             return Collections.singletonList(agg).iterator();
