@@ -27,6 +27,8 @@ public final class MineSpec implements Serializable {
     public static final long DEFAULT_MAX_TRAIN_ROWS = 1_000_000L;
     public static final double DEFAULT_EMA_ALPHA = 0.01;
     public static final List<Integer> DEFAULT_HIDDEN = List.of(256, 256);
+    /** Default final learning rate of the cosine decay, as a fraction of the base rate (1 = constant). */
+    public static final double DEFAULT_LR_FINAL_FRACTION = 0.05;
 
     private final List<String> xColumns;
     private final List<String> yColumns;
@@ -42,6 +44,7 @@ public final class MineSpec implements Serializable {
     private int logEvery = 100;
     private int partitions = 0;
     private int evalChunkRows = 4096;
+    private double lrFinalFraction = DEFAULT_LR_FINAL_FRACTION;
 
     private MineSpec(List<String> x, List<String> y) {
         this.xColumns = x;
@@ -62,6 +65,7 @@ public final class MineSpec implements Serializable {
         s.logEvery = logEvery;
         s.partitions = partitions;
         s.evalChunkRows = evalChunkRows;
+        s.lrFinalFraction = lrFinalFraction;
         return s;
     }
 
@@ -221,6 +225,23 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    /**
+     * The learning rate decays along a cosine from {@code learningRate} to
+     * {@code learningRate * v} over the training steps; 1 keeps it constant.
+     */
+    public MineSpec withLrFinalFraction(double v) {
+        if (!(v > 0 && v <= 1)) {
+            throw new IllegalArgumentException("lr-final-fraction must be in (0, 1], got " + v);
+        }
+        MineSpec s = copy();
+        s.lrFinalFraction = v;
+        return s;
+    }
+
+    public double lrFinalFraction() {
+        return lrFinalFraction;
+    }
+
     public List<String> xColumns() {
         return xColumns;
     }
@@ -282,6 +303,6 @@ public final class MineSpec implements Serializable {
         return "MineSpec{x=" + xColumns + ", y=" + yColumns + ", seed=" + seed + ", hidden=" + hidden
                 + ", steps=" + steps + ", batchSize=" + batchSize + ", lr=" + learningRate
                 + ", evalFraction=" + evalFraction + ", maxTrainRows=" + maxTrainRows
-                + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", partitions=" + partitions + "}";
+                + ", lrFinalFraction=" + lrFinalFraction + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", partitions=" + partitions + "}";
     }
 }

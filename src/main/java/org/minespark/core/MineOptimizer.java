@@ -24,6 +24,8 @@ public final class MineOptimizer {
     private final float eps = 1e-8f;
     private int t;
     private double logMa = Double.NaN;
+    private int decaySteps;
+    private double finalFraction = 1.0;
 
     public MineOptimizer(CriticShape shape, float[][] initialParams, double learningRate, double emaAlpha, Kernels kernels) {
         if (!(learningRate > 0)) {
@@ -40,6 +42,34 @@ public final class MineOptimizer {
         this.grad = shape.zeros();
         this.lr = (float) learningRate;
         this.alpha = emaAlpha;
+    }
+
+    /**
+     * Cosine learning-rate decay over {@code steps} updates, from the base rate down to
+     * {@code finalFraction} of it: {@code lr_t = lr (f + (1 - f) (1 + cos(pi t / steps)) / 2)}
+     * (Loshchilov and Hutter 2017, without restarts). Late in training the critic's parameter noise
+     * lowers the bound it attains on held-out data; decaying the rate removes most of it.
+     * {@code finalFraction = 1} keeps the rate constant. Returns this.
+     */
+    public MineOptimizer withCosineDecay(int steps, double finalFraction) {
+        if (steps < 1) {
+            throw new IllegalArgumentException("decay steps must be >= 1, got " + steps);
+        }
+        if (!(finalFraction > 0 && finalFraction <= 1)) {
+            throw new IllegalArgumentException("lr-final-fraction must be in (0, 1], got " + finalFraction);
+        }
+        this.decaySteps = steps;
+        this.finalFraction = finalFraction;
+        return this;
+    }
+
+    /** The learning rate the next {@link #step} will use. */
+    public double currentLearningRate() {
+        if (decaySteps == 0 || finalFraction == 1.0) {
+            return lr;
+        }
+        double progress = Math.min(1.0, t / (double) decaySteps);
+        return lr * (finalFraction + (1 - finalFraction) * 0.5 * (1 + Math.cos(Math.PI * progress)));
     }
 
     /** The live parameters (updated in place by {@link #step}). */
@@ -73,11 +103,12 @@ public final class MineOptimizer {
             logMa = logAddExp(Math.log1p(-alpha) + logMa, Math.log(alpha) + logMeanExp);
         }
         lossGradient(agg, logMa, grad);
+        float rate = (float) currentLearningRate();
         t++;
         float bc1 = (float) (1 - Math.pow(beta1, t));
         float bc2 = (float) (1 - Math.pow(beta2, t));
         for (int i = 0; i < params.length; i++) {
-            k.adam(params[i].length, params[i], grad[i], m[i], v[i], lr, beta1, beta2, eps, bc1, bc2);
+            k.adam(params[i].length, params[i], grad[i], m[i], v[i], rate, beta1, beta2, eps, bc1, bc2);
         }
         return dv;
     }
