@@ -1,7 +1,9 @@
 package org.minespark.api;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The outcome of one MINE estimate: the Donsker-Varadhan lower bound evaluated on held-out rows,
@@ -23,17 +25,37 @@ import java.util.Map;
  * @param trainSeconds   wall time of the training loop
  * @param trainSamplesPerS joint training samples per second in the training loop
  * @param curve          per-step training-minibatch DV estimate (nats), one per step
+ * @param status         {@link #STATUS_OK} (trained and evaluated) or {@link #STATUS_CONSTANT}
+ *                       (every x or every y dimension has zero variance: MI is exactly 0, no
+ *                       training was run, the CI is [0, 0] and {@code steps} is 0)
+ * @param warnings       what the user should know about the input (dropped rows, constant
+ *                       dimensions, ...), one sentence each; empty if none
  */
 public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
-                       double[] curve) {
+                       double[] curve, String status, List<String> warnings) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
+    /** Trained and evaluated on held-out rows. */
+    public static final String STATUS_OK = "ok";
+    /** Every x or every y dimension is constant: MI is exactly 0, reported without training. */
+    public static final String STATUS_CONSTANT = "constant";
 
     public MiResult {
         curve = curve.clone();
+        Objects.requireNonNull(status, "status");
+        warnings = List.copyOf(warnings);
+    }
+
+    /** A trained result ({@link #STATUS_OK}) without warnings. */
+    public MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
+                    long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
+                    String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
+                    double[] curve) {
+        this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
+                kernels, seconds, trainSeconds, trainSamplesPerS, curve, STATUS_OK, List.of());
     }
 
     @Override
@@ -71,6 +93,8 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("seconds", seconds);
         m.put("train_seconds", trainSeconds);
         m.put("train_samples_per_s", trainSamplesPerS);
+        m.put("status", status);
+        m.put("warnings", warnings);
         return m;
     }
 }

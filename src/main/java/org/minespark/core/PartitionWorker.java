@@ -49,20 +49,6 @@ public final class PartitionWorker {
         return w;
     }
 
-    /** This thread's own worker (for callers that do not release): prefer {@link #acquire}. */
-    public static PartitionWorker forThread(CriticShape shape, Kernels kernels, int maxRows) {
-        PartitionWorker w = THREAD.get();
-        if (w == null || !w.shape.equals(shape) || w.critic.maxRows() < maxRows
-                || !w.kernelsName.equals(kernels.name())) {
-            w = new PartitionWorker(shape, kernels, maxRows);
-            w.kernelsName = kernels.name();
-            THREAD.set(w);
-        }
-        return w;
-    }
-
-    private static final ThreadLocal<PartitionWorker> THREAD = new ThreadLocal<>();
-
     /** Returns a worker to the pool (keeps at most a few idle workers per JVM). */
     public static void release(PartitionWorker w) {
         if (POOL.size() < MAX_POOLED) {

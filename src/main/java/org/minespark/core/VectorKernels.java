@@ -574,10 +574,10 @@ final class VectorKernels implements Kernels {
                 s2 = FloatVector.fromArray(S, a, r2 + p).fma(bv, s2);
                 s3 = FloatVector.fromArray(S, a, r3 + p).fma(bv, s3);
             }
-            float t0 = s0.reduceLanes(VectorOperators.ADD);
-            float t1 = s1.reduceLanes(VectorOperators.ADD);
-            float t2 = s2.reduceLanes(VectorOperators.ADD);
-            float t3 = s3.reduceLanes(VectorOperators.ADD);
+            float t0 = sumLanes(s0);
+            float t1 = sumLanes(s1);
+            float t2 = sumLanes(s2);
+            float t3 = sumLanes(s3);
             for (; p < k; p++) {
                 float bp = b[p];
                 t0 += a[r0 + p] * bp;
@@ -597,12 +597,25 @@ final class VectorKernels implements Kernels {
             for (; p < kv; p += L) {
                 s0 = FloatVector.fromArray(S, a, r0 + p).fma(FloatVector.fromArray(S, b, p), s0);
             }
-            float t0 = s0.reduceLanes(VectorOperators.ADD);
+            float t0 = sumLanes(s0);
             for (; p < k; p++) {
                 t0 += a[r0 + p] * b[p];
             }
             c[i] = axpby(alpha, t0, beta, c[i]);
         }
+    }
+
+    /**
+     * Sum of the lanes in lane order. {@code reduceLanes(ADD)} leaves the order unspecified, and
+     * the C2 intrinsic and the interpreter's fallback may associate differently, which would make
+     * results depend on JIT state (and differ between executor JVMs for the same seed).
+     */
+    static float sumLanes(FloatVector v) {
+        float t = 0f;
+        for (int i = 0; i < L; i++) {
+            t += v.lane(i);
+        }
+        return t;
     }
 
     private static float axpby(float alpha, float x, float beta, float y) {
@@ -795,7 +808,7 @@ final class VectorKernels implements Kernels {
             for (int e = S.loopBound(rows); i < e; i += L) {
                 s = s.add(FloatVector.fromArray(S, d, i));
             }
-            float t = s.reduceLanes(VectorOperators.ADD);
+            float t = sumLanes(s);
             for (; i < rows; i++) {
                 t += d[i];
             }

@@ -1,9 +1,6 @@
 package org.minespark.job;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +15,7 @@ import org.minespark.api.MiResult;
 import org.minespark.api.MineSpec;
 import org.minespark.api.MutualInformation;
 import org.minespark.core.SyntheticTasks;
+import org.minespark.spark.MineRunner;
 import org.minespark.spark.SyntheticData;
 
 /** The work behind the subcommands, separated from flag parsing. */
@@ -83,32 +81,57 @@ final class Jobs {
             Dataset<Row> df = reader.load(input);
             df.schema();
             return df;
-        } catch (RuntimeException e) {
-            if (e instanceof InputDataException) {
-                throw e;
-            }
-            throw new InputDataException("cannot read --input " + input + " as " + format + ": " + firstLine(e.getMessage()), e);
+        } catch (Exception e) { // Spark's Scala code may throw the checked SparkException here
+            throw new InputDataException("cannot read --input " + input + " as " + format + ": " + rootMessage(e), e);
         }
     }
 
-    /** Every selected top-level column must exist (a dotted name is left to Spark to resolve). */
-    static void checkColumns(Dataset<Row> df, MineSpec spec, String input) {
-        List<String> have = Arrays.asList(df.columns());
-        List<String> missing = new ArrayList<>();
-        for (String c : spec.xColumns()) {
-            if (!have.contains(c) && !c.contains(".")) {
-                missing.add("--x " + c);
+    private static final java.util.regex.Pattern FAILED_FILE =
+            java.util.regex.Pattern.compile("error while reading file (\\S+?)\\.?(\\s|$)");
+
+    /**
+     * A failure while the estimator reads the input (a file whose data pages are corrupt although
+     * its footer reads, or that is not of the format) as an {@link InputDataException} naming the
+     * file; anything else unchanged.
+     */
+    static RuntimeException readFailure(RuntimeException e, String input, String format) {
+        String file = null;
+        boolean readError = false;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String cls = t.getClass().getName();
+            String msg = t.getMessage() == null ? "" : t.getMessage();
+            java.util.regex.Matcher m = FAILED_FILE.matcher(msg);
+            if (file == null && m.find()) {
+                file = m.group(1);
+            }
+            readError |= cls.startsWith("org.apache.parquet.") || cls.startsWith("org.apache.orc.")
+                    || msg.contains("FAILED_READ_FILE") || msg.contains("CANNOT_READ_FILE_FOOTER")
+                    || msg.contains("MALFORMED_RECORD_IN_PARSING");
+        }
+        if (!readError) {
+            return e;
+        }
+        return new InputDataException("cannot read --input " + input + " as " + format
+                + (file == null ? "" : " (file " + file + ")") + ": " + rootMessage(e), e);
+    }
+
+    /**
+     * The first line of the most useful message of a chain: the innermost I/O error's if any (it
+     * says what was wrong with the bytes), else the innermost message.
+     */
+    static String rootMessage(Throwable e) {
+        String m = null;
+        String io = null;
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                m = t.getMessage();
+                if (t instanceof IOException) {
+                    io = t.getMessage();
+                }
             }
         }
-        for (String c : spec.yColumns()) {
-            if (!have.contains(c) && !c.contains(".")) {
-                missing.add("--y " + c);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new InputDataException("column" + (missing.size() > 1 ? "s " : " ") + String.join(", ", missing)
-                    + " not found in " + input + " (columns: " + String.join(", ", have) + ")");
-        }
+        String best = io != null ? io : m;
+        return best == null ? e.getClass().getSimpleName() : firstLine(best).trim();
     }
 
     /**
@@ -118,7 +141,7 @@ final class Jobs {
     static MiResult estimate(JobContext ctx, SparkSession spark, String input, String format, MineSpec spec,
                              String out, boolean overwrite) {
         Dataset<Row> df = read(spark, input, format);
-        checkColumns(df, spec, input);
+        MineRunner.checkSchema(df.schema(), spec);
         FileSystem inFs;
         Path qualifiedInput;
         try {
@@ -131,7 +154,15 @@ final class Jobs {
         double truth = Truth.miNats(Truth.read(inFs, input));
         FileSystem outFs = OutputDir.fileSystem(out, spark.sparkContext().hadoopConfiguration());
         try (OutputDir dir = OutputDir.begin(outFs, out, overwrite, "--out")) {
-            MiResult r = MutualInformation.estimate(df, spec, ConsoleProgress.forConsole(ctx.err));
+            MiResult r;
+            try {
+                r = MutualInformation.estimate(df, spec, ConsoleProgress.forConsole(ctx.err));
+            } catch (RuntimeException e) {
+                throw readFailure(e, input, format);
+            }
+            for (String w : r.warnings()) {
+                ctx.err.println(Main.PROGRAM + ": warning: " + w);
+            }
             Map<String, Object> fields = ResultFiles.resultMap(r, spec, qualifiedInput.toString(), format, truth,
                     spark.version());
             ResultFiles.write(spark, dir, fields, r.curve(), truth);
@@ -146,6 +177,9 @@ final class Jobs {
     static String summary(MiResult r, double truthNats) {
         String s = String.format(Locale.ROOT, "MI estimate: %.2f nats (%.2f bits), 95%% CI [%.2f, %.2f]",
                 r.miNats(), r.miBits(), r.ci95LowNats(), r.ci95HighNats());
+        if (MiResult.STATUS_CONSTANT.equals(r.status())) {
+            s += " (exact: a constant column group, no training)";
+        }
         if (Double.isFinite(truthNats)) {
             s += String.format(Locale.ROOT, ", truth %.3f nats", truthNats);
         }

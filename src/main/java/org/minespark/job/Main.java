@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
+import org.minespark.api.MineInputException;
 import picocli.CommandLine;
 
 /**
@@ -14,7 +15,8 @@ import picocli.CommandLine;
  * {@code spark-submit --class org.minespark.job.Main mine-spark.jar COMMAND ...}.
  *
  * <p>Exit codes ({@link ExitCodes}): 0 ok; 1 other failure; 2 usage error (picocli errors and any
- * {@link IllegalArgumentException}); 3 bad input data; 4 output exists or is not writable. Errors
+ * other {@link IllegalArgumentException}: a bad parameter); 3 bad input data
+ * ({@link InputDataException}, {@link MineInputException}); 4 output exists or is not writable. Errors
  * print one line {@code mine-spark: error: ...} on stderr; {@code --verbose} adds the stack trace.
  */
 public final class Main {
@@ -93,8 +95,9 @@ public final class Main {
     }
 
     /**
-     * 4 for an {@link OutputException}, 3 for an {@link InputDataException} or a Spark
-     * {@link AnalysisException} (anywhere in the cause chain), 2 for an
+     * 4 for an {@link OutputException}, 3 for an {@link InputDataException}, a
+     * {@link MineInputException} or a Spark {@link AnalysisException} (anywhere in the cause
+     * chain), 2 for an
      * {@link IllegalArgumentException} thrown directly, 1 otherwise.
      */
     static int exitCode(Throwable ex) {
@@ -102,7 +105,7 @@ public final class Main {
             if (t instanceof OutputException) {
                 return ExitCodes.OUTPUT;
             }
-            if (t instanceof InputDataException || t instanceof AnalysisException) {
+            if (isInputError(t)) {
                 return ExitCodes.INPUT;
             }
             if (t.getCause() == t) {
@@ -112,10 +115,15 @@ public final class Main {
         return ex instanceof IllegalArgumentException ? ExitCodes.USAGE : ExitCodes.FAILURE;
     }
 
+    /** Bad input data: ours, the estimator's, or Spark's analysis of the input. */
+    private static boolean isInputError(Throwable t) {
+        return t instanceof InputDataException || t instanceof MineInputException || t instanceof AnalysisException;
+    }
+
     private static Throwable find(Throwable ex, int code) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (code == ExitCodes.OUTPUT && t instanceof OutputException
-                    || code == ExitCodes.INPUT && (t instanceof InputDataException || t instanceof AnalysisException)) {
+                    || code == ExitCodes.INPUT && isInputError(t)) {
                 return t;
             }
         }

@@ -14,8 +14,8 @@ import picocli.CommandLine.Spec;
         exitCodeList = {
             "0:success",
             "1:any other failure (Spark failure, bug, unsupported operation)",
-            "2:usage error: bad flag or value, unknown config key, parameter out of range",
-            "3:bad input data: input missing or unreadable, column not found",
+            "2:usage error: bad flag or value, unknown config key, parameter out of range (also for the data, e.g. --batch-size above the training rows)",
+            "3:bad input data: input missing or unreadable, column missing or of an unsupported type, too few usable rows, inconsistent arrays, unbounded MI",
             "4:output exists (without --overwrite) or is not writable"
         },
         footerHeading = "%n",

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.UnaryOperator;
 import org.minespark.api.MineSpec;
 
 /**
@@ -116,10 +117,44 @@ final class MineConfig {
             }
         }
         if (!unknown.isEmpty()) {
+            List<String> known = reference.entrySet().stream().map(Map.Entry::getKey).sorted().toList();
+            List<String> described = unknown.stream().map(k -> k + closest(k, known)).toList();
             throw new IllegalArgumentException(origin + ": unknown key" + (unknown.size() > 1 ? "s " : " ")
-                    + String.join(", ", unknown) + " (known keys: " + String.join(", ", reference.entrySet()
-                    .stream().map(Map.Entry::getKey).sorted().toList()) + ")");
+                    + String.join(", ", described) + " (known keys: " + String.join(", ", known) + ")");
         }
+    }
+
+    /** " (did you mean K?)" for the known key closest to {@code key} by edit distance, if close. */
+    static String closest(String key, List<String> known) {
+        String best = null;
+        int bestD = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = editDistance(key, k);
+            if (d < bestD) {
+                bestD = d;
+                best = k;
+            }
+        }
+        return best != null && bestD <= Math.max(2, key.length() / 4) ? " (did you mean " + best + "?)" : "";
+    }
+
+    static int editDistance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
     }
 
     /**
@@ -149,25 +184,37 @@ final class MineConfig {
         return merge(parseFile(locateFile(explicitFile, System.getenv())), flags);
     }
 
-    /** The spec for the given column groups with every training knob taken from {@code c}. */
+    /**
+     * The spec for the given column groups with every training knob taken from {@code c}. An
+     * out-of-range value is an {@link IllegalArgumentException} naming the flag, the key, the
+     * value and the allowed range.
+     */
     static MineSpec toSpec(Config c, List<String> x, List<String> y) {
         try {
-            List<Integer> hidden = c.getIntList(HIDDEN);
-            return MineSpec.of(x, y)
-                    .withSeed(c.getLong(SEED))
-                    .withKernels(c.getString(KERNELS))
-                    .withLogEvery(c.getInt(LOG_EVERY))
-                    .withHidden(hidden)
-                    .withSteps(c.getInt(STEPS))
-                    .withBatchSize(c.getInt(BATCH_SIZE))
-                    .withLearningRate(c.getDouble(LEARNING_RATE))
-                    .withEmaAlpha(c.getDouble(EMA_ALPHA))
-                    .withEvalFraction(c.getDouble(EVAL_FRACTION))
-                    .withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS))
-                    .withPartitions(c.getInt(PARTITIONS))
-                    .withEvalChunkRows(c.getInt(EVAL_CHUNK_ROWS));
+            MineSpec s = MineSpec.of(x, y);
+            s = param("--seed", SEED, s, c, q -> q.withSeed(c.getLong(SEED)));
+            s = param("--kernels", KERNELS, s, c, q -> q.withKernels(c.getString(KERNELS)));
+            s = param("--log-every", LOG_EVERY, s, c, q -> q.withLogEvery(c.getInt(LOG_EVERY)));
+            s = param("--hidden", HIDDEN, s, c, q -> q.withHidden(c.getIntList(HIDDEN)));
+            s = param("--steps", STEPS, s, c, q -> q.withSteps(c.getInt(STEPS)));
+            s = param("--batch-size", BATCH_SIZE, s, c, q -> q.withBatchSize(c.getInt(BATCH_SIZE)));
+            s = param("--lr", LEARNING_RATE, s, c, q -> q.withLearningRate(c.getDouble(LEARNING_RATE)));
+            s = param("--ema-alpha", EMA_ALPHA, s, c, q -> q.withEmaAlpha(c.getDouble(EMA_ALPHA)));
+            s = param("--eval-fraction", EVAL_FRACTION, s, c, q -> q.withEvalFraction(c.getDouble(EVAL_FRACTION)));
+            s = param("--max-train-rows", MAX_TRAIN_ROWS, s, c, q -> q.withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS)));
+            s = param("--partitions", PARTITIONS, s, c, q -> q.withPartitions(c.getInt(PARTITIONS)));
+            return param("--eval-chunk-rows", EVAL_CHUNK_ROWS, s, c, q -> q.withEvalChunkRows(c.getInt(EVAL_CHUNK_ROWS)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static MineSpec param(String flag, String key, MineSpec s, Config c, UnaryOperator<MineSpec> set) {
+        try {
+            return set.apply(s);
+        } catch (IllegalArgumentException e) {
+            String where = c.hasPath(key) ? " (" + c.getValue(key).origin().description() + ")" : "";
+            throw new IllegalArgumentException(flag + " / " + key + ": " + e.getMessage() + where, e);
         }
     }
 

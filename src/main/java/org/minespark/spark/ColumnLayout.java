@@ -10,16 +10,22 @@ import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampType;
+import org.minespark.api.MineInputException;
 
 /**
  * How the selected columns map onto the flat x and y vectors: each column is a numeric scalar (one
  * dimension), an {@code array<numeric>} or a Spark ML {@code Vector} (a fixed number of dimensions,
  * learned from the data and then checked on every row). The schema is checked before any work
- * ({@link #fromSchema}); rows are read with {@link #extract}.
+ * ({@link #fromSchema}); rows are read with {@link #extract}. Problems with the data are
+ * {@link MineInputException}s naming the column, what was found and what was expected.
  */
 final class ColumnLayout implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -73,8 +79,8 @@ final class ColumnLayout implements Serializable {
             String name = inY ? y.get(i - x.size()) : x.get(i);
             String flag = inY ? "--y" : "--x";
             if (!available.contains(name)) {
-                throw new IllegalArgumentException(flag + ": column '" + name + "' not found" + suggest(name, available)
-                        + "; available columns: " + String.join(", ", available));
+                throw new MineInputException(flag + ": column '" + name + "' not found in the input"
+                        + suggest(name, available) + "; columns: " + listColumns(available));
             }
             StructField f = schema.apply(name);
             kinds[i] = kindOf(f.dataType(), flag, name);
@@ -98,20 +104,53 @@ final class ColumnLayout implements Serializable {
         if (t instanceof VectorUDT) {
             return Kind.VECTOR;
         }
-        throw new IllegalArgumentException(flag + ": column '" + name + "' has type " + t.simpleString()
-                + ", expected a numeric scalar, array<float|double> or an ML Vector");
+        String hint;
+        if (t instanceof StringType) {
+            hint = " (text and categorical columns are not supported, whatever their number of levels:"
+                    + " encode the categories as numbers, e.g. one-hot in an array<double>, or cast a numeric text column)";
+        } else if (t instanceof BooleanType) {
+            hint = " (cast it to 0/1, e.g. CAST(" + name + " AS INT))";
+        } else if (t instanceof StructType) {
+            hint = " (select its numeric fields as top-level columns, or pack them into an array<double>)";
+        } else if (t instanceof ArrayType a) {
+            hint = " (array elements must be numeric, these are " + a.elementType().simpleString() + ")";
+        } else if (t instanceof DateType || t instanceof TimestampType) {
+            hint = " (convert it to a number, e.g. days or seconds since an epoch)";
+        } else {
+            hint = "";
+        }
+        throw new MineInputException(flag + ": column '" + name + "' has type " + t.simpleString()
+                + ", expected a numeric scalar, array<float|double> or an ML Vector" + hint);
     }
 
-    private static String suggest(String name, List<String> available) {
-        List<String> close = new ArrayList<>();
+    /** At most 20 names, then how many more. */
+    static String listColumns(List<String> available) {
+        if (available.size() <= 20) {
+            return String.join(", ", available);
+        }
+        return String.join(", ", available.subList(0, 20)) + " and " + (available.size() - 20) + " more";
+    }
+
+    /** The available names closest to {@code name} (case-insensitive edit distance), if close enough. */
+    static String suggest(String name, List<String> available) {
         String lower = name.toLowerCase(Locale.ROOT);
+        int best = Integer.MAX_VALUE;
+        List<String> close = new ArrayList<>();
         for (String a : available) {
             int d = editDistance(lower, a.toLowerCase(Locale.ROOT));
-            if (d <= Math.max(1, name.length() / 3)) {
-                close.add(a);
+            if (d > Math.max(1, name.length() / 3) || d > best) {
+                continue;
             }
+            if (d < best) {
+                best = d;
+                close.clear();
+            }
+            close.add(a);
         }
-        return close.isEmpty() ? "" : " (did you mean " + String.join(" or ", close) + "?)";
+        if (close.size() > 5) {
+            close = close.subList(0, 5);
+        }
+        return close.isEmpty() ? "" : " (did you mean '" + String.join("' or '", close) + "'?)";
     }
 
     static int editDistance(String a, String b) {
@@ -153,7 +192,9 @@ final class ColumnLayout implements Serializable {
                     w[i] = ((Vector) sample.get(i)).size();
             }
             if (w[i] < 1) {
-                throw new IllegalArgumentException("column '" + names[i] + "' holds an empty array/vector");
+                throw new MineInputException((isY[i] ? "--y" : "--x") + ": column '" + names[i]
+                        + "' holds an empty array/vector in the first row where every selected column is set;"
+                        + " expected at least one element");
             }
             if (isY[i]) {
                 yy += w[i];
@@ -169,14 +210,22 @@ final class ColumnLayout implements Serializable {
     /**
      * Reads one row (of the selected columns, in {@link #names()} order) into {@code out} (length
      * dx + dy, x first). Returns false if a value is null, NaN or infinite (the row is dropped).
-     * Throws {@link IllegalArgumentException} if an array/vector has the wrong length.
+     * Throws {@link MineInputException} if an array/vector has the wrong length.
      */
     boolean extract(Row row, double[] out) {
+        return firstInvalid(row, out) < 0;
+    }
+
+    /**
+     * As {@link #extract}, returning -1 for a usable row, else the index (in {@link #names()}) of
+     * the first selected column holding a null, NaN or infinite value.
+     */
+    int firstInvalid(Row row, double[] out) {
         int ox = 0;
         int oy = dx;
         for (int i = 0; i < names.length; i++) {
             if (row.isNullAt(i)) {
-                return false;
+                return i;
             }
             int o = isY[i] ? oy : ox;
             switch (kinds[i]) {
@@ -189,7 +238,7 @@ final class ColumnLayout implements Serializable {
                     for (int j = 0; j < widths[i]; j++) {
                         Object v = list.get(j);
                         if (v == null) {
-                            return false;
+                            return i;
                         }
                         out[o + j] = ((Number) v).doubleValue();
                     }
@@ -209,18 +258,56 @@ final class ColumnLayout implements Serializable {
                 ox += widths[i];
             }
         }
-        for (double v : out) {
-            if (!Double.isFinite(v)) {
-                return false;
+        for (int k = 0; k < out.length; k++) {
+            if (!Double.isFinite(out[k])) {
+                return columnOfDim(k);
             }
         }
-        return true;
+        return -1;
+    }
+
+    /** The index in {@link #names()} of the column that holds flat dimension {@code k} (x first). */
+    int columnOfDim(int k) {
+        int ox = 0;
+        int oy = dx;
+        for (int i = 0; i < names.length; i++) {
+            int o = isY[i] ? oy : ox;
+            if (k >= o && k < o + widths[i]) {
+                return i;
+            }
+            if (isY[i]) {
+                oy += widths[i];
+            } else {
+                ox += widths[i];
+            }
+        }
+        throw new IndexOutOfBoundsException("dimension " + k + " of " + (dx + dy));
+    }
+
+    /** A readable name of flat dimension {@code k}: the column, with {@code [j]} for arrays and vectors. */
+    String dimName(int k) {
+        int c = columnOfDim(k);
+        if (kinds[c] == Kind.SCALAR) {
+            return names[c];
+        }
+        int ox = 0;
+        int oy = dx;
+        for (int i = 0; i < c; i++) {
+            if (isY[i]) {
+                oy += widths[i];
+            } else {
+                ox += widths[i];
+            }
+        }
+        return names[c] + "[" + (k - (isY[c] ? oy : ox)) + "]";
     }
 
     private void checkWidth(int i, int size) {
         if (size != widths[i]) {
-            throw new IllegalArgumentException("column '" + names[i] + "': arrays of inconsistent length, "
-                    + widths[i] + " in the first complete row and " + size + " in another");
+            throw new MineInputException((isY[i] ? "--y" : "--x") + ": column '" + names[i]
+                    + "' has arrays/vectors of inconsistent length: " + widths[i]
+                    + " in the first row where every selected column is set, " + size
+                    + " in another row; expected the same length in every row");
         }
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 import org.apache.spark.HashPartitioner;
@@ -15,8 +16,10 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.minespark.api.MiResult;
+import org.minespark.api.MineInputException;
 import org.minespark.api.MineSpec;
 import org.minespark.api.ProgressListener;
 import org.minespark.core.ColumnStats;
@@ -36,7 +39,12 @@ import scala.Tuple2;
 /**
  * Runs one MINE estimate on Spark:
  * <ol>
- * <li>check the schema, then one distributed pass for row counts and per-dimension mean/std;</li>
+ * <li>check the schema, then one distributed pass for row counts and per-dimension mean/std, plus
+ *     the statistics of the input checks ({@link InputStats}): too few usable rows, values whose
+ *     squares overflow a double (rescanned at a power-of-two scale), constant column groups (MI 0,
+ *     returned without training), x/y dimension pairs in an exact affine relation (unbounded MI).
+ *     Data problems are {@link MineInputException}s, parameters that do not fit the data
+ *     {@link IllegalArgumentException}s;</li>
  * <li>split rows into train/held-out by a seeded hash of (input partition, row index);</li>
  * <li>cache a bounded random sample of the training rows as one dense, standardised float block per
  *     partition, rows spread over partitions by a seeded random key;</li>
@@ -56,6 +64,23 @@ public final class MineRunner {
     private static final long EVAL = 5;
     private static final long INIT = 6;
 
+    /**
+     * The fewest usable rows (after dropping null/NaN/infinite ones) an estimate accepts. With the
+     * default eval-fraction 0.2 this leaves about 20 held-out rows for the final bound and 80 to
+     * train on; below that the held-out DV estimate and its delta-method CI rest on a handful of
+     * points and mean nothing.
+     */
+    public static final long MIN_ROWS = 100;
+    /**
+     * |correlation| between an x and a y dimension at or above {@code 1 - UNBOUNDED_TOLERANCE}
+     * means one is an exact affine function of the other (up to rounding); for continuous data the
+     * mutual information is then infinite. (For a Gaussian pair, 1 - |rho| = 1e-12 would be an MI
+     * of 13.5 nats, beyond what MINE can estimate from any practical sample anyway.)
+     */
+    public static final double UNBOUNDED_TOLERANCE = 1e-12;
+    /** Dimensions whose deviation lies outside [1e-140, 1e140] are re-scanned at a rescaled range. */
+    static final double SCALE_LIMIT = 1e140;
+
     private MineRunner() {
     }
 
@@ -67,8 +92,18 @@ public final class MineRunner {
         }
     }
 
+    /**
+     * Checks, without reading any data, that every selected column exists (suggesting close names)
+     * and has a supported type.
+     *
+     * @throws MineInputException naming the column and what was expected
+     */
+    public static void checkSchema(StructType schema, MineSpec spec) {
+        ColumnLayout.fromSchema(schema, spec.xColumns(), spec.yColumns());
+    }
+
     /** Executors wrap our validation errors in SparkException; surface the original message. */
-    private static RuntimeException unwrap(RuntimeException e) {
+    static RuntimeException unwrap(RuntimeException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof IllegalArgumentException || t instanceof IllegalStateException) {
                 return (RuntimeException) t;
@@ -77,14 +112,59 @@ public final class MineRunner {
         // in separate executor JVMs only the message of the remote exception survives
         for (Throwable t = e; t != null; t = t.getCause()) {
             String msg = t.getMessage();
+            if (msg == null) {
+                continue;
+            }
+            String input = MineInputException.class.getName() + ": ";
+            if (msg.contains(input)) {
+                return new MineInputException(lineAfter(msg, input), e);
+            }
             String marker = "java.lang.IllegalArgumentException: ";
-            if (msg != null && msg.contains(marker)) {
-                String m = msg.substring(msg.indexOf(marker) + marker.length());
-                int nl = m.indexOf('\n');
-                return new IllegalArgumentException(nl >= 0 ? m.substring(0, nl) : m, e);
+            if (msg.contains(marker)) {
+                return new IllegalArgumentException(lineAfter(msg, marker), e);
             }
         }
         return e;
+    }
+
+    private static String lineAfter(String msg, String marker) {
+        String m = msg.substring(msg.indexOf(marker) + marker.length());
+        int nl = m.indexOf('\n');
+        return nl >= 0 ? m.substring(0, nl) : m;
+    }
+
+    /** One pass over the rows for counts, moments and the checks' statistics ({@code scale} may be null). */
+    private static InputStats statsPass(JavaRDD<Row> rows, ColumnLayout lay, int columns, double[] scale) {
+        final int dx = lay.dx();
+        final int dy = lay.dy();
+        return Merge.ordered(rows.mapPartitions((Iterator<Row> it) -> {
+            InputStats s = new InputStats(columns, dx, dy, scale);
+            double[] v = new double[dx + dy];
+            while (it.hasNext()) {
+                int bad = lay.firstInvalid(it.next(), v);
+                if (bad < 0) {
+                    s.add(v);
+                } else {
+                    s.addDropped(bad);
+                }
+            }
+            return Collections.singletonList(s).iterator();
+        }), new InputStats(columns, dx, dy, scale), InputStats::merge, Integer.MAX_VALUE);
+    }
+
+    /** "a: 3, b: 2" for the columns with dropped rows. */
+    private static String dropSummary(String[] names, long[] bad) {
+        List<String> parts = new ArrayList<>();
+        for (int c = 0; c < names.length; c++) {
+            if (bad[c] > 0) {
+                parts.add("'" + names[c] + "': " + bad[c]);
+            }
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
     }
 
     private static MiResult runUnwrapped(Dataset<Row> data, MineSpec spec, ProgressListener listener) {
@@ -105,7 +185,8 @@ public final class MineRunner {
             }
             List<Row> first = selected.where(allPresent).limit(1).collectAsList();
             if (first.isEmpty()) {
-                throw new IllegalArgumentException("no row has all of the columns " + String.join(", ", names) + " set (all null)");
+                throw new MineInputException("no row has every selected column (" + String.join(", ", names)
+                        + ") set: the input is empty or each row has a null in one of them; nothing to estimate");
             }
             layout.resolveWidths(first.get(0));
         }
@@ -113,35 +194,122 @@ public final class MineRunner {
         final int dims = layout.dx() + layout.dy();
         JavaRDD<Row> rows = selected.javaRDD();
 
-        // pass 1: counts and moments
-        ColumnStats stats = Merge.ordered(rows.mapPartitions((Iterator<Row> it) -> {
-            ColumnStats s = new ColumnStats(dims);
-            double[] v = new double[dims];
-            while (it.hasNext()) {
-                if (lay.extract(it.next(), v)) {
-                    s.add(v);
-                } else {
-                    s.addDropped();
-                }
-            }
-            return Collections.singletonList(s).iterator();
-        }), new ColumnStats(dims), ColumnStats::merge, Integer.MAX_VALUE);
+        // pass 1: counts and moments, plus the statistics of the input checks
+        InputStats full = statsPass(rows, lay, names.length, null);
+        ColumnStats stats = full.base;
         if (stats.rows() == 0) {
-            throw new IllegalArgumentException("the input has no rows; nothing to estimate");
+            throw new MineInputException("the input has no rows; nothing to estimate (at least " + MIN_ROWS
+                    + " rows are needed)");
         }
         if (stats.valid() == 0) {
-            throw new IllegalArgumentException("all " + stats.rows() + " rows have a null, NaN or infinite value in "
-                    + String.join(", ", names) + "; nothing to estimate");
+            throw new MineInputException("all " + stats.rows() + " rows have a null, NaN or infinite value in a selected"
+                    + " column (rows per first offending column: " + dropSummary(names, full.badByColumn)
+                    + "); nothing to estimate");
+        }
+        if (stats.valid() < MIN_ROWS) {
+            throw new MineInputException("only " + stats.valid() + " usable rows (" + stats.rows() + " read, "
+                    + stats.dropped() + " dropped for null/NaN/Inf); at least " + MIN_ROWS
+                    + " are needed to train and evaluate the estimate on held-out rows");
+        }
+        List<String> warnings = new ArrayList<>();
+        if (stats.dropped() > 0) {
+            warnings.add("dropped " + stats.dropped() + " of " + stats.rows() + " rows with a null, NaN or infinite value"
+                    + " (rows per first offending column: " + dropSummary(names, full.badByColumn) + ")");
+        }
+
+        // values whose squares overflow or underflow a double: rescan at an exact power-of-two scale
+        double[] scale = null;
+        for (int i = 0; i < dims; i++) {
+            double sd = stats.std(i);
+            if (full.max[i] > full.min[i] && !(sd >= 1 / SCALE_LIMIT && sd <= SCALE_LIMIT)) {
+                if (scale == null) {
+                    scale = new double[dims];
+                    java.util.Arrays.fill(scale, 1.0);
+                }
+                double big = Math.max(Math.abs(full.max[i]), Math.abs(full.min[i]));
+                scale[i] = Math.scalb(1.0, -Math.getExponent(big));
+                LOG.info("dimension {} has values up to {} in magnitude (deviation {}): rescanning it scaled by 2^{}",
+                        layout.dimName(i), num(big), num(sd), -Math.getExponent(big));
+            }
+        }
+        if (scale != null) {
+            full = statsPass(rows, lay, names.length, scale);
+            stats = full.base;
         }
         final double[] mean = new double[dims];
         final double[] invStd = new double[dims];
         for (int i = 0; i < dims; i++) {
-            mean[i] = stats.mean(i);
-            double sd = stats.std(i);
-            invStd[i] = sd > 0 ? 1.0 / sd : 1.0;
+            if (scale == null) {
+                mean[i] = stats.mean(i);
+                double sd = stats.std(i);
+                invStd[i] = sd > 0 ? 1.0 / sd : 1.0;
+            } else {
+                mean[i] = stats.mean(i) / scale[i];
+                double sd = stats.std(i);
+                invStd[i] = sd > 0 ? scale[i] / sd : 1.0;
+                double lo = (full.min[i] / scale[i] - mean[i]) * invStd[i];
+                double hi = (full.max[i] / scale[i] - mean[i]) * invStd[i];
+                if (!(Double.isFinite(mean[i]) && Double.isFinite(invStd[i]) && Double.isFinite(lo) && Double.isFinite(hi))) {
+                    throw new MineInputException("column '" + names[layout.columnOfDim(i)] + "': values from "
+                            + num(full.min[i] / scale[i]) + " to " + num(full.max[i] / scale[i])
+                            + " span more than a double can hold after centring; expected values whose range is below 1e308");
+                }
+            }
         }
         LOG.info("input: {} rows, {} dropped (null/NaN/Inf), x has {} dims, y has {} dims",
                 stats.rows(), stats.dropped(), layout.dx(), layout.dy());
+
+        // constant dimensions: all of x or all of y constant means I(X; Y) = 0 exactly
+        List<String> constX = new ArrayList<>();
+        List<String> constY = new ArrayList<>();
+        for (int i = 0; i < dims; i++) {
+            if (full.min[i] == full.max[i]) {
+                String d = layout.dimName(i) + " = " + num(full.min[i] / (scale == null ? 1.0 : scale[i]));
+                (i < layout.dx() ? constX : constY).add(d);
+            }
+        }
+        if (constX.size() == layout.dx() || constY.size() == layout.dy()) {
+            boolean xs = constX.size() == layout.dx();
+            warnings.add("every " + (xs ? "x" : "y") + " dimension is constant (" + String.join(", ", xs ? constX : constY)
+                    + " in all " + stats.valid() + " usable rows): I(X; Y) = 0 exactly; reported without training");
+            LOG.warn(warnings.get(warnings.size() - 1));
+            return new MiResult(0.0, 0.0, 0.0, 0.0, stats.rows(), stats.dropped(), 0, 0, 0, "dv", spec.kernels(),
+                    (System.nanoTime() - t0) / 1e9, 0.0, 0.0, new double[0], MiResult.STATUS_CONSTANT, warnings);
+        }
+        for (String c : constX) {
+            warnings.add("x dimension " + c + " is constant: it carries no information");
+        }
+        for (String c : constY) {
+            warnings.add("y dimension " + c + " is constant: it carries no information");
+        }
+
+        // an x and a y dimension in an exact affine relation: unbounded MI for continuous data
+        if (!full.hasPairs()) {
+            LOG.info("{} x {} dimension pairs: the exact-dependence check is skipped (at most {} pairs)",
+                    layout.dx(), layout.dy(), InputStats.MAX_PAIRS);
+        }
+        for (int i = 0; i < layout.dx(); i++) {
+            for (int j = 0; j < layout.dy(); j++) {
+                double rho = full.correlation(i, j);
+                if (!(Math.abs(rho) >= 1 - UNBOUNDED_TOLERANCE)) {
+                    continue;
+                }
+                int yd = layout.dx() + j;
+                String what = "y " + layout.dimName(yd) + " is an exact affine function of x " + layout.dimName(i)
+                        + " (correlation " + String.format(Locale.ROOT, "%.12f", rho) + " over " + stats.valid() + " rows)";
+                int k = Math.min(full.distinct(i), full.distinct(yd));
+                if (k > InputStats.DISTINCT_CAP) {
+                    throw new MineInputException("mutual information is unbounded: " + what
+                            + "; for continuous values I(X; Y) is infinite and no estimate is meaningful."
+                            + " Remove one of the two columns, or add noise if that is what you meant to measure");
+                }
+                warnings.add(what + " with only " + k + " distinct values: MI is finite (at most ln " + k + " = "
+                        + num(Math.log(k)) + " nats)");
+            }
+        }
+        for (String w : warnings) {
+            LOG.warn(w);
+        }
 
         int parts = spec.partitions() > 0 ? spec.partitions() : jsc.defaultParallelism();
         final double evalFraction = spec.evalFraction();
@@ -160,12 +328,18 @@ public final class MineRunner {
         for (int n : blockRows) {
             nTrain += n;
         }
+        if (spec.batchSize() > nTrain) {
+            blocks.unpersist(false);
+            throw new IllegalArgumentException("--batch-size " + spec.batchSize() + " is larger than the " + nTrain
+                    + " training rows (" + stats.valid() + " usable rows, eval-fraction " + evalFraction
+                    + " held out); expected at most " + nTrain + ": use a smaller --batch-size or more data");
+        }
         int[] perPart = splitBatch(spec.batchSize(), blockRows.size());
         for (int p = 0; p < perPart.length; p++) {
             if (blockRows.get(p) < Math.max(1, perPart[p])) {
                 blocks.unpersist(false);
-                throw new IllegalArgumentException("training partition " + p + " has " + blockRows.get(p)
-                        + " rows but its share of batch-size " + spec.batchSize() + " is " + perPart[p]
+                throw new IllegalArgumentException("training partition " + p + " of " + perPart.length + " has "
+                        + blockRows.get(p) + " rows but its share of --batch-size " + spec.batchSize() + " is " + perPart[p]
                         + " rows; use fewer partitions (--partitions), a smaller --batch-size or more data ("
                         + nTrain + " training rows in all)");
             }
@@ -179,7 +353,7 @@ public final class MineRunner {
         Kernels driverKernels = Kernels.forName(spec.kernels());
         LOG.info("critic {} with {} parameters, kernels: {}", shape, shape.numParams(), driverKernels.describe());
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), spec.learningRate(),
-                spec.emaAlpha(), driverKernels);
+                spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
         SyncTrainer trainer = new SyncTrainer(jsc, blocks, shape, spec.kernels(), perPart, seed);
         double[] curve = new double[spec.steps()];
         long tTrain = System.nanoTime();
@@ -196,10 +370,16 @@ public final class MineRunner {
                 double el = (System.nanoTime() - tTrain) / 1e9;
                 double sps = (step + 1) * (double) spec.batchSize() / el;
                 double eta = el / (step + 1) * (spec.steps() - step - 1);
-                LOG.info(String.format("step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
-                        step + 1, spec.steps(), smooth, sps, eta));
                 if (listener != null) {
+                    // the listener reports progress itself: keep ours for debugging only
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug(String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
+                                step + 1, spec.steps(), smooth, sps, eta));
+                    }
                     listener.onProgress(step + 1, spec.steps(), smooth, sps, eta);
+                } else {
+                    LOG.info(String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
+                            step + 1, spec.steps(), smooth, sps, eta));
                 }
             }
         }
@@ -222,7 +402,7 @@ public final class MineRunner {
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new MiResult(est, eval.ci95Low(), eval.ci95High(), eval.stdError(), stats.rows(), stats.dropped(),
                 nTrain, eval.count(), spec.steps(), "dv", driverKernels.name(), seconds, trainSeconds,
-                spec.steps() * (double) spec.batchSize() / trainSeconds, curve);
+                spec.steps() * (double) spec.batchSize() / trainSeconds, curve, MiResult.STATUS_OK, warnings);
     }
 
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */
@@ -282,23 +462,14 @@ public final class MineRunner {
         }, true);
     }
 
-    /** Spreads training rows over {@code parts} partitions by a seeded random key; one block each. */
+    /**
+     * Spreads training rows over {@code parts} partitions by a seeded random 64-bit key and sorts
+     * each partition by it, then packs each partition into one block. Sorting by the key (rather
+     * than keeping shuffle-fetch order, which depends on which map output arrives first) makes the
+     * block's row order, and so the whole training run, reproducible for a given seed.
+     */
     static JavaRDD<FloatBlock> buildBlocks(JavaRDD<Tuple2<Boolean, float[]>> tagged, int parts, long seed, int dx, int dy) {
-        JavaPairRDD<Integer, float[]> keyed = tagged.filter(t -> t._1()).mapPartitionsWithIndex((pi, it) -> {
-            SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, SPREAD, pi));
-            return new Iterator<Tuple2<Integer, float[]>>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public Tuple2<Integer, float[]> next() {
-                    return new Tuple2<>(rnd.nextInt(parts), it.next()._2());
-                }
-            };
-        }, false).mapToPair(t -> t);
-        return keyed.partitionBy(new HashPartitioner(parts)).mapPartitions(it -> {
+        return randomlyOrdered(tagged.filter(t -> t._1()), parts, seed, SPREAD).mapPartitions(it -> {
             FloatList xs = new FloatList(1024 * dx);
             FloatList ys = new FloatList(1024 * dy);
             int n = 0;
@@ -312,11 +483,15 @@ public final class MineRunner {
         });
     }
 
-    /** One streaming pass over the held-out rows, randomly spread and ordered, merged on the driver. */
-    static DvEvalStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Boolean, float[]>> tagged, float[][] params,
-                                CriticShape shape, String kernels, int parts, long seed, int chunkRows) {
-        JavaPairRDD<Long, float[]> keyed = tagged.filter(t -> !t._1()).mapPartitionsWithIndex((pi, it) -> {
-            SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, pi));
+    /**
+     * The rows keyed by a random 64-bit key from a stream derived from (seed, purpose, source
+     * partition), hash-partitioned into {@code parts} partitions and sorted by the key within each
+     * (an external, spill-capable sort): a random order that file order cannot influence.
+     */
+    static JavaPairRDD<Long, float[]> randomlyOrdered(JavaRDD<Tuple2<Boolean, float[]>> rows, int parts, long seed,
+                                                      long purpose) {
+        return rows.mapPartitionsWithIndex((pi, it) -> {
+            SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, purpose, pi));
             return new Iterator<Tuple2<Long, float[]>>() {
                 @Override
                 public boolean hasNext() {
@@ -328,15 +503,21 @@ public final class MineRunner {
                     return new Tuple2<>(rnd.nextLong(), it.next()._2());
                 }
             };
-        }, false).mapToPair(t -> t);
+        }, false).mapToPair(t -> t).repartitionAndSortWithinPartitions(new HashPartitioner(parts));
+    }
+
+    /** One streaming pass over the held-out rows, randomly spread and ordered, merged on the driver. */
+    static DvEvalStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Boolean, float[]>> tagged, float[][] params,
+                                CriticShape shape, String kernels, int parts, long seed, int chunkRows) {
+        JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> !t._1()), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
             int dx = shape.dx();
             int dy = shape.dy();
-            return Merge.ordered(keyed.repartitionAndSortWithinPartitions(new HashPartitioner(parts))
+            return Merge.ordered(keyed
                     .mapPartitionsWithIndex((pi, it) -> {
                         Kernels k = Kernels.forName(kernels);
-                        PartitionWorker w = PartitionWorker.forThread(shape, k, Math.min(chunkRows, 4096));
+                        PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096));
                         SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, 1000003L + pi));
                         DvEvalStats s = new DvEvalStats();
                         float[] x = new float[chunkRows * dx];
@@ -353,6 +534,7 @@ public final class MineRunner {
                             }
                         }
                         w.evaluateChunk(p, x, y, c, rnd, s);
+                        PartitionWorker.release(w);
                         return Collections.singletonList(s).iterator();
                     }, false), new DvEvalStats(), DvEvalStats::merge, Integer.MAX_VALUE);
         } finally {

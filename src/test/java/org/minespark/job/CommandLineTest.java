@@ -144,6 +144,8 @@ class CommandLineTest {
         assertEquals(ExitCodes.INPUT, Main.exitCode(new InputDataException("x")));
         assertEquals(ExitCodes.INPUT, Main.exitCode(new RuntimeException(new InputDataException("x"))));
         assertEquals(ExitCodes.OUTPUT, Main.exitCode(new OutputException("x")));
+        assertEquals(ExitCodes.INPUT, Main.exitCode(new org.minespark.api.MineInputException("x")));
+        assertEquals(ExitCodes.INPUT, Main.exitCode(new RuntimeException(new org.minespark.api.MineInputException("x"))));
         assertEquals(ExitCodes.FAILURE, Main.exitCode(new UnsupportedOperationException("x")));
         assertEquals(ExitCodes.FAILURE, Main.exitCode(new RuntimeException(new IllegalArgumentException("x"))));
     }
@@ -182,5 +184,17 @@ class CommandLineTest {
                 Jobs.summary(JsonWriterTest.sampleResult(), 1.5 * Math.log(16)));
         assertEquals("MI estimate: 4.12 nats (5.94 bits), 95% CI [4.05, 4.19]",
                 Jobs.summary(JsonWriterTest.sampleResult(), Double.NaN));
+    }
+
+    @Test
+    void estimateFlags_outOfRange_nameFlagKeyAndValue() {
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--batch-size", "1"));
+        assertTrue(err().contains("--batch-size / mine.train.batch-size: batch-size must be >= 2, got 1"), err());
+    }
+
+    @Test
+    void config_unknownKey_suggestsTheClosest() {
+        assertEquals(" (did you mean mine.train.steps?)", MineConfig.closest("mine.train.step", List.of("mine.seed", "mine.train.steps")));
+        assertEquals("", MineConfig.closest("mine.frobnicate", List.of("mine.seed", "mine.train.steps")));
     }
 }

@@ -152,7 +152,7 @@ class SparkJobTest {
         assertEquals(ExitCodes.OK, run("generate", "--task", "independent", "--rows", "20", "--out", data.toString()));
         assertEquals(ExitCodes.INPUT, run("estimate", "--input", data.toString(), "--x", "x0", "--y", "y9",
                 "--out", dir.resolve("o").toString()));
-        assertTrue(err().contains("--y y9 not found"), err());
+        assertTrue(err().contains("--y: column 'y9' not found in the input (did you mean 'y0'"), err());
     }
 
     @Test
