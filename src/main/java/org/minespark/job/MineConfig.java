@@ -35,6 +35,7 @@ final class MineConfig {
     static final String BATCH_SIZE = "mine.train.batch-size";
     static final String LEARNING_RATE = "mine.train.learning-rate";
     static final String EMA_ALPHA = "mine.train.ema-alpha";
+    static final String LR_FINAL_FRACTION = "mine.train.lr-final-fraction";
     static final String EVAL_FRACTION = "mine.data.eval-fraction";
     static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
     static final String PARTITIONS = "mine.data.partitions";
@@ -200,6 +201,8 @@ final class MineConfig {
             s = param("--batch-size", BATCH_SIZE, s, c, q -> q.withBatchSize(c.getInt(BATCH_SIZE)));
             s = param("--lr", LEARNING_RATE, s, c, q -> q.withLearningRate(c.getDouble(LEARNING_RATE)));
             s = param("--ema-alpha", EMA_ALPHA, s, c, q -> q.withEmaAlpha(c.getDouble(EMA_ALPHA)));
+            s = param("--lr-final-fraction", LR_FINAL_FRACTION, s, c,
+                    q -> q.withLrFinalFraction(c.getDouble(LR_FINAL_FRACTION)));
             s = param("--eval-fraction", EVAL_FRACTION, s, c, q -> q.withEvalFraction(c.getDouble(EVAL_FRACTION)));
             s = param("--max-train-rows", MAX_TRAIN_ROWS, s, c, q -> q.withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS)));
             s = param("--partitions", PARTITIONS, s, c, q -> q.withPartitions(c.getInt(PARTITIONS)));

@@ -34,6 +34,11 @@ final class TrainingOptions {
             description = "Critic hidden layer widths (mine.critic.hidden, default 256,256).")
     List<Integer> hidden;
 
+    @Option(names = "--lr-final-fraction", paramLabel = "F",
+            description = "Cosine decay of the learning rate down to F x --lr at the last step; 1 = constant "
+                + "(mine.train.lr-final-fraction, default " + MineSpec.DEFAULT_LR_FINAL_FRACTION + ").")
+    Double lrFinalFraction;
+
     @Option(names = "--ema-alpha", paramLabel = "A",
             description = "MINE moving-average factor of the bias correction (mine.train.ema-alpha, default " + MineSpec.DEFAULT_EMA_ALPHA + ").")
     Double emaAlpha;
@@ -71,6 +76,7 @@ final class TrainingOptions {
         put(m, MineConfig.LEARNING_RATE, learningRate);
         put(m, MineConfig.HIDDEN, hidden);
         put(m, MineConfig.EMA_ALPHA, emaAlpha);
+        put(m, MineConfig.LR_FINAL_FRACTION, lrFinalFraction);
         put(m, MineConfig.EVAL_FRACTION, evalFraction);
         put(m, MineConfig.MAX_TRAIN_ROWS, maxTrainRows);
         put(m, MineConfig.PARTITIONS, partitions);

@@ -399,8 +399,23 @@ public final class MineRunner {
         if (!Double.isFinite(est)) {
             throw new IllegalStateException("the held-out estimate is not finite (" + est + "); training diverged");
         }
+        double lo = eval.ci95Low();
+        double hi = eval.ci95High();
+        if (est < 0) {
+            // I(X;Y) >= 0 and the constant critic attains DV = 0 exactly, so the best bound is
+            // max(0, DV(T)); a negative DV(T) is the critic's own curvature (-Var(T)/2 when X and Y
+            // are independent), not evidence about the MI. Keep the raw value in the warnings.
+            String raw = String.format(java.util.Locale.ROOT,
+                    "the DV bound of the trained critic on held-out rows is %.5f nats (95%% CI [%.5f, %.5f]); "
+                            + "mutual information is >= 0 and a constant critic attains 0, so 0 is reported", est, lo, hi);
+            LOG.warn(raw);
+            warnings.add(raw);
+        }
+        est = Math.max(0, est);
+        lo = Math.max(0, lo);
+        hi = Math.max(0, hi);
         double seconds = (System.nanoTime() - t0) / 1e9;
-        return new MiResult(est, eval.ci95Low(), eval.ci95High(), eval.stdError(), stats.rows(), stats.dropped(),
+        return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
                 nTrain, eval.count(), spec.steps(), "dv", driverKernels.name(), seconds, trainSeconds,
                 spec.steps() * (double) spec.batchSize() / trainSeconds, curve, MiResult.STATUS_OK, warnings);
     }
