@@ -42,6 +42,21 @@ public final class Critic {
         dB = new float[maxRows * w];
     }
 
+    /**
+     * Bytes of the reusable buffers: input rows, pre- and post-activations of every layer and two
+     * backward scratch matrices, all sized for {@link #maxRows()}; independent of the data size.
+     */
+    public long workspaceBytes() {
+        long floats = input.length + dA.length + dB.length;
+        for (float[] a : z) {
+            floats += a.length;
+        }
+        for (float[] a : h) {
+            floats += a.length;
+        }
+        return 4 * floats;
+    }
+
     public CriticShape shape() {
         return shape;
     }

@@ -62,6 +62,12 @@ public final class PartitionWorker {
 
     private String kernelsName = "";
 
+    /** Bytes of this worker's fixed workspace (critic buffers, two gradient copies, index arrays). */
+    public long workspaceBytes() {
+        return critic.workspaceBytes() + 2 * 4 * shape.numParams() + 4L * (ones.length + weights.length + tJoint.length)
+                + 4L * (idx.length + perm.length);
+    }
+
     public int maxRows() {
         return critic.maxRows();
     }

@@ -1,0 +1,60 @@
+package org.minespark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.Test;
+import org.minespark.core.CriticShape;
+import org.minespark.core.FloatBlock;
+import org.minespark.core.Kernels;
+import org.minespark.core.PartitionWorker;
+
+import scala.Tuple2;
+
+/**
+ * The memory contract of an executor: a training partition is held as exactly 4 (dx + dy) bytes
+ * per row of dense floats (no slack from the growable buffers), plus a workspace whose size
+ * depends only on the critic and the per-partition batch, not on the number of rows.
+ */
+class BlockMemoryTest {
+
+    @Test
+    void buildBlocks_holdsExactlyFourBytesPerValue() {
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(SparkFixture.local2().sparkContext());
+        int dx = 3;
+        int dy = 2;
+        int rows = 10_007;
+        List<Tuple2<Boolean, float[]>> data = new ArrayList<>();
+        for (int i = 0; i < rows; i++) {
+            data.add(new Tuple2<>(i % 5 != 0, new float[] {i, i + 1, i + 2, -i, -i - 1}));
+        }
+        JavaRDD<Tuple2<Boolean, float[]>> tagged = jsc.parallelize(data, 3);
+        List<FloatBlock> blocks = MineRunner.buildBlocks(tagged, 4, 17, dx, dy).collect();
+        assertEquals(4, blocks.size());
+        long n = 0;
+        long bytes = 0;
+        for (FloatBlock b : blocks) {
+            assertEquals((long) b.rows() * dx, b.x().length, "x holds exactly rows * dx floats");
+            assertEquals((long) b.rows() * dy, b.y().length, "y holds exactly rows * dy floats");
+            n += b.rows();
+            bytes += b.dataBytes();
+        }
+        long train = data.stream().filter(Tuple2::_1).count();
+        assertEquals(train, n, "every training row lands in exactly one block");
+        assertEquals(4L * (dx + dy) * train, bytes, "4 (dx + dy) bytes per row");
+    }
+
+    @Test
+    void workspace_dependsOnBatchNotRows() {
+        CriticShape w = new CriticShape(20, 20, new int[] {256, 256});
+        long ws = new PartitionWorker(w, Kernels.forName("scalar"), 512).workspaceBytes();
+        // input 512x40, z and h of two hidden layers 512x256 each, output 512, two 512x256 backward
+        // buffers, two gradient copies of all parameters, five index/weight vectors of 512
+        long expected = 4L * (512 * 40 + 4 * 512 * 256 + 512 + 2 * 512 * 256) + 2 * 4 * w.numParams() + 4L * 5 * 512;
+        assertEquals(expected, ws);
+    }
+}
