@@ -62,6 +62,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--torch-steps", defaultValue = "400", description = "Steps of the PyTorch reference per thread setting (default: ${DEFAULT-VALUE}).")
     int torchSteps;
 
+    @Option(names = "--loop-kernels", defaultValue = "vector",
+            description = "Kernel backend of the Spark training-loop measurement (default: ${DEFAULT-VALUE}).")
+    String loopKernels;
+
     @Option(names = "--skip-spark", description = "Only the kernel and PyTorch measurements.")
     boolean skipSpark;
 
@@ -126,9 +130,10 @@ final class BenchCommand implements Callable<Integer> {
             SparkSession spark = ctx.spark("bench");
             List<Map<String, Object>> loop = new ArrayList<>();
             for (int b : new int[] {512, 4096}) {
-                TrainingLoopBench.Result r = TrainingLoopBench.run(spark, "vector", b, 20, sparkSteps, 50_000);
+                TrainingLoopBench.Result r = TrainingLoopBench.run(spark, loopKernels, b, 20, sparkSteps, 50_000);
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("master", spark.sparkContext().master());
+                m.put("kernels", loopKernels);
                 m.put("partitions", r.partitions());
                 m.put("batch", b);
                 m.put("steps", r.steps());
@@ -178,7 +183,11 @@ final class BenchCommand implements Callable<Integer> {
         if (json) {
             ctx.out.println(JsonWriter.toJson(out));
         } else {
-            ctx.out.println(JsonWriter.toJson(out));
+            ctx.out.printf(Locale.ROOT, "workload W, vector, B=512: %s samples/s on 1 thread, %s on 2%n",
+                    out.get("kernel_1t_samples_per_s"), out.get("kernel_2t_samples_per_s"));
+            ctx.out.printf(Locale.ROOT, "Spark training loop, global batch 4096: %s samples/s, median step overhead %s ms%n",
+                    out.get("spark_local2_samples_per_s"), out.get("spark_step_overhead_ms"));
+            ctx.out.printf(Locale.ROOT, "PyTorch reference, best thread setting: %s samples/s%n", out.get("torch_samples_per_s"));
         }
         return ExitCodes.OK;
     }
