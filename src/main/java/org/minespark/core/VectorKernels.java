@@ -9,16 +9,18 @@ import jdk.incubator.vector.VectorSpecies;
  * The {@code vector} backend: GEMM and glue hand-written on the Java Vector API
  * ({@code jdk.incubator.vector}, {@link FloatVector#SPECIES_PREFERRED}: 16 floats with AVX-512).
  *
- * <p><b>GEMM.</b> Every general case is reduced to {@code C = alpha * A' * B' + beta * C} with
- * {@code B'} row-major k x n (for {@code transB} it is first transposed into a thread-local
- * workspace, an O(nk) copy against O(mnk) work) and {@code A'} addressed through a row and a
- * column stride; for {@code transA} each k block of A is packed so that the 4 scalars the
- * micro-kernel broadcasts at each step are adjacent and consecutive steps are contiguous. The micro-kernel keeps a 4-row x 4-vector block of C (16 accumulators, 64
- * columns with AVX-512) in registers; each step of the k loop does 4 vector loads of B, 4
- * broadcasts of A and 16 FMAs. The k dimension is cut into blocks of {@value #KC} so that the
- * B panel ({@code KC x 4L} floats, 32 KiB) stays in L1/L2 while all rows stream past it. Tails: rows
- * by a 1 x 4 kernel, whole vectors by 4 x 1 / 1 x 1 kernels, the last {@code n mod L} columns by a
- * scalar loop. Measured at 96% of this machine's FMA peak on 1024 x 256 x 256.
+ * <p><b>GEMM</b> (GotoBLAS/BLIS-style). Every general case is computed as
+ * {@code C = alpha * A' * B' + beta * C} by one register-blocked micro-kernel on packed operands,
+ * so the four transpose cases differ only in how they pack. For each k block of depth
+ * {@value #KC} (and each column block of up to {@value #NC} columns) the panel of {@code B'} is
+ * packed once into slivers of {@code NR = 4L} columns (64 with AVX-512), each sliver stored
+ * step-major and contiguous; then for each group of {@value #MR} rows the matching {@code A'}
+ * micro-panel is packed (step-major, {@value #MR} floats per step: a 6 KiB block that stays in L1)
+ * and swept across all slivers of the panel (which stays in L2). The micro-kernel keeps a
+ * 6-row x 4-vector block of C in 24 of the 32 vector registers; each k step does 4 vector loads
+ * of B, 6 broadcasts of A and 24 FMAs. Tails (the last {@code m mod 6} rows, the last
+ * {@code n mod 64} columns) are zero-padded in the packed buffers, computed by the same kernel into
+ * a small tile and merged into C, so there is a single hot method.
  *
  * <p>The degenerate shapes of the critic's output layer get their own paths: {@code n == 1}
  * (GEMV: a 4-row dot-product kernel, or for {@code transA} an axpy sweep over the rows of A) and
@@ -37,10 +39,16 @@ final class VectorKernels implements Kernels {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
-    /** Depth of a k block: 128 x 64 floats of B = 32 KiB, an L1-sized panel (measured best of 128/256/512 here). */
-    static final int KC = 128;
+    /** Rows of the micro-kernel's C block. */
+    static final int MR = 6;
+    /** Columns of the micro-kernel's C block: 4 vectors. */
+    private static final int NR = 4 * L;
+    /** Depth of a k block (the packed A micro-panel, MR x KC floats, is 6 KiB). */
+    static final int KC = Integer.getInteger("vk.kc", 256);
+    /** Width of a column block: the packed B panel is at most KC x NC floats (512 KiB, in L2). */
+    static final int NC = 512;
 
-    private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[2][0]);
+    private static final ThreadLocal<float[][]> WORKSPACE = ThreadLocal.withInitial(() -> new float[3][0]);
 
     private VectorKernels() {
     }
@@ -56,7 +64,7 @@ final class VectorKernels implements Kernels {
     }
 
     /**
-     * Thread-local scratch array number {@code slot} (0: op(B) / GEMV, 1: packed A) of at least
+     * Thread-local scratch array number {@code slot} (0: packed B / GEMV, 1: packed A, 2: edge tile) of at least
      * {@code len} floats, grown on demand, never shrunk.
      */
     private static float[] workspace(int slot, int len) {
@@ -96,40 +104,242 @@ final class VectorKernels implements Kernels {
             outer(m, n, alpha, a, b, beta, c);
             return;
         }
-        float[] bp = b;
-        if (transB) {
-            bp = workspace(0, k * n);
-            transpose(n, k, b, bp);
-        }
-        int ars = transA ? 1 : k;
-        int acs = transA ? m : 1;
-        float[] ap = transA && m >= 4 ? workspace(1, (m & ~3) * Math.min(k, KC)) : null;
-        for (int p0 = 0; p0 < k; p0 += KC) {
-            int kc = Math.min(KC, k - p0);
-            if (ap != null) {
-                packTransposedA(m, kc, a, p0 * m, ap);
+        int ncMax = Math.min(n, NC);
+        float[] bp = workspace(0, Math.min(k, KC) * roundUp(ncMax, NR));
+        float[] ap = workspace(1, MR * Math.min(k, KC));
+        float[] tile = workspace(2, MR * NR);
+        for (int j0 = 0; j0 < n; j0 += NC) {
+            int nc = Math.min(NC, n - j0);
+            for (int p0 = 0; p0 < k; p0 += KC) {
+                int kc = Math.min(KC, k - p0);
+                float bt = p0 == 0 ? beta : 1f;
+                if (transB) {
+                    packBT(k, kc, nc, b, p0, j0, bp);
+                } else {
+                    packBN(n, kc, nc, b, p0, j0, bp);
+                }
+                for (int i0 = 0; i0 < m; i0 += MR) {
+                    int mr = Math.min(MR, m - i0);
+                    if (transA) {
+                        packAT(m, kc, mr, a, p0, i0, ap);
+                    } else {
+                        packAN(k, kc, mr, a, p0, i0, ap);
+                    }
+                    for (int jj = 0; jj < nc; jj += NR) {
+                        int nr = Math.min(NR, nc - jj);
+                        int bOff = jj * kc;
+                        int cOff = i0 * n + j0 + jj;
+                        micro(kc, ap, bp, bOff, tile);
+                        mergeTile(mr, nr, alpha, tile, bt, c, cOff, n);
+                    }
+                }
             }
-            gemmBlock(m, n, kc, alpha, a, p0 * acs, ars, acs, ap, bp, p0 * n, p0 == 0 ? beta : 1f, c);
+        }
+    }
+
+    private static int roundUp(int x, int q) {
+        return (x + q - 1) / q * q;
+    }
+
+    /**
+     * Packs {@code B'[p0:p0+kc, j0:j0+nc]} of a row-major k x n B into slivers of {@link #NR}
+     * columns: sliver s holds {@code B'(p0+p, j0+s*NR+q)} at {@code s*NR*kc + p*NR + q}, zero-padded
+     * to a whole sliver.
+     */
+    private static void packBN(int n, int kc, int nc, float[] b, int p0, int j0, float[] dst) {
+        for (int jj = 0; jj < nc; jj += NR) {
+            int nr = Math.min(NR, nc - jj);
+            int d = jj * kc;
+            int s = p0 * n + j0 + jj;
+            if (nr == NR) {
+                for (int p = 0; p < kc; p++, d += NR, s += n) {
+                    for (int v = 0; v < NR; v += L) {
+                        FloatVector.fromArray(S, b, s + v).intoArray(dst, d + v);
+                    }
+                }
+            } else {
+                for (int p = 0; p < kc; p++, d += NR, s += n) {
+                    int q = 0;
+                    for (; q < nr; q++) {
+                        dst[d + q] = b[s + q];
+                    }
+                    for (; q < NR; q++) {
+                        dst[d + q] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /** {@link #packBN} for B stored transposed (n x k): {@code B'(p, j) = b[j*k + p]}. */
+    private static void packBT(int k, int kc, int nc, float[] b, int p0, int j0, float[] dst) {
+        for (int jj = 0; jj < nc; jj += NR) {
+            int nr = Math.min(NR, nc - jj);
+            int d0 = jj * kc;
+            for (int q = 0; q < nr; q++) {
+                int s = (j0 + jj + q) * k + p0;
+                for (int p = 0, d = d0 + q; p < kc; p++, d += NR) {
+                    dst[d] = b[s + p];
+                }
+            }
+            for (int q = nr; q < NR; q++) {
+                for (int p = 0, d = d0 + q; p < kc; p++, d += NR) {
+                    dst[d] = 0f;
+                }
+            }
         }
     }
 
     /**
-     * Packs a k block of a transposed A (stored kc x m from {@code off}, row stride m) for the
-     * 4-row kernel: block {@code ib} holds {@code A'(4ib + r, p)} at {@code ib*4*kc + 4p + r}, so
-     * that the kernel reads A sequentially instead of one cache line per step (row stride m).
+     * Packs rows {@code i0..i0+mr-1} of {@code A'[:, p0:p0+kc]} for a row-major m x k A:
+     * {@code A'(i0+r, p0+p)} at {@code p*MR + r}, rows {@code mr..MR-1} zero.
      */
-    private static void packTransposedA(int m, int kc, float[] a, int off, float[] dst) {
-        int mb = m & ~3;
-        for (int p = 0; p < kc; p++) {
-            int src = off + p * m;
-            int d = 4 * p;
-            for (int i = 0; i < mb; i += 4, d += 4 * kc) {
-                dst[d] = a[src + i];
-                dst[d + 1] = a[src + i + 1];
-                dst[d + 2] = a[src + i + 2];
-                dst[d + 3] = a[src + i + 3];
+    private static void packAN(int k, int kc, int mr, float[] a, int p0, int i0, float[] dst) {
+        for (int r = 0; r < mr; r++) {
+            int s = (i0 + r) * k + p0;
+            for (int p = 0, d = r; p < kc; p++, d += MR) {
+                dst[d] = a[s + p];
             }
         }
+        for (int r = mr; r < MR; r++) {
+            for (int p = 0, d = r; p < kc; p++, d += MR) {
+                dst[d] = 0f;
+            }
+        }
+    }
+
+    /** {@link #packAN} for A stored transposed (k x m): {@code A'(i, p) = a[p*m + i]}. */
+    private static void packAT(int m, int kc, int mr, float[] a, int p0, int i0, float[] dst) {
+        int s = p0 * m + i0;
+        if (mr == MR) {
+            for (int p = 0, d = 0; p < kc; p++, d += MR, s += m) {
+                dst[d + 0] = a[s + 0];
+                dst[d + 1] = a[s + 1];
+                dst[d + 2] = a[s + 2];
+                dst[d + 3] = a[s + 3];
+                dst[d + 4] = a[s + 4];
+                dst[d + 5] = a[s + 5];
+            }
+        } else {
+            for (int p = 0, d = 0; p < kc; p++, d += MR, s += m) {
+                int r = 0;
+                for (; r < mr; r++) {
+                    dst[d + r] = a[s + r];
+                }
+                for (; r < MR; r++) {
+                    dst[d + r] = 0f;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code C = alpha * tile + beta * C} over an mr x nr corner of C ({@code beta == 0}: C is
+     * overwritten, so NaN in C does not propagate).
+     */
+    private static void mergeTile(int mr, int nr, float alpha, float[] tile, float beta, float[] c, int cOff, int ldc) {
+        int nv = nr & -L;
+        FloatVector bt = FloatVector.broadcast(S, beta);
+        for (int r = 0; r < mr; r++) {
+            int t = r * NR;
+            int o = cOff + r * ldc;
+            int q = 0;
+            if (beta == 0f) {
+                for (; q < nv; q += L) {
+                    FloatVector.fromArray(S, tile, t + q).mul(alpha).intoArray(c, o + q);
+                }
+                for (; q < nr; q++) {
+                    c[o + q] = alpha * tile[t + q];
+                }
+            } else {
+                for (; q < nv; q += L) {
+                    FloatVector.fromArray(S, c, o + q).fma(bt, FloatVector.fromArray(S, tile, t + q).mul(alpha))
+                            .intoArray(c, o + q);
+                }
+                for (; q < nr; q++) {
+                    c[o + q] = alpha * tile[t + q] + beta * c[o + q];
+                }
+            }
+        }
+    }
+
+    /**
+     * The one GEMM micro-kernel: a {@value #MR} x {@link #NR} block of C (24 accumulators of the 32
+     * vector registers) from a packed A micro-panel ({@code ap}, MR floats per step) and a packed B
+     * sliver ({@code bp} from {@code bOff}, NR floats per step), written to {@code tile} (MR x NR).
+     */
+    private static void micro(int kc, float[] ap, float[] bp, int bOff, float[] tile) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
+        FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
+        for (int p = 0; p < kc; p++) {
+            int bo = bOff + p * NR;
+            int ao = p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bo);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bo + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bo + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bo + 3 * L);
+            FloatVector x0 = FloatVector.broadcast(S, ap[ao + 0]);
+            c00 = b0.fma(x0, c00);
+            c01 = b1.fma(x0, c01);
+            c02 = b2.fma(x0, c02);
+            c03 = b3.fma(x0, c03);
+            x0 = FloatVector.broadcast(S, ap[ao + 1]);
+            c10 = b0.fma(x0, c10);
+            c11 = b1.fma(x0, c11);
+            c12 = b2.fma(x0, c12);
+            c13 = b3.fma(x0, c13);
+            x0 = FloatVector.broadcast(S, ap[ao + 2]);
+            c20 = b0.fma(x0, c20);
+            c21 = b1.fma(x0, c21);
+            c22 = b2.fma(x0, c22);
+            c23 = b3.fma(x0, c23);
+            x0 = FloatVector.broadcast(S, ap[ao + 3]);
+            c30 = b0.fma(x0, c30);
+            c31 = b1.fma(x0, c31);
+            c32 = b2.fma(x0, c32);
+            c33 = b3.fma(x0, c33);
+            x0 = FloatVector.broadcast(S, ap[ao + 4]);
+            c40 = b0.fma(x0, c40);
+            c41 = b1.fma(x0, c41);
+            c42 = b2.fma(x0, c42);
+            c43 = b3.fma(x0, c43);
+            x0 = FloatVector.broadcast(S, ap[ao + 5]);
+            c50 = b0.fma(x0, c50);
+            c51 = b1.fma(x0, c51);
+            c52 = b2.fma(x0, c52);
+            c53 = b3.fma(x0, c53);
+        }
+        // raw sums into the tile; scaling and merging is a separate loop (keeps this method small
+        // enough for C2 to inline every vector operation)
+        c00.intoArray(tile, 0 * L);
+        c01.intoArray(tile, 1 * L);
+        c02.intoArray(tile, 2 * L);
+        c03.intoArray(tile, 3 * L);
+        c10.intoArray(tile, 4 * L);
+        c11.intoArray(tile, 5 * L);
+        c12.intoArray(tile, 6 * L);
+        c13.intoArray(tile, 7 * L);
+        c20.intoArray(tile, 8 * L);
+        c21.intoArray(tile, 9 * L);
+        c22.intoArray(tile, 10 * L);
+        c23.intoArray(tile, 11 * L);
+        c30.intoArray(tile, 12 * L);
+        c31.intoArray(tile, 13 * L);
+        c32.intoArray(tile, 14 * L);
+        c33.intoArray(tile, 15 * L);
+        c40.intoArray(tile, 16 * L);
+        c41.intoArray(tile, 17 * L);
+        c42.intoArray(tile, 18 * L);
+        c43.intoArray(tile, 19 * L);
+        c50.intoArray(tile, 20 * L);
+        c51.intoArray(tile, 21 * L);
+        c52.intoArray(tile, 22 * L);
+        c53.intoArray(tile, 23 * L);
     }
 
     /** {@code C = beta * C} ({@code beta == 0} writes zeros, so NaN in C does not propagate). */
@@ -147,409 +357,6 @@ final class VectorKernels implements Kernels {
         }
         for (; i < len; i++) {
             c[i] *= beta;
-        }
-    }
-
-    /** Row-major {@code src} (rows x cols) into {@code dst} (cols x rows), in 16 x 16 tiles. */
-    static void transpose(int rows, int cols, float[] src, float[] dst) {
-        final int t = 16;
-        for (int r0 = 0; r0 < rows; r0 += t) {
-            int r1 = Math.min(rows, r0 + t);
-            for (int c0 = 0; c0 < cols; c0 += t) {
-                int c1 = Math.min(cols, c0 + t);
-                for (int r = r0; r < r1; r++) {
-                    int s = r * cols;
-                    for (int q = c0; q < c1; q++) {
-                        dst[q * rows + r] = src[s + q];
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * One k block: {@code C = alpha * A'[:, p0:p0+kc] * B'[p0:p0+kc, :] + beta * C}, with
-     * {@code A'(i, p)} at {@code a[aOff + i*ars + p*acs]} and {@code B'(p, j)} at
-     * {@code b[bOff + p*n + j]}.
-     */
-    private static void gemmBlock(int m, int n, int kc, float alpha, float[] a, int aOff, int ars, int acs,
-                                  float[] packedA, float[] b, int bOff, float beta, float[] c) {
-        final int w = 4 * L;
-        int j = 0;
-        for (; j + w <= n; j += w) {
-            int i = 0;
-            if (packedA != null) {
-                for (; i + 4 <= m; i += 4) {
-                    k4x4T(kc, alpha, packedA, i * kc, 4, b, bOff + j, n, beta, c, i * n + j);
-                }
-            } else if (acs == 1) {
-                for (; i + 4 <= m; i += 4) {
-                    k4x4N(kc, alpha, a, aOff + i * ars, ars, b, bOff + j, n, beta, c, i * n + j);
-                }
-            } else if (ars == 1) {
-                for (; i + 4 <= m; i += 4) {
-                    k4x4T(kc, alpha, a, aOff + i, acs, b, bOff + j, n, beta, c, i * n + j);
-                }
-            } else {
-                for (; i + 4 <= m; i += 4) {
-                    k4x4(kc, alpha, a, aOff + i * ars, ars, acs, b, bOff + j, n, beta, c, i * n + j);
-                }
-            }
-            for (; i < m; i++) {
-                k1x4(kc, alpha, a, aOff + i * ars, acs, b, bOff + j, n, beta, c, i * n + j);
-            }
-        }
-        for (; j + L <= n; j += L) {
-            int i = 0;
-            for (; i + 4 <= m; i += 4) {
-                k4x1(kc, alpha, a, aOff + i * ars, ars, acs, b, bOff + j, n, beta, c, i * n + j);
-            }
-            for (; i < m; i++) {
-                k1x1(kc, alpha, a, aOff + i * ars, acs, b, bOff + j, n, beta, c, i * n + j);
-            }
-        }
-        if (j < n) {
-            scalarTail(m, n, j, kc, alpha, a, aOff, ars, acs, b, bOff, beta, c);
-        }
-    }
-
-    /** {@link #k4x4} for row-major A (column stride 1): the rows of A are read sequentially. */
-    private static void k4x4N(int kc, float alpha, float[] a, int aOff, int lda,
-                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
-        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
-        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
-        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
-        int a0 = aOff;
-        int a1 = aOff + lda;
-        int a2 = a1 + lda;
-        int a3 = a2 + lda;
-        for (int p = 0; p < kc; p++) {
-            int bo = bOff + p * ldb;
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0 + p]);
-            c00 = b0.fma(x, c00);
-            c01 = b1.fma(x, c01);
-            c02 = b2.fma(x, c02);
-            c03 = b3.fma(x, c03);
-            x = FloatVector.broadcast(S, a[a1 + p]);
-            c10 = b0.fma(x, c10);
-            c11 = b1.fma(x, c11);
-            c12 = b2.fma(x, c12);
-            c13 = b3.fma(x, c13);
-            x = FloatVector.broadcast(S, a[a2 + p]);
-            c20 = b0.fma(x, c20);
-            c21 = b1.fma(x, c21);
-            c22 = b2.fma(x, c22);
-            c23 = b3.fma(x, c23);
-            x = FloatVector.broadcast(S, a[a3 + p]);
-            c30 = b0.fma(x, c30);
-            c31 = b1.fma(x, c31);
-            c32 = b2.fma(x, c32);
-            c33 = b3.fma(x, c33);
-        }
-        // epilogue written out: a helper taking vectors would box them if not inlined
-        if (beta == 0f) {
-            c00.mul(alpha).intoArray(c, cOff);
-            c01.mul(alpha).intoArray(c, cOff + L);
-            c02.mul(alpha).intoArray(c, cOff + 2 * L);
-            c03.mul(alpha).intoArray(c, cOff + 3 * L);
-            c10.mul(alpha).intoArray(c, cOff + 1 * ldb);
-            c11.mul(alpha).intoArray(c, cOff + 1 * ldb + L);
-            c12.mul(alpha).intoArray(c, cOff + 1 * ldb + 2 * L);
-            c13.mul(alpha).intoArray(c, cOff + 1 * ldb + 3 * L);
-            c20.mul(alpha).intoArray(c, cOff + 2 * ldb);
-            c21.mul(alpha).intoArray(c, cOff + 2 * ldb + L);
-            c22.mul(alpha).intoArray(c, cOff + 2 * ldb + 2 * L);
-            c23.mul(alpha).intoArray(c, cOff + 2 * ldb + 3 * L);
-            c30.mul(alpha).intoArray(c, cOff + 3 * ldb);
-            c31.mul(alpha).intoArray(c, cOff + 3 * ldb + L);
-            c32.mul(alpha).intoArray(c, cOff + 3 * ldb + 2 * L);
-            c33.mul(alpha).intoArray(c, cOff + 3 * ldb + 3 * L);
-        } else {
-            FloatVector bt = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, cOff).fma(bt, c00.mul(alpha)).intoArray(c, cOff);
-            FloatVector.fromArray(S, c, cOff + L).fma(bt, c01.mul(alpha)).intoArray(c, cOff + L);
-            FloatVector.fromArray(S, c, cOff + 2 * L).fma(bt, c02.mul(alpha)).intoArray(c, cOff + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * L).fma(bt, c03.mul(alpha)).intoArray(c, cOff + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb).fma(bt, c10.mul(alpha)).intoArray(c, cOff + 1 * ldb);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + L).fma(bt, c11.mul(alpha)).intoArray(c, cOff + 1 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + 2 * L).fma(bt, c12.mul(alpha)).intoArray(c, cOff + 1 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + 3 * L).fma(bt, c13.mul(alpha)).intoArray(c, cOff + 1 * ldb + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb).fma(bt, c20.mul(alpha)).intoArray(c, cOff + 2 * ldb);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + L).fma(bt, c21.mul(alpha)).intoArray(c, cOff + 2 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + 2 * L).fma(bt, c22.mul(alpha)).intoArray(c, cOff + 2 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + 3 * L).fma(bt, c23.mul(alpha)).intoArray(c, cOff + 2 * ldb + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb).fma(bt, c30.mul(alpha)).intoArray(c, cOff + 3 * ldb);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + L).fma(bt, c31.mul(alpha)).intoArray(c, cOff + 3 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + 2 * L).fma(bt, c32.mul(alpha)).intoArray(c, cOff + 3 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + 3 * L).fma(bt, c33.mul(alpha)).intoArray(c, cOff + 3 * ldb + 3 * L);
-        }
-    }
-
-    /** {@link #k4x4} for transposed A (row stride 1): the 4 scalars of a step are adjacent. */
-    private static void k4x4T(int kc, float alpha, float[] a, int aOff, int lda,
-                              float[] b, int bOff, int ldb, float beta, float[] c, int cOff) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
-        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
-        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
-        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
-        for (int p = 0; p < kc; p++) {
-            int bo = bOff + p * ldb;
-            int ap = aOff + p * lda;
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
-            c00 = b0.fma(x, c00);
-            c01 = b1.fma(x, c01);
-            c02 = b2.fma(x, c02);
-            c03 = b3.fma(x, c03);
-            x = FloatVector.broadcast(S, a[ap + 1]);
-            c10 = b0.fma(x, c10);
-            c11 = b1.fma(x, c11);
-            c12 = b2.fma(x, c12);
-            c13 = b3.fma(x, c13);
-            x = FloatVector.broadcast(S, a[ap + 2]);
-            c20 = b0.fma(x, c20);
-            c21 = b1.fma(x, c21);
-            c22 = b2.fma(x, c22);
-            c23 = b3.fma(x, c23);
-            x = FloatVector.broadcast(S, a[ap + 3]);
-            c30 = b0.fma(x, c30);
-            c31 = b1.fma(x, c31);
-            c32 = b2.fma(x, c32);
-            c33 = b3.fma(x, c33);
-        }
-        // epilogue written out: a helper taking vectors would box them if not inlined
-        if (beta == 0f) {
-            c00.mul(alpha).intoArray(c, cOff);
-            c01.mul(alpha).intoArray(c, cOff + L);
-            c02.mul(alpha).intoArray(c, cOff + 2 * L);
-            c03.mul(alpha).intoArray(c, cOff + 3 * L);
-            c10.mul(alpha).intoArray(c, cOff + 1 * ldb);
-            c11.mul(alpha).intoArray(c, cOff + 1 * ldb + L);
-            c12.mul(alpha).intoArray(c, cOff + 1 * ldb + 2 * L);
-            c13.mul(alpha).intoArray(c, cOff + 1 * ldb + 3 * L);
-            c20.mul(alpha).intoArray(c, cOff + 2 * ldb);
-            c21.mul(alpha).intoArray(c, cOff + 2 * ldb + L);
-            c22.mul(alpha).intoArray(c, cOff + 2 * ldb + 2 * L);
-            c23.mul(alpha).intoArray(c, cOff + 2 * ldb + 3 * L);
-            c30.mul(alpha).intoArray(c, cOff + 3 * ldb);
-            c31.mul(alpha).intoArray(c, cOff + 3 * ldb + L);
-            c32.mul(alpha).intoArray(c, cOff + 3 * ldb + 2 * L);
-            c33.mul(alpha).intoArray(c, cOff + 3 * ldb + 3 * L);
-        } else {
-            FloatVector bt = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, cOff).fma(bt, c00.mul(alpha)).intoArray(c, cOff);
-            FloatVector.fromArray(S, c, cOff + L).fma(bt, c01.mul(alpha)).intoArray(c, cOff + L);
-            FloatVector.fromArray(S, c, cOff + 2 * L).fma(bt, c02.mul(alpha)).intoArray(c, cOff + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * L).fma(bt, c03.mul(alpha)).intoArray(c, cOff + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb).fma(bt, c10.mul(alpha)).intoArray(c, cOff + 1 * ldb);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + L).fma(bt, c11.mul(alpha)).intoArray(c, cOff + 1 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + 2 * L).fma(bt, c12.mul(alpha)).intoArray(c, cOff + 1 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + 3 * L).fma(bt, c13.mul(alpha)).intoArray(c, cOff + 1 * ldb + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb).fma(bt, c20.mul(alpha)).intoArray(c, cOff + 2 * ldb);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + L).fma(bt, c21.mul(alpha)).intoArray(c, cOff + 2 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + 2 * L).fma(bt, c22.mul(alpha)).intoArray(c, cOff + 2 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + 3 * L).fma(bt, c23.mul(alpha)).intoArray(c, cOff + 2 * ldb + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb).fma(bt, c30.mul(alpha)).intoArray(c, cOff + 3 * ldb);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + L).fma(bt, c31.mul(alpha)).intoArray(c, cOff + 3 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + 2 * L).fma(bt, c32.mul(alpha)).intoArray(c, cOff + 3 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + 3 * L).fma(bt, c33.mul(alpha)).intoArray(c, cOff + 3 * ldb + 3 * L);
-        }
-    }
-
-    private static void k4x4(int kc, float alpha, float[] a, int aOff, int ars, int acs,
-                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff) {
-        FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
-        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
-        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
-        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
-        int a0 = aOff;
-        int a1 = aOff + ars;
-        int a2 = a1 + ars;
-        int a3 = a2 + ars;
-        int bo = bOff;
-        for (int p = 0; p < kc; p++) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bo);
-            FloatVector b1 = FloatVector.fromArray(S, b, bo + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bo + 2 * L);
-            FloatVector b3 = FloatVector.fromArray(S, b, bo + 3 * L);
-            FloatVector x = FloatVector.broadcast(S, a[a0]);
-            c00 = b0.fma(x, c00);
-            c01 = b1.fma(x, c01);
-            c02 = b2.fma(x, c02);
-            c03 = b3.fma(x, c03);
-            x = FloatVector.broadcast(S, a[a1]);
-            c10 = b0.fma(x, c10);
-            c11 = b1.fma(x, c11);
-            c12 = b2.fma(x, c12);
-            c13 = b3.fma(x, c13);
-            x = FloatVector.broadcast(S, a[a2]);
-            c20 = b0.fma(x, c20);
-            c21 = b1.fma(x, c21);
-            c22 = b2.fma(x, c22);
-            c23 = b3.fma(x, c23);
-            x = FloatVector.broadcast(S, a[a3]);
-            c30 = b0.fma(x, c30);
-            c31 = b1.fma(x, c31);
-            c32 = b2.fma(x, c32);
-            c33 = b3.fma(x, c33);
-            a0 += acs;
-            a1 += acs;
-            a2 += acs;
-            a3 += acs;
-            bo += ldb;
-        }
-        // epilogue written out: a helper taking vectors would box them if not inlined
-        if (beta == 0f) {
-            c00.mul(alpha).intoArray(c, cOff);
-            c01.mul(alpha).intoArray(c, cOff + L);
-            c02.mul(alpha).intoArray(c, cOff + 2 * L);
-            c03.mul(alpha).intoArray(c, cOff + 3 * L);
-            c10.mul(alpha).intoArray(c, cOff + 1 * ldb);
-            c11.mul(alpha).intoArray(c, cOff + 1 * ldb + L);
-            c12.mul(alpha).intoArray(c, cOff + 1 * ldb + 2 * L);
-            c13.mul(alpha).intoArray(c, cOff + 1 * ldb + 3 * L);
-            c20.mul(alpha).intoArray(c, cOff + 2 * ldb);
-            c21.mul(alpha).intoArray(c, cOff + 2 * ldb + L);
-            c22.mul(alpha).intoArray(c, cOff + 2 * ldb + 2 * L);
-            c23.mul(alpha).intoArray(c, cOff + 2 * ldb + 3 * L);
-            c30.mul(alpha).intoArray(c, cOff + 3 * ldb);
-            c31.mul(alpha).intoArray(c, cOff + 3 * ldb + L);
-            c32.mul(alpha).intoArray(c, cOff + 3 * ldb + 2 * L);
-            c33.mul(alpha).intoArray(c, cOff + 3 * ldb + 3 * L);
-        } else {
-            FloatVector bt = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, cOff).fma(bt, c00.mul(alpha)).intoArray(c, cOff);
-            FloatVector.fromArray(S, c, cOff + L).fma(bt, c01.mul(alpha)).intoArray(c, cOff + L);
-            FloatVector.fromArray(S, c, cOff + 2 * L).fma(bt, c02.mul(alpha)).intoArray(c, cOff + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * L).fma(bt, c03.mul(alpha)).intoArray(c, cOff + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb).fma(bt, c10.mul(alpha)).intoArray(c, cOff + 1 * ldb);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + L).fma(bt, c11.mul(alpha)).intoArray(c, cOff + 1 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + 2 * L).fma(bt, c12.mul(alpha)).intoArray(c, cOff + 1 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 1 * ldb + 3 * L).fma(bt, c13.mul(alpha)).intoArray(c, cOff + 1 * ldb + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb).fma(bt, c20.mul(alpha)).intoArray(c, cOff + 2 * ldb);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + L).fma(bt, c21.mul(alpha)).intoArray(c, cOff + 2 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + 2 * L).fma(bt, c22.mul(alpha)).intoArray(c, cOff + 2 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb + 3 * L).fma(bt, c23.mul(alpha)).intoArray(c, cOff + 2 * ldb + 3 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb).fma(bt, c30.mul(alpha)).intoArray(c, cOff + 3 * ldb);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + L).fma(bt, c31.mul(alpha)).intoArray(c, cOff + 3 * ldb + L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + 2 * L).fma(bt, c32.mul(alpha)).intoArray(c, cOff + 3 * ldb + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb + 3 * L).fma(bt, c33.mul(alpha)).intoArray(c, cOff + 3 * ldb + 3 * L);
-        }
-    }
-
-    private static void k1x4(int kc, float alpha, float[] a, int aOff, int acs,
-                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff) {
-        FloatVector c0 = FloatVector.zero(S);
-        FloatVector c1 = c0;
-        FloatVector c2 = c0;
-        FloatVector c3 = c0;
-        int ap = aOff;
-        int bo = bOff;
-        for (int p = 0; p < kc; p++) {
-            FloatVector x = FloatVector.broadcast(S, a[ap]);
-            c0 = FloatVector.fromArray(S, b, bo).fma(x, c0);
-            c1 = FloatVector.fromArray(S, b, bo + L).fma(x, c1);
-            c2 = FloatVector.fromArray(S, b, bo + 2 * L).fma(x, c2);
-            c3 = FloatVector.fromArray(S, b, bo + 3 * L).fma(x, c3);
-            ap += acs;
-            bo += ldb;
-        }
-        // epilogue written out: a helper taking vectors would box them if not inlined
-        if (beta == 0f) {
-            c0.mul(alpha).intoArray(c, cOff);
-            c1.mul(alpha).intoArray(c, cOff + L);
-            c2.mul(alpha).intoArray(c, cOff + 2 * L);
-            c3.mul(alpha).intoArray(c, cOff + 3 * L);
-        } else {
-            FloatVector bt = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, cOff).fma(bt, c0.mul(alpha)).intoArray(c, cOff);
-            FloatVector.fromArray(S, c, cOff + L).fma(bt, c1.mul(alpha)).intoArray(c, cOff + L);
-            FloatVector.fromArray(S, c, cOff + 2 * L).fma(bt, c2.mul(alpha)).intoArray(c, cOff + 2 * L);
-            FloatVector.fromArray(S, c, cOff + 3 * L).fma(bt, c3.mul(alpha)).intoArray(c, cOff + 3 * L);
-        }
-    }
-
-    /** 4 rows x 1 vector. */
-    private static void k4x1(int kc, float alpha, float[] a, int aOff, int ars, int acs,
-                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff) {
-        FloatVector c0 = FloatVector.zero(S);
-        FloatVector c1 = c0;
-        FloatVector c2 = c0;
-        FloatVector c3 = c0;
-        int a0 = aOff;
-        int bo = bOff;
-        for (int p = 0; p < kc; p++) {
-            FloatVector bv = FloatVector.fromArray(S, b, bo);
-            c0 = bv.fma(FloatVector.broadcast(S, a[a0]), c0);
-            c1 = bv.fma(FloatVector.broadcast(S, a[a0 + ars]), c1);
-            c2 = bv.fma(FloatVector.broadcast(S, a[a0 + 2 * ars]), c2);
-            c3 = bv.fma(FloatVector.broadcast(S, a[a0 + 3 * ars]), c3);
-            a0 += acs;
-            bo += ldb;
-        }
-        // epilogue written out: a helper taking vectors would box them if not inlined
-        if (beta == 0f) {
-            c0.mul(alpha).intoArray(c, cOff);
-            c1.mul(alpha).intoArray(c, cOff + ldb);
-            c2.mul(alpha).intoArray(c, cOff + 2 * ldb);
-            c3.mul(alpha).intoArray(c, cOff + 3 * ldb);
-        } else {
-            FloatVector bt = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, cOff).fma(bt, c0.mul(alpha)).intoArray(c, cOff);
-            FloatVector.fromArray(S, c, cOff + ldb).fma(bt, c1.mul(alpha)).intoArray(c, cOff + ldb);
-            FloatVector.fromArray(S, c, cOff + 2 * ldb).fma(bt, c2.mul(alpha)).intoArray(c, cOff + 2 * ldb);
-            FloatVector.fromArray(S, c, cOff + 3 * ldb).fma(bt, c3.mul(alpha)).intoArray(c, cOff + 3 * ldb);
-        }
-    }
-
-    /** 1 row x 1 vector. */
-    private static void k1x1(int kc, float alpha, float[] a, int aOff, int acs,
-                             float[] b, int bOff, int ldb, float beta, float[] c, int cOff) {
-        FloatVector c0 = FloatVector.zero(S);
-        int ap = aOff;
-        int bo = bOff;
-        for (int p = 0; p < kc; p++) {
-            c0 = FloatVector.fromArray(S, b, bo).fma(FloatVector.broadcast(S, a[ap]), c0);
-            ap += acs;
-            bo += ldb;
-        }
-        // epilogue written out: a helper taking vectors would box them if not inlined
-        if (beta == 0f) {
-            c0.mul(alpha).intoArray(c, cOff);
-        } else {
-            FloatVector bt = FloatVector.broadcast(S, beta);
-            FloatVector.fromArray(S, c, cOff).fma(bt, c0.mul(alpha)).intoArray(c, cOff);
-        }
-    }
-
-    /** Columns {@code j0..n-1} (fewer than one vector) by scalar dot products. */
-    private static void scalarTail(int m, int n, int j0, int kc, float alpha, float[] a, int aOff, int ars, int acs,
-                                   float[] b, int bOff, float beta, float[] c) {
-        for (int i = 0; i < m; i++) {
-            int ai = aOff + i * ars;
-            for (int j = j0; j < n; j++) {
-                float s = 0f;
-                int ap = ai;
-                int bo = bOff + j;
-                for (int p = 0; p < kc; p++) {
-                    s += a[ap] * b[bo];
-                    ap += acs;
-                    bo += n;
-                }
-                int o = i * n + j;
-                c[o] = beta == 0f ? alpha * s : alpha * s + beta * c[o];
-            }
         }
     }
 
