@@ -321,76 +321,25 @@ public final class MineRunner {
         // standardised float rows tagged train (true) / held-out (false) by a seeded hash
         JavaRDD<Tuple2<Boolean, float[]>> tagged = streamTagged(rows, lay, dims, seed, evalFraction, sampleFraction, mean, invStd);
 
-        JavaRDD<FloatBlock> blocks = buildBlocks(tagged, parts, seed, layout.dx(), layout.dy());
-        blocks.persist(StorageLevel.MEMORY_AND_DISK());
-        List<Integer> blockRows = blocks.map(FloatBlock::rows).collect();
-        long nTrain = 0;
-        for (int n : blockRows) {
-            nTrain += n;
-        }
-        if (spec.batchSize() > nTrain) {
-            blocks.unpersist(false);
-            throw new IllegalArgumentException("--batch-size " + spec.batchSize() + " is larger than the " + nTrain
-                    + " training rows (" + stats.valid() + " usable rows, eval-fraction " + evalFraction
-                    + " held out); expected at most " + nTrain + ": use a smaller --batch-size or more data");
-        }
-        int[] perPart = splitBatch(spec.batchSize(), blockRows.size());
-        for (int p = 0; p < perPart.length; p++) {
-            if (blockRows.get(p) < Math.max(1, perPart[p])) {
-                blocks.unpersist(false);
-                throw new IllegalArgumentException("training partition " + p + " of " + perPart.length + " has "
-                        + blockRows.get(p) + " rows but its share of --batch-size " + spec.batchSize() + " is " + perPart[p]
-                        + " rows; use fewer partitions (--partitions), a smaller --batch-size or more data ("
-                        + nTrain + " training rows in all)");
-            }
-        }
-        LOG.info("training sample: {} rows in {} partitions ({} MiB as floats), batch {} per step",
-                nTrain, blockRows.size(), String.format("%.1f", nTrain * 4.0 * dims / (1 << 20)), spec.batchSize());
+        TrainingData td = trainingData(tagged, parts, seed, layout, spec, stats.valid());
 
         // training
         int[] hidden = spec.hidden().stream().mapToInt(Integer::intValue).toArray();
         CriticShape shape = new CriticShape(layout.dx(), layout.dy(), hidden);
         Kernels driverKernels = Kernels.forName(spec.kernels());
         LOG.info("critic {} with {} parameters, kernels: {}", shape, shape.numParams(), driverKernels.describe());
-        MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), spec.learningRate(),
-                spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
-        SyncTrainer trainer = new SyncTrainer(jsc, blocks, shape, spec.kernels(), perPart, seed);
-        double[] curve = new double[spec.steps()];
-        long tTrain = System.nanoTime();
-        double smooth = Double.NaN;
-        long[] overhead = new long[spec.steps()];
-        for (int step = 0; step < spec.steps(); step++) {
-            long ts = System.nanoTime();
-            StepAggregate agg = trainer.step(opt.snapshot(), step, TRAIN);
-            double dv = opt.step(agg);
-            overhead[step] = System.nanoTime() - ts - agg.computeNanos();
-            curve[step] = dv;
-            smooth = Double.isNaN(smooth) ? dv : 0.98 * smooth + 0.02 * dv;
-            if ((step + 1) % spec.logEvery() == 0 || step + 1 == spec.steps()) {
-                double el = (System.nanoTime() - tTrain) / 1e9;
-                double sps = (step + 1) * (double) spec.batchSize() / el;
-                double eta = el / (step + 1) * (spec.steps() - step - 1);
-                if (listener != null) {
-                    // the listener reports progress itself: keep ours for debugging only
-                    if (LOG.isDebugEnabled()) {
-                        LOG.debug(String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
-                                step + 1, spec.steps(), smooth, sps, eta));
-                    }
-                    listener.onProgress(step + 1, spec.steps(), smooth, sps, eta);
-                } else {
-                    LOG.info(String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
-                            step + 1, spec.steps(), smooth, sps, eta));
-                }
-            }
+        Trained trained;
+        try {
+            trained = train(jsc, td, shape, driverKernels, spec, listener);
+        } finally {
+            td.blocks.unpersist(false);
         }
-        double trainSeconds = (System.nanoTime() - tTrain) / 1e9;
-        java.util.Arrays.sort(overhead);
-        LOG.info(String.format("training: %d steps in %.1f s, median distribution overhead %.2f ms per step",
-                spec.steps(), trainSeconds, overhead[overhead.length / 2] / 1e6));
-        blocks.unpersist(false);
+        double trainSeconds = trained.seconds;
+        double[] curve = trained.curve;
+        long nTrain = td.rows;
 
         // held-out evaluation
-        DvEvalStats eval = evaluate(jsc, tagged, opt.snapshot(), shape, spec.kernels(), parts, seed, spec.evalChunkRows());
+        DvEvalStats eval = evaluate(jsc, tagged, trained.params, shape, spec.kernels(), parts, seed, spec.evalChunkRows());
         if (eval.count() == 0) {
             throw new IllegalArgumentException("no held-out rows to evaluate (" + stats.valid()
                     + " valid rows, eval-fraction " + evalFraction + "); use more rows or a larger eval-fraction");
@@ -418,6 +367,90 @@ public final class MineRunner {
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
                 nTrain, eval.count(), spec.steps(), "dv", driverKernels.name(), seconds, trainSeconds,
                 spec.steps() * (double) spec.batchSize() / trainSeconds, curve, MiResult.STATUS_OK, warnings);
+    }
+
+    /** The cached training blocks, their row count and every partition's share of the batch. */
+    private record TrainingData(JavaRDD<FloatBlock> blocks, long rows, int[] batchPerPartition) {
+    }
+
+    /** The trained critic's weights, the per-step minibatch DV estimates and the training wall time. */
+    private record Trained(float[][] params, double[] curve, double seconds) {
+    }
+
+    /**
+     * Caches the training rows as one block per partition and checks that the batch fits: the
+     * whole batch within the training rows, each partition's share within its rows (errors name
+     * the flag and the numbers; nothing stays cached after an error).
+     */
+    private static TrainingData trainingData(JavaRDD<Tuple2<Boolean, float[]>> tagged, int parts, long seed,
+                                             ColumnLayout layout, MineSpec spec, long validRows) {
+        JavaRDD<FloatBlock> blocks = buildBlocks(tagged, parts, seed, layout.dx(), layout.dy());
+        blocks.persist(StorageLevel.MEMORY_AND_DISK());
+        List<Integer> blockRows = blocks.map(FloatBlock::rows).collect();
+        long nTrain = 0;
+        for (int n : blockRows) {
+            nTrain += n;
+        }
+        if (spec.batchSize() > nTrain) {
+            blocks.unpersist(false);
+            throw new IllegalArgumentException("--batch-size " + spec.batchSize() + " is larger than the " + nTrain
+                    + " training rows (" + validRows + " usable rows, eval-fraction " + spec.evalFraction()
+                    + " held out); expected at most " + nTrain + ": use a smaller --batch-size or more data");
+        }
+        int[] perPart = splitBatch(spec.batchSize(), blockRows.size());
+        for (int p = 0; p < perPart.length; p++) {
+            if (blockRows.get(p) < Math.max(1, perPart[p])) {
+                blocks.unpersist(false);
+                throw new IllegalArgumentException("training partition " + p + " of " + perPart.length + " has "
+                        + blockRows.get(p) + " rows but its share of --batch-size " + spec.batchSize() + " is " + perPart[p]
+                        + " rows; use fewer partitions (--partitions), a smaller --batch-size or more data ("
+                        + nTrain + " training rows in all)");
+            }
+        }
+        LOG.info("training sample: {} rows in {} partitions ({} MiB as floats), batch {} per step",
+                nTrain, blockRows.size(), String.format(Locale.ROOT, "%.1f",
+                        nTrain * 4.0 * (layout.dx() + layout.dy()) / (1 << 20)), spec.batchSize());
+        return new TrainingData(blocks, nTrain, perPart);
+    }
+
+    /** The synchronous training loop with progress reporting. */
+    private static Trained train(JavaSparkContext jsc, TrainingData td, CriticShape shape, Kernels driverKernels,
+                                 MineSpec spec, ProgressListener listener) {
+        long seed = spec.seed();
+        MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), spec.learningRate(),
+                spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
+        SyncTrainer trainer = new SyncTrainer(jsc, td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
+        double[] curve = new double[spec.steps()];
+        long tTrain = System.nanoTime();
+        double smooth = Double.NaN;
+        long[] overhead = new long[spec.steps()];
+        for (int step = 0; step < spec.steps(); step++) {
+            long ts = System.nanoTime();
+            StepAggregate agg = trainer.step(opt.snapshot(), step, TRAIN);
+            double dv = opt.step(agg);
+            overhead[step] = System.nanoTime() - ts - agg.computeNanos();
+            curve[step] = dv;
+            smooth = Double.isNaN(smooth) ? dv : 0.98 * smooth + 0.02 * dv;
+            if ((step + 1) % spec.logEvery() == 0 || step + 1 == spec.steps()) {
+                double el = (System.nanoTime() - tTrain) / 1e9;
+                double sps = (step + 1) * (double) spec.batchSize() / el;
+                double eta = el / (step + 1) * (spec.steps() - step - 1);
+                String line = String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
+                        step + 1, spec.steps(), smooth, sps, eta);
+                if (listener != null) {
+                    // the listener reports progress itself: keep ours for debugging only
+                    LOG.debug(line);
+                    listener.onProgress(step + 1, spec.steps(), smooth, sps, eta);
+                } else {
+                    LOG.info(line);
+                }
+            }
+        }
+        double seconds = (System.nanoTime() - tTrain) / 1e9;
+        java.util.Arrays.sort(overhead);
+        LOG.info(String.format(Locale.ROOT, "training: %d steps in %.1f s, median distribution overhead %.2f ms per step",
+                spec.steps(), seconds, overhead[overhead.length / 2] / 1e6));
+        return new Trained(opt.snapshot(), curve, seconds);
     }
 
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */
