@@ -139,19 +139,7 @@ final class NativeBlasKernels implements Kernels {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, float[] b, float beta, float[] c) {
-        if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("sgemm: negative shape m=" + m + ", n=" + n + ", k=" + k);
-        }
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || alpha == 0f) {
-            // C = beta C, done here: netlib's JNI rejects empty operand arrays, and with beta = 0 some
-            // libraries' fast paths would keep NaN from C
-            int len = m * n;
-            for (int i = 0; i < len; i++) {
-                c[i] = beta == 0f ? 0f : beta * c[i];
-            }
+        if (VectorKernels.degenerateGemm(m, n, k, alpha, beta, c)) {
             return;
         }
         // row-major C (m x n) = column-major C^T (n x m), ldc = n

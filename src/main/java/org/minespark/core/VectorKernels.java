@@ -86,14 +86,7 @@ final class VectorKernels implements Kernels {
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, float[] b, float beta, float[] c) {
-        if (m < 0 || n < 0 || k < 0) {
-            throw new IllegalArgumentException("sgemm: negative shape m=" + m + ", n=" + n + ", k=" + k);
-        }
-        if (m == 0 || n == 0) {
-            return;
-        }
-        if (k == 0 || alpha == 0f) {
-            scale(m * n, beta, c);
+        if (degenerateGemm(m, n, k, alpha, beta, c)) {
             return;
         }
         if (n == 1) {
@@ -389,6 +382,25 @@ final class VectorKernels implements Kernels {
         c51.intoArray(c, cOff + 5 * ldc + L);
         c52.intoArray(c, cOff + 5 * ldc + 2 * L);
         c53.intoArray(c, cOff + 5 * ldc + 3 * L);
+    }
+
+    /**
+     * Checks an sgemm shape and completes the calls that need no product: an empty C, or
+     * {@code k == 0 || alpha == 0} where {@code C = beta C}. Returns true when the call is done.
+     * Shared by every backend (netlib's JNI also rejects empty operand arrays).
+     */
+    static boolean degenerateGemm(int m, int n, int k, float alpha, float beta, float[] c) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("sgemm: negative shape m=" + m + ", n=" + n + ", k=" + k);
+        }
+        if (m == 0 || n == 0) {
+            return true;
+        }
+        if (k == 0 || alpha == 0f) {
+            scale(m * n, beta, c);
+            return true;
+        }
+        return false;
     }
 
     /** {@code C = beta * C} ({@code beta == 0} writes zeros, so NaN in C does not propagate). */

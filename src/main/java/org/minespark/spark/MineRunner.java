@@ -330,7 +330,7 @@ public final class MineRunner {
         LOG.info("critic {} with {} parameters, kernels: {}", shape, shape.numParams(), driverKernels.describe());
         Trained trained;
         try {
-            trained = train(jsc, td, shape, driverKernels, spec, listener);
+            trained = train(td, shape, driverKernels, spec, listener);
         } finally {
             td.blocks.unpersist(false);
         }
@@ -414,12 +414,12 @@ public final class MineRunner {
     }
 
     /** The synchronous training loop with progress reporting. */
-    private static Trained train(JavaSparkContext jsc, TrainingData td, CriticShape shape, Kernels driverKernels,
+    private static Trained train(TrainingData td, CriticShape shape, Kernels driverKernels,
                                  MineSpec spec, ProgressListener listener) {
         long seed = spec.seed();
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), spec.learningRate(),
                 spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
-        SyncTrainer trainer = new SyncTrainer(jsc, td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
+        SyncTrainer trainer = new SyncTrainer(td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
         double[] curve = new double[spec.steps()];
         long tTrain = System.nanoTime();
         double smooth = Double.NaN;

@@ -3,7 +3,6 @@ package org.minespark.spark;
 import java.util.Collections;
 
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
@@ -18,7 +17,6 @@ import org.minespark.core.StepAggregate;
  * aggregate because its randomness depends only on (seed, step, partition).
  */
 final class SyncTrainer {
-    private final JavaSparkContext jsc;
     private final JavaRDD<FloatBlock> blocks;
     private final CriticShape shape;
     private final String kernels;
@@ -26,9 +24,8 @@ final class SyncTrainer {
     private final long seed;
     private final int maxBatch;
 
-    SyncTrainer(JavaSparkContext jsc, JavaRDD<FloatBlock> blocks, CriticShape shape, String kernels,
+    SyncTrainer(JavaRDD<FloatBlock> blocks, CriticShape shape, String kernels,
                 int[] batchPerPartition, long seed) {
-        this.jsc = jsc;
         this.blocks = blocks;
         this.shape = shape;
         this.kernels = kernels;

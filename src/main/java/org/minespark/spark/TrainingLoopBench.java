@@ -62,7 +62,7 @@ public final class TrainingLoopBench {
             CriticShape shape = new CriticShape(20, 20, new int[] {256, 256});
             MineOptimizer opt = new MineOptimizer(shape, shape.init(1), 1e-4, 0.01, Kernels.forName(kernels));
             int[] perPart = MineRunner.splitBatch(batch, parts);
-            SyncTrainer trainer = new SyncTrainer(jsc, blocks, shape, kernels, perPart, 5);
+            SyncTrainer trainer = new SyncTrainer(blocks, shape, kernels, perPart, 5);
             for (int s = 0; s < warmupSteps; s++) {
                 opt.step(trainer.step(opt.snapshot(), s, 0));
             }
