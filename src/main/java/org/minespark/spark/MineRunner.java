@@ -30,7 +30,6 @@ import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
 import org.minespark.core.PartitionWorker;
 import org.minespark.core.Seeds;
-import org.minespark.core.StepAggregate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,7 @@ import scala.Tuple2;
  * <li>cache a bounded random sample of the training rows as one dense, standardised float block per
  *     partition, rows spread over partitions by a seeded random key;</li>
  * <li>synchronous data-parallel training: per step, broadcast the weights, every partition returns a
- *     mergeable {@link StepAggregate} for its minibatch, the driver merges and applies
+ *     mergeable {@link org.minespark.core.StepAggregate} for its minibatch, the driver merges and applies
  *     {@link MineOptimizer};</li>
  * <li>evaluate the DV bound over all held-out rows in one streaming pass (rows spread and sorted by
  *     a random key, marginals by pairing within chunks) and merge {@link DvEvalStats}.</li>
@@ -419,33 +418,30 @@ public final class MineRunner {
         long seed = spec.seed();
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), spec.learningRate(),
                 spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
-        SyncTrainer trainer = new SyncTrainer(td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
+        TrainingLoop trainer = new SyncTrainer(td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
         double[] curve = new double[spec.steps()];
         long tTrain = System.nanoTime();
-        double smooth = Double.NaN;
+        double[] smooth = {Double.NaN};
         long[] overhead = new long[spec.steps()];
-        for (int step = 0; step < spec.steps(); step++) {
-            long ts = System.nanoTime();
-            StepAggregate agg = trainer.step(opt.snapshot(), step, TRAIN);
-            double dv = opt.step(agg);
-            overhead[step] = System.nanoTime() - ts - agg.computeNanos();
+        trainer.run(0, spec.steps(), TRAIN, opt, (step, dv, agg, stepNanos) -> {
+            overhead[step] = stepNanos - agg.computeNanos();
             curve[step] = dv;
-            smooth = Double.isNaN(smooth) ? dv : 0.98 * smooth + 0.02 * dv;
+            smooth[0] = Double.isNaN(smooth[0]) ? dv : 0.98 * smooth[0] + 0.02 * dv;
             if ((step + 1) % spec.logEvery() == 0 || step + 1 == spec.steps()) {
                 double el = (System.nanoTime() - tTrain) / 1e9;
                 double sps = (step + 1) * (double) spec.batchSize() / el;
                 double eta = el / (step + 1) * (spec.steps() - step - 1);
                 String line = String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
-                        step + 1, spec.steps(), smooth, sps, eta);
+                        step + 1, spec.steps(), smooth[0], sps, eta);
                 if (listener != null) {
                     // the listener reports progress itself: keep ours for debugging only
                     LOG.debug(line);
-                    listener.onProgress(step + 1, spec.steps(), smooth, sps, eta);
+                    listener.onProgress(step + 1, spec.steps(), smooth[0], sps, eta);
                 } else {
                     LOG.info(line);
                 }
             }
-        }
+        });
         double seconds = (System.nanoTime() - tTrain) / 1e9;
         java.util.Arrays.sort(overhead);
         LOG.info(String.format(Locale.ROOT, "training: %d steps in %.1f s, median distribution overhead %.2f ms per step",

@@ -6,6 +6,7 @@ import org.apache.spark.api.java.JavaRDD;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
+import org.minespark.core.MineOptimizer;
 import org.minespark.core.PartitionWorker;
 import org.minespark.core.Seeds;
 import org.minespark.core.StepAggregate;
@@ -16,7 +17,7 @@ import org.minespark.core.StepAggregate;
  * on the driver in partition order. A retried task recomputes exactly the same
  * aggregate because its randomness depends only on (seed, step, partition).
  */
-final class SyncTrainer {
+final class SyncTrainer implements TrainingLoop {
     private final JavaRDD<FloatBlock> blocks;
     private final CriticShape shape;
     private final String kernels;
@@ -39,18 +40,33 @@ final class SyncTrainer {
     }
 
     /**
-     * Runs one step with the given weights. The weights travel inside the task closure, which
-     * Spark already ships once per executor as the stage's broadcast task binary; a separate
-     * broadcast per step would add a second broadcast round trip (measured: ~2x the job latency in
-     * local mode).
-     */
-    /**
      * Up to this many partitions the step aggregates are collected and merged in partition order,
      * which makes training bit-reproducible for a given seed and partitioning; beyond it a tree
      * reduce bounds the driver's memory (then float sums may associate differently between runs).
      */
     static final int MAX_COLLECTED_PARTITIONS = 64;
 
+    @Override
+    public String name() {
+        return "jobs";
+    }
+
+    @Override
+    public void run(int from, int to, long purpose, MineOptimizer opt, StepListener listener) {
+        for (int s = from; s < to; s++) {
+            long t0 = System.nanoTime();
+            StepAggregate agg = step(opt.snapshot(), s, purpose);
+            double estimate = opt.step(agg);
+            listener.afterStep(s, estimate, agg, System.nanoTime() - t0);
+        }
+    }
+
+    /**
+     * Runs one step with the given weights. The weights travel inside the task closure, which
+     * Spark already ships once per executor as the stage's broadcast task binary; a separate
+     * broadcast per step would add a second broadcast round trip (measured: ~2x the job latency in
+     * local mode).
+     */
     StepAggregate step(float[][] params, int step, long purpose) {
         final CriticShape sh = shape;
         final String kn = kernels;
