@@ -14,6 +14,8 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -273,6 +275,7 @@ final class StreamTrainer implements TrainingLoop {
         final Conn[] conns;
         final byte[] weightMsg;
         final ByteBuffer weightBuf;
+        final FloatBuffer weightFloats;
         final byte[] aggMsg;
         final ByteBuffer aggBuf;
         final StepAggregate scratch;
@@ -286,9 +289,10 @@ final class StreamTrainer implements TrainingLoop {
             this.numParams = numParams;
             this.conns = new Conn[parts];
             this.weightMsg = new byte[4 + 4 * numParams];
-            this.weightBuf = ByteBuffer.wrap(weightMsg);
+            this.weightBuf = ByteBuffer.wrap(weightMsg).order(ByteOrder.LITTLE_ENDIAN);
+            this.weightFloats = ByteBuffer.wrap(weightMsg, 4, 4 * numParams).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
             this.aggMsg = new byte[4 + StepAggregate.wireBytes(numParams)];
-            this.aggBuf = ByteBuffer.wrap(aggMsg);
+            this.aggBuf = ByteBuffer.wrap(aggMsg).order(ByteOrder.LITTLE_ENDIAN);
             this.scratch = new StepAggregate(numParams);
             this.acceptor = new Thread(this::acceptLoop, "mine-stream-accept");
             acceptor.setDaemon(true);
@@ -433,10 +437,9 @@ final class StreamTrainer implements TrainingLoop {
         StepAggregate exchange(int s, float[][] params) throws StaleAttempt {
             weightBuf.clear();
             weightBuf.putInt(s);
+            weightFloats.clear();
             for (float[] t : params) {
-                for (float v : t) {
-                    weightBuf.putFloat(v);
-                }
+                weightFloats.put(t);
             }
             for (int p = 0; p < parts; p++) {
                 try {
@@ -494,7 +497,7 @@ final class StreamTrainer implements TrainingLoop {
         void finish() {
             for (Conn c : conns) {
                 try {
-                    c.out.write(new byte[] {-1, -1, -1, -1});
+                    c.out.write(new byte[] {-1, -1, -1, -1}); // DONE in any byte order
                     c.out.flush();
                 } catch (IOException e) {
                     LOG.warn("stream trainer: could not tell partition {} to stop: {}", c.partition, e.toString());
@@ -620,26 +623,25 @@ final class StreamTrainer implements TrainingLoop {
         private void loop(int p, int stageAttempt, List<FloatBlock> mine, InputStream in, OutputStream out, int numParams)
                 throws IOException {
             byte[] wmsg = new byte[4 * numParams];
-            ByteBuffer wbuf = ByteBuffer.wrap(wmsg);
+            FloatBuffer wbuf = ByteBuffer.wrap(wmsg).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
             byte[] amsg = new byte[4 + StepAggregate.wireBytes(numParams)];
-            ByteBuffer abuf = ByteBuffer.wrap(amsg);
+            ByteBuffer abuf = ByteBuffer.wrap(amsg).order(ByteOrder.LITTLE_ENDIAN);
             byte[] head = new byte[4];
+            ByteBuffer headBuf = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
             float[][] weights = shape.zeros();
             StepAggregate agg = new StepAggregate(numParams);
             PartitionWorker w = PartitionWorker.acquire(shape, Kernels.forName(kernels), maxBatch);
             try {
                 while (true) {
                     readFully(in, head, 4);
-                    int step = ((head[0] & 0xff) << 24) | ((head[1] & 0xff) << 16) | ((head[2] & 0xff) << 8) | (head[3] & 0xff);
+                    int step = headBuf.getInt(0);
                     if (step == DONE) {
                         return;
                     }
                     readFully(in, wmsg, 4 * numParams);
                     wbuf.clear();
                     for (float[] t : weights) {
-                        for (int i = 0; i < t.length; i++) {
-                            t[i] = wbuf.getFloat();
-                        }
+                        wbuf.get(t);
                     }
                     if (step == failOnceAtStep && p == 0 && stageAttempt == 0) {
                         throw new IllegalStateException("injected test failure at step " + step);
