@@ -518,6 +518,10 @@ final class StreamTrainer implements TrainingLoop {
 
         void close() {
             closed = true;
+            if (job != null && !job.isDone()) {
+                // first cancel, so the tasks that see their connection close below end as killed
+                job.cancel(true);
+            }
             try {
                 server.close();
             } catch (IOException ignored) {
@@ -526,9 +530,6 @@ final class StreamTrainer implements TrainingLoop {
             dropAll();
             for (Conn c; (c = pending.poll()) != null; ) {
                 c.close();
-            }
-            if (job != null && !job.isDone()) {
-                job.cancel(true);
             }
             try {
                 acceptor.join(1000);
