@@ -123,6 +123,23 @@ class StreamTrainerTest {
     }
 
     @Test
+    void run_listenerThrows_exceptionPropagatesAndTheSlotsAreFreed() {
+        StreamTrainer t = new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5);
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> t.run(0, 10, 1, optimizer(), (s, dv, agg, n) -> {
+                    if (s == 3) {
+                        throw new IllegalStateException("stop at 3");
+                    }
+                }));
+        assertEquals("stop at 3", e.getMessage());
+        // the abandoned stage must not hold the task slots: a new barrier stage (all slots) runs
+        double[] dv = new double[5];
+        float[][] again = train(t, 2, 5, dv);
+        float[][] jobs = train(new SyncTrainer(blocks, SHAPE, "vector", BATCH, 5), 5, 5, new double[5]);
+        assertBitIdentical(jobs, again);
+    }
+
+    @Test
     void run_morePartitionsThanSlots_failsClearly() {
         JavaRDD<FloatBlock> four = blocks.repartition(3);
         StreamTrainer t = new StreamTrainer(four, SHAPE, "vector", new int[] {10, 10, 10}, 5);
