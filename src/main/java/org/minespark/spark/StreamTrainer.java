@@ -116,6 +116,8 @@ final class StreamTrainer implements TrainingLoop {
     private final int port;
     private final int timeoutMs;
     private int failOnceAtStep = -1;
+    /** Test hook: called with the server's port once it listens, before the stage is submitted. */
+    static volatile java.util.function.IntConsumer listenHookForTests;
 
     StreamTrainer(JavaRDD<FloatBlock> blocks, CriticShape shape, String kernels, int[] batchPerPartition, long seed) {
         this.blocks = blocks;
@@ -183,6 +185,10 @@ final class StreamTrainer implements TrainingLoop {
         }
         Driver d = new Driver(server, token, numParams);
         try {
+            java.util.function.IntConsumer hook = listenHookForTests;
+            if (hook != null) {
+                hook.accept(server.getLocalPort());
+            }
             TaskBody body = new TaskBody(host, server.getLocalPort(), token, shape, kernels, batchPerPartition,
                     seed, purpose, maxBatch, timeoutMs, failOnceAtStep);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);

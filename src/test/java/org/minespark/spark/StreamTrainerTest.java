@@ -140,6 +140,32 @@ class StreamTrainerTest {
     }
 
     @Test
+    void run_connectionWithWrongToken_isDroppedAndTrainingUnaffected() {
+        int[] rogueRead = {0};
+        StreamTrainer.listenHookForTests = port -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port)) {
+                s.setSoTimeout(10_000);
+                // claims partition 0 of a later stage attempt: accepted, it would replace the real tasks
+                java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(28);
+                hello.put(new byte[16]).putInt(0).putInt(99).putInt((int) SHAPE.numParams());
+                s.getOutputStream().write(hello.array());
+                s.getOutputStream().flush();
+                rogueRead[0] = s.getInputStream().read();
+            } catch (java.io.IOException e) {
+                rogueRead[0] = -2;
+            }
+        };
+        float[][] stream;
+        try {
+            stream = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5), 8, 8, new double[8]);
+        } finally {
+            StreamTrainer.listenHookForTests = null;
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(rogueRead[0] < 0, "the driver closed the rogue connection: " + rogueRead[0]);
+        assertBitIdentical(train(new SyncTrainer(blocks, SHAPE, "vector", BATCH, 5), 8, 8, new double[8]), stream);
+    }
+
+    @Test
     void run_morePartitionsThanSlots_failsClearly() {
         JavaRDD<FloatBlock> four = blocks.repartition(3);
         StreamTrainer t = new StreamTrainer(four, SHAPE, "vector", new int[] {10, 10, 10}, 5);
