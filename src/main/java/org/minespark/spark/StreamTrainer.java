@@ -89,6 +89,13 @@ import scala.runtime.AbstractFunction1;
  * task closure; a connection that does not present it is dropped. Reads on both sides time out
  * after {@value #TIMEOUT_KEY} seconds (default 600) with an error naming the partition and step.
  *
+ * <p>The driver decodes the aggregates one at a time into a scratch aggregate and merges them in
+ * partition order whatever the partition count, so its memory is two aggregates; above
+ * {@link SyncTrainer#MAX_COLLECTED_PARTITIONS} partitions {@link SyncTrainer} tree-reduces instead
+ * and the two trainers then differ in the last bits. A task that hangs without closing its
+ * connection (no TCP reset) is detected only by the read timeout; while the driver sends weights
+ * it can block on such a task's full socket buffer until the OS gives up on the connection.
+ *
  * <p>Cores per task: a task computes its partition's minibatch on one thread, so with
  * {@code spark.task.cpus} &gt; 1 the extra cores of the task stay idle; use one partition per core
  * instead (the default, {@code --partitions 0}).
