@@ -130,7 +130,7 @@ class GradientCheckTest {
         double at(double[][] params);
     }
 
-    private static void compare(float[][] analytic, float[][] pf, Fn f) {
+    static void compare(float[][] analytic, float[][] pf, Fn f) {
         double h = 1e-7;
         double[][] p = RefMlp.copyParams(pf);
         double num = 0;
