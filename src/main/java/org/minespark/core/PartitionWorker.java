@@ -57,7 +57,7 @@ public final class PartitionWorker {
         java.util.Arrays.fill(ones, 1f);
         this.weights = new float[maxRows];
         this.tJoint = new float[maxRows];
-        this.tMarg = new float[maxRows];
+        this.tMarg = new float[sep != null ? maxRows : 0]; // marginal scores of the separable critic
         int k = bound.groupSize();
         this.scores = k > 0 ? new float[k * k] : null;
         this.dScores = k > 0 && sep != null ? new float[k * k] : null;
