@@ -12,7 +12,11 @@ package org.minespark.core;
  * scores {@code sum S_ii}, the row terms {@code sum_i ln mean_j e^{S_ij}} and the gradient of
  * {@code sum_i [S_ii - ln mean_j e^{S_ij}]} (upstream weights {@code delta_ij - softmax_j(S_i.)}).
  * With the concat critic a group costs {@code K^2} critic evaluations (K times a DV step's
- * marginal pass); with the separable critic the {@code K x K} scores are one GEMM of the embeddings.
+ * marginal pass; measured on a busy 2-core machine, 20-d x and y, hidden [256, 256], 512 rows per
+ * partition, K = 64: ~400 ms per partition step against 15-27 ms for dv); with the separable
+ * critic the {@code K x K} scores are one GEMM of the embeddings (~20 ms in the same measurement).
+ * K is therefore a per-partition group size rather than the whole minibatch: the cap is
+ * {@code ln K} whatever the batch, and the cost grows as {@code batch * K}, not {@code batch^2}.
  * Stateless.
  */
 record InfoNce(int k) implements Bound {
