@@ -43,6 +43,31 @@ final class TrainingOptions {
             description = "MINE moving-average factor of the bias correction (mine.train.ema-alpha, default " + MineSpec.DEFAULT_EMA_ALPHA + ").")
     Double emaAlpha;
 
+    @Option(names = "--bound", paramLabel = "NAME",
+            description = "Bound to train and report: dv, dv-biased, nwj, infonce or smile (mine.train.bound, default "
+                + MineSpec.DEFAULT_BOUND + ").")
+    String bound;
+
+    @Option(names = "--smile-tau", paramLabel = "TAU",
+            description = "SMILE clipping: marginal e^T clipped to [e^-TAU, e^TAU] (mine.train.smile-tau, default "
+                + MineSpec.DEFAULT_SMILE_TAU + ").")
+    Double smileTau;
+
+    @Option(names = "--infonce-k", paramLabel = "K",
+            description = "InfoNCE group size: all K x K pairings within groups of K rows per partition; the bound is "
+                + "capped at ln K (mine.train.infonce-k, default " + MineSpec.DEFAULT_INFONCE_K + ").")
+    Integer infonceK;
+
+    @Option(names = "--critic", paramLabel = "TYPE",
+            description = "Critic: concat (MLP on [x, y]) or separable (g(x) . h(y)) (mine.critic.type, default "
+                + MineSpec.DEFAULT_CRITIC + ").")
+    String critic;
+
+    @Option(names = "--embed-dim", paramLabel = "E",
+            description = "Embedding size of the separable critic (mine.critic.embed-dim, default "
+                + MineSpec.DEFAULT_EMBED_DIM + ").")
+    Integer embedDim;
+
     @Option(names = "--eval-fraction", paramLabel = "F",
             description = "Held-out fraction for the final estimate (mine.data.eval-fraction, default " + MineSpec.DEFAULT_EVAL_FRACTION + ").")
     Double evalFraction;
@@ -83,6 +108,11 @@ final class TrainingOptions {
         put(m, MineConfig.HIDDEN, hidden);
         put(m, MineConfig.EMA_ALPHA, emaAlpha);
         put(m, MineConfig.LR_FINAL_FRACTION, lrFinalFraction);
+        put(m, MineConfig.BOUND, bound);
+        put(m, MineConfig.SMILE_TAU, smileTau);
+        put(m, MineConfig.INFONCE_K, infonceK);
+        put(m, MineConfig.CRITIC_TYPE, critic);
+        put(m, MineConfig.EMBED_DIM, embedDim);
         put(m, MineConfig.EVAL_FRACTION, evalFraction);
         put(m, MineConfig.MAX_TRAIN_ROWS, maxTrainRows);
         put(m, MineConfig.PARTITIONS, partitions);

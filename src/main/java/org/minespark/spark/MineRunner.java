@@ -22,9 +22,10 @@ import org.minespark.api.MiResult;
 import org.minespark.api.MineInputException;
 import org.minespark.api.MineSpec;
 import org.minespark.api.ProgressListener;
+import org.minespark.core.Bound;
+import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
 import org.minespark.core.CriticShape;
-import org.minespark.core.DvEvalStats;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
@@ -50,8 +51,8 @@ import scala.Tuple2;
  * <li>synchronous data-parallel training: per step, broadcast the weights, every partition returns a
  *     mergeable {@link org.minespark.core.StepAggregate} for its minibatch, the driver merges and applies
  *     {@link MineOptimizer};</li>
- * <li>evaluate the DV bound over all held-out rows in one streaming pass (rows spread and sorted by
- *     a random key, marginals by pairing within chunks) and merge {@link DvEvalStats}.</li>
+ * <li>evaluate the chosen {@link Bound} over all held-out rows in one streaming pass (rows spread and
+ *     sorted by a random key, marginals by pairing within chunks) and merge its {@link BoundStats}.</li>
  * </ol>
  */
 public final class MineRunner {
@@ -272,7 +273,7 @@ public final class MineRunner {
             warnings.add("every " + (xs ? "x" : "y") + " dimension is constant (" + String.join(", ", xs ? constX : constY)
                     + " in all " + stats.valid() + " usable rows): I(X; Y) = 0 exactly; reported without training");
             LOG.warn(warnings.get(warnings.size() - 1));
-            return new MiResult(0.0, 0.0, 0.0, 0.0, stats.rows(), stats.dropped(), 0, 0, 0, "dv", spec.kernels(),
+            return new MiResult(0.0, 0.0, 0.0, 0.0, stats.rows(), stats.dropped(), 0, 0, 0, spec.bound(), spec.kernels(),
                     (System.nanoTime() - t0) / 1e9, 0.0, 0.0, new double[0], MiResult.STATUS_CONSTANT, warnings);
         }
         for (String c : constX) {
@@ -324,12 +325,20 @@ public final class MineRunner {
 
         // training
         int[] hidden = spec.hidden().stream().mapToInt(Integer::intValue).toArray();
-        CriticShape shape = new CriticShape(layout.dx(), layout.dy(), hidden);
+        CriticShape shape = CriticShape.of(spec.critic(), layout.dx(), layout.dy(), hidden, spec.embedDim());
+        Bound bound = Bound.forName(spec.bound(), spec.emaAlpha(), spec.smileTau(), spec.infonceK());
         Kernels driverKernels = Kernels.forName(spec.kernels());
-        LOG.info("critic {} with {} parameters, kernels: {}", shape, shape.numParams(), driverKernels.describe());
+        LOG.info("critic {} with {} parameters, bound {}, kernels: {}", shape, shape.numParams(), bound.name(),
+                driverKernels.describe());
+        if (Double.isFinite(bound.capNats())) {
+            warnings.add(String.format(Locale.ROOT, "bound %s cannot exceed ln %d = %.4f nats (its group size K, "
+                    + "--infonce-k): an estimate near that cap means the true MI may be larger", bound.name(),
+                    bound.groupSize(), bound.capNats()));
+            LOG.warn(warnings.get(warnings.size() - 1));
+        }
         Trained trained;
         try {
-            trained = train(td, shape, driverKernels, spec, listener);
+            trained = train(td, shape, bound, driverKernels, spec, listener);
         } finally {
             td.blocks.unpersist(false);
         }
@@ -338,7 +347,7 @@ public final class MineRunner {
         long nTrain = td.rows;
 
         // held-out evaluation
-        DvEvalStats eval = evaluate(jsc, tagged, trained.params, shape, spec.kernels(), parts, seed, spec.evalChunkRows());
+        BoundStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed, spec.evalChunkRows());
         if (eval.count() == 0) {
             throw new IllegalArgumentException("no held-out rows to evaluate (" + stats.valid()
                     + " valid rows, eval-fraction " + evalFraction + "); use more rows or a larger eval-fraction");
@@ -354,7 +363,7 @@ public final class MineRunner {
             // max(0, DV(T)); a negative DV(T) is the critic's own curvature (-Var(T)/2 when X and Y
             // are independent), not evidence about the MI. Keep the raw value in the warnings.
             String raw = String.format(java.util.Locale.ROOT,
-                    "the DV bound of the trained critic on held-out rows is %.5f nats (95%% CI [%.5f, %.5f]); "
+                    "the " + bound.name() + " bound of the trained critic on held-out rows is %.5f nats (95%% CI [%.5f, %.5f]); "
                             + "mutual information is >= 0 and a constant critic attains 0, so 0 is reported", est, lo, hi);
             LOG.warn(raw);
             warnings.add(raw);
@@ -364,7 +373,7 @@ public final class MineRunner {
         hi = Math.max(0, hi);
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
-                nTrain, eval.count(), spec.steps(), "dv", driverKernels.name(), seconds, trainSeconds,
+                nTrain, eval.count(), spec.steps(), bound.name(), driverKernels.name(), seconds, trainSeconds,
                 spec.steps() * (double) spec.batchSize() / trainSeconds, curve, MiResult.STATUS_OK, warnings);
     }
 
@@ -413,11 +422,11 @@ public final class MineRunner {
     }
 
     /** The synchronous training loop with progress reporting. */
-    private static Trained train(TrainingData td, CriticShape shape, Kernels driverKernels,
+    private static Trained train(TrainingData td, CriticShape shape, Bound bound, Kernels driverKernels,
                                  MineSpec spec, ProgressListener listener) {
         long seed = spec.seed();
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), spec.learningRate(),
-                spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
+                bound, driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
         TrainingLoop trainer = Trainers.create(spec.trainer(), td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
         double[] curve = new double[spec.steps()];
         long tTrain = System.nanoTime();
@@ -551,8 +560,8 @@ public final class MineRunner {
     }
 
     /** One streaming pass over the held-out rows, randomly spread and ordered, merged on the driver. */
-    static DvEvalStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Boolean, float[]>> tagged, float[][] params,
-                                CriticShape shape, String kernels, int parts, long seed, int chunkRows) {
+    static BoundStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Boolean, float[]>> tagged, float[][] params,
+                               CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows) {
         JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> !t._1()), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
@@ -561,9 +570,9 @@ public final class MineRunner {
             return Merge.ordered(keyed
                     .mapPartitionsWithIndex((pi, it) -> {
                         Kernels k = Kernels.forName(kernels);
-                        PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096));
+                        PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096), bound);
                         SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, 1000003L + pi));
-                        DvEvalStats s = new DvEvalStats();
+                        BoundStats s = bound.newStats();
                         float[] x = new float[chunkRows * dx];
                         float[] y = new float[chunkRows * dy];
                         float[][] p = bc.value();
@@ -580,7 +589,7 @@ public final class MineRunner {
                         w.evaluateChunk(p, x, y, c, rnd, s);
                         PartitionWorker.release(w);
                         return Collections.singletonList(s).iterator();
-                    }, false), new DvEvalStats(), DvEvalStats::merge, Integer.MAX_VALUE);
+                    }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
         } finally {
             bc.destroy();
         }

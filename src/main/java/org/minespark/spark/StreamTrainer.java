@@ -33,6 +33,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
+import org.minespark.core.Bound;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
@@ -197,7 +198,7 @@ final class StreamTrainer implements TrainingLoop {
                 hook.accept(server.getLocalPort());
             }
             TaskBody body = new TaskBody(host, server.getLocalPort(), token, shape, kernels, batchPerPartition,
-                    seed, purpose, maxBatch, timeoutMs, failOnceAtStep);
+                    seed, purpose, maxBatch, timeoutMs, failOnceAtStep, opt.bound());
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
             RDD<Integer> stage = blocks.rdd().barrier().mapPartitions(body, false, tag);
             sc.setJobDescription("mine stream training steps " + from + ".." + (to - 1));
@@ -582,9 +583,11 @@ final class StreamTrainer implements TrainingLoop {
         private final int maxBatch;
         private final int timeoutMs;
         private final int failOnceAtStep;
+        private final Bound bound;
 
         TaskBody(String host, int port, byte[] token, CriticShape shape, String kernels, int[] batchPerPartition,
-                 long seed, long purpose, int maxBatch, int timeoutMs, int failOnceAtStep) {
+                 long seed, long purpose, int maxBatch, int timeoutMs, int failOnceAtStep, Bound bound) {
+            this.bound = bound;
             this.host = host;
             this.port = port;
             this.token = token;
@@ -644,7 +647,7 @@ final class StreamTrainer implements TrainingLoop {
             ByteBuffer headBuf = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
             float[][] weights = shape.zeros();
             StepAggregate agg = new StepAggregate(numParams);
-            PartitionWorker w = PartitionWorker.acquire(shape, Kernels.forName(kernels), maxBatch);
+            PartitionWorker w = PartitionWorker.acquire(shape, Kernels.forName(kernels), maxBatch, bound);
             try {
                 while (true) {
                     readFully(in, head, 4);
