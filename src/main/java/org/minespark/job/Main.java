@@ -64,6 +64,7 @@ public final class Main {
         cl.addSubcommand(new EstimateCommand(ctx));
         cl.addSubcommand(new DemoCommand(ctx));
         cl.addSubcommand(new BenchCommand(ctx));
+        cl.addSubcommand(new PairsCommand(ctx));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(ctx.out, true));
         cl.setErr(new PrintWriter(ctx.err, true));

@@ -46,6 +46,9 @@ final class MineConfig {
     static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
     static final String PARTITIONS = "mine.data.partitions";
     static final String EVAL_CHUNK_ROWS = "mine.eval.chunk-rows";
+    static final String PAIRS_TOP_K = "mine.pairs.categorical-top-k";
+    static final String PAIRS_HIDDEN = "mine.pairs.hidden";
+    static final String PAIRS_PER_PASS = "mine.pairs.pairs-per-pass";
 
     private MineConfig() {
     }
