@@ -385,7 +385,11 @@ public final class PairsRunner {
             final long sd = seed;
             final long k = key;
             StepAggregate[] zero = new StepAggregate[n];
+            long[] wall = new long[spec.steps()];
+            long[] compute = new long[spec.steps()];
+            int ran = 0;
             for (int s = 0; s < spec.steps(); s++) {
+                long w0 = System.nanoTime();
                 float[][][] params = new float[n][][];
                 boolean any = false;
                 for (int m = 0; m < n; m++) {
@@ -395,7 +399,7 @@ public final class PairsRunner {
                     }
                 }
                 if (!any) {
-                    return;
+                    break;
                 }
                 final int step = s;
                 JavaRDD<StepAggregate[]> aggs = blocks.mapPartitionsWithIndex((pi, it) -> {
@@ -420,6 +424,7 @@ public final class PairsRunner {
                 }
                 StepAggregate[] merged = Merge.ordered(aggs, zero, PairsRunner::mergeAll,
                         SyncTrainer.MAX_COLLECTED_PARTITIONS);
+                compute[s] = merged.length > 0 ? merged[0].computeNanos() : 0;
                 for (int m = 0; m < n; m++) {
                     if (failure[m] != null) {
                         continue;
@@ -437,7 +442,17 @@ public final class PairsRunner {
                         LOG.warn("pair {}: {}", name(names.get(m)), failure[m]);
                     }
                 }
+                wall[s] = System.nanoTime() - w0;
+                ran = s + 1;
                 progress.after(s + 1, spec.steps());
+            }
+            if (ran > 0) {
+                long[] w = java.util.Arrays.copyOf(wall, ran);
+                long[] c = java.util.Arrays.copyOf(compute, ran);
+                java.util.Arrays.sort(w);
+                java.util.Arrays.sort(c);
+                LOG.info(String.format(Locale.ROOT, "pass of %d pairs: %d steps, median step %.2f ms (slowest partition's"
+                        + " compute %.2f ms, %.2f ms per pair)", n, ran, w[ran / 2] / 1e6, c[ran / 2] / 1e6, c[ran / 2] / 1e6 / n));
             }
         }
 
