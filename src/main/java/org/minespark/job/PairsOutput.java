@@ -63,6 +63,7 @@ final class PairsOutput {
             .add("n_eval", DataTypes.LongType, false)
             .add("steps", DataTypes.IntegerType, false)
             .add("converged", DataTypes.BooleanType, true)
+            .add("significant", DataTypes.BooleanType, false)
             .add("seconds", DataTypes.DoubleType, false)
             .add("status", DataTypes.StringType, false)
             .add("message", DataTypes.StringType, false);
@@ -80,7 +81,7 @@ final class PairsOutput {
 
     static Row toRow(PairResult r) {
         return RowFactory.create(r.pair(), r.x(), r.y(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
-                orNull(r.ci95High()), null, r.n(), r.nEval(), r.steps(), null, r.seconds(), r.status(), r.message());
+                orNull(r.ci95High()), null, r.n(), r.nEval(), r.steps(), null, r.significant(), r.seconds(), r.status(), r.message());
     }
 
     /**
@@ -191,12 +192,12 @@ final class PairsOutput {
     }
 
     static String csv(List<PairResult> results) {
-        StringBuilder sb = new StringBuilder("pair,x,y,mi_nats,mi_bits,ci95_low_nats,ci95_high_nats,n,n_eval,steps,seconds,status,message\n");
+        StringBuilder sb = new StringBuilder("pair,x,y,mi_nats,mi_bits,ci95_low_nats,ci95_high_nats,n,n_eval,steps,significant,seconds,status,message\n");
         for (PairResult r : results) {
             sb.append(csvField(r.pair())).append(',').append(csvField(r.x())).append(',').append(csvField(r.y())).append(',')
                     .append(num(r.miNats())).append(',').append(num(r.miBits())).append(',').append(num(r.ci95Low())).append(',')
                     .append(num(r.ci95High())).append(',').append(r.n()).append(',').append(r.nEval()).append(',')
-                    .append(r.steps()).append(',').append(num(r.seconds())).append(',').append(r.status()).append(',')
+                    .append(r.steps()).append(',').append(r.significant()).append(',').append(num(r.seconds())).append(',').append(r.status()).append(',')
                     .append(csvField(r.message())).append('\n');
         }
         return sb.toString();
@@ -235,6 +236,7 @@ final class PairsOutput {
             m.put("n_eval", r.nEval());
             m.put("steps", r.steps());
             m.put("converged", null);
+            m.put("significant", r.significant());
             m.put("seconds", r.seconds());
             m.put("status", r.status());
             m.put("message", r.message());

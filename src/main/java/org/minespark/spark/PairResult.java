@@ -16,9 +16,14 @@ package org.minespark.spark;
  * @param status    {@code ok}, {@code constant} (a side is constant: MI = 0 exactly, no training)
  *                  or {@code failed}
  * @param message   why it failed, or empty
+ * @param significant the raw (unclipped) lower end of the 95% CI is above 0: the held-out bound of
+ *                  a fixed critic is at most the MI in expectation, so this is one-sided evidence of
+ *                  dependence at about the 2.5% level (delta-method approximation); false for
+ *                  constant and failed pairs
  */
 public record PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
-                         long n, long nEval, int steps, double seconds, String status, String message) {
+                         long n, long nEval, int steps, double seconds, String status, String message,
+                         boolean significant) {
     public static final String OK = "ok";
     public static final String CONSTANT = "constant";
     public static final String FAILED = "failed";

@@ -142,7 +142,7 @@ public final class PairsRunner {
                 results[p] = new PairResult(name(pairs.get(p)), pairs.get(p)[0], pairs.get(p)[1], 0, 0, 0,
                         stats.valid(), 0, 0, 0, PairResult.CONSTANT,
                         (allConstant(xDims[p], constant) ? pairs.get(p)[0] : pairs.get(p)[1])
-                                + " is constant: I(X; Y) = 0 exactly, no training");
+                                + " is constant: I(X; Y) = 0 exactly, no training", false);
             } else {
                 trainable.add(p);
             }
@@ -516,6 +516,7 @@ public final class PairsRunner {
             double est = Double.NaN;
             double lo = Double.NaN;
             double hi = Double.NaN;
+            boolean significant = false;
             if (msg == null) {
                 est = eval.count() == 0 ? Double.NaN : eval.estimate();
                 if (eval.count() == 0) {
@@ -523,6 +524,7 @@ public final class PairsRunner {
                 } else if (!Double.isFinite(est)) {
                     msg = "the held-out estimate is not finite (" + est + "); training diverged";
                 } else {
+                    significant = eval.ci95Low() > 0;
                     lo = Math.max(0, eval.ci95Low());
                     hi = Math.max(0, eval.ci95High());
                     est = Math.max(0, est);
@@ -530,10 +532,10 @@ public final class PairsRunner {
             }
             if (msg != null) {
                 return new PairResult(name(p), p[0], p[1], Double.NaN, Double.NaN, Double.NaN, usable, eval.count(),
-                        stepsDone[m], seconds, PairResult.FAILED, msg);
+                        stepsDone[m], seconds, PairResult.FAILED, msg, false);
             }
             return new PairResult(name(p), p[0], p[1], est, lo, hi, usable, eval.count(), stepsDone[m], seconds,
-                    PairResult.OK, "");
+                    PairResult.OK, "", significant);
         }
     }
 

@@ -233,10 +233,10 @@ class PairsCommandTest {
 
     @Test
     void drift_estimateOutsideBothCis_only() {
-        PairResult moved = new PairResult("a ~ t", "a", "t", 0.2, 0.15, 0.25, 100, 20, 10, 1, PairResult.OK, "");
-        PairResult overlapping = new PairResult("b ~ t", "b", "t", 0.5, 0.38, 0.62, 100, 20, 10, 1, PairResult.OK, "");
+        PairResult moved = new PairResult("a ~ t", "a", "t", 0.2, 0.15, 0.25, 100, 20, 10, 1, PairResult.OK, "", true);
+        PairResult overlapping = new PairResult("b ~ t", "b", "t", 0.5, 0.38, 0.62, 100, 20, 10, 1, PairResult.OK, "", true);
         PairResult failed = new PairResult("c ~ t", "c", "t", Double.NaN, Double.NaN, Double.NaN, 100, 20, 10, 1,
-                PairResult.FAILED, "x");
+                PairResult.FAILED, "x", false);
         // previous: a 0.5 [0.4, 0.6] -> now 0.2 [0.15, 0.25]: each outside the other's CI
         // previous: b 0.6 [0.55, 0.65] -> now 0.5 [0.38, 0.62]: now outside prev CI, prev inside now CI: no drift
         var prev = Map.entry("2026-01-01", Map.of("a ~ t", new double[] {0.5, 0.4, 0.6},
