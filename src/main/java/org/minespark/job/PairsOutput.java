@@ -261,12 +261,14 @@ final class PairsOutput {
             if (i == null || j == null || !Double.isFinite(r.miNats())) {
                 continue;
             }
-            cells.add(new Number[] {i, j, r.miNats()});
-            cells.add(new Number[] {j, i, r.miNats()});
+            double v = Math.round(r.miNats() * 100) / 100.0; // shown in the cells: 2 decimals
+            cells.add(new Number[] {i, j, v});
+            cells.add(new Number[] {j, i, v});
         }
-        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(500, 60 * n + 200)).height(Math.max(420, 60 * n + 120))
+        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(640, 80 * n + 320)).height(Math.max(480, 70 * n + 160))
                 .title("Mutual information between columns (nats)").build();
         chart.getStyler().setShowValue(true);
+        chart.getStyler().setValueFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
         if (cells.isEmpty()) {
