@@ -10,7 +10,8 @@ public final class SparkFixture {
     }
 
     public static synchronized SparkSession local2() {
-        if (session == null) {
+        // another test class may have stopped it (getOrCreate hands out the active session)
+        if (session == null || session.sparkContext().isStopped()) {
             session = SparkSession.builder()
                     .master("local[2]")
                     .appName("mine-spark-tests")
@@ -18,7 +19,8 @@ public final class SparkFixture {
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1")
                     .getOrCreate();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> session.stop()));
+            SparkSession created = session;
+            Runtime.getRuntime().addShutdownHook(new Thread(created::stop));
         }
         return session;
     }
