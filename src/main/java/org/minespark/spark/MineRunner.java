@@ -132,45 +132,11 @@ public final class MineRunner {
         return nl >= 0 ? m.substring(0, nl) : m;
     }
 
-    /** One pass over the rows for counts, moments and the checks' statistics ({@code scale} may be null). */
-    private static InputStats statsPass(JavaRDD<Row> rows, ColumnLayout lay, int columns, double[] scale) {
-        final int dx = lay.dx();
-        final int dy = lay.dy();
-        return Merge.ordered(rows.mapPartitions((Iterator<Row> it) -> {
-            InputStats s = new InputStats(columns, dx, dy, scale);
-            double[] v = new double[dx + dy];
-            while (it.hasNext()) {
-                int bad = lay.firstInvalid(it.next(), v);
-                if (bad < 0) {
-                    s.add(v);
-                } else {
-                    s.addDropped(bad);
-                }
-            }
-            return Collections.singletonList(s).iterator();
-        }), new InputStats(columns, dx, dy, scale), InputStats::merge, Integer.MAX_VALUE);
-    }
-
-    /** "a: 3, b: 2" for the columns with dropped rows. */
-    private static String dropSummary(String[] names, long[] bad) {
-        List<String> parts = new ArrayList<>();
-        for (int c = 0; c < names.length; c++) {
-            if (bad[c] > 0) {
-                parts.add("'" + names[c] + "': " + bad[c]);
-            }
-        }
-        return String.join(", ", parts);
-    }
-
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    private static MiResult runUnwrapped(Dataset<Row> data, MineSpec spec, ProgressListener listener) {
-        long t0 = System.nanoTime();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        final long seed = spec.seed();
-        ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns());
+    /**
+     * The selected columns as rows; resolves the widths of array/vector columns from the first row
+     * that has every column set.
+     */
+    private static JavaRDD<Row> selectedRows(Dataset<Row> data, ColumnLayout layout) {
         String[] names = layout.names();
         Column[] cols = new Column[names.length];
         for (int i = 0; i < names.length; i++) {
@@ -189,126 +155,28 @@ public final class MineRunner {
             }
             layout.resolveWidths(first.get(0));
         }
+        return selected.javaRDD();
+    }
+
+    private static MiResult runUnwrapped(Dataset<Row> data, MineSpec spec, ProgressListener listener) {
+        long t0 = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        final long seed = spec.seed();
+        ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns());
+        JavaRDD<Row> rows = selectedRows(data, layout);
         final ColumnLayout lay = layout;
         final int dims = layout.dx() + layout.dy();
-        JavaRDD<Row> rows = selected.javaRDD();
 
-        // pass 1: counts and moments, plus the statistics of the input checks
-        InputStats full = statsPass(rows, lay, names.length, null);
-        ColumnStats stats = full.base;
-        if (stats.rows() == 0) {
-            throw new MineInputException("the input has no rows; nothing to estimate (at least " + MIN_ROWS
-                    + " rows are needed)");
-        }
-        if (stats.valid() == 0) {
-            throw new MineInputException("all " + stats.rows() + " rows have a null, NaN or infinite value in a selected"
-                    + " column (rows per first offending column: " + dropSummary(names, full.badByColumn)
-                    + "); nothing to estimate");
-        }
-        if (stats.valid() < MIN_ROWS) {
-            throw new MineInputException("only " + stats.valid() + " usable rows (" + stats.rows() + " read, "
-                    + stats.dropped() + " dropped for null/NaN/Inf); at least " + MIN_ROWS
-                    + " are needed to train and evaluate the estimate on held-out rows");
-        }
-        List<String> warnings = new ArrayList<>();
-        if (stats.dropped() > 0) {
-            warnings.add("dropped " + stats.dropped() + " of " + stats.rows() + " rows with a null, NaN or infinite value"
-                    + " (rows per first offending column: " + dropSummary(names, full.badByColumn) + ")");
-        }
-
-        // values whose squares overflow or underflow a double: rescan at an exact power-of-two scale
-        double[] scale = null;
-        for (int i = 0; i < dims; i++) {
-            double sd = stats.std(i);
-            if (full.max[i] > full.min[i] && !(sd >= 1 / SCALE_LIMIT && sd <= SCALE_LIMIT)) {
-                if (scale == null) {
-                    scale = new double[dims];
-                    java.util.Arrays.fill(scale, 1.0);
-                }
-                double big = Math.max(Math.abs(full.max[i]), Math.abs(full.min[i]));
-                scale[i] = Math.scalb(1.0, -Math.getExponent(big));
-                LOG.info("dimension {} has values up to {} in magnitude (deviation {}): rescanning it scaled by 2^{}",
-                        layout.dimName(i), num(big), num(sd), -Math.getExponent(big));
-            }
-        }
-        if (scale != null) {
-            full = statsPass(rows, lay, names.length, scale);
-            stats = full.base;
-        }
-        final double[] mean = new double[dims];
-        final double[] invStd = new double[dims];
-        for (int i = 0; i < dims; i++) {
-            if (scale == null) {
-                mean[i] = stats.mean(i);
-                double sd = stats.std(i);
-                invStd[i] = sd > 0 ? 1.0 / sd : 1.0;
-            } else {
-                mean[i] = stats.mean(i) / scale[i];
-                double sd = stats.std(i);
-                invStd[i] = sd > 0 ? scale[i] / sd : 1.0;
-                double lo = (full.min[i] / scale[i] - mean[i]) * invStd[i];
-                double hi = (full.max[i] / scale[i] - mean[i]) * invStd[i];
-                if (!(Double.isFinite(mean[i]) && Double.isFinite(invStd[i]) && Double.isFinite(lo) && Double.isFinite(hi))) {
-                    throw new MineInputException("column '" + names[layout.columnOfDim(i)] + "': values from "
-                            + num(full.min[i] / scale[i]) + " to " + num(full.max[i] / scale[i])
-                            + " span more than a double can hold after centring; expected values whose range is below 1e308");
-                }
-            }
-        }
-        LOG.info("input: {} rows, {} dropped (null/NaN/Inf), x has {} dims, y has {} dims",
-                stats.rows(), stats.dropped(), layout.dx(), layout.dy());
-
-        // constant dimensions: all of x or all of y constant means I(X; Y) = 0 exactly
-        List<String> constX = new ArrayList<>();
-        List<String> constY = new ArrayList<>();
-        for (int i = 0; i < dims; i++) {
-            if (full.min[i] == full.max[i]) {
-                String d = layout.dimName(i) + " = " + num(full.min[i] / (scale == null ? 1.0 : scale[i]));
-                (i < layout.dx() ? constX : constY).add(d);
-            }
-        }
-        if (constX.size() == layout.dx() || constY.size() == layout.dy()) {
-            boolean xs = constX.size() == layout.dx();
-            warnings.add("every " + (xs ? "x" : "y") + " dimension is constant (" + String.join(", ", xs ? constX : constY)
-                    + " in all " + stats.valid() + " usable rows): I(X; Y) = 0 exactly; reported without training");
-            LOG.warn(warnings.get(warnings.size() - 1));
+        // counts, moments and the input checks
+        InputChecks checks = InputChecks.run(rows, lay);
+        ColumnStats stats = checks.stats();
+        List<String> warnings = checks.warnings();
+        if (checks.allConstant()) {
             return new MiResult(0.0, 0.0, 0.0, 0.0, stats.rows(), stats.dropped(), 0, 0, 0, "dv", spec.kernels(),
                     (System.nanoTime() - t0) / 1e9, 0.0, 0.0, new double[0], MiResult.STATUS_CONSTANT, warnings);
         }
-        for (String c : constX) {
-            warnings.add("x dimension " + c + " is constant: it carries no information");
-        }
-        for (String c : constY) {
-            warnings.add("y dimension " + c + " is constant: it carries no information");
-        }
-
-        // an x and a y dimension in an exact affine relation: unbounded MI for continuous data
-        if (!full.hasPairs()) {
-            LOG.info("{} x {} dimension pairs: the exact-dependence check is skipped (at most {} pairs)",
-                    layout.dx(), layout.dy(), InputStats.MAX_PAIRS);
-        }
-        for (int i = 0; i < layout.dx(); i++) {
-            for (int j = 0; j < layout.dy(); j++) {
-                double rho = full.correlation(i, j);
-                if (!(Math.abs(rho) >= 1 - UNBOUNDED_TOLERANCE)) {
-                    continue;
-                }
-                int yd = layout.dx() + j;
-                String what = "y " + layout.dimName(yd) + " is an exact affine function of x " + layout.dimName(i)
-                        + " (correlation " + String.format(Locale.ROOT, "%.12f", rho) + " over " + stats.valid() + " rows)";
-                int k = Math.min(full.distinct(i), full.distinct(yd));
-                if (k > InputStats.DISTINCT_CAP) {
-                    throw new MineInputException("mutual information is unbounded: " + what
-                            + "; for continuous values I(X; Y) is infinite and no estimate is meaningful."
-                            + " Remove one of the two columns, or add noise if that is what you meant to measure");
-                }
-                warnings.add(what + " with only " + k + " distinct values: MI is finite (at most ln " + k + " = "
-                        + num(Math.log(k)) + " nats)");
-            }
-        }
-        for (String w : warnings) {
-            LOG.warn(w);
-        }
+        final double[] mean = checks.mean();
+        final double[] invStd = checks.invStd();
 
         int parts = spec.partitions() > 0 ? spec.partitions() : jsc.defaultParallelism();
         final double evalFraction = spec.evalFraction();
