@@ -29,6 +29,12 @@ public final class MineSpec implements Serializable {
     public static final List<Integer> DEFAULT_HIDDEN = List.of(256, 256);
     /** Default final learning rate of the cosine decay, as a fraction of the base rate (1 = constant). */
     public static final double DEFAULT_LR_FINAL_FRACTION = 0.05;
+    /** Default steps between validation passes (0 = no validation, no early stopping). */
+    public static final int DEFAULT_EVAL_EVERY = 250;
+    /** Default validation passes without improvement before stopping (0 = never stop early). */
+    public static final int DEFAULT_PATIENCE = 5;
+    /** Default improvement of the validation estimate that counts, nats. */
+    public static final double DEFAULT_MIN_DELTA = 0.01;
 
     private final List<String> xColumns;
     private final List<String> yColumns;
@@ -45,6 +51,9 @@ public final class MineSpec implements Serializable {
     private int partitions = 0;
     private int evalChunkRows = 4096;
     private double lrFinalFraction = DEFAULT_LR_FINAL_FRACTION;
+    private int evalEvery = DEFAULT_EVAL_EVERY;
+    private int patience = DEFAULT_PATIENCE;
+    private double minDelta = DEFAULT_MIN_DELTA;
 
     private MineSpec(List<String> x, List<String> y) {
         this.xColumns = x;
@@ -66,6 +75,9 @@ public final class MineSpec implements Serializable {
         s.partitions = partitions;
         s.evalChunkRows = evalChunkRows;
         s.lrFinalFraction = lrFinalFraction;
+        s.evalEvery = evalEvery;
+        s.patience = patience;
+        s.minDelta = minDelta;
         return s;
     }
 
@@ -238,6 +250,53 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    /**
+     * Steps between validation passes: every {@code v} steps the DV bound is evaluated on the
+     * validation part of the held-out rows, the best weights are kept and early stopping is
+     * decided. 0 disables validation: all held-out rows are test rows and the last weights are
+     * reported.
+     */
+    public MineSpec withEvalEvery(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("eval-every must be >= 0 (0 = no validation), got " + v);
+        }
+        MineSpec s = copy();
+        s.evalEvery = v;
+        return s;
+    }
+
+    /** Validation passes without an improvement above min-delta before training stops; 0 never stops early. */
+    public MineSpec withPatience(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping), got " + v);
+        }
+        MineSpec s = copy();
+        s.patience = v;
+        return s;
+    }
+
+    /** The rise of the validation estimate (nats) that counts as an improvement. */
+    public MineSpec withMinDelta(double v) {
+        if (!(v >= 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("min-delta must be a finite value >= 0 (nats), got " + v);
+        }
+        MineSpec s = copy();
+        s.minDelta = v;
+        return s;
+    }
+
+    public int evalEvery() {
+        return evalEvery;
+    }
+
+    public int patience() {
+        return patience;
+    }
+
+    public double minDelta() {
+        return minDelta;
+    }
+
     public double lrFinalFraction() {
         return lrFinalFraction;
     }
@@ -303,6 +362,7 @@ public final class MineSpec implements Serializable {
         return "MineSpec{x=" + xColumns + ", y=" + yColumns + ", seed=" + seed + ", hidden=" + hidden
                 + ", steps=" + steps + ", batchSize=" + batchSize + ", lr=" + learningRate
                 + ", evalFraction=" + evalFraction + ", maxTrainRows=" + maxTrainRows
-                + ", lrFinalFraction=" + lrFinalFraction + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", partitions=" + partitions + "}";
+                + ", lrFinalFraction=" + lrFinalFraction + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", partitions=" + partitions
+                + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta + "}";
     }
 }
