@@ -51,7 +51,10 @@ public final class ConvergenceMonitor {
         BEST,
         /** Continue training. */
         CONTINUE,
-        /** No improvement for {@code patience} evaluations: stop. */
+        /**
+         * No improvement above min-delta for {@code patience} evaluations: stop. The value may
+         * still be a new best ({@link #bestStep()} is then this evaluation's step): keep its weights.
+         */
         STOP,
         /** The value is non-finite or collapsed: training diverged. */
         DIVERGED

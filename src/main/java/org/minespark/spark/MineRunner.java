@@ -477,7 +477,8 @@ public final class MineRunner {
                 if (verdict == ConvergenceMonitor.Verdict.DIVERGED) {
                     throw new Diverged();
                 }
-                if (verdict == ConvergenceMonitor.Verdict.BEST) {
+                if (monitor.bestStep() == done) {
+                    // a new best (also when this pass ends the patience: BEST or STOP)
                     kept = opt.snapshot();
                     keptStep = done;
                 }

@@ -31,7 +31,7 @@ class ConvergenceMonitorTest {
         assertTrue(m.converged());
         assertFalse(m.stillIncreasing());
         assertFalse(m.diverged());
-        assertEquals(600, m.bestStep());
+        assertEquals(600, m.bestStep(), "the stopping pass is also the best: its weights are kept");
         assertEquals(2.508, m.best(), 0.0);
     }
 
