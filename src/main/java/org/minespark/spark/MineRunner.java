@@ -229,37 +229,51 @@ public final class MineRunner {
         TrainingData td = trainingData(tagged, parts, seed, layout, spec, stats.valid());
         LOG.info("critic {} with {} parameters, kernels: {}", shape, shape.numParams(), driverKernels.describe());
         Trained trained;
-        JavaRDD<FloatBlock> validation = null;
+        ValidationData validation = null;
         try {
-            long nValidation = 0;
-            if (validationFraction > 0) {
-                validation = buildBlocks(tagged, VALIDATION_ROW, parts, seed, VALIDATION_SPREAD, layout.dx(), layout.dy())
-                        .persist(StorageLevel.MEMORY_AND_DISK());
-                for (int n : validation.map(FloatBlock::rows).collect()) {
-                    nValidation += n;
-                }
-                if (nValidation < 2) {
-                    validation.unpersist(false);
-                    validation = null;
-                    nValidation = 0;
-                    warnings.add("too few held-out rows for a validation part: early stopping is off and the last"
-                            + " weights are reported");
-                } else {
-                    LOG.info("validation: {} held-out rows, evaluated every {} steps (patience {}, min-delta {} nats)",
-                            nValidation, spec.evalEvery(), spec.patience(), spec.minDelta());
-                }
-            }
-            trained = trainWithRetry(td, validation, nValidation, shape, driverKernels, spec, listener, warnings);
+            validation = validationData(tagged, validationFraction, parts, seed, layout, spec, warnings);
+            trained = trainWithRetry(td, validation, shape, driverKernels, spec, listener, warnings);
         } finally {
             td.blocks.unpersist(false);
             if (validation != null) {
-                validation.unpersist(false);
+                validation.blocks.unpersist(false);
             }
         }
 
         // the reported estimate: the kept weights on the test rows (never used to choose them)
         DvEvalStats eval = evaluate(jsc, tagged, trained.params, shape, spec.kernels(), parts, seed, spec.evalChunkRows());
         return result(eval, trained, stats, spec, td.rows, driverKernels.name(), t0, warnings);
+    }
+
+    /** The cached validation rows (one block per partition) and their number. */
+    private record ValidationData(JavaRDD<FloatBlock> blocks, long rows) {
+    }
+
+    /**
+     * Caches the validation rows as blocks; null when there is no validation ({@code eval-every}
+     * 0) or fewer than 2 validation rows (then a warning says early stopping is off).
+     */
+    private static ValidationData validationData(JavaRDD<Tuple2<Byte, float[]>> tagged, double validationFraction,
+                                                 int parts, long seed, ColumnLayout layout, MineSpec spec,
+                                                 List<String> warnings) {
+        if (validationFraction <= 0) {
+            return null;
+        }
+        JavaRDD<FloatBlock> blocks = buildBlocks(tagged, VALIDATION_ROW, parts, seed, VALIDATION_SPREAD, layout.dx(),
+                layout.dy()).persist(StorageLevel.MEMORY_AND_DISK());
+        long n = 0;
+        for (int r : blocks.map(FloatBlock::rows).collect()) {
+            n += r;
+        }
+        if (n < 2) {
+            blocks.unpersist(false);
+            warnings.add("too few held-out rows for a validation part: early stopping is off and the last"
+                    + " weights are reported");
+            return null;
+        }
+        LOG.info("validation: {} held-out rows, evaluated every {} steps (patience {}, min-delta {} nats)",
+                n, spec.evalEvery(), spec.patience(), spec.minDelta());
+        return new ValidationData(blocks, n);
     }
 
     /** Steps of a training run whose minibatch estimate is no longer trustworthy: abandon it. */
@@ -288,11 +302,10 @@ public final class MineRunner {
      * same initial weights) at {@code lr / }{@link #RETRY_LR_DIVISOR}; a second divergence is a
      * {@link MineTrainingException}.
      */
-    private static Trained trainWithRetry(TrainingData td, JavaRDD<FloatBlock> validation, long nValidation,
-                                          CriticShape shape, Kernels driverKernels, MineSpec spec,
+    private static Trained trainWithRetry(TrainingData td, ValidationData validation, CriticShape shape, Kernels driverKernels, MineSpec spec,
                                           ProgressListener listener, List<String> warnings) {
         double lr = spec.learningRate();
-        Trained first = train(td, validation, nValidation, shape, driverKernels, spec, lr, listener);
+        Trained first = train(td, validation, shape, driverKernels, spec, lr, listener);
         if (!first.monitor.diverged()) {
             addFlagWarnings(first, spec, warnings);
             return first;
@@ -300,7 +313,7 @@ public final class MineRunner {
         double lr2 = lr / RETRY_LR_DIVISOR;
         LOG.warn("training diverged at learning rate {}: {}; retrying once from scratch at learning rate {}",
                 rate(lr), first.monitor.divergence(), rate(lr2));
-        Trained second = train(td, validation, nValidation, shape, driverKernels, spec, lr2, listener);
+        Trained second = train(td, validation, shape, driverKernels, spec, lr2, listener);
         if (second.monitor.diverged()) {
             throw new MineTrainingException("training diverged at learning rate " + rate(lr) + " ("
                     + first.monitor.divergence() + ") and again after a retry from scratch at learning rate "
@@ -422,8 +435,9 @@ public final class MineRunner {
      * {@code patience} passes without improvement). A divergent minibatch or validation value ends
      * the run at once with {@code monitor.diverged()} set.
      */
-    private static Trained train(TrainingData td, JavaRDD<FloatBlock> validation, long nValidation, CriticShape shape,
+    private static Trained train(TrainingData td, ValidationData validation, CriticShape shape,
                                  Kernels driverKernels, MineSpec spec, double lr, ProgressListener listener) {
+        long nValidation = validation == null ? 0 : validation.rows;
         long seed = spec.seed();
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), lr,
                 spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
@@ -470,7 +484,7 @@ public final class MineRunner {
                 if (validation == null) {
                     continue;
                 }
-                DvEvalStats v = validate(validation, opt.params(), shape, spec.kernels(), seed);
+                DvEvalStats v = validate(validation.blocks, opt.params(), shape, spec.kernels(), seed);
                 ConvergenceMonitor.Verdict verdict = monitor.onValidation(done, v.estimate());
                 LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)",
                         done, v.estimate(), monitor.best(), monitor.bestStep()));
