@@ -24,7 +24,7 @@ import org.minespark.core.SyntheticTasks;
  *
  * <p>Tolerances: the issue's contract is 5 % of the closed-form MI. The held-out DV estimate has
  * a delta-method standard error of about sqrt(Var(T) + e^I-ish variance of e^T)/sqrt(n_eval);
- * with n_eval = the test half of the 20 % held out of 200k = 20k rows it is 0.03-0.07 nats (the
+ * with n_eval = the test 3/4 of the 20 % held out of 200k = 30k rows it is 0.03-0.06 nats (the
  * test prints it), inside the 5 % band (0.21 nats at 4.159, 0.10 nats at 2); the remaining error is
  * the critic's optimisation gap (with the default early stopping), which is what this test guards. Independent data: the 95 % CI must cover 0.
  */
