@@ -152,7 +152,7 @@ final class AccuracyCommand implements Callable<Integer> {
         Config config = MineConfig.load(training.config, training.overrides());
         MineSpec template = MineConfig.toSpec(config, List.of("x"), List.of("y"));
         AccuracyTable.checkWritable(out);
-        String commandLine = "mine-submit accuracy " + String.join(" ", originalArgs());
+        String commandLine = "mine-submit " + String.join(" ", originalArgs());
 
         SparkSession spark = ctx.spark("accuracy");
         int total = cases.size() * bs.size();
@@ -194,6 +194,7 @@ final class AccuracyCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
+    /** The arguments as given, starting with the subcommand name. */
     private List<String> originalArgs() {
         if (commandSpec == null || commandSpec.commandLine() == null
                 || commandSpec.commandLine().getParseResult() == null) {

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.minespark.core.SyntheticTasks;
+import scala.collection.immutable.ArraySeq;
 
 /**
  * Builds a synthetic table from a {@link SyntheticTasks.Task}: columns {@code x0..x(d-1)},
@@ -119,7 +120,9 @@ public final class SyntheticData {
                     long id = ids.next();
                     task.fillRow(SyntheticTasks.rowRandom(seed, id), x, y);
                     if (task.arrayColumns()) {
-                        return RowFactory.create(x.clone(), y.clone());
+                        // a Scala Seq, the external type of array columns in a Row: Spark may pass these
+                        // rows on without re-encoding them (serialise/deserialise pairs are eliminated)
+                        return RowFactory.create(ArraySeq.unsafeWrapArray(x.clone()), ArraySeq.unsafeWrapArray(y.clone()));
                     }
                     Object[] values = new Object[x.length + y.length];
                     for (int j = 0; j < x.length; j++) {
