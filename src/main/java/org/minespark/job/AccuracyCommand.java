@@ -174,7 +174,7 @@ final class AccuracyCommand implements Callable<Integer> {
                     Dataset<Row> df = SyntheticData.generate(spark, t, rows, spec.seed(), spec.partitions());
                     MiResult r = MutualInformation.estimate(df, spec);
                     e = AccuracyTable.Entry.of(c.id(), t.trueMiNats(), bound, r, seconds(t0));
-                } catch (RuntimeException ex) {
+                } catch (Exception ex) { // Spark's Scala code may throw checked exceptions undeclared
                     failed++;
                     e = AccuracyTable.Entry.failed(c.id(), t.trueMiNats(), bound, Jobs.rootMessage(ex), seconds(t0));
                 }
