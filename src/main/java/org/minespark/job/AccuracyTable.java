@@ -35,7 +35,9 @@ final class AccuracyTable {
      *
      * @param relError {@code (estimate − truth) / truth}, NaN when the truth is 0 or the run failed
      * @param pValue   the result's {@code p_value} when it has one, else null
-     * @param flags    the result's flags ({@link #FLAG_KEYS}) that are present, e.g. {@code converged}
+     * @param flags    the result's flags: the boolean keys {@link #FLAG_KEYS} that are present
+     *                 ({@code converged} / {@code not converged}, ...) and the entries of a {@code flags}
+     *                 key (a list of names, or the names mapped to true)
      * @param error    the failure message of a failed run, else null
      */
     record Entry(String task, double truthNats, String bound, String reportedBound, double miNats,
@@ -52,6 +54,16 @@ final class AccuracyTable {
                 if (v instanceof Boolean b) {
                     flags.add(b ? k : "not " + k);
                 }
+            }
+            Object f = m.get("flags"); // a list of flag names or a map of name -> boolean, if the result has one
+            if (f instanceof java.util.Collection<?> c) {
+                c.forEach(x -> flags.add(String.valueOf(x)));
+            } else if (f instanceof Map<?, ?> fm) {
+                fm.forEach((k, v) -> {
+                    if (Boolean.TRUE.equals(v)) {
+                        flags.add(String.valueOf(k));
+                    }
+                });
             }
             double rel = truth > 0 ? (r.miNats() - truth) / truth : Double.NaN;
             return new Entry(task, truth, bound, r.bound(), r.miNats(), r.ci95LowNats(), r.ci95HighNats(), rel,
@@ -198,7 +210,12 @@ final class AccuracyTable {
         if (tasks instanceof List<?> l && !l.isEmpty()) {
             sb.append("\nTasks:\n\n");
             for (Object t : l) {
-                sb.append("- `").append(t).append("`\n");
+                if (t instanceof Map<?, ?> tm) {
+                    sb.append(String.format(Locale.ROOT, "- `%s`: %s, dim %s, MI %.6f nats, %s\n", tm.get("id"), tm.get("task"),
+                            tm.get("dim_x"), ((Number) tm.get("mi_nats")).doubleValue(), tm.get("parameters")));
+                } else {
+                    sb.append("- ").append(t).append('\n');
+                }
             }
         }
         return sb.toString();

@@ -163,6 +163,9 @@ class AccuracyCommandTest {
         assertEquals(1500, json.get("settings").get("rows").asLong());
         assertEquals(3, json.get("settings").get("seed").asLong());
         assertTrue(json.get("machine").get("cores").asInt() >= 1);
+        assertEquals("uniform-noise", json.get("settings").get("tasks").get(1).get("id").asText());
+        assertEquals(0.1, json.get("settings").get("tasks").get(1).get("parameters").get("epsilon").asDouble(), 0.0);
+        assertTrue(text.contains("- `binary-tensor`: binary-tensor, dim 7, MI 2.426015 nats"), text);
     }
 
     @Test
