@@ -29,6 +29,9 @@ public final class MineSpec implements Serializable {
     public static final List<Integer> DEFAULT_HIDDEN = List.of(256, 256);
     /** Default final learning rate of the cosine decay, as a fraction of the base rate (1 = constant). */
     public static final double DEFAULT_LR_FINAL_FRACTION = 0.05;
+    /** The bound names accepted by {@link #withBound(String)}. */
+    public static final List<String> BOUNDS = List.of("dv", "dv-biased", "nwj", "infonce", "smile");
+    public static final String DEFAULT_BOUND = "dv";
 
     /**
      * Default training loop: {@code stream} (one long-lived Spark barrier stage per segment of
@@ -53,6 +56,7 @@ public final class MineSpec implements Serializable {
     private int partitions = 0;
     private int evalChunkRows = 4096;
     private double lrFinalFraction = DEFAULT_LR_FINAL_FRACTION;
+    private String bound = DEFAULT_BOUND;
 
     private MineSpec(List<String> x, List<String> y) {
         this.xColumns = x;
@@ -75,6 +79,7 @@ public final class MineSpec implements Serializable {
         s.partitions = partitions;
         s.evalChunkRows = evalChunkRows;
         s.lrFinalFraction = lrFinalFraction;
+        s.bound = bound;
         return s;
     }
 
@@ -263,6 +268,20 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    /** The variational bound to train and report: one of {@link #BOUNDS} (default {@code dv}). */
+    public MineSpec withBound(String v) {
+        if (v == null || !BOUNDS.contains(v)) {
+            throw new IllegalArgumentException("bound must be one of " + BOUNDS + ", got " + v);
+        }
+        MineSpec s = copy();
+        s.bound = v;
+        return s;
+    }
+
+    public String bound() {
+        return bound;
+    }
+
     public double lrFinalFraction() {
         return lrFinalFraction;
     }
@@ -332,6 +351,6 @@ public final class MineSpec implements Serializable {
         return "MineSpec{x=" + xColumns + ", y=" + yColumns + ", seed=" + seed + ", hidden=" + hidden
                 + ", steps=" + steps + ", batchSize=" + batchSize + ", lr=" + learningRate
                 + ", evalFraction=" + evalFraction + ", maxTrainRows=" + maxTrainRows
-                + ", lrFinalFraction=" + lrFinalFraction + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions + "}";
+                + ", lrFinalFraction=" + lrFinalFraction + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions + ", bound=" + bound + "}";
     }
 }
