@@ -450,7 +450,7 @@ public final class MineRunner {
         long seed = spec.seed();
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), lr,
                 spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
-        TrainingLoop trainer = new SyncTrainer(td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
+        TrainingLoop trainer = Trainers.create(spec.trainer(), td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
         ConvergenceMonitor monitor = new ConvergenceMonitor(spec.patience(), spec.minDelta());
         int total = spec.steps();
         double[] curve = new double[total];

@@ -44,7 +44,8 @@ class CommandLineTest {
                 "--seed", "9", "--steps", "77", "--batch-size", "1024", "--lr", "0.002", "--hidden", "64,32,16",
                 "--eval-fraction", "0.3", "--max-train-rows", "5000", "--ema-alpha", "0.05", "--kernels", "scalar",
                 "--partitions", "3", "--log-every", "10", "--eval-chunk-rows", "512",
-                "--eval-every", "40", "--patience", "0", "--min-delta", "0.002", "--units", "BITS");
+                "--eval-every", "40", "--patience", "0", "--min-delta", "0.002", "--units", "BITS",
+                "--trainer", "jobs");
         MineSpec s = cmd.buildSpec();
         assertEquals(40, s.evalEvery());
         assertEquals(0, s.patience());
@@ -64,6 +65,7 @@ class CommandLineTest {
         assertEquals(3, s.partitions());
         assertEquals(10, s.logEvery());
         assertEquals(512, s.evalChunkRows());
+        assertEquals("jobs", s.trainer());
     }
 
     @Test
