@@ -44,6 +44,13 @@ public final class MineSpec implements Serializable {
     /** Default embedding size of the separable critic. */
     public static final int DEFAULT_EMBED_DIM = 32;
 
+    /**
+     * Default training loop: {@code stream} (one long-lived Spark barrier stage per segment of
+     * steps; measured 1-2 ms of overhead per step in local[2] against 10-13 ms for {@code jobs},
+     * one Spark job per step). Both give bit-identical results.
+     */
+    public static final String DEFAULT_TRAINER = "stream";
+
     private final List<String> xColumns;
     private final List<String> yColumns;
     private long seed = 42L;
@@ -55,6 +62,7 @@ public final class MineSpec implements Serializable {
     private long maxTrainRows = DEFAULT_MAX_TRAIN_ROWS;
     private double emaAlpha = DEFAULT_EMA_ALPHA;
     private String kernels = "vector";
+    private String trainer = DEFAULT_TRAINER;
     private int logEvery = 100;
     private int partitions = 0;
     private int evalChunkRows = 4096;
@@ -81,6 +89,7 @@ public final class MineSpec implements Serializable {
         s.maxTrainRows = maxTrainRows;
         s.emaAlpha = emaAlpha;
         s.kernels = kernels;
+        s.trainer = trainer;
         s.logEvery = logEvery;
         s.partitions = partitions;
         s.evalChunkRows = evalChunkRows;
@@ -218,6 +227,22 @@ public final class MineSpec implements Serializable {
         Objects.requireNonNull(v, "kernels");
         MineSpec s = copy();
         s.kernels = v;
+        return s;
+    }
+
+    /**
+     * How the synchronous steps are distributed: {@code stream} (one long-lived Spark barrier
+     * stage, weights and aggregates over a driver socket; needs one free task slot per training
+     * partition and no dynamic allocation) or {@code jobs} (one Spark job per step). Same results
+     * bit for bit; default {@value #DEFAULT_TRAINER}.
+     */
+    public MineSpec withTrainer(String v) {
+        Objects.requireNonNull(v, "trainer");
+        if (!v.equals("stream") && !v.equals("jobs")) {
+            throw new IllegalArgumentException("trainer must be stream or jobs, got '" + v + "'");
+        }
+        MineSpec s = copy();
+        s.trainer = v;
         return s;
     }
 
@@ -380,6 +405,10 @@ public final class MineSpec implements Serializable {
         return kernels;
     }
 
+    public String trainer() {
+        return trainer;
+    }
+
     public int logEvery() {
         return logEvery;
     }
@@ -398,6 +427,7 @@ public final class MineSpec implements Serializable {
                 + ", steps=" + steps + ", batchSize=" + batchSize + ", lr=" + learningRate
                 + ", evalFraction=" + evalFraction + ", maxTrainRows=" + maxTrainRows
                 + ", lrFinalFraction=" + lrFinalFraction + ", bound=" + bound + ", smileTau=" + smileTau
-                + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", partitions=" + partitions + "}";
+                + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha
+                + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions + "}";
     }
 }

@@ -65,6 +65,56 @@ public final class StepAggregate implements Serializable {
         }
     }
 
+    /** Bytes of {@link #writeWire}'s output for an aggregate of {@code numParams} parameters. */
+    public static int wireBytes(int numParams) {
+        return 6 * 8 + 2 * 4 * numParams;
+    }
+
+    /**
+     * Writes the aggregate in the same form as its Java serialisation carries it (counts, sums,
+     * max and compute time exact; both gradient sums rounded to float32), so a receiver of
+     * {@link #readWire} holds exactly what a deserialised task result would hold. Writes
+     * {@link #wireBytes} bytes at the buffer's position; allocates nothing.
+     */
+    public void writeWire(java.nio.ByteBuffer buf) {
+        buf.putLong(nJoint).putDouble(sumTJoint).putLong(nMarg).putDouble(maxMarg).putDouble(sumExpMarg)
+                .putLong(computeNanos);
+        for (double v : gradJoint) {
+            buf.putFloat((float) v);
+        }
+        for (double v : gradMarg) {
+            buf.putFloat((float) v);
+        }
+    }
+
+    /** Replaces this aggregate's content with one written by {@link #writeWire} (same parameter count). */
+    public void readWire(java.nio.ByteBuffer buf) {
+        nJoint = buf.getLong();
+        sumTJoint = buf.getDouble();
+        nMarg = buf.getLong();
+        maxMarg = buf.getDouble();
+        sumExpMarg = buf.getDouble();
+        computeNanos = buf.getLong();
+        for (int i = 0; i < gradJoint.length; i++) {
+            gradJoint[i] = buf.getFloat();
+        }
+        for (int i = 0; i < gradMarg.length; i++) {
+            gradMarg[i] = buf.getFloat();
+        }
+    }
+
+    /** Resets to the empty aggregate (the identity of {@link #merge}), keeping the arrays. */
+    public void clear() {
+        nJoint = 0;
+        sumTJoint = 0;
+        nMarg = 0;
+        maxMarg = Double.NEGATIVE_INFINITY;
+        sumExpMarg = 0;
+        computeNanos = 0;
+        java.util.Arrays.fill(gradJoint, 0.0);
+        java.util.Arrays.fill(gradMarg, 0.0);
+    }
+
     public StepAggregate(int numParams) {
         gradJoint = new double[numParams];
         gradMarg = new double[numParams];

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.SparkSession;
+import org.minespark.api.MineSpec;
 import org.minespark.core.KernelBench;
 import org.minespark.core.Kernels;
 import org.minespark.spark.TrainingLoopBench;
@@ -69,6 +70,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-spark", description = "Only the kernel and PyTorch measurements.")
     boolean skipSpark;
 
+    @Option(names = "--skip-kernels", description = "Skip the workload W kernel measurements.")
+    boolean skipKernels;
+
+    @Option(names = "--skip-torch", description = "Skip the PyTorch reference.")
+    boolean skipTorch;
+
+    @Option(names = "--trainers", split = ",", paramLabel = "NAME[,NAME...]", defaultValue = "stream,jobs",
+            description = "Training loops to measure (stream, jobs; default: ${DEFAULT-VALUE}). The contract keys "
+                    + "spark_local2_samples_per_s and spark_step_overhead_ms report the default trainer "
+                    + "(" + MineSpec.DEFAULT_TRAINER + "); spark_local2_<name>_samples_per_s, "
+                    + "spark_<name>_step_overhead_ms and spark_<name>_step_compute_ms report each one measured.")
+    List<String> trainers;
+
     BenchCommand(JobContext ctx) {
         this.ctx = ctx;
     }
@@ -84,7 +98,7 @@ final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         Double k1 = null;
         Double k2 = null;
-        for (String name : kernels) {
+        for (String name : skipKernels ? List.<String>of() : kernels) {
             Kernels k;
             try {
                 k = Kernels.forName(name);
@@ -126,38 +140,53 @@ final class BenchCommand implements Callable<Integer> {
 
         Double spark4096 = null;
         Double overhead4096 = null;
+        Double compute4096 = null;
         if (!skipSpark) {
+            for (String t : trainers) {
+                MineSpec.x("x").y("y").withTrainer(t); // validates the name
+            }
             SparkSession spark = ctx.spark("bench");
             List<Map<String, Object>> loop = new ArrayList<>();
-            for (int b : new int[] {512, 4096}) {
-                TrainingLoopBench.Result r = TrainingLoopBench.run(spark, loopKernels, b, 20, sparkSteps, 50_000);
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("master", spark.sparkContext().master());
-                m.put("kernels", loopKernels);
-                m.put("partitions", r.partitions());
-                m.put("batch", b);
-                m.put("steps", r.steps());
-                m.put("samples_per_s", Math.round(r.samplesPerS()));
-                m.put("median_step_ms", round(r.medianStepMs(), 2));
-                m.put("median_compute_ms", round(r.medianComputeMs(), 2));
-                m.put("median_overhead_ms", round(r.medianOverheadMs(), 2));
-                loop.add(m);
-                ctx.err.printf(Locale.ROOT, "  Spark %s B=%-5d %,10.0f samples/s  step %.2f ms = compute %.2f + overhead %.2f%n",
-                        spark.sparkContext().master(), b, r.samplesPerS(), r.medianStepMs(), r.medianComputeMs(),
-                        r.medianOverheadMs());
-                if (b == 4096) {
-                    spark4096 = r.samplesPerS();
-                    overhead4096 = r.medianOverheadMs();
+            for (String trainer : trainers) {
+                for (int b : new int[] {512, 4096}) {
+                    TrainingLoopBench.Result r = TrainingLoopBench.run(spark, trainer, loopKernels, b, 20, sparkSteps, 50_000);
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("master", spark.sparkContext().master());
+                    m.put("trainer", trainer);
+                    m.put("kernels", loopKernels);
+                    m.put("partitions", r.partitions());
+                    m.put("batch", b);
+                    m.put("steps", r.steps());
+                    m.put("samples_per_s", Math.round(r.samplesPerS()));
+                    m.put("median_step_ms", round(r.medianStepMs(), 2));
+                    m.put("median_compute_ms", round(r.medianComputeMs(), 2));
+                    m.put("median_overhead_ms", round(r.medianOverheadMs(), 2));
+                    loop.add(m);
+                    ctx.err.printf(Locale.ROOT, "  Spark %s %-6s B=%-5d %,10.0f samples/s  step %.2f ms = compute %.2f + overhead %.2f%n",
+                            spark.sparkContext().master(), trainer, b, r.samplesPerS(), r.medianStepMs(), r.medianComputeMs(),
+                            r.medianOverheadMs());
+                    if (b == 4096) {
+                        out.put("spark_local2_" + trainer + "_samples_per_s", Math.round(r.samplesPerS()));
+                        out.put("spark_" + trainer + "_step_overhead_ms", round(r.medianOverheadMs(), 2));
+                        out.put("spark_" + trainer + "_step_compute_ms", round(r.medianComputeMs(), 2));
+                        if (trainer.equals(MineSpec.DEFAULT_TRAINER)) {
+                            spark4096 = r.samplesPerS();
+                            overhead4096 = r.medianOverheadMs();
+                            compute4096 = r.medianComputeMs();
+                        }
+                    }
                 }
             }
             out.put("spark_loop", loop);
         }
+        out.put("spark_trainer", MineSpec.DEFAULT_TRAINER);
         out.put("spark_local2_samples_per_s", spark4096 == null ? null : (Object) Math.round(spark4096));
         out.put("spark_step_overhead_ms", overhead4096 == null ? null : (Object) round(overhead4096, 2));
+        out.put("spark_step_compute_ms", compute4096 == null ? null : (Object) round(compute4096, 2));
 
         Double torchBest = null;
         List<Map<String, Object>> torch = new ArrayList<>();
-        File script = torchScript();
+        File script = skipTorch ? null : torchScript();
         if (script != null) {
             for (int threads = 1; threads <= 2; threads++) {
                 JsonNode t = runTorch(script, threads);
@@ -173,7 +202,8 @@ final class BenchCommand implements Callable<Integer> {
                 torchBest = torchBest == null ? sps : Math.max(torchBest, sps);
             }
         } else {
-            ctx.err.println("bench: PyTorch reference not found or torch not installed; torch_samples_per_s = null");
+            ctx.err.println(skipTorch ? "bench: --skip-torch; torch_samples_per_s = null"
+                    : "bench: PyTorch reference not found or torch not installed; torch_samples_per_s = null");
         }
         out.put("torch", torch);
         out.put("torch_samples_per_s", torchBest == null ? null : (Object) Math.round(torchBest));

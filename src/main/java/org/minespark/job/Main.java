@@ -10,7 +10,7 @@ import org.minespark.api.MineInputException;
 import picocli.CommandLine;
 
 /**
- * The {@code mine-spark} command line: {@code generate}, {@code estimate}, {@code demo},
+ * The {@code mine-spark} command line: {@code generate}, {@code estimate}, {@code demo}, {@code bench}, {@code accuracy},
  * {@code help}. Run it with {@code submit-scripts/mine-submit} or
  * {@code spark-submit --class org.minespark.job.Main mine-spark.jar COMMAND ...}.
  *
@@ -64,6 +64,7 @@ public final class Main {
         cl.addSubcommand(new EstimateCommand(ctx));
         cl.addSubcommand(new DemoCommand(ctx));
         cl.addSubcommand(new BenchCommand(ctx));
+        cl.addSubcommand(new AccuracyCommand(ctx));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(ctx.out, true));
         cl.setErr(new PrintWriter(ctx.err, true));

@@ -41,6 +41,7 @@ final class MineConfig {
     static final String LEARNING_RATE = "mine.train.learning-rate";
     static final String EMA_ALPHA = "mine.train.ema-alpha";
     static final String LR_FINAL_FRACTION = "mine.train.lr-final-fraction";
+    static final String TRAINER = "mine.train.trainer";
     static final String EVAL_FRACTION = "mine.data.eval-fraction";
     static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
     static final String PARTITIONS = "mine.data.partitions";
@@ -198,6 +199,7 @@ final class MineConfig {
             s = param("--ema-alpha", EMA_ALPHA, s, c, q -> q.withEmaAlpha(c.getDouble(EMA_ALPHA)));
             s = param("--lr-final-fraction", LR_FINAL_FRACTION, s, c,
                     q -> q.withLrFinalFraction(c.getDouble(LR_FINAL_FRACTION)));
+            s = param("--trainer", TRAINER, s, c, q -> q.withTrainer(c.getString(TRAINER)));
             s = param("--eval-fraction", EVAL_FRACTION, s, c, q -> q.withEvalFraction(c.getDouble(EVAL_FRACTION)));
             s = param("--max-train-rows", MAX_TRAIN_ROWS, s, c, q -> q.withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS)));
             s = param("--partitions", PARTITIONS, s, c, q -> q.withPartitions(c.getInt(PARTITIONS)));

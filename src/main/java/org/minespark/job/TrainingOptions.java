@@ -88,6 +88,12 @@ final class TrainingOptions {
             description = "Critic maths backend: vector, native-blas or scalar (mine.kernels, default vector).")
     String kernels;
 
+    @Option(names = "--trainer", paramLabel = "NAME",
+            description = "How steps are distributed: stream (one long-lived Spark barrier stage, needs a free "
+                    + "task slot per partition) or jobs (one Spark job per step); same results "
+                    + "(mine.train.trainer, default stream).")
+    String trainer;
+
     @Option(names = "--log-every", paramLabel = "N",
             description = "Progress line every N steps (mine.log-every, default 100).")
     Integer logEvery;
@@ -112,6 +118,7 @@ final class TrainingOptions {
         put(m, MineConfig.PARTITIONS, partitions);
         put(m, MineConfig.EVAL_CHUNK_ROWS, evalChunkRows);
         put(m, MineConfig.KERNELS, kernels);
+        put(m, MineConfig.TRAINER, trainer);
         put(m, MineConfig.LOG_EVERY, logEvery);
         return m;
     }

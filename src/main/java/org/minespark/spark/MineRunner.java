@@ -427,7 +427,7 @@ public final class MineRunner {
         long seed = spec.seed();
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), spec.learningRate(),
                 bound, driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
-        TrainingLoop trainer = new SyncTrainer(td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
+        TrainingLoop trainer = Trainers.create(spec.trainer(), td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
         double[] curve = new double[spec.steps()];
         long tTrain = System.nanoTime();
         double[] smooth = {Double.NaN};

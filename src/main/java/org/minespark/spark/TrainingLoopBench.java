@@ -14,12 +14,12 @@ import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
 import org.minespark.core.Seeds;
-import org.minespark.core.StepAggregate;
 import org.minespark.core.SyntheticTasks;
 
 /**
  * Measures the whole synchronous training loop on the given session: cached blocks of workload W
- * data (20-d x, 20-d y, correlated Gaussian), the critic of BENCHMARKS.md, one Spark job per step.
+ * data (20-d x, 20-d y, correlated Gaussian), the critic of BENCHMARKS.md, with the named
+ * {@link TrainingLoop} ({@code stream} or {@code jobs}).
  * Reports training samples/s and the median per-step overhead (step wall time minus the longest
  * partition's compute time).
  */
@@ -28,11 +28,11 @@ public final class TrainingLoopBench {
     }
 
     /** Result of one measurement. */
-    public record Result(int batch, int partitions, int steps, double samplesPerS, double medianStepMs,
+    public record Result(String trainer, int batch, int partitions, int steps, double samplesPerS, double medianStepMs,
                          double medianComputeMs, double medianOverheadMs) {
     }
 
-    public static Result run(SparkSession spark, String kernels, int batch, int warmupSteps, int steps,
+    public static Result run(SparkSession spark, String trainer, String kernels, int batch, int warmupSteps, int steps,
                              int rowsPerPartition) {
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         int parts = jsc.defaultParallelism();
@@ -62,24 +62,21 @@ public final class TrainingLoopBench {
             CriticShape shape = new CriticShape(20, 20, new int[] {256, 256});
             MineOptimizer opt = new MineOptimizer(shape, shape.init(1), 1e-4, 0.01, Kernels.forName(kernels));
             int[] perPart = MineRunner.splitBatch(batch, parts);
-            SyncTrainer trainer = new SyncTrainer(blocks, shape, kernels, perPart, 5);
-            for (int s = 0; s < warmupSteps; s++) {
-                opt.step(trainer.step(opt.snapshot(), s, 0));
-            }
+            TrainingLoop loop = Trainers.create(trainer, blocks, shape, kernels, perPart, 5);
+            loop.run(0, warmupSteps, 0, opt, (s, dv, agg, nanos) -> { });
             long[] wall = new long[steps];
             long[] compute = new long[steps];
             long[] over = new long[steps];
             long t0 = System.nanoTime();
-            for (int s = 0; s < steps; s++) {
-                long a = System.nanoTime();
-                StepAggregate agg = trainer.step(opt.snapshot(), warmupSteps + s, 0);
-                opt.step(agg);
-                wall[s] = System.nanoTime() - a;
-                compute[s] = agg.computeNanos();
-                over[s] = wall[s] - compute[s];
-            }
+            // one segment, as in an estimate: the stream trainer's stage start-up is part of the time
+            loop.run(warmupSteps, warmupSteps + steps, 0, opt, (s, dv, agg, nanos) -> {
+                int i = s - warmupSteps;
+                wall[i] = nanos;
+                compute[i] = agg.computeNanos();
+                over[i] = nanos - agg.computeNanos();
+            });
             double total = (System.nanoTime() - t0) / 1e9;
-            return new Result(batch, parts, steps, steps * (double) batch / total, median(wall) / 1e6,
+            return new Result(trainer, batch, parts, steps, steps * (double) batch / total, median(wall) / 1e6,
                     median(compute) / 1e6, median(over) / 1e6);
         } finally {
             blocks.unpersist(false);

@@ -42,7 +42,7 @@ class CommandLineTest {
         new CommandLine(cmd).parseArgs("--input", "in.parquet", "--x", "a,b", "--y", "c", "--y", "d", "--out", "o",
                 "--seed", "9", "--steps", "77", "--batch-size", "1024", "--lr", "0.002", "--hidden", "64,32,16",
                 "--eval-fraction", "0.3", "--max-train-rows", "5000", "--ema-alpha", "0.05", "--kernels", "scalar",
-                "--partitions", "3", "--log-every", "10", "--eval-chunk-rows", "512");
+                "--partitions", "3", "--log-every", "10", "--eval-chunk-rows", "512", "--trainer", "jobs");
         MineSpec s = cmd.buildSpec();
         assertEquals(List.of("a", "b"), s.xColumns());
         assertEquals(List.of("c", "d"), s.yColumns());
@@ -58,6 +58,7 @@ class CommandLineTest {
         assertEquals(3, s.partitions());
         assertEquals(10, s.logEvery());
         assertEquals(512, s.evalChunkRows());
+        assertEquals("jobs", s.trainer());
     }
 
     @Test

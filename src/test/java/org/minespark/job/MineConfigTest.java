@@ -95,6 +95,17 @@ class MineConfigTest {
     }
 
     @Test
+    void toSpec_unknownTrainer_isAnIllegalArgumentNamingFlagKeyAndValue() throws IOException {
+        Path f = write("trainer.conf", "mine.train.trainer = spark");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> spec(MineConfig.merge(MineConfig.parseFile(f), Map.of())));
+        assertTrue(e.getMessage().contains("--trainer"), e.getMessage());
+        assertTrue(e.getMessage().contains("'spark'"), e.getMessage());
+        assertEquals("jobs", spec(MineConfig.merge(MineConfig.parseFile(write("jobs.conf", "mine.train.trainer = jobs")),
+                Map.of())).trainer());
+    }
+
+    @Test
     void parseFile_syntaxError_isAnIllegalArgument() throws IOException {
         Path f = write("broken.conf", "mine { train { steps = ");
         assertThrows(IllegalArgumentException.class, () -> MineConfig.parseFile(f));

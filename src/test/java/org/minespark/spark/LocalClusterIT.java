@@ -20,7 +20,9 @@ import org.minespark.core.SyntheticTasks;
  * {@code local[2]}: every random stream derives from (seed, step, partition) and partition
  * aggregates are merged in partition order, so with the same input partitioning the two runs do
  * the same floating-point operations in the same order and must agree to the last bit (we allow
- * 1e-12 relative only to make a failure message readable).
+ * 1e-12 relative only to make a failure message readable). The local[2] run uses the one-job-per-step
+ * trainer and the local-cluster run the stream trainer (a barrier stage exchanging weights and
+ * aggregates with the driver over TCP), so this also checks that both trainers agree across JVMs.
  *
  * <p>Needs SPARK_HOME with a jars/ folder (the build copies Spark's jars to target/spark-home).
  */
@@ -40,9 +42,9 @@ class LocalClusterIT {
         return b.getOrCreate();
     }
 
-    private static MiResult estimate(SparkSession s, String path) {
+    private static MiResult estimate(SparkSession s, String path, String trainer) {
         MineSpec spec = MineSpec.x("x0", "x1", "x2").y("y0", "y1", "y2").withSeed(11)
-                .withHidden(List.of(64, 64)).withSteps(300).withBatchSize(256);
+                .withHidden(List.of(64, 64)).withSteps(300).withBatchSize(256).withTrainer(trainer);
         return MutualInformation.estimate(s.read().parquet(path), spec);
     }
 
@@ -55,18 +57,23 @@ class LocalClusterIT {
         SparkSession local = session("local[2]");
         SyntheticData.generate(local, SyntheticTasks.create("gauss-channel", null, null), 20_000, 5, 2)
                 .write().parquet(path);
-        MiResult a = estimate(local, path);
+        MiResult a = estimate(local, path, "jobs");
+        MiResult a2 = estimate(local, path, "stream");
         local.stop();
 
         SparkSession cluster = session("local-cluster[2,1,1024]");
         MiResult b;
         try {
             assertEquals(2, cluster.sparkContext().defaultParallelism(), "two executor cores");
-            b = estimate(cluster, path);
+            // the stream trainer: a barrier stage whose tasks in the executor JVMs talk to the driver over TCP
+            b = estimate(cluster, path, "stream");
         } finally {
             cluster.stop();
         }
-        System.out.printf("local[2]: %.12f  local-cluster: %.12f%n", a.miNats(), b.miNats());
+        System.out.printf("local[2] jobs: %.12f  local[2] stream: %.12f  local-cluster stream: %.12f%n",
+                a.miNats(), a2.miNats(), b.miNats());
+        assertEquals(a.miNats(), a2.miNats(), 0.0, "stream trainer == jobs trainer in local[2]");
+        assertEquals(a.stdErrNats(), a2.stdErrNats(), 0.0);
         assertEquals(a.nTrain(), b.nTrain());
         assertEquals(a.nEval(), b.nEval());
         assertEquals(a.miNats(), b.miNats(), 1e-12 * Math.abs(a.miNats()));
