@@ -6,14 +6,14 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The outcome of one MINE estimate: the Donsker-Varadhan lower bound evaluated on held-out rows,
- * its 95% confidence interval (delta method), the row counts and the training history.
+ * The outcome of one MINE estimate: the chosen lower bound ({@code bound}) evaluated on held-out
+ * rows, its 95% confidence interval, the row counts and the training history.
  * Immutable; {@code curve} is defensively copied.
  *
- * @param miNats         DV estimate on held-out rows, nats
+ * @param miNats         the bound's estimate on held-out rows, nats
  * @param ci95LowNats    lower end of the 95% CI, nats
  * @param ci95HighNats   upper end of the 95% CI, nats
- * @param stdErrNats     delta-method standard error, nats
+ * @param stdErrNats     standard error (delta method; for infonce over groups of rows), nats
  * @param nRows          rows read from the input (before dropping)
  * @param nDropped       rows dropped for null/NaN/Inf in a selected column
  * @param nTrain         rows in the cached training sample
@@ -21,12 +21,13 @@ import java.util.Objects;
  *                       for early stopping)
  * @param steps          synchronous training steps actually run (fewer than planned after an
  *                       early stop)
- * @param bound          the bound reported ({@code dv})
+ * @param bound          the bound trained and reported: {@code dv}, {@code dv-biased}, {@code nwj},
+ *                       {@code infonce} (capped at ln K: the warnings say so) or {@code smile}
  * @param kernels        the kernel backend used
  * @param seconds        wall time of the whole estimate
  * @param trainSeconds   wall time of the training loop
  * @param trainSamplesPerS joint training samples per second in the training loop
- * @param curve          per-step training-minibatch DV estimate (nats), one per step
+ * @param curve          per-step training-minibatch value of the bound (nats), one per step
  * @param status         {@link #STATUS_OK} (trained and evaluated) or {@link #STATUS_CONSTANT}
  *                       (every x or every y dimension has zero variance: MI is exactly 0, no
  *                       training was run, the CI is [0, 0] and {@code steps} is 0)

@@ -36,9 +36,20 @@ public final class MineSpec implements Serializable {
     /** Default improvement of the validation estimate that counts, nats. */
     public static final double DEFAULT_MIN_DELTA = 0.01;
 
-    /** The bound names accepted by {@link #withBound(String)}. */
-    public static final List<String> BOUNDS = List.of("dv", "dv-biased", "nwj", "infonce", "smile");
+    /** Default bound: MINE's moving-average corrected Donsker-Varadhan bound. */
     public static final String DEFAULT_BOUND = "dv";
+    /** The bounds {@link #withBound} accepts. */
+    public static final List<String> BOUNDS = List.of("dv", "dv-biased", "nwj", "infonce", "smile");
+    /** Default SMILE clipping threshold tau (Song and Ermon 2020 use 5). */
+    public static final double DEFAULT_SMILE_TAU = 5.0;
+    /** Default InfoNCE group size K per partition (the bound is capped at ln K). */
+    public static final int DEFAULT_INFONCE_K = 64;
+    /** Default critic: {@code concat} (MLP on [x, y]); {@code separable} is g(x) . h(y). */
+    public static final String DEFAULT_CRITIC = "concat";
+    /** The critic types {@link #withCritic} accepts. */
+    public static final List<String> CRITICS = List.of("concat", "separable");
+    /** Default embedding size of the separable critic. */
+    public static final int DEFAULT_EMBED_DIM = 32;
 
     /**
      * Default training loop: {@code stream} (one long-lived Spark barrier stage per segment of
@@ -68,6 +79,10 @@ public final class MineSpec implements Serializable {
     private double minDelta = DEFAULT_MIN_DELTA;
 
     private String bound = DEFAULT_BOUND;
+    private double smileTau = DEFAULT_SMILE_TAU;
+    private int infonceK = DEFAULT_INFONCE_K;
+    private String critic = DEFAULT_CRITIC;
+    private int embedDim = DEFAULT_EMBED_DIM;
 
     private MineSpec(List<String> x, List<String> y) {
         this.xColumns = x;
@@ -94,6 +109,10 @@ public final class MineSpec implements Serializable {
         s.patience = patience;
         s.minDelta = minDelta;
         s.bound = bound;
+        s.smileTau = smileTau;
+        s.infonceK = infonceK;
+        s.critic = critic;
+        s.embedDim = embedDim;
         return s;
     }
 
@@ -317,6 +336,10 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    public double lrFinalFraction() {
+        return lrFinalFraction;
+    }
+
     public int evalEvery() {
         return evalEvery;
     }
@@ -332,10 +355,50 @@ public final class MineSpec implements Serializable {
     /** The variational bound to train and report: one of {@link #BOUNDS} (default {@code dv}). */
     public MineSpec withBound(String v) {
         if (v == null || !BOUNDS.contains(v)) {
-            throw new IllegalArgumentException("bound must be one of " + BOUNDS + ", got " + v);
+            throw new IllegalArgumentException("bound must be one of " + String.join(", ", BOUNDS) + ", got '" + v + "'");
         }
         MineSpec s = copy();
         s.bound = v;
+        return s;
+    }
+
+    /** SMILE's clipping threshold tau: marginal e^T is clipped to [e^-tau, e^tau]. */
+    public MineSpec withSmileTau(double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("smile-tau must be finite and > 0, got " + v);
+        }
+        MineSpec s = copy();
+        s.smileTau = v;
+        return s;
+    }
+
+    /** InfoNCE group size K: every pairing within groups of at most K rows of a partition's batch is scored. */
+    public MineSpec withInfonceK(int v) {
+        if (v < 2 || v > 4096) {
+            throw new IllegalArgumentException("infonce-k must be in [2, 4096], got " + v);
+        }
+        MineSpec s = copy();
+        s.infonceK = v;
+        return s;
+    }
+
+    /** The critic: {@code concat} (MLP on [x, y]) or {@code separable} (g(x) . h(y)). */
+    public MineSpec withCritic(String v) {
+        if (v == null || !CRITICS.contains(v)) {
+            throw new IllegalArgumentException("critic must be one of " + String.join(", ", CRITICS) + ", got '" + v + "'");
+        }
+        MineSpec s = copy();
+        s.critic = v;
+        return s;
+    }
+
+    /** Embedding size E of the separable critic g(x), h(y) in R^E. */
+    public MineSpec withEmbedDim(int v) {
+        if (v < 1 || v > 65536) {
+            throw new IllegalArgumentException("embed-dim must be in [1, 65536], got " + v);
+        }
+        MineSpec s = copy();
+        s.embedDim = v;
         return s;
     }
 
@@ -343,8 +406,20 @@ public final class MineSpec implements Serializable {
         return bound;
     }
 
-    public double lrFinalFraction() {
-        return lrFinalFraction;
+    public double smileTau() {
+        return smileTau;
+    }
+
+    public int infonceK() {
+        return infonceK;
+    }
+
+    public String critic() {
+        return critic;
+    }
+
+    public int embedDim() {
+        return embedDim;
     }
 
     public List<String> xColumns() {
@@ -412,7 +487,9 @@ public final class MineSpec implements Serializable {
         return "MineSpec{x=" + xColumns + ", y=" + yColumns + ", seed=" + seed + ", hidden=" + hidden
                 + ", steps=" + steps + ", batchSize=" + batchSize + ", lr=" + learningRate
                 + ", evalFraction=" + evalFraction + ", maxTrainRows=" + maxTrainRows
-                + ", lrFinalFraction=" + lrFinalFraction + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions + ", bound=" + bound
+                + ", lrFinalFraction=" + lrFinalFraction + ", bound=" + bound + ", smileTau=" + smileTau
+                + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha
+                + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions
                 + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta + "}";
     }
 }

@@ -5,19 +5,54 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Shape of the concat critic T(x, y) = MLP([x, y]): input width dx + dy, ReLU hidden layers of the
- * given widths, one linear output. Parameters are kept as one float array per tensor in the order
- * W1, b1, W2, b2, ..., W_L, b_L with W_l stored row-major as (in_l x out_l), so a layer is
- * {@code Z = H_{l-1} W_l + b_l}. Immutable.
+ * Shape of the critic, one of:
+ * <ul>
+ * <li>concat (the constructor): {@code T(x, y) = MLP([x, y])}, input width dx + dy, ReLU hidden
+ *     layers of the given widths, one linear output;</li>
+ * <li>separable ({@link #separable}): {@code T(x, y) = g(x) . h(y)} with g and h MLPs
+ *     ({@code dx -> hidden... -> E} and {@code dy -> hidden... -> E}, ReLU hidden layers, linear
+ *     output of the embedding size E), as in the separable critics of Poole et al. (2019, "On
+ *     Variational Bounds of Mutual Information"): all K x K scores of a group are one GEMM.</li>
+ * </ul>
+ * Parameters are kept as one float array per tensor in the order W1, b1, W2, b2, ..., W_L, b_L
+ * (for the separable critic: g's tensors, then h's) with W_l stored row-major as
+ * (in_l x out_l), so a layer is {@code Z = H_{l-1} W_l + b_l}. Immutable.
  */
 public final class CriticShape implements Serializable {
     private static final long serialVersionUID = 1L;
 
     private final int dx;
     private final int dy;
-    private final int[] widths; // input, hidden..., 1
+    private final int[] widths; // concat: input, hidden..., 1; separable: g's widths
+    private final int[] hWidths; // separable: h's widths; null for concat
 
+    /** The concat critic {@code MLP([x, y])}. */
     public CriticShape(int dx, int dy, int[] hidden) {
+        this(dx, dy, hidden, 0);
+    }
+
+    /**
+     * The separable critic {@code g(x) . h(y)} with embedding size {@code embedDim}.
+     */
+    public static CriticShape separable(int dx, int dy, int[] hidden, int embedDim) {
+        if (embedDim < 1) {
+            throw new IllegalArgumentException("embed-dim must be >= 1, got " + embedDim);
+        }
+        return new CriticShape(dx, dy, hidden, embedDim);
+    }
+
+    /** The critic of the given type ({@code concat} or {@code separable}; embedDim used by separable). */
+    public static CriticShape of(String type, int dx, int dy, int[] hidden, int embedDim) {
+        if ("concat".equals(type)) {
+            return new CriticShape(dx, dy, hidden);
+        }
+        if ("separable".equals(type)) {
+            return separable(dx, dy, hidden, embedDim);
+        }
+        throw new IllegalArgumentException("critic type must be concat or separable, got '" + type + "'");
+    }
+
+    private CriticShape(int dx, int dy, int[] hidden, int embedDim) {
         if (dx < 1 || dy < 1) {
             throw new IllegalArgumentException("critic input dims must be >= 1, got dx=" + dx + ", dy=" + dy);
         }
@@ -32,9 +67,59 @@ public final class CriticShape implements Serializable {
             }
             widths[i + 1] = hidden[i];
         }
-        widths[widths.length - 1] = 1;
+        widths[widths.length - 1] = embedDim > 0 ? embedDim : 1;
+        if (embedDim > 0) {
+            widths[0] = dx;
+            hWidths = widths.clone();
+            hWidths[0] = dy;
+        } else {
+            hWidths = null;
+        }
         this.dx = dx;
         this.dy = dy;
+    }
+
+    /** Whether this is the separable critic {@code g(x) . h(y)}. */
+    public boolean isSeparable() {
+        return hWidths != null;
+    }
+
+    /** Embedding size E of the separable critic (0 for the concat critic). */
+    public int embedDim() {
+        return isSeparable() ? widths[widths.length - 1] : 0;
+    }
+
+    /** {@code concat} or {@code separable}. */
+    public String type() {
+        return isSeparable() ? "separable" : "concat";
+    }
+
+    /** Layer widths of g (separable) or of the concat MLP. */
+    int[] gWidths() {
+        return widths.clone();
+    }
+
+    /** Layer widths of h (separable only). */
+    int[] hWidths() {
+        requireSeparable();
+        return hWidths.clone();
+    }
+
+    /** Number of parameter tensors of g (the first ones); all of them for the concat critic. */
+    int gTensors() {
+        return 2 * (widths.length - 1);
+    }
+
+    private void requireConcat() {
+        if (isSeparable()) {
+            throw new IllegalStateException("the separable critic has no single MLP; use gWidths()/hWidths()");
+        }
+    }
+
+    private void requireSeparable() {
+        if (!isSeparable()) {
+            throw new IllegalStateException("the concat critic has no h network");
+        }
     }
 
     public int dx() {
@@ -49,13 +134,15 @@ public final class CriticShape implements Serializable {
         return dx + dy;
     }
 
-    /** Number of linear layers (hidden layers + output). */
+    /** Number of linear layers (hidden layers + output) of the concat critic. */
     public int layers() {
+        requireConcat();
         return widths.length - 1;
     }
 
-    /** Width of layer boundary i: 0 is the input, layers() is the output (1). */
+    /** Width of layer boundary i of the concat critic: 0 is the input, layers() is the output (1). */
     public int width(int i) {
+        requireConcat();
         return widths[i];
     }
 
@@ -67,14 +154,19 @@ public final class CriticShape implements Serializable {
         return m;
     }
 
-    /** Number of tensors: a weight and a bias per layer. */
+    /** Number of tensors: a weight and a bias per layer (of g and h for the separable critic). */
     public int tensors() {
-        return 2 * layers();
+        return gTensors() + (isSeparable() ? 2 * (hWidths.length - 1) : 0);
     }
 
     public int tensorSize(int t) {
+        int[] w = widths;
+        if (t >= gTensors()) {
+            w = hWidths;
+            t -= gTensors();
+        }
         int l = t / 2;
-        return (t % 2 == 0) ? widths[l] * widths[l + 1] : widths[l + 1];
+        return (t % 2 == 0) ? w[l] * w[l + 1] : w[l + 1];
     }
 
     public long numParams() {
@@ -87,16 +179,24 @@ public final class CriticShape implements Serializable {
 
     /** GEMM floating-point operations per joint sample of one training step (forward+backward, joint+marginal). */
     public double flopsPerJointSample() {
+        if (isSeparable()) {
+            // g and h: one forward and two backward passes (joint and marginal upstreams)
+            return mlpFlops(widths, 2) + mlpFlops(hWidths, 2);
+        }
+        return 2 * mlpFlops(widths, 1); // joint and marginal rows
+    }
+
+    private static double mlpFlops(int[] w, int backwards) {
         double f = 0;
-        for (int l = 0; l < layers(); l++) {
-            double mn = 2.0 * widths[l] * widths[l + 1];
+        for (int l = 0; l < w.length - 1; l++) {
+            double mn = 2.0 * w[l] * w[l + 1];
             f += mn; // forward
-            f += mn; // weight gradient
+            f += backwards * mn; // weight gradient
             if (l > 0) {
-                f += mn; // input gradient
+                f += backwards * mn; // input gradient
             }
         }
-        return 2 * f; // joint and marginal rows
+        return f;
     }
 
     /** Zero tensors of this shape (for gradients and optimiser moments). */
@@ -115,31 +215,41 @@ public final class CriticShape implements Serializable {
     public float[][] init(long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[][] p = zeros();
-        for (int l = 0; l < layers(); l++) {
-            double bound = 1.0 / Math.sqrt(widths[l]);
+        initMlp(rnd, p, widths, 0);
+        if (isSeparable()) {
+            initMlp(rnd, p, hWidths, gTensors());
+        }
+        return p;
+    }
+
+    private static void initMlp(SplittableRandom rnd, float[][] p, int[] w, int offset) {
+        for (int l = 0; l < w.length - 1; l++) {
+            double bound = 1.0 / Math.sqrt(w[l]);
             for (int t = 2 * l; t <= 2 * l + 1; t++) {
-                float[] a = p[t];
+                float[] a = p[offset + t];
                 for (int i = 0; i < a.length; i++) {
                     a[i] = (float) ((rnd.nextDouble() * 2 - 1) * bound);
                 }
             }
         }
-        return p;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof CriticShape && ((CriticShape) o).dx == dx && ((CriticShape) o).dy == dy
-                && Arrays.equals(((CriticShape) o).widths, widths);
+                && Arrays.equals(((CriticShape) o).widths, widths) && Arrays.equals(((CriticShape) o).hWidths, hWidths);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * dx + dy) + Arrays.hashCode(widths);
+        return 31 * (31 * (31 * dx + dy) + Arrays.hashCode(widths)) + Arrays.hashCode(hWidths);
     }
 
     @Override
     public String toString() {
+        if (isSeparable()) {
+            return "SeparableCritic(g" + Arrays.toString(widths) + " . h" + Arrays.toString(hWidths) + ")";
+        }
         return "Critic" + Arrays.toString(widths) + "(dx=" + dx + ", dy=" + dy + ")";
     }
 }

@@ -1,21 +1,27 @@
 package org.minespark.core;
 
-import java.io.Serializable;
 
 /**
- * Mergeable sums for the Donsker-Varadhan bound over held-out pairs and its delta-method standard
- * error. Each pair i contributes a joint value {@code a_i = T(x_i, y_i)} and a marginal value
+ * Mergeable sums for the Donsker-Varadhan bound (and, with the same sums, the SMILE and NWJ forms)
+ * over held-out pairs and its delta-method standard error. Each pair i contributes a joint value {@code a_i = T(x_i, y_i)} and a marginal value
  * {@code b_i = T(x_i, y_pi(i))} (y shuffled). Kept: n, sum a, sum a^2, the running max m of b, and the
  * shifted sums {@code sum e^(b-m)}, {@code sum e^(2(b-m))}, {@code sum a e^(b-m)}.
  *
  * <p>Estimate: {@code DV = mean(a) - ln mean(e^b)}. With {@code E = e^b}, {@code mu = mean E},
  * the delta method gives {@code Var(DV) ~ Var(a - E/mu)/n = (s_a^2 + s_E^2/mu^2 - 2 cov(a,E)/mu)/n};
  * every ratio there is invariant to the shift m, so the shifted sums suffice (the covariance term
- * accounts for a_i and b_i sharing x_i). Not thread-safe.
+ * accounts for a_i and b_i sharing x_i).
+ *
+ * <p>SMILE (Song and Ermon 2020) is the DV form with the marginal scores clipped to
+ * {@code [-tau, tau]} (i.e. {@code clip(e^b, e^-tau, e^tau)}). NWJ (Nguyen, Wainwright and Jordan 2010)
+ * is {@code mean(a) - mean(e^{b-1})}, linear in the pairs: {@code Var = Var(a - e^{b-1})/n}, from the
+ * same shifted sums with the factor {@code e^{m-1}}. Not thread-safe.
  */
-public final class DvEvalStats implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private static final double Z95 = 1.959963984540054;
+public final class DvEvalStats extends BoundStats {
+    private static final long serialVersionUID = 2L;
+
+    private final float clip;
+    private final boolean nwj;
 
     private long n;
     private double sumA;
@@ -25,19 +31,31 @@ public final class DvEvalStats implements Serializable {
     private double sumE2;
     private double sumAE;
 
+    /** The DV form without clipping ({@code dv}, {@code dv-biased}). */
+    public DvEvalStats() {
+        this(Float.POSITIVE_INFINITY, false);
+    }
+
+    /** Marginal scores clipped to {@code [-clip, clip]} (+inf: none); {@code nwj} selects the NWJ form. */
+    DvEvalStats(float clip, boolean nwj) {
+        this.clip = clip;
+        this.nwj = nwj;
+    }
+
     /** Adds {@code count} pairs: joint values {@code a[0..count)}, marginal values {@code b[0..count)}. */
+    @Override
     public void add(float[] a, float[] b, int count) {
         if (count <= 0) {
             return;
         }
         double m = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
-            m = Math.max(m, b[i]);
+            m = Math.max(m, clipped(b[i]));
         }
         rescaleTo(m);
         for (int i = 0; i < count; i++) {
             double ai = a[i];
-            double e = Math.exp(b[i] - max);
+            double e = Math.exp(clipped(b[i]) - max);
             sumA += ai;
             sumA2 += ai * ai;
             sumE += e;
@@ -45,6 +63,10 @@ public final class DvEvalStats implements Serializable {
             sumAE += ai * e;
         }
         n += count;
+    }
+
+    private double clipped(float b) {
+        return clip == Float.POSITIVE_INFINITY ? b : Math.min(Math.max(b, -clip), clip);
     }
 
     private void rescaleTo(double m) {
@@ -60,7 +82,12 @@ public final class DvEvalStats implements Serializable {
     }
 
     /** Merges {@code o} into this (associative, commutative); returns this. */
-    public DvEvalStats merge(DvEvalStats o) {
+    @Override
+    public DvEvalStats merge(BoundStats other) {
+        DvEvalStats o = requireSame(other, DvEvalStats.class);
+        if (o.clip != clip || o.nwj != nwj) {
+            throw new IllegalArgumentException("cannot merge statistics of different bounds");
+        }
         if (o.n == 0) {
             return this;
         }
@@ -75,17 +102,23 @@ public final class DvEvalStats implements Serializable {
         return this;
     }
 
+    @Override
     public long count() {
         return n;
     }
 
-    /** {@code mean(a) - ln mean(e^b)} in nats. */
+    /** {@code mean(a) - ln mean(e^b)} in nats ({@code mean(a) - mean(e^{b-1})} for NWJ). */
+    @Override
     public double estimate() {
         requireData();
+        if (nwj) {
+            return sumA / n - Math.exp(max - 1) * (sumE / n);
+        }
         return sumA / n - (max + Math.log(sumE / n));
     }
 
     /** Delta-method standard error of {@link #estimate()} in nats (0 for a single pair). */
+    @Override
     public double stdError() {
         requireData();
         if (n < 2) {
@@ -96,22 +129,14 @@ public final class DvEvalStats implements Serializable {
         double varA = Math.max(0, sumA2 / n - meanA * meanA);
         double varE = Math.max(0, sumE2 / n - mu * mu);
         double cov = sumAE / n - meanA * mu;
-        double v = varA + varE / (mu * mu) - 2 * cov / mu;
+        double v;
+        if (nwj) {
+            double c = Math.exp(max - 1);
+            v = varA + c * c * varE - 2 * c * cov;
+        } else {
+            v = varA + varE / (mu * mu) - 2 * cov / mu;
+        }
         // unbiased scaling n/(n-1) of the sample moments, then the variance of the mean
         return Math.sqrt(Math.max(0, v) / (n - 1));
-    }
-
-    public double ci95Low() {
-        return estimate() - Z95 * stdError();
-    }
-
-    public double ci95High() {
-        return estimate() + Z95 * stdError();
-    }
-
-    private void requireData() {
-        if (n == 0) {
-            throw new IllegalStateException("no held-out pairs were evaluated");
-        }
     }
 }

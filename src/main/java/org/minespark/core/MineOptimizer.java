@@ -1,7 +1,9 @@
 package org.minespark.core;
 
 /**
- * Driver-side MINE update: turns a merged {@link StepAggregate} into a parameter update.
+ * Driver-side update: turns a merged {@link StepAggregate} into a parameter update for the chosen
+ * {@link Bound} (the bound supplies its minibatch value and the gradient of {@code -bound}; the
+ * optimiser applies Adam). With the default bound {@code dv}:
  *
  * <p>The DV bound {@code V = E_P[T] - ln E_Q[e^T]} has gradient
  * {@code E_P[grad T] - E_Q[e^T grad T] / E_Q[e^T]}; the minibatch estimate of the denominator makes
@@ -18,22 +20,28 @@ public final class MineOptimizer {
     private final float[][] v;
     private final float[][] grad;
     private final float lr;
-    private final double alpha;
     private final float beta1 = 0.9f;
     private final float beta2 = 0.999f;
     private final float eps = 1e-8f;
     private int t;
-    private double logMa = Double.NaN;
+    private final Bound bound;
+    private final double[] boundState;
     private int decaySteps;
     private double finalFraction = 1.0;
 
+    /** The MINE ({@code dv}) optimiser with moving-average factor {@code emaAlpha}. */
     public MineOptimizer(CriticShape shape, float[][] initialParams, double learningRate, double emaAlpha, Kernels kernels) {
+        this(shape, initialParams, learningRate, Bound.forName("dv", emaAlpha, Bound.DEFAULT_SMILE_TAU,
+                Bound.DEFAULT_INFONCE_K), kernels);
+    }
+
+    /** An optimiser of {@code bound} (which also fixes what the workers must compute). */
+    public MineOptimizer(CriticShape shape, float[][] initialParams, double learningRate, Bound bound, Kernels kernels) {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning-rate must be > 0, got " + learningRate);
         }
-        if (!(emaAlpha > 0 && emaAlpha <= 1)) {
-            throw new IllegalArgumentException("ema-alpha must be in (0, 1], got " + emaAlpha);
-        }
+        this.bound = java.util.Objects.requireNonNull(bound, "bound");
+        this.boundState = bound.newState();
         this.shape = shape;
         this.k = kernels;
         this.params = initialParams;
@@ -41,7 +49,6 @@ public final class MineOptimizer {
         this.v = shape.zeros();
         this.grad = shape.zeros();
         this.lr = (float) learningRate;
-        this.alpha = emaAlpha;
     }
 
     /**
@@ -81,28 +88,26 @@ public final class MineOptimizer {
         return t;
     }
 
-    /** Log of the moving average of E_Q[e^T]. */
+    /** Log of the moving average of E_Q[e^T] ({@code dv} only; NaN otherwise or before the first step). */
     public double logMovingAverage() {
-        return logMa;
+        return bound instanceof DonskerVaradhan ? boundState[0] : Double.NaN;
+    }
+
+    public Bound bound() {
+        return bound;
     }
 
     /**
-     * Applies one update from the merged aggregate of all partitions; returns the minibatch DV
-     * estimate (before the update). Throws {@link IllegalStateException} if the aggregate is not
+     * Applies one update from the merged aggregate of all partitions; returns the minibatch value of
+     * the bound (before the update). Throws {@link IllegalStateException} if the aggregate is not
      * finite (the caller decides whether to retry with another learning rate).
      */
     public double step(StepAggregate agg) {
-        double logMeanExp = agg.logMeanExpMarg();
-        double dv = agg.dvEstimate();
+        double dv = bound.value(agg);
         if (!Double.isFinite(dv)) {
             throw new IllegalStateException("training diverged at step " + (t + 1) + ": minibatch estimate is " + dv);
         }
-        if (Double.isNaN(logMa)) {
-            logMa = logMeanExp;
-        } else {
-            logMa = logAddExp(Math.log1p(-alpha) + logMa, Math.log(alpha) + logMeanExp);
-        }
-        lossGradient(agg, logMa, grad);
+        bound.lossGradient(agg, boundState, grad);
         float rate = (float) currentLearningRate();
         t++;
         float bc1 = (float) (1 - Math.pow(beta1, t));

@@ -3,48 +3,87 @@ package org.minespark.core;
 import java.util.SplittableRandom;
 
 /**
- * The per-partition share of a MINE step and of the held-out evaluation, with every buffer
- * allocated once (critic activations, gradient tensors, index arrays) and reused. Not thread-safe:
- * one instance per task at a time; see {@link #acquire} and {@link #release}.
+ * The per-partition share of a training step and of the held-out evaluation, for one {@link Bound}
+ * and one critic (concat or separable), with every buffer allocated once (critic activations,
+ * gradient tensors, index arrays, the InfoNCE score matrix) and reused. Not thread-safe: one
+ * instance per task at a time; see {@link #acquire} and {@link #release}.
+ *
+ * <p>Pairwise bounds (dv, dv-biased, nwj, smile): joint pairs {@code (x_i, y_i)} and one marginal
+ * pair {@code (x_i, y_perm(i))} per joint pair. All-pairs bounds (infonce): the minibatch share is
+ * split into {@code ceil(b / K)} groups of near-equal size (at most K) and every pairing within a
+ * group is scored: with the concat critic by forward/backward passes over slices of whole score
+ * rows (a row's softmax weights depend only on that row), with the separable critic by one GEMM
+ * of the group's embeddings.
  */
 public final class PartitionWorker {
-    private final Critic critic;
     private final CriticShape shape;
+    private final Bound bound;
+    private final Kernels kernels;
+    private final Critic critic; // concat, else null
+    private final SeparableCritic sep; // separable, else null
+    private final int maxRows;
     private final float[][] gradJoint;
     private final float[][] gradMarg;
     private final float[] ones;
     private final float[] weights;
     private final float[] tJoint;
+    private final float[] tMarg;
+    private final double[] sumScratch = new double[1];
+    private final float[] scores; // K x K score matrix of an all-pairs group, else null
+    private final float[] dScores; // K x K upstream weights (separable all-pairs), else null
     final int[] idx;
     final int[] perm;
 
+    /** A worker for the {@code dv} bound. */
     public PartitionWorker(CriticShape shape, Kernels kernels, int maxRows) {
+        this(shape, kernels, maxRows, Bound.forName("dv"));
+    }
+
+    public PartitionWorker(CriticShape shape, Kernels kernels, int maxRows, Bound bound) {
         this.shape = shape;
-        this.critic = new Critic(shape, kernels, maxRows);
+        this.bound = java.util.Objects.requireNonNull(bound, "bound");
+        this.kernels = kernels;
+        if (shape.isSeparable()) {
+            this.critic = null;
+            this.sep = new SeparableCritic(shape, kernels, maxRows);
+        } else {
+            this.critic = new Critic(shape, kernels, maxRows);
+            this.sep = null;
+        }
+        this.maxRows = maxRows;
         this.gradJoint = shape.zeros();
         this.gradMarg = shape.zeros();
         this.ones = new float[maxRows];
         java.util.Arrays.fill(ones, 1f);
         this.weights = new float[maxRows];
         this.tJoint = new float[maxRows];
+        this.tMarg = new float[sep != null ? maxRows : 0]; // marginal scores of the separable critic
+        int k = bound.groupSize();
+        this.scores = k > 0 ? new float[k * k] : null;
+        this.dScores = k > 0 && sep != null ? new float[k * k] : null;
         this.idx = new int[maxRows];
         this.perm = new int[maxRows];
     }
 
-    /**
-     * A worker for the shape, kernels and at least {@code maxRows} rows from a JVM-wide pool, so a
-     * training step allocates no workspace whichever executor thread runs the task. Give it back
-     * with {@link #release(PartitionWorker)} when the task is done with it.
-     */
+    /** A pooled worker for the {@code dv} bound; see {@link #acquire(CriticShape, Kernels, int, Bound)}. */
     public static PartitionWorker acquire(CriticShape shape, Kernels kernels, int maxRows) {
+        return acquire(shape, kernels, maxRows, Bound.forName("dv"));
+    }
+
+    /**
+     * A worker for the shape, kernels, bound and at least {@code maxRows} rows from a JVM-wide pool,
+     * so a training step allocates no workspace whichever executor thread runs the task. Give it
+     * back with {@link #release(PartitionWorker)} when the task is done with it.
+     */
+    public static PartitionWorker acquire(CriticShape shape, Kernels kernels, int maxRows, Bound bound) {
         for (java.util.Iterator<PartitionWorker> it = POOL.iterator(); it.hasNext(); ) {
             PartitionWorker w = it.next();
-            if (w.shape.equals(shape) && w.critic.maxRows() >= maxRows && w.kernelsName.equals(kernels.name())
-                    && POOL.remove(w)) {
+            if (w.shape.equals(shape) && w.maxRows >= maxRows && w.kernelsName.equals(kernels.name())
+                    && w.bound.equals(bound) && POOL.remove(w)) {
                 return w;
             }
         }
-        PartitionWorker w = new PartitionWorker(shape, kernels, maxRows);
+        PartitionWorker w = new PartitionWorker(shape, kernels, maxRows, bound);
         w.kernelsName = kernels.name();
         return w;
     }
@@ -62,20 +101,27 @@ public final class PartitionWorker {
 
     private String kernelsName = "";
 
-    /** Bytes of this worker's fixed workspace (critic buffers, two gradient copies, index arrays). */
+    /** Bytes of this worker's fixed workspace (critic buffers, two gradient copies, index arrays, scores). */
     public long workspaceBytes() {
-        return critic.workspaceBytes() + 2 * 4 * shape.numParams() + 4L * (ones.length + weights.length + tJoint.length)
-                + 4L * (idx.length + perm.length);
+        long critBytes = critic != null ? critic.workspaceBytes() : sep.workspaceBytes();
+        long scoreBytes = 4L * ((scores == null ? 0 : scores.length) + (dScores == null ? 0 : dScores.length));
+        return critBytes + 2 * 4 * shape.numParams() + 4L * (ones.length + weights.length + tJoint.length + tMarg.length)
+                + 4L * (idx.length + perm.length) + scoreBytes;
     }
 
     public int maxRows() {
-        return critic.maxRows();
+        return maxRows;
+    }
+
+    public Bound bound() {
+        return bound;
     }
 
     /**
      * One partition's contribution to a training step: draws {@code batch} rows of the block
      * (uniformly, with replacement) as joint pairs, pairs the same x with a random permutation of
-     * the drawn y as marginal pairs, and returns the mergeable aggregate of T and its gradients.
+     * the drawn y as marginal pairs (all-pairs bounds: every pairing within a group), and returns the
+     * mergeable aggregate of the bound's sums and gradients.
      */
     public StepAggregate trainStep(FloatBlock block, float[][] params, int batch, long streamSeed) {
         int numParams = (int) shape.numParams();
@@ -83,8 +129,8 @@ public final class PartitionWorker {
         if (batch == 0) {
             return agg;
         }
-        if (batch > critic.maxRows()) {
-            throw new IllegalArgumentException("batch " + batch + " exceeds the workspace of " + critic.maxRows() + " rows");
+        if (batch > maxRows) {
+            throw new IllegalArgumentException("batch " + batch + " exceeds the workspace of " + maxRows + " rows");
         }
         if (block.rows() == 0) {
             throw new IllegalStateException("a training partition is empty but was asked for " + batch + " rows");
@@ -106,12 +152,20 @@ public final class PartitionWorker {
 
     /**
      * The step for the minibatch already in {@code idx[0..batch)} (row indices into the block) and
-     * {@code perm} (marginal pairing: x of row r with y of row perm[r]). Package-private for tests.
+     * {@code perm} (marginal pairing: x of row r with y of row perm[r]; unused by all-pairs
+     * bounds). Package-private for tests.
      */
     StepAggregate trainStepOn(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
         zero(gradJoint);
         zero(gradMarg);
+        if (bound.groupSize() > 0) {
+            return allPairsStep(block, params, batch, agg);
+        }
+        if (sep != null) {
+            return separablePairStep(block, params, batch, agg);
+        }
 
+        boolean js = bound.jsGradient();
         // joint pairs (x_i, y_i)
         fillInput(block, batch, false);
         float[] t = critic.forward(params, batch);
@@ -119,26 +173,165 @@ public final class PartitionWorker {
         for (int r = 0; r < batch; r++) {
             sumT += t[r];
         }
-        critic.backward(params, ones, batch, gradJoint);
+        if (js) {
+            jsWeights(t, batch, true, weights);
+        }
+        critic.backward(params, js ? weights : ones, batch, gradJoint);
 
-        // marginal pairs (x_i, y_perm(i)), weights exp(T - max)
+        // marginal pairs (x_i, y_perm(i)), weights exp(T - max) (clipped form for SMILE)
         fillInput(block, batch, true);
         t = critic.forward(params, batch);
-        float max = Float.NEGATIVE_INFINITY;
-        for (int r = 0; r < batch; r++) {
-            max = Math.max(max, t[r]);
+        float max = bound.marginalWeights(t, batch, weights, sumScratch);
+        if (js) {
+            jsWeights(t, batch, false, weights);
         }
-        double sumExp = 0;
-        for (int r = 0; r < batch; r++) {
-            float w = (float) Math.exp(t[r] - max);
-            weights[r] = w;
-            sumExp += w;
-        }
-        critic.backward(params, weights, batch, gradMarg);
+        critic.backward(params, weights, batch, js ? gradJoint : gradMarg);
 
         agg.addJoint(batch, sumT, gradJoint);
-        agg.addMarginal(batch, max, sumExp, gradMarg);
+        agg.addMarginal(batch, max, sumScratch[0], gradMarg);
         return agg;
+    }
+
+    /**
+     * Upstream weights of the Jensen-Shannon objective: {@code sigma(-t)} for joint scores,
+     * {@code -sigma(t)} for marginal ones.
+     */
+    private static void jsWeights(float[] t, int n, boolean joint, float[] w) {
+        for (int r = 0; r < n; r++) {
+            double s = 1.0 / (1.0 + Math.exp(joint ? t[r] : -t[r]));
+            w[r] = (float) (joint ? s : -s);
+        }
+    }
+
+    private StepAggregate separablePairStep(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
+        int dx = block.dx();
+        int dy = block.dy();
+        int e = sep.embedDim();
+        float[] xin = sep.xInput();
+        float[] yin = sep.yInput();
+        for (int r = 0; r < batch; r++) {
+            System.arraycopy(block.x(), idx[r] * dx, xin, r * dx, dx);
+            System.arraycopy(block.y(), idx[r] * dy, yin, r * dy, dy);
+        }
+        float[] gm = sep.forwardX(params, batch);
+        float[] hm = sep.forwardY(params, batch);
+        SeparableCritic.dots(gm, hm, null, batch, e, tJoint);
+        SeparableCritic.dots(gm, hm, perm, batch, e, tMarg);
+        double sumT = 0;
+        for (int r = 0; r < batch; r++) {
+            sumT += tJoint[r];
+        }
+        boolean js = bound.jsGradient();
+        // joint: dT_r/dG_r = H_r, dT_r/dH_r = G_r
+        float[] dG = sep.dG();
+        float[] dH = sep.dH();
+        if (js) {
+            jsWeights(tJoint, batch, true, weights);
+            for (int i = 0; i < batch * e; i++) {
+                float wr = weights[i / e];
+                dG[i] = wr * hm[i];
+                dH[i] = wr * gm[i];
+            }
+        } else {
+            System.arraycopy(hm, 0, dG, 0, batch * e);
+            System.arraycopy(gm, 0, dH, 0, batch * e);
+        }
+        sep.backward(params, batch, batch, gradJoint);
+        // marginal: T'_r = G_r . H_perm(r) with weight w_r
+        float max = bound.marginalWeights(tMarg, batch, weights, sumScratch);
+        if (js) {
+            jsWeights(tMarg, batch, false, weights);
+        }
+        for (int r = 0; r < batch; r++) {
+            float wr = weights[r];
+            int go = r * e;
+            int ho = perm[r] * e;
+            for (int c = 0; c < e; c++) {
+                dG[go + c] = wr * hm[ho + c];
+                dH[ho + c] = wr * gm[go + c];
+            }
+        }
+        sep.backward(params, batch, batch, js ? gradJoint : gradMarg);
+        agg.addJoint(batch, sumT, gradJoint);
+        agg.addMarginal(batch, max, sumScratch[0], gradMarg);
+        return agg;
+    }
+
+    /** Groups of near-equal size, at most K rows each: the size of group {@code g} of {@code groups} over {@code n} rows. */
+    private static int groupRows(int n, int groups, int g) {
+        return n / groups + (g < n % groups ? 1 : 0);
+    }
+
+    private StepAggregate allPairsStep(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
+        int groups = (batch + bound.groupSize() - 1) / bound.groupSize();
+        double sumT = 0;
+        double sumRow = 0;
+        int r0 = 0;
+        for (int g = 0; g < groups; g++) {
+            int k = groupRows(batch, groups, g);
+            if (sep != null) {
+                loadSeparableGroup(block.x(), block.y(), block.dx(), block.dy(), idx, r0, k);
+                float[] gm = sep.forwardX(params, k);
+                float[] hm = sep.forwardY(params, k);
+                int e = sep.embedDim();
+                kernelsOf().sgemm(false, true, k, k, e, 1f, gm, hm, 0f, scores);
+                for (int i = 0; i < k; i++) {
+                    sumT += scores[i * k + i];
+                    sumRow += bound.rowWeights(scores, i * k, k, i, dScores, i * k);
+                }
+                // dG = D H, dH = D^T G
+                kernelsOf().sgemm(false, false, k, e, k, 1f, dScores, hm, 0f, sep.dG());
+                kernelsOf().sgemm(true, false, k, e, k, 1f, dScores, gm, 0f, sep.dH());
+                sep.backward(params, k, k, gradJoint);
+            } else {
+                int per = Math.max(1, maxRows / k);
+                for (int i0 = 0; i0 < k; i0 += per) {
+                    int ni = Math.min(per, k - i0);
+                    fillPairsInput(block.x(), block.y(), block.dx(), block.dy(), idx, r0, i0, ni, k);
+                    float[] t = critic.forward(params, ni * k);
+                    for (int a = 0; a < ni; a++) {
+                        int diag = i0 + a;
+                        sumT += t[a * k + diag];
+                        sumRow += bound.rowWeights(t, a * k, k, diag, weights, a * k);
+                    }
+                    critic.backward(params, weights, ni * k, gradJoint);
+                }
+            }
+            r0 += k;
+        }
+        agg.addJoint(batch, sumT, gradJoint);
+        agg.addRowTerms(sumRow);
+        return agg;
+    }
+
+    private Kernels kernelsOf() {
+        return kernels;
+    }
+
+    /** Input rows (x_{rows[r0+i0+a]}, y_{rows[r0+j]}) for a in [0, ni), j in [0, k), row a*k+j of the critic input. */
+    private void fillPairsInput(float[] bx, float[] by, int dx, int dy, int[] rows, int r0, int i0, int ni, int k) {
+        int in = dx + dy;
+        float[] input = critic.input();
+        for (int a = 0; a < ni; a++) {
+            int xi = rows == null ? r0 + i0 + a : rows[r0 + i0 + a];
+            for (int j = 0; j < k; j++) {
+                int yi = rows == null ? r0 + j : rows[r0 + j];
+                int o = (a * k + j) * in;
+                System.arraycopy(bx, xi * dx, input, o, dx);
+                System.arraycopy(by, yi * dy, input, o + dx, dy);
+            }
+        }
+    }
+
+    /** x rows and y rows {@code rows[r0..r0+k)} (identity if {@code rows == null}) into g's and h's inputs. */
+    private void loadSeparableGroup(float[] bx, float[] by, int dx, int dy, int[] rows, int r0, int k) {
+        float[] xin = sep.xInput();
+        float[] yin = sep.yInput();
+        for (int i = 0; i < k; i++) {
+            int ri = rows == null ? r0 + i : rows[r0 + i];
+            System.arraycopy(bx, ri * dx, xin, i * dx, dx);
+            System.arraycopy(by, ri * dy, yin, i * dy, dy);
+        }
     }
 
     private void fillInput(FloatBlock block, int batch, boolean marginal) {
@@ -157,23 +350,46 @@ public final class PartitionWorker {
     }
 
     /**
-     * Adds held-out pairs to {@code stats}: rows {@code 0..count)} of {@code x} ({@code count x dx})
-     * and {@code y}; joint pairs are (x_i, y_i), marginal pairs (x_i, y_(i+s) mod count) for a random
-     * shift s in [1, count), so no row is paired with itself. The rows must be in random order (the
-     * caller spreads and sorts them by a random key). A chunk of one row contributes nothing.
+     * Adds held-out pairs to {@code stats} (from {@link Bound#newStats()} of this worker's bound):
+     * rows {@code 0..count)} of {@code x} ({@code count x dx}) and {@code y}. Pairwise bounds: joint
+     * pairs (x_i, y_i), marginal pairs (x_i, y_(i+s) mod count) for a random shift s in [1, count),
+     * so no row is paired with itself. All-pairs bounds: the chunk is split into
+     * {@code ceil(count / K)} groups of consecutive rows of near-equal size, each group's
+     * {@code k x k} score matrix is fed to {@link BoundStats#addScores} (the rng is not used). The
+     * rows must be in random order (the caller spreads and sorts them by a random key). A chunk of
+     * one row contributes nothing.
      */
-    public void evaluateChunk(float[][] params, float[] x, float[] y, int count, SplittableRandom rng, DvEvalStats stats) {
+    public void evaluateChunk(float[][] params, float[] x, float[] y, int count, SplittableRandom rng, BoundStats stats) {
         if (count < 2) {
+            return;
+        }
+        if (bound.groupSize() > 0) {
+            evaluateGroups(params, x, y, count, stats);
             return;
         }
         int dx = shape.dx();
         int dy = shape.dy();
         int in = dx + dy;
         int shift = 1 + rng.nextInt(count - 1);
-        float[] input = critic.input();
-        int cap = critic.maxRows();
+        int cap = maxRows;
         for (int start = 0; start < count; start += cap) {
             int rows = Math.min(cap, count - start);
+            if (sep != null) {
+                float[] xin = sep.xInput();
+                float[] yin = sep.yInput();
+                System.arraycopy(x, start * dx, xin, 0, rows * dx);
+                System.arraycopy(y, start * dy, yin, 0, rows * dy);
+                float[] gm = sep.forwardX(params, rows);
+                SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tJoint);
+                for (int r = 0; r < rows; r++) {
+                    int j = (start + r + shift) % count;
+                    System.arraycopy(y, j * dy, yin, r * dy, dy);
+                }
+                SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tMarg);
+                stats.add(tJoint, tMarg, rows);
+                continue;
+            }
+            float[] input = critic.input();
             for (int r = 0; r < rows; r++) {
                 int i = start + r;
                 System.arraycopy(x, i * dx, input, r * in, dx);
@@ -187,6 +403,32 @@ public final class PartitionWorker {
             }
             float[] tm = critic.forward(params, rows);
             stats.add(tJoint, tm, rows);
+        }
+    }
+
+    private void evaluateGroups(float[][] params, float[] x, float[] y, int count, BoundStats stats) {
+        int kMax = Math.min(bound.groupSize(), maxRows);
+        int groups = (count + kMax - 1) / kMax;
+        int dx = shape.dx();
+        int dy = shape.dy();
+        int r0 = 0;
+        for (int g = 0; g < groups; g++) {
+            int k = groupRows(count, groups, g);
+            if (sep != null) {
+                loadSeparableGroup(x, y, dx, dy, null, r0, k);
+                float[] gm = sep.forwardX(params, k);
+                float[] hm = sep.forwardY(params, k);
+                kernelsOf().sgemm(false, true, k, k, sep.embedDim(), 1f, gm, hm, 0f, scores);
+            } else {
+                int per = Math.max(1, maxRows / k);
+                for (int i0 = 0; i0 < k; i0 += per) {
+                    int ni = Math.min(per, k - i0);
+                    fillPairsInput(x, y, dx, dy, null, r0, i0, ni, k);
+                    System.arraycopy(critic.forward(params, ni * k), 0, scores, i0 * k, ni * k);
+                }
+            }
+            stats.addScores(scores, k);
+            r0 += k;
         }
     }
 

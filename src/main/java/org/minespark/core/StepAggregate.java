@@ -10,6 +10,12 @@ import java.io.Serializable;
  * (log-sum-exp with a running max), so merging partitions in any order and grouping equals one pass
  * over the union up to rounding. An empty aggregate is the identity of {@link #merge}.
  *
+ * <p>It serves every {@link Bound}: the linear part (joint count, {@code sum T}, a linear sum of
+ * row terms {@link #sumRowTerms()} and the gradient of the linear part) plus the log-sum-exp part
+ * over marginal pairs. DV, SMILE and NWJ use the joint sums and the log-sum-exp part (NWJ's
+ * {@code sum e^{T-1}} is {@code e^{m-1} S}); InfoNCE uses only the linear part (its per-row
+ * log-mean-exp terms are computed within a partition's group and summed).
+ *
  * <p>Gradients are flattened in tensor order (W1, b1, W2, b2, ...). Not thread-safe.
  */
 public final class StepAggregate implements Serializable {
@@ -18,6 +24,7 @@ public final class StepAggregate implements Serializable {
     long nJoint;
     double sumTJoint;
     transient double[] gradJoint;
+    double sumRowTerms;
     long nMarg;
     double maxMarg = Double.NEGATIVE_INFINITY;
     double sumExpMarg;
@@ -60,7 +67,7 @@ public final class StepAggregate implements Serializable {
 
     /** Bytes of {@link #writeWire}'s output for an aggregate of {@code numParams} parameters. */
     public static int wireBytes(int numParams) {
-        return 6 * 8 + 2 * 4 * numParams;
+        return 7 * 8 + 2 * 4 * numParams;
     }
 
     /**
@@ -70,7 +77,7 @@ public final class StepAggregate implements Serializable {
      * {@link #wireBytes} bytes at the buffer's position; allocates nothing.
      */
     public void writeWire(java.nio.ByteBuffer buf) {
-        buf.putLong(nJoint).putDouble(sumTJoint).putLong(nMarg).putDouble(maxMarg).putDouble(sumExpMarg)
+        buf.putLong(nJoint).putDouble(sumTJoint).putDouble(sumRowTerms).putLong(nMarg).putDouble(maxMarg).putDouble(sumExpMarg)
                 .putLong(computeNanos);
         for (double v : gradJoint) {
             buf.putFloat((float) v);
@@ -84,6 +91,7 @@ public final class StepAggregate implements Serializable {
     public void readWire(java.nio.ByteBuffer buf) {
         nJoint = buf.getLong();
         sumTJoint = buf.getDouble();
+        sumRowTerms = buf.getDouble();
         nMarg = buf.getLong();
         maxMarg = buf.getDouble();
         sumExpMarg = buf.getDouble();
@@ -100,6 +108,7 @@ public final class StepAggregate implements Serializable {
     public void clear() {
         nJoint = 0;
         sumTJoint = 0;
+        sumRowTerms = 0;
         nMarg = 0;
         maxMarg = Double.NEGATIVE_INFINITY;
         sumExpMarg = 0;
@@ -141,6 +150,19 @@ public final class StepAggregate implements Serializable {
     /** Sum over marginal pairs of exp(T - maxMarg) grad T (flattened). Live view: do not modify. */
     public double[] gradMarg() {
         return gradMarg;
+    }
+
+    /**
+     * Linear sum of per-row terms subtracted from the joint scores (InfoNCE:
+     * {@code sum_i ln mean_j e^{S_ij}}); 0 for the pairwise bounds.
+     */
+    public double sumRowTerms() {
+        return sumRowTerms;
+    }
+
+    /** Adds to {@link #sumRowTerms()}. */
+    public void addRowTerms(double sum) {
+        sumRowTerms += sum;
     }
 
     /** Adds one partition's joint contribution: count, sum T, and the summed gradient tensors. */
@@ -210,6 +232,7 @@ public final class StepAggregate implements Serializable {
         }
         nJoint += other.nJoint;
         sumTJoint += other.sumTJoint;
+        sumRowTerms += other.sumRowTerms;
         for (int i = 0; i < gradJoint.length; i++) {
             gradJoint[i] += other.gradJoint[i];
         }

@@ -36,7 +36,7 @@ final class AccuracyTable {
      * @param relError {@code (estimate − truth) / truth}, NaN when the truth is 0 or the run failed
      * @param pValue   the result's {@code p_value} when it has one, else null
      * @param flags    the result's flags: the boolean keys {@link #FLAG_KEYS} that are present
-     *                 ({@code converged} / {@code not converged}, ...) and the entries of a {@code flags}
+     *                 (those set, e.g. {@code converged}; {@code dependent} / {@code not dependent} either way) and the entries of a {@code flags}
      *                 key (a list of names, or the names mapped to true)
      * @param error    the failure message of a failed run, else null
      */
@@ -51,7 +51,8 @@ final class AccuracyTable {
             List<String> flags = new ArrayList<>();
             for (String k : FLAG_KEYS) {
                 Object v = m.get(k);
-                if (v instanceof Boolean b) {
+                if (v instanceof Boolean b && (b || k.equals("dependent"))) {
+                    // the flags that are set; "dependent" is shown either way (the test's verdict)
                     flags.add(b ? k : "not " + k);
                 }
             }

@@ -32,6 +32,11 @@ final class MineConfig {
     static final String LOG_EVERY = "mine.log-every";
     static final String UNITS = "mine.units";
     static final String HIDDEN = "mine.critic.hidden";
+    static final String CRITIC_TYPE = "mine.critic.type";
+    static final String EMBED_DIM = "mine.critic.embed-dim";
+    static final String BOUND = "mine.train.bound";
+    static final String SMILE_TAU = "mine.train.smile-tau";
+    static final String INFONCE_K = "mine.train.infonce-k";
     static final String STEPS = "mine.train.steps";
     static final String BATCH_SIZE = "mine.train.batch-size";
     static final String LEARNING_RATE = "mine.train.learning-rate";
@@ -187,6 +192,11 @@ final class MineConfig {
             s = param("--kernels", KERNELS, s, c, q -> q.withKernels(c.getString(KERNELS)));
             s = param("--log-every", LOG_EVERY, s, c, q -> q.withLogEvery(c.getInt(LOG_EVERY)));
             s = param("--hidden", HIDDEN, s, c, q -> q.withHidden(c.getIntList(HIDDEN)));
+            s = param("--critic", CRITIC_TYPE, s, c, q -> q.withCritic(c.getString(CRITIC_TYPE)));
+            s = param("--embed-dim", EMBED_DIM, s, c, q -> q.withEmbedDim(c.getInt(EMBED_DIM)));
+            s = param("--bound", BOUND, s, c, q -> q.withBound(c.getString(BOUND)));
+            s = param("--smile-tau", SMILE_TAU, s, c, q -> q.withSmileTau(c.getDouble(SMILE_TAU)));
+            s = param("--infonce-k", INFONCE_K, s, c, q -> q.withInfonceK(c.getInt(INFONCE_K)));
             s = param("--steps", STEPS, s, c, q -> q.withSteps(c.getInt(STEPS)));
             s = param("--batch-size", BATCH_SIZE, s, c, q -> q.withBatchSize(c.getInt(BATCH_SIZE)));
             s = param("--lr", LEARNING_RATE, s, c, q -> q.withLearningRate(c.getDouble(LEARNING_RATE)));

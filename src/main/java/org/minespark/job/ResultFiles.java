@@ -55,6 +55,10 @@ final class ResultFiles {
         m.put("learning_rate", spec.learningRate());
         m.put("hidden", List.copyOf(spec.hidden()));
         m.put("ema_alpha", spec.emaAlpha());
+        m.put("smile_tau", spec.smileTau());
+        m.put("infonce_k", spec.infonceK());
+        m.put("critic", spec.critic());
+        m.put("embed_dim", spec.embedDim());
         m.put("eval_fraction", spec.evalFraction());
         m.put("max_train_rows", spec.maxTrainRows());
         m.put("partitions", spec.partitions());

@@ -62,6 +62,30 @@ final class TrainingOptions {
             description = "Unit of the printed numbers and the plot: nats or bits; result.json and the CSV carry both "
                 + "(mine.units, default nats).")
     String units;
+    @Option(names = "--bound", paramLabel = "NAME",
+            description = "Bound to train and report: dv, dv-biased, nwj, infonce or smile (mine.train.bound, default "
+                + MineSpec.DEFAULT_BOUND + ").")
+    String bound;
+
+    @Option(names = "--smile-tau", paramLabel = "TAU",
+            description = "SMILE clipping: marginal e^T clipped to [e^-TAU, e^TAU] (mine.train.smile-tau, default "
+                + MineSpec.DEFAULT_SMILE_TAU + ").")
+    Double smileTau;
+
+    @Option(names = "--infonce-k", paramLabel = "K",
+            description = "InfoNCE group size: all K x K pairings within groups of K rows per partition; the bound is "
+                + "capped at ln K (mine.train.infonce-k, default " + MineSpec.DEFAULT_INFONCE_K + ").")
+    Integer infonceK;
+
+    @Option(names = "--critic", paramLabel = "TYPE",
+            description = "Critic: concat (MLP on [x, y]) or separable (g(x) . h(y)) (mine.critic.type, default "
+                + MineSpec.DEFAULT_CRITIC + ").")
+    String critic;
+
+    @Option(names = "--embed-dim", paramLabel = "E",
+            description = "Embedding size of the separable critic (mine.critic.embed-dim, default "
+                + MineSpec.DEFAULT_EMBED_DIM + ").")
+    Integer embedDim;
 
     @Option(names = "--eval-fraction", paramLabel = "F",
             description = "Held-out fraction for the final estimate (mine.data.eval-fraction, default " + MineSpec.DEFAULT_EVAL_FRACTION + ").")
@@ -107,6 +131,11 @@ final class TrainingOptions {
         put(m, MineConfig.PATIENCE, patience);
         put(m, MineConfig.MIN_DELTA, minDelta);
         put(m, MineConfig.UNITS, units);
+        put(m, MineConfig.BOUND, bound);
+        put(m, MineConfig.SMILE_TAU, smileTau);
+        put(m, MineConfig.INFONCE_K, infonceK);
+        put(m, MineConfig.CRITIC_TYPE, critic);
+        put(m, MineConfig.EMBED_DIM, embedDim);
         put(m, MineConfig.EVAL_FRACTION, evalFraction);
         put(m, MineConfig.MAX_TRAIN_ROWS, maxTrainRows);
         put(m, MineConfig.PARTITIONS, partitions);

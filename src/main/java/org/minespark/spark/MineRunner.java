@@ -23,10 +23,11 @@ import org.minespark.api.MineInputException;
 import org.minespark.api.MineSpec;
 import org.minespark.api.MineTrainingException;
 import org.minespark.api.ProgressListener;
+import org.minespark.core.Bound;
+import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
 import org.minespark.core.ConvergenceMonitor;
 import org.minespark.core.CriticShape;
-import org.minespark.core.DvEvalStats;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
@@ -54,12 +55,12 @@ import scala.Tuple2;
  *     partition, rows spread over partitions by a seeded random key;</li>
  * <li>synchronous data-parallel training: per step, broadcast the weights, every partition returns a
  *     mergeable {@link org.minespark.core.StepAggregate} for its minibatch, the driver merges and applies
- *     {@link MineOptimizer}; every {@code eval-every} steps the DV bound on the cached validation
+ *     {@link MineOptimizer}; every {@code eval-every} steps the chosen bound on the cached validation
  *     rows decides early stopping and which weights to keep ({@link ConvergenceMonitor}); a
  *     divergence retries once from scratch at {@code lr / }{@link #RETRY_LR_DIVISOR}, a second one
  *     is a {@link MineTrainingException};</li>
- * <li>evaluate the DV bound of the kept weights over all test rows in one streaming pass (rows spread and sorted by
- *     a random key, marginals by pairing within chunks) and merge {@link DvEvalStats}.</li>
+ * <li>evaluate the chosen bound of the kept weights over all test rows in one streaming pass (rows spread and sorted by
+ *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats}.</li>
  * </ol>
  */
 public final class MineRunner {
@@ -213,7 +214,7 @@ public final class MineRunner {
         ColumnStats stats = checks.stats();
         List<String> warnings = checks.warnings();
         if (checks.allConstant()) {
-            return new MiResult(0.0, 0.0, 0.0, 0.0, stats.rows(), stats.dropped(), 0, 0, 0, "dv", spec.kernels(),
+            return new MiResult(0.0, 0.0, 0.0, 0.0, stats.rows(), stats.dropped(), 0, 0, 0, spec.bound(), spec.kernels(),
                     (System.nanoTime() - t0) / 1e9, 0.0, 0.0, new double[0], MiResult.STATUS_CONSTANT, warnings);
         }
         final double[] mean = checks.mean();
@@ -233,15 +234,23 @@ public final class MineRunner {
 
         // training, with early stopping on the validation rows and one retry after a divergence
         int[] hidden = spec.hidden().stream().mapToInt(Integer::intValue).toArray();
-        CriticShape shape = new CriticShape(layout.dx(), layout.dy(), hidden);
+        CriticShape shape = CriticShape.of(spec.critic(), layout.dx(), layout.dy(), hidden, spec.embedDim());
+        Bound bound = Bound.forName(spec.bound(), spec.emaAlpha(), spec.smileTau(), spec.infonceK());
         Kernels driverKernels = Kernels.forName(spec.kernels());
         TrainingData td = trainingData(tagged, parts, seed, layout, spec, stats.valid());
-        LOG.info("critic {} with {} parameters, kernels: {}", shape, shape.numParams(), driverKernels.describe());
+        LOG.info("critic {} with {} parameters, bound {}, kernels: {}", shape, shape.numParams(), bound.name(),
+                driverKernels.describe());
+        if (Double.isFinite(bound.capNats())) {
+            warnings.add(String.format(Locale.ROOT, "bound %s cannot exceed ln %d = %.4f nats (its group size K, "
+                    + "--infonce-k): an estimate near that cap means the true MI may be larger", bound.name(),
+                    bound.groupSize(), bound.capNats()));
+            LOG.warn(warnings.get(warnings.size() - 1));
+        }
         Trained trained;
         ValidationData validation = null;
         try {
             validation = validationData(tagged, validationFraction, parts, seed, layout, spec, warnings);
-            trained = trainWithRetry(td, validation, shape, driverKernels, spec, listener, warnings);
+            trained = trainWithRetry(td, validation, shape, bound, driverKernels, spec, listener, warnings);
         } finally {
             td.blocks.unpersist(false);
             if (validation != null) {
@@ -250,8 +259,8 @@ public final class MineRunner {
         }
 
         // the reported estimate: the kept weights on the test rows (never used to choose them)
-        DvEvalStats eval = evaluate(jsc, tagged, trained.params, shape, spec.kernels(), parts, seed, spec.evalChunkRows());
-        return result(eval, trained, stats, spec, td.rows, driverKernels.name(), t0, warnings);
+        BoundStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed, spec.evalChunkRows());
+        return result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings);
     }
 
     /** The cached validation rows (one block per partition) and their number. */
@@ -311,10 +320,11 @@ public final class MineRunner {
      * same initial weights) at {@code lr / }{@link #RETRY_LR_DIVISOR}; a second divergence is a
      * {@link MineTrainingException}.
      */
-    private static Trained trainWithRetry(TrainingData td, ValidationData validation, CriticShape shape, Kernels driverKernels, MineSpec spec,
+    private static Trained trainWithRetry(TrainingData td, ValidationData validation, CriticShape shape, Bound bound,
+                                          Kernels driverKernels, MineSpec spec,
                                           ProgressListener listener, List<String> warnings) {
         double lr = spec.learningRate();
-        Trained first = train(td, validation, shape, driverKernels, spec, lr, listener);
+        Trained first = train(td, validation, shape, bound, driverKernels, spec, lr, listener);
         if (!first.monitor.diverged()) {
             addFlagWarnings(first, spec, warnings);
             return first;
@@ -322,7 +332,7 @@ public final class MineRunner {
         double lr2 = lr / RETRY_LR_DIVISOR;
         LOG.warn("training diverged at learning rate {}: {}; retrying once from scratch at learning rate {}",
                 rate(lr), first.monitor.divergence(), rate(lr2));
-        Trained second = train(td, validation, shape, driverKernels, spec, lr2, listener);
+        Trained second = train(td, validation, shape, bound, driverKernels, spec, lr2, listener);
         if (second.monitor.diverged()) {
             throw new MineTrainingException("training diverged at learning rate " + rate(lr) + " ("
                     + first.monitor.divergence() + ") and again after a retry from scratch at learning rate "
@@ -348,8 +358,8 @@ public final class MineRunner {
     }
 
     /** The result from the test-row evaluation of the kept weights. */
-    private static MiResult result(DvEvalStats eval, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
-                                   String kernels, long t0, List<String> warnings) {
+    private static MiResult result(BoundStats eval, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
+                                   String boundName, String kernels, long t0, List<String> warnings) {
         if (eval.count() == 0) {
             throw new IllegalArgumentException("no held-out rows to evaluate (" + stats.valid()
                     + " valid rows, eval-fraction " + spec.evalFraction() + "); use more rows or a larger eval-fraction");
@@ -367,7 +377,7 @@ public final class MineRunner {
             // max(0, DV(T)); a negative DV(T) is the critic's own curvature (-Var(T)/2 when X and Y
             // are independent), not evidence about the MI. Keep the raw value in the warnings.
             String raw = String.format(java.util.Locale.ROOT,
-                    "the DV bound of the trained critic on held-out rows is %.5f nats (95%% CI [%.5f, %.5f]); "
+                    "the " + boundName + " bound of the trained critic on held-out rows is %.5f nats (95%% CI [%.5f, %.5f]); "
                             + "mutual information is >= 0 and a constant critic attains 0, so 0 is reported", est, lo, hi);
             LOG.warn(raw);
             warnings.add(raw);
@@ -381,7 +391,7 @@ public final class MineRunner {
                 trained.retried, trained.learningRate, trained.retried ? trained.learningRate : Double.NaN,
                 trained.nValidation, m.steps(), m.values());
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
-                nTrain, eval.count(), trained.stepsRun, "dv", kernels, seconds, trained.seconds,
+                nTrain, eval.count(), trained.stepsRun, boundName, kernels, seconds, trained.seconds,
                 trained.stepsRun * (double) spec.batchSize() / trained.seconds, trained.curve, MiResult.STATUS_OK,
                 warnings, conv);
     }
@@ -444,12 +454,12 @@ public final class MineRunner {
      * {@code patience} passes without improvement). A divergent minibatch or validation value ends
      * the run at once with {@code monitor.diverged()} set.
      */
-    private static Trained train(TrainingData td, ValidationData validation, CriticShape shape,
+    private static Trained train(TrainingData td, ValidationData validation, CriticShape shape, Bound bound,
                                  Kernels driverKernels, MineSpec spec, double lr, ProgressListener listener) {
         long nValidation = validation == null ? 0 : validation.rows;
         long seed = spec.seed();
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), lr,
-                spec.emaAlpha(), driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
+                bound, driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
         TrainingLoop trainer = Trainers.create(spec.trainer(), td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
         ConvergenceMonitor monitor = new ConvergenceMonitor(spec.patience(), spec.minDelta());
         int total = spec.steps();
@@ -493,7 +503,7 @@ public final class MineRunner {
                 if (validation == null) {
                     continue;
                 }
-                DvEvalStats v = validate(validation.blocks, opt.params(), shape, spec.kernels(), seed);
+                BoundStats v = validate(validation.blocks, opt.params(), shape, bound, spec.kernels(), seed);
                 ConvergenceMonitor.Verdict verdict = monitor.onValidation(done, v.estimate());
                 LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)",
                         done, v.estimate(), monitor.best(), monitor.bestStep()));
@@ -532,22 +542,22 @@ public final class MineRunner {
     }
 
     /**
-     * The DV bound of {@code params} on the cached validation blocks: one chunk per block, marginal
+     * The chosen bound of {@code params} on the cached validation blocks: one chunk per block, marginal
      * pairs by a shift drawn from a stream fixed per partition, so every pass pairs the same rows
      * and successive passes differ only by the weights.
      */
-    static DvEvalStats validate(JavaRDD<FloatBlock> blocks, float[][] params, CriticShape shape, String kernels,
-                                long seed) {
+    static BoundStats validate(JavaRDD<FloatBlock> blocks, float[][] params, CriticShape shape, Bound bound,
+                               String kernels, long seed) {
         final float[][] p = params;
         return Merge.ordered(blocks.mapPartitionsWithIndex((pi, it) -> {
             Kernels k = Kernels.forName(kernels);
-            DvEvalStats s = new DvEvalStats();
+            BoundStats s = bound.newStats();
             while (it.hasNext()) {
                 FloatBlock b = it.next();
                 if (b.rows() < 2) {
                     continue;
                 }
-                PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(b.rows(), 4096));
+                PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(b.rows(), 4096), bound);
                 try {
                     w.evaluateChunk(p, b.x(), b.y(), b.rows(), new SplittableRandom(Seeds.derive(seed, VALIDATE, pi)), s);
                 } finally {
@@ -555,7 +565,7 @@ public final class MineRunner {
                 }
             }
             return Collections.singletonList(s).iterator();
-        }, false), new DvEvalStats(), DvEvalStats::merge, Integer.MAX_VALUE);
+        }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
     }
 
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */
@@ -676,8 +686,8 @@ public final class MineRunner {
     }
 
     /** One streaming pass over the test rows, randomly spread and ordered, merged on the driver. */
-    static DvEvalStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
-                                CriticShape shape, String kernels, int parts, long seed, int chunkRows) {
+    static BoundStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
+                                CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows) {
         JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> t._1() == TEST_ROW), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
@@ -686,9 +696,9 @@ public final class MineRunner {
             return Merge.ordered(keyed
                     .mapPartitionsWithIndex((pi, it) -> {
                         Kernels k = Kernels.forName(kernels);
-                        PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096));
+                        PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096), bound);
                         SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, 1000003L + pi));
-                        DvEvalStats s = new DvEvalStats();
+                        BoundStats s = bound.newStats();
                         float[] x = new float[chunkRows * dx];
                         float[] y = new float[chunkRows * dy];
                         float[][] p = bc.value();
@@ -705,7 +715,7 @@ public final class MineRunner {
                         w.evaluateChunk(p, x, y, c, rnd, s);
                         PartitionWorker.release(w);
                         return Collections.singletonList(s).iterator();
-                    }, false), new DvEvalStats(), DvEvalStats::merge, Integer.MAX_VALUE);
+                    }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
         } finally {
             bc.destroy();
         }

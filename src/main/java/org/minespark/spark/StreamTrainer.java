@@ -197,7 +197,7 @@ final class StreamTrainer implements TrainingLoop {
                 hook.accept(server.getLocalPort());
             }
             TaskBody body = new TaskBody(host, server.getLocalPort(), token, shape, kernels, batchPerPartition,
-                    seed, purpose, maxBatch, timeoutMs, failOnceAtStep);
+                    seed, purpose, maxBatch, timeoutMs, failOnceAtStep, opt.bound());
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
             RDD<Integer> stage = blocks.rdd().barrier().mapPartitions(body, false, tag);
             sc.setJobDescription("mine stream training steps " + from + ".." + (to - 1));
@@ -582,9 +582,10 @@ final class StreamTrainer implements TrainingLoop {
         private final int maxBatch;
         private final int timeoutMs;
         private final int failOnceAtStep;
+        private final org.minespark.core.Bound bound;
 
         TaskBody(String host, int port, byte[] token, CriticShape shape, String kernels, int[] batchPerPartition,
-                 long seed, long purpose, int maxBatch, int timeoutMs, int failOnceAtStep) {
+                 long seed, long purpose, int maxBatch, int timeoutMs, int failOnceAtStep, org.minespark.core.Bound bound) {
             this.host = host;
             this.port = port;
             this.token = token;
@@ -596,6 +597,7 @@ final class StreamTrainer implements TrainingLoop {
             this.maxBatch = maxBatch;
             this.timeoutMs = timeoutMs;
             this.failOnceAtStep = failOnceAtStep;
+            this.bound = bound;
         }
 
         @Override
@@ -644,7 +646,7 @@ final class StreamTrainer implements TrainingLoop {
             ByteBuffer headBuf = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
             float[][] weights = shape.zeros();
             StepAggregate agg = new StepAggregate(numParams);
-            PartitionWorker w = PartitionWorker.acquire(shape, Kernels.forName(kernels), maxBatch);
+            PartitionWorker w = PartitionWorker.acquire(shape, Kernels.forName(kernels), maxBatch, bound);
             try {
                 while (true) {
                     readFully(in, head, 4);

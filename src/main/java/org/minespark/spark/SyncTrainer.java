@@ -3,6 +3,7 @@ package org.minespark.spark;
 import java.util.Collections;
 
 import org.apache.spark.api.java.JavaRDD;
+import org.minespark.core.Bound;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
@@ -14,7 +15,7 @@ import org.minespark.core.StepAggregate;
 /**
  * One synchronous data-parallel step per call: ship the weights, let every cached block compute
  * its minibatch aggregate with a stream derived from (seed, step, partition), merge the aggregates
- * on the driver in partition order. A retried task recomputes exactly the same
+ * on the driver in partition order. The workers compute what the optimiser's {@link Bound} needs. A retried task recomputes exactly the same
  * aggregate because its randomness depends only on (seed, step, partition).
  */
 final class SyncTrainer implements TrainingLoop {
@@ -55,7 +56,7 @@ final class SyncTrainer implements TrainingLoop {
     public void run(int from, int to, long purpose, MineOptimizer opt, StepListener listener) {
         for (int s = from; s < to; s++) {
             long t0 = System.nanoTime();
-            StepAggregate agg = step(opt.snapshot(), s, purpose);
+            StepAggregate agg = step(opt.snapshot(), s, purpose, opt.bound());
             double estimate = opt.step(agg);
             listener.afterStep(s, estimate, agg, System.nanoTime() - t0);
         }
@@ -68,6 +69,11 @@ final class SyncTrainer implements TrainingLoop {
      * local mode).
      */
     StepAggregate step(float[][] params, int step, long purpose) {
+        return step(params, step, purpose, Bound.forName("dv"));
+    }
+
+    /** As {@link #step(float[][], int, long)} for the given bound. */
+    StepAggregate step(float[][] params, int step, long purpose, Bound bound) {
         final CriticShape sh = shape;
         final String kn = kernels;
         final int[] bpp = batchPerPartition;
@@ -76,7 +82,7 @@ final class SyncTrainer implements TrainingLoop {
         final float[][] weights = params;
         JavaRDD<StepAggregate> aggs = blocks.mapPartitionsWithIndex((pi, it) -> {
             long t0 = System.nanoTime();
-            PartitionWorker w = PartitionWorker.acquire(sh, Kernels.forName(kn), mb);
+            PartitionWorker w = PartitionWorker.acquire(sh, Kernels.forName(kn), mb, bound);
             StepAggregate agg = new StepAggregate((int) sh.numParams());
             try {
                 while (it.hasNext()) {

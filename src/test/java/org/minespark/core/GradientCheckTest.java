@@ -59,6 +59,54 @@ class GradientCheckTest {
         });
     }
 
+    /**
+     * The separable critic g(x) . h(y): the gradient of {@code sum_r u_r g(x_r) . h(y_pi(r))}
+     * through both MLPs (upstream dG_r = u_r h(y_pi(r)), dH_pi(r) = u_r g(x_r)) against finite
+     * differences of the double-precision reference.
+     */
+    @Test
+    void separableBackward_matchesFiniteDifferences() {
+        CriticShape sep = CriticShape.separable(3, 2, new int[] {7, 5}, 4);
+        SplittableRandom r = new SplittableRandom(4242);
+        float[][] p = sep.init(5);
+        float[][] xs = inputs(r, ROWS, 3);
+        float[][] ys = inputs(r, ROWS, 2);
+        float[] up = new float[ROWS];
+        int[] pi = new int[ROWS];
+        for (int i = 0; i < ROWS; i++) {
+            up[i] = (float) (r.nextDouble() * 2 - 0.5);
+            pi[i] = (i + 5) % ROWS;
+        }
+        SeparableCritic c = new SeparableCritic(sep, Kernels.forName("scalar"), 64);
+        for (int i = 0; i < ROWS; i++) {
+            System.arraycopy(xs[i], 0, c.xInput(), i * 3, 3);
+            System.arraycopy(ys[i], 0, c.yInput(), i * 2, 2);
+        }
+        float[] gm = c.forwardX(p, ROWS);
+        float[] hm = c.forwardY(p, ROWS);
+        float[] t = new float[ROWS];
+        SeparableCritic.dots(gm, hm, pi, ROWS, 4, t);
+        double[][] q = RefMlp.copyParams(p);
+        for (int i = 0; i < ROWS; i++) {
+            assertEquals(RefMlp.score(sep, q, toDouble(xs[i]), toDouble(ys[pi[i]])), t[i], 1e-5, "forward row " + i);
+        }
+        for (int i = 0; i < ROWS; i++) {
+            for (int e = 0; e < 4; e++) {
+                c.dG()[i * 4 + e] = up[i] * hm[pi[i] * 4 + e];
+                c.dH()[pi[i] * 4 + e] = up[i] * gm[i * 4 + e];
+            }
+        }
+        float[][] g = sep.zeros();
+        c.backward(p, ROWS, ROWS, g);
+        compare(g, p, qq -> {
+            double s = 0;
+            for (int i = 0; i < ROWS; i++) {
+                s += up[i] * RefMlp.score(sep, qq, toDouble(xs[i]), toDouble(ys[pi[i]]));
+            }
+            return s;
+        });
+    }
+
     @Test
     void dvLossGradient_matchesFiniteDifferences() {
         SplittableRandom r = new SplittableRandom(777);
@@ -130,7 +178,7 @@ class GradientCheckTest {
         double at(double[][] params);
     }
 
-    private static void compare(float[][] analytic, float[][] pf, Fn f) {
+    static void compare(float[][] analytic, float[][] pf, Fn f) {
         double h = 1e-7;
         double[][] p = RefMlp.copyParams(pf);
         double num = 0;

@@ -33,4 +33,40 @@ final class RefMlp {
         }
         return d;
     }
+
+    /** Double forward of an MLP with the given widths whose tensors start at {@code p[offset]}. */
+    static double[] forwardVec(int[] w, double[][] p, int offset, double[] in) {
+        double[] h = in;
+        for (int l = 0; l < w.length - 1; l++) {
+            int nIn = w[l];
+            int nOut = w[l + 1];
+            double[] z = new double[nOut];
+            for (int j = 0; j < nOut; j++) {
+                double acc = p[offset + 2 * l + 1][j];
+                for (int i = 0; i < nIn; i++) {
+                    acc += h[i] * p[offset + 2 * l][i * nOut + j];
+                }
+                z[j] = (l < w.length - 2) ? Math.max(acc, 0) : acc;
+            }
+            h = z;
+        }
+        return h;
+    }
+
+    /** T(x, y) of either critic type in double precision. */
+    static double score(CriticShape s, double[][] p, double[] x, double[] y) {
+        if (!s.isSeparable()) {
+            double[] in = new double[x.length + y.length];
+            System.arraycopy(x, 0, in, 0, x.length);
+            System.arraycopy(y, 0, in, x.length, y.length);
+            return forward(s, p, in);
+        }
+        double[] g = forwardVec(s.gWidths(), p, 0, x);
+        double[] h = forwardVec(s.hWidths(), p, s.gTensors(), y);
+        double d = 0;
+        for (int i = 0; i < g.length; i++) {
+            d += g[i] * h[i];
+        }
+        return d;
+    }
 }

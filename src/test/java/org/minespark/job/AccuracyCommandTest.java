@@ -107,7 +107,7 @@ class AccuracyCommandTest {
             assertEquals(b, s.withBound(b).withSteps(5).bound());
         }
         String m = assertThrows(IllegalArgumentException.class, () -> s.withBound("mine")).getMessage();
-        assertTrue(m.startsWith("bound must be one of [dv, dv-biased, nwj, infonce, smile], got mine"), m);
+        assertTrue(m.startsWith("bound must be one of dv, dv-biased, nwj, infonce, smile, got 'mine'"), m);
         assertThrows(IllegalArgumentException.class, () -> s.withBound(null));
     }
 

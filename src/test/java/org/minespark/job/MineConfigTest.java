@@ -138,4 +138,40 @@ class MineConfigTest {
         assertEquals(MineConfig.DEFAULT_FILE, MineConfig.locateFile(null, Map.of()));
         assertTrue(MineConfig.parseFile(null).isEmpty());
     }
+
+    @Test
+    void toSpec_boundAndCriticKeys_fromFileAndFlags() throws IOException {
+        Path f = write("b.conf", "mine { train { bound = smile, smile-tau = 2.5, infonce-k = 32 }, "
+                + "critic { type = separable, embed-dim = 16 } }");
+        MineSpec s = spec(MineConfig.merge(MineConfig.parseFile(f), Map.of(MineConfig.BOUND, "nwj")));
+        assertEquals("nwj", s.bound());                   // flag wins over the file
+        assertEquals(2.5, s.smileTau(), 0.0);
+        assertEquals(32, s.infonceK());
+        assertEquals("separable", s.critic());
+        assertEquals(16, s.embedDim());
+        MineSpec d = spec(MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of()));
+        assertEquals(MineSpec.DEFAULT_BOUND, d.bound());
+        assertEquals(MineSpec.DEFAULT_CRITIC, d.critic());
+    }
+
+    @Test
+    void toSpec_badBoundOrCritic_namesFlagAndValue() {
+        String[][] cases = {
+            {MineConfig.BOUND, "mine", "--bound"},
+            {MineConfig.SMILE_TAU, "-1", "--smile-tau"},
+            {MineConfig.INFONCE_K, "1", "--infonce-k"},
+            {MineConfig.CRITIC_TYPE, "bilinear", "--critic"},
+            {MineConfig.EMBED_DIM, "0", "--embed-dim"},
+        };
+        for (String[] c : cases) {
+            Object v = c[0].equals(MineConfig.BOUND) || c[0].equals(MineConfig.CRITIC_TYPE) ? c[1]
+                    : (Object) Double.valueOf(c[1]);
+            if (c[0].equals(MineConfig.INFONCE_K) || c[0].equals(MineConfig.EMBED_DIM)) {
+                v = Integer.valueOf(c[1]);
+            }
+            Config merged = MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of(c[0], v));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec(merged));
+            assertTrue(e.getMessage().contains(c[2]) && e.getMessage().contains(c[1]), e.getMessage());
+        }
+    }
 }

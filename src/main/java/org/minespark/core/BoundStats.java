@@ -1,0 +1,61 @@
+package org.minespark.core;
+
+import java.io.Serializable;
+
+/**
+ * A mergeable accumulator of one bound over held-out pairs: the estimate and its standard error.
+ * Fed arbitrary score arrays, so the same trained critic can be evaluated on any pairing (the
+ * held-out shuffle, or permuted pairings for a null distribution):
+ * <ul>
+ * <li>{@link #add(float[], float[], int)} for the pairwise bounds: joint scores
+ *     {@code T(x_i, y_i)} and marginal scores {@code T(x_i, y_pi(i))};</li>
+ * <li>{@link #addScores(float[], int)} for all-pairs bounds (InfoNCE): one group's row-major
+ *     {@code k x k} matrix {@code S_ij = T(x_i, y_j)}, joint scores on the diagonal.</li>
+ * </ul>
+ * Merging in any order equals one pass up to floating-point reassociation. Not thread-safe.
+ */
+public abstract class BoundStats implements Serializable {
+    private static final long serialVersionUID = 1L;
+    static final double Z95 = 1.959963984540054;
+
+    /** Adds {@code rows} pairs: joint scores {@code tJoint[0..rows)}, marginal scores {@code tMarg[0..rows)}. */
+    public abstract void add(float[] tJoint, float[] tMarg, int rows);
+
+    /** Adds one group's {@code k x k} score matrix (row-major, joint scores on the diagonal). */
+    public void addScores(float[] scores, int k) {
+        throw new IllegalStateException(getClass().getSimpleName() + " takes joint/marginal score arrays, not a score matrix");
+    }
+
+    /** Merges {@code other} (of the same kind) into this; returns this. */
+    public abstract BoundStats merge(BoundStats other);
+
+    /** Held-out rows accumulated. */
+    public abstract long count();
+
+    /** The bound on the accumulated pairs (nats). */
+    public abstract double estimate();
+
+    /** Standard error of {@link #estimate()} (nats). */
+    public abstract double stdError();
+
+    public double ci95Low() {
+        return estimate() - Z95 * stdError();
+    }
+
+    public double ci95High() {
+        return estimate() + Z95 * stdError();
+    }
+
+    void requireData() {
+        if (count() == 0) {
+            throw new IllegalStateException("no held-out pairs were evaluated");
+        }
+    }
+
+    <T extends BoundStats> T requireSame(BoundStats o, Class<T> c) {
+        if (!c.isInstance(o)) {
+            throw new IllegalArgumentException("cannot merge " + o.getClass().getSimpleName() + " into " + getClass().getSimpleName());
+        }
+        return c.cast(o);
+    }
+}
