@@ -220,7 +220,7 @@ public final class MineRunner {
         final double[] mean = checks.mean();
         final double[] invStd = checks.invStd();
 
-        int parts = spec.partitions() > 0 ? spec.partitions() : jsc.defaultParallelism();
+        int parts = spec.partitions() > 0 ? spec.partitions() : defaultPartitions(jsc);
         final double evalFraction = spec.evalFraction();
         double expectedTrain = stats.valid() * (1 - evalFraction);
         double cap = spec.maxTrainRows();
@@ -566,6 +566,18 @@ public final class MineRunner {
             }
             return Collections.singletonList(s).iterator();
         }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Training partitions when {@code --partitions} is not given: one per task slot, i.e. Spark's
+     * default parallelism (the executor cores) divided by {@code spark.task.cpus}, so every
+     * synchronous training task of a step can run at the same time (the stream trainer's barrier
+     * stage requires it; with more partitions than slots the jobs trainer would run each step in
+     * several waves).
+     */
+    static int defaultPartitions(JavaSparkContext jsc) {
+        int taskCpus = Math.max(1, jsc.getConf().getInt("spark.task.cpus", 1));
+        return Math.max(1, jsc.defaultParallelism() / taskCpus);
     }
 
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */
