@@ -17,8 +17,10 @@ import java.util.Objects;
  * @param nRows          rows read from the input (before dropping)
  * @param nDropped       rows dropped for null/NaN/Inf in a selected column
  * @param nTrain         rows in the cached training sample
- * @param nEval          held-out rows the final bound was evaluated on
- * @param steps          synchronous training steps run
+ * @param nEval          held-out test rows the final bound was evaluated on (not those used
+ *                       for early stopping)
+ * @param steps          synchronous training steps actually run (fewer than planned after an
+ *                       early stop)
  * @param bound          the bound trained and reported: {@code dv}, {@code dv-biased}, {@code nwj},
  *                       {@code infonce} (capped at ln K: the warnings say so) or {@code smile}
  * @param kernels        the kernel backend used
@@ -30,12 +32,15 @@ import java.util.Objects;
  *                       (every x or every y dimension has zero variance: MI is exactly 0, no
  *                       training was run, the CI is [0, 0] and {@code steps} is 0)
  * @param warnings       what the user should know about the input (dropped rows, constant
- *                       dimensions, ...), one sentence each; empty if none
+ *                       dimensions, ...) and the training (still increasing, retried), one
+ *                       sentence each; empty if none
+ * @param convergence    early stopping and the convergence flags ({@link Convergence#NONE} for a
+ *                       result without validation, e.g. {@link #STATUS_CONSTANT})
  */
 public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
-                       double[] curve, String status, List<String> warnings) {
+                       double[] curve, String status, List<String> warnings, Convergence convergence) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
@@ -47,7 +52,62 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
     public MiResult {
         curve = curve.clone();
         Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(convergence, "convergence");
         warnings = List.copyOf(warnings);
+    }
+
+    /**
+     * How training ended. {@code steps} of the result is the number of steps actually run.
+     *
+     * @param bestStep            steps done when the kept weights were validated (the weights the
+     *                            estimate uses; the last step when there is no validation)
+     * @param converged           stopped early, or the validation estimate plateaued (no rise by
+     *                            more than min-delta over the last evaluations)
+     * @param stillIncreasing     the validation estimate was still rising when the steps ran out:
+     *                            train longer
+     * @param diverged            the first attempt diverged (non-finite or exploding values); the
+     *                            reported estimate comes from the retry at a lower learning rate
+     * @param learningRate        the learning rate of the run that produced the estimate
+     * @param retriedLearningRate the lower learning rate of the retry after a divergence, NaN if
+     *                            there was no retry
+     * @param nValidation         held-out rows used to decide when to stop (0 without validation)
+     * @param validationSteps     step counts of the validation evaluations
+     * @param validationNats      the validation DV estimates at those steps (nats)
+     */
+    public record Convergence(int bestStep, boolean converged, boolean stillIncreasing, boolean diverged,
+                              double learningRate, double retriedLearningRate, long nValidation,
+                              int[] validationSteps, double[] validationNats) {
+        /** No training or no validation. */
+        public static final Convergence NONE = new Convergence(0, false, false, false, Double.NaN, Double.NaN, 0,
+                new int[0], new double[0]);
+
+        public Convergence {
+            validationSteps = validationSteps.clone();
+            validationNats = validationNats.clone();
+            if (validationSteps.length != validationNats.length) {
+                throw new IllegalArgumentException("validationSteps and validationNats differ in length: "
+                        + validationSteps.length + " vs " + validationNats.length);
+            }
+        }
+
+        @Override
+        public int[] validationSteps() {
+            return validationSteps.clone();
+        }
+
+        @Override
+        public double[] validationNats() {
+            return validationNats.clone();
+        }
+    }
+
+    /** A result with warnings and no convergence information ({@link Convergence#NONE}). */
+    public MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
+                    long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
+                    String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
+                    double[] curve, String status, List<String> warnings) {
+        this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
+                kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, Convergence.NONE);
     }
 
     /** A trained result ({@link #STATUS_OK}) without warnings. */
@@ -76,6 +136,10 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         return ci95HighNats / LN2;
     }
 
+    public double stdErrBits() {
+        return stdErrNats / LN2;
+    }
+
     /** The scalar fields under the result.json key names (no curve), in a stable order. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -84,11 +148,19 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("ci95_nats", new double[] {ci95LowNats, ci95HighNats});
         m.put("ci95_bits", new double[] {ci95LowBits(), ci95HighBits()});
         m.put("std_err_nats", stdErrNats);
+        m.put("std_err_bits", stdErrBits());
         m.put("n_rows", nRows);
         m.put("n_dropped", nDropped);
         m.put("n_train", nTrain);
         m.put("n_eval", nEval);
         m.put("steps", steps);
+        m.put("best_step", convergence.bestStep());
+        m.put("converged", convergence.converged());
+        m.put("still_increasing", convergence.stillIncreasing());
+        m.put("diverged", convergence.diverged());
+        m.put("retried_learning_rate", Double.isNaN(convergence.retriedLearningRate()) ? null
+                : convergence.retriedLearningRate());
+        m.put("n_validation", convergence.nValidation());
         m.put("bound", bound);
         m.put("kernels", kernels);
         m.put("seconds", seconds);

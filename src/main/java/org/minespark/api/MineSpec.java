@@ -29,6 +29,13 @@ public final class MineSpec implements Serializable {
     public static final List<Integer> DEFAULT_HIDDEN = List.of(256, 256);
     /** Default final learning rate of the cosine decay, as a fraction of the base rate (1 = constant). */
     public static final double DEFAULT_LR_FINAL_FRACTION = 0.05;
+    /** Default steps between validation passes (0 = no validation, no early stopping). */
+    public static final int DEFAULT_EVAL_EVERY = 250;
+    /** Default validation passes without improvement before stopping (0 = never stop early). */
+    public static final int DEFAULT_PATIENCE = 5;
+    /** Default improvement of the validation estimate that counts, nats. */
+    public static final double DEFAULT_MIN_DELTA = 0.01;
+
     /** Default bound: MINE's moving-average corrected Donsker-Varadhan bound. */
     public static final String DEFAULT_BOUND = "dv";
     /** The bounds {@link #withBound} accepts. */
@@ -67,6 +74,10 @@ public final class MineSpec implements Serializable {
     private int partitions = 0;
     private int evalChunkRows = 4096;
     private double lrFinalFraction = DEFAULT_LR_FINAL_FRACTION;
+    private int evalEvery = DEFAULT_EVAL_EVERY;
+    private int patience = DEFAULT_PATIENCE;
+    private double minDelta = DEFAULT_MIN_DELTA;
+
     private String bound = DEFAULT_BOUND;
     private double smileTau = DEFAULT_SMILE_TAU;
     private int infonceK = DEFAULT_INFONCE_K;
@@ -94,6 +105,9 @@ public final class MineSpec implements Serializable {
         s.partitions = partitions;
         s.evalChunkRows = evalChunkRows;
         s.lrFinalFraction = lrFinalFraction;
+        s.evalEvery = evalEvery;
+        s.patience = patience;
+        s.minDelta = minDelta;
         s.bound = bound;
         s.smileTau = smileTau;
         s.infonceK = infonceK;
@@ -287,11 +301,58 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    /**
+     * Steps between validation passes: every {@code v} steps the DV bound is evaluated on the
+     * validation part of the held-out rows, the best weights are kept and early stopping is
+     * decided. 0 disables validation: all held-out rows are test rows and the last weights are
+     * reported.
+     */
+    public MineSpec withEvalEvery(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("eval-every must be >= 0 (0 = no validation), got " + v);
+        }
+        MineSpec s = copy();
+        s.evalEvery = v;
+        return s;
+    }
+
+    /** Validation passes without an improvement above min-delta before training stops; 0 never stops early. */
+    public MineSpec withPatience(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping), got " + v);
+        }
+        MineSpec s = copy();
+        s.patience = v;
+        return s;
+    }
+
+    /** The rise of the validation estimate (nats) that counts as an improvement. */
+    public MineSpec withMinDelta(double v) {
+        if (!(v >= 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("min-delta must be a finite value >= 0 (nats), got " + v);
+        }
+        MineSpec s = copy();
+        s.minDelta = v;
+        return s;
+    }
+
     public double lrFinalFraction() {
         return lrFinalFraction;
     }
 
-    /** The bound to train and report: one of {@link #BOUNDS}. */
+    public int evalEvery() {
+        return evalEvery;
+    }
+
+    public int patience() {
+        return patience;
+    }
+
+    public double minDelta() {
+        return minDelta;
+    }
+
+    /** The variational bound to train and report: one of {@link #BOUNDS} (default {@code dv}). */
     public MineSpec withBound(String v) {
         if (v == null || !BOUNDS.contains(v)) {
             throw new IllegalArgumentException("bound must be one of " + String.join(", ", BOUNDS) + ", got '" + v + "'");
@@ -427,6 +488,8 @@ public final class MineSpec implements Serializable {
                 + ", steps=" + steps + ", batchSize=" + batchSize + ", lr=" + learningRate
                 + ", evalFraction=" + evalFraction + ", maxTrainRows=" + maxTrainRows
                 + ", lrFinalFraction=" + lrFinalFraction + ", bound=" + bound + ", smileTau=" + smileTau
-                + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions + "}";
+                + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha
+                + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions
+                + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta + "}";
     }
 }

@@ -21,7 +21,14 @@ public final class MutualInformation {
     private MutualInformation() {
     }
 
-    /** Runs training and the held-out evaluation; blocks until done. */
+    /**
+     * Runs training (with early stopping on a validation part of the held-out rows, see
+     * {@link MineSpec#withEvalEvery}) and the evaluation on the test part; blocks until done.
+     *
+     * @throws MineInputException    for unusable input data
+     * @throws MineTrainingException when training diverged at the spec's learning rate and again
+     *                               on the one retry at a tenth of it
+     */
     public static MiResult estimate(Dataset<Row> data, MineSpec spec) {
         return MineRunner.run(data, spec, null);
     }

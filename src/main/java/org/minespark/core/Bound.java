@@ -62,6 +62,17 @@ public interface Bound extends Serializable {
         throw new UnsupportedOperationException(name() + " does not score all pairs");
     }
 
+    /**
+     * Whether the critic is trained on the gradient of the Jensen-Shannon (f-GAN) objective
+     * {@code E_P[-softplus(-T)] - E_Q[softplus(T)]} while the reported value is this bound's own
+     * (SMILE). The worker then puts the JS gradient
+     * {@code sum_P sigma(-T) grad T - sum_Q sigma(T) grad T} into the aggregate's linear gradient and
+     * only the value sums into the log-sum-exp part.
+     */
+    default boolean jsGradient() {
+        return false;
+    }
+
     /** The minibatch value of the bound from a merged aggregate (nats). */
     double value(StepAggregate agg);
 

@@ -165,6 +165,7 @@ public final class PartitionWorker {
             return separablePairStep(block, params, batch, agg);
         }
 
+        boolean js = bound.jsGradient();
         // joint pairs (x_i, y_i)
         fillInput(block, batch, false);
         float[] t = critic.forward(params, batch);
@@ -172,17 +173,34 @@ public final class PartitionWorker {
         for (int r = 0; r < batch; r++) {
             sumT += t[r];
         }
-        critic.backward(params, ones, batch, gradJoint);
+        if (js) {
+            jsWeights(t, batch, true, weights);
+        }
+        critic.backward(params, js ? weights : ones, batch, gradJoint);
 
         // marginal pairs (x_i, y_perm(i)), weights exp(T - max) (clipped form for SMILE)
         fillInput(block, batch, true);
         t = critic.forward(params, batch);
         float max = bound.marginalWeights(t, batch, weights, sumScratch);
-        critic.backward(params, weights, batch, gradMarg);
+        if (js) {
+            jsWeights(t, batch, false, weights);
+        }
+        critic.backward(params, weights, batch, js ? gradJoint : gradMarg);
 
         agg.addJoint(batch, sumT, gradJoint);
         agg.addMarginal(batch, max, sumScratch[0], gradMarg);
         return agg;
+    }
+
+    /**
+     * Upstream weights of the Jensen-Shannon objective: {@code sigma(-t)} for joint scores,
+     * {@code -sigma(t)} for marginal ones.
+     */
+    private static void jsWeights(float[] t, int n, boolean joint, float[] w) {
+        for (int r = 0; r < n; r++) {
+            double s = 1.0 / (1.0 + Math.exp(joint ? t[r] : -t[r]));
+            w[r] = (float) (joint ? s : -s);
+        }
     }
 
     private StepAggregate separablePairStep(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
@@ -203,14 +221,27 @@ public final class PartitionWorker {
         for (int r = 0; r < batch; r++) {
             sumT += tJoint[r];
         }
+        boolean js = bound.jsGradient();
         // joint: dT_r/dG_r = H_r, dT_r/dH_r = G_r
         float[] dG = sep.dG();
         float[] dH = sep.dH();
-        System.arraycopy(hm, 0, dG, 0, batch * e);
-        System.arraycopy(gm, 0, dH, 0, batch * e);
+        if (js) {
+            jsWeights(tJoint, batch, true, weights);
+            for (int i = 0; i < batch * e; i++) {
+                float wr = weights[i / e];
+                dG[i] = wr * hm[i];
+                dH[i] = wr * gm[i];
+            }
+        } else {
+            System.arraycopy(hm, 0, dG, 0, batch * e);
+            System.arraycopy(gm, 0, dH, 0, batch * e);
+        }
         sep.backward(params, batch, batch, gradJoint);
         // marginal: T'_r = G_r . H_perm(r) with weight w_r
         float max = bound.marginalWeights(tMarg, batch, weights, sumScratch);
+        if (js) {
+            jsWeights(tMarg, batch, false, weights);
+        }
         for (int r = 0; r < batch; r++) {
             float wr = weights[r];
             int go = r * e;
@@ -220,7 +251,7 @@ public final class PartitionWorker {
                 dH[ho + c] = wr * gm[go + c];
             }
         }
-        sep.backward(params, batch, batch, gradMarg);
+        sep.backward(params, batch, batch, js ? gradJoint : gradMarg);
         agg.addJoint(batch, sumT, gradJoint);
         agg.addMarginal(batch, max, sumScratch[0], gradMarg);
         return agg;

@@ -67,7 +67,7 @@ public final class StepAggregate implements Serializable {
 
     /** Bytes of {@link #writeWire}'s output for an aggregate of {@code numParams} parameters. */
     public static int wireBytes(int numParams) {
-        return 6 * 8 + 2 * 4 * numParams;
+        return 7 * 8 + 2 * 4 * numParams;
     }
 
     /**
@@ -77,7 +77,7 @@ public final class StepAggregate implements Serializable {
      * {@link #wireBytes} bytes at the buffer's position; allocates nothing.
      */
     public void writeWire(java.nio.ByteBuffer buf) {
-        buf.putLong(nJoint).putDouble(sumTJoint).putLong(nMarg).putDouble(maxMarg).putDouble(sumExpMarg)
+        buf.putLong(nJoint).putDouble(sumTJoint).putDouble(sumRowTerms).putLong(nMarg).putDouble(maxMarg).putDouble(sumExpMarg)
                 .putLong(computeNanos);
         for (double v : gradJoint) {
             buf.putFloat((float) v);
@@ -91,6 +91,7 @@ public final class StepAggregate implements Serializable {
     public void readWire(java.nio.ByteBuffer buf) {
         nJoint = buf.getLong();
         sumTJoint = buf.getDouble();
+        sumRowTerms = buf.getDouble();
         nMarg = buf.getLong();
         maxMarg = buf.getDouble();
         sumExpMarg = buf.getDouble();
@@ -107,6 +108,7 @@ public final class StepAggregate implements Serializable {
     public void clear() {
         nJoint = 0;
         sumTJoint = 0;
+        sumRowTerms = 0;
         nMarg = 0;
         maxMarg = Double.NEGATIVE_INFINITY;
         sumExpMarg = 0;

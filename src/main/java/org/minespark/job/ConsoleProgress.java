@@ -19,16 +19,27 @@ final class ConsoleProgress implements ProgressListener {
 
     private final PrintStream err;
     private final boolean bar;
+    private final Units units;
     private boolean barShown;
 
     ConsoleProgress(PrintStream err, boolean bar) {
+        this(err, bar, Units.NATS);
+    }
+
+    ConsoleProgress(PrintStream err, boolean bar, Units units) {
         this.err = err;
         this.bar = bar;
+        this.units = units;
     }
 
     /** A bar only when stdin/stdout are a terminal ({@code System.console() != null}). */
     static ConsoleProgress forConsole(PrintStream err) {
-        return new ConsoleProgress(err, System.console() != null);
+        return forConsole(err, Units.NATS);
+    }
+
+    /** As {@link #forConsole(PrintStream)}, printing estimates in {@code units}. */
+    static ConsoleProgress forConsole(PrintStream err, Units units) {
+        return new ConsoleProgress(err, System.console() != null, units);
     }
 
     @Override
@@ -37,9 +48,9 @@ final class ConsoleProgress implements ProgressListener {
             err.print("\r\033[2K");
             err.flush();
         }
-        LOG.info(line(step, totalSteps, smoothedNats, samplesPerSecond, etaSeconds));
+        LOG.info(line(step, totalSteps, smoothedNats, samplesPerSecond, etaSeconds, units));
         if (bar) {
-            err.print(bar(step, totalSteps, smoothedNats, etaSeconds));
+            err.print(bar(step, totalSteps, smoothedNats, etaSeconds, units));
             barShown = step < totalSteps;
             if (!barShown) {
                 err.println();
@@ -49,15 +60,26 @@ final class ConsoleProgress implements ProgressListener {
     }
 
     static String line(int step, int total, double nats, double samplesPerSecond, double eta) {
-        return String.format(Locale.ROOT, "step %d/%d  estimate %.2f nats  %s samples/s  ETA %s",
-                step, total, nats, rate(samplesPerSecond), duration(eta));
+        return line(step, total, nats, samplesPerSecond, eta, Units.NATS);
+    }
+
+    /** The log line with the estimate in {@code u}. */
+    static String line(int step, int total, double nats, double samplesPerSecond, double eta, Units u) {
+        return String.format(Locale.ROOT, "step %d/%d  estimate %.2f %s  %s samples/s  ETA %s",
+                step, total, u.fromNats(nats), u.label(), rate(samplesPerSecond), duration(eta));
     }
 
     static String bar(int step, int total, double nats, double eta) {
+        return bar(step, total, nats, eta, Units.NATS);
+    }
+
+    /** The progress bar with the estimate in {@code u}. */
+    static String bar(int step, int total, double nats, double eta, Units u) {
         double f = total > 0 ? Math.min(1.0, Math.max(0.0, step / (double) total)) : 1.0;
         int filled = (int) Math.round(f * BAR_WIDTH);
-        return String.format(Locale.ROOT, "\r%3.0f%%|%s%s| %d/%d  %.3f nats  ETA %s",
-                100 * f, "#".repeat(filled), " ".repeat(BAR_WIDTH - filled), step, total, nats, duration(eta));
+        return String.format(Locale.ROOT, "\r%3.0f%%|%s%s| %d/%d  %.3f %s  ETA %s",
+                100 * f, "#".repeat(filled), " ".repeat(BAR_WIDTH - filled), step, total, u.fromNats(nats), u.label(),
+                duration(eta));
     }
 
     /** 950 → "950", 62 400 → "62k", 1.25e6 → "1.2M". */

@@ -55,6 +55,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rows must be >= 10, got " + rows);
         }
         MineSpec spec = buildSpec();
+        Units units = MineConfig.units(MineConfig.load(training.config, training.overrides()));
         SyntheticTasks.Task task = SyntheticTasks.create(SyntheticTasks.GAUSS_CHANNEL, null, null);
         SparkSession spark = ctx.spark("demo");
         String data = new Path(out, "data").toString();
@@ -67,7 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                     rows, task.name(), task.trueMiNats(), data));
             Jobs.generate(spark, task, rows, seed, 0, data, true);
         }
-        Jobs.estimate(ctx, spark, data, "parquet", spec, result, true);
+        Jobs.estimate(ctx, spark, data, "parquet", spec, units, result, true);
         return ExitCodes.OK;
     }
 

@@ -54,11 +54,17 @@ final class EstimateCommand implements Callable<Integer> {
         return MineConfig.toSpec(MineConfig.load(training.config, training.overrides()), x, y);
     }
 
+    /** The printing unit from config + flags (validated before Spark starts). */
+    Units units() {
+        return MineConfig.units(MineConfig.load(training.config, training.overrides()));
+    }
+
     @Override
     public Integer call() {
         MineSpec spec = buildSpec();
+        Units units = units();
         String fmt = Jobs.resolveFormat(format, input);
-        Jobs.estimate(ctx, ctx.spark("estimate"), input, fmt, spec, out, overwrite);
+        Jobs.estimate(ctx, ctx.spark("estimate"), input, fmt, spec, units, out, overwrite);
         return ExitCodes.OK;
     }
 }

@@ -140,6 +140,12 @@ final class Jobs {
      */
     static MiResult estimate(JobContext ctx, SparkSession spark, String input, String format, MineSpec spec,
                              String out, boolean overwrite) {
+        return estimate(ctx, spark, input, format, spec, Units.NATS, out, overwrite);
+    }
+
+    /** As above, printing the summary and the progress in {@code units}. */
+    static MiResult estimate(JobContext ctx, SparkSession spark, String input, String format, MineSpec spec,
+                             Units units, String out, boolean overwrite) {
         Dataset<Row> df = read(spark, input, format);
         MineRunner.checkSchema(df.schema(), spec);
         FileSystem inFs;
@@ -156,7 +162,7 @@ final class Jobs {
         try (OutputDir dir = OutputDir.begin(outFs, out, overwrite, "--out")) {
             MiResult r;
             try {
-                r = MutualInformation.estimate(df, spec, ConsoleProgress.forConsole(ctx.err));
+                r = MutualInformation.estimate(df, spec, ConsoleProgress.forConsole(ctx.err, units));
             } catch (RuntimeException e) {
                 throw readFailure(e, input, format);
             }
@@ -165,9 +171,10 @@ final class Jobs {
             }
             Map<String, Object> fields = ResultFiles.resultMap(r, spec, qualifiedInput.toString(), format, truth,
                     spark.version());
-            ResultFiles.write(spark, dir, fields, r.curve(), truth);
+            fields.put("units", units.label());
+            ResultFiles.write(spark, dir, fields, r, truth, units);
             dir.commit();
-            ctx.out.println(summary(r, truth));
+            ctx.out.println(summary(r, truth, units));
             ctx.out.println("results: " + display(dir.target()));
             return r;
         }
@@ -175,15 +182,47 @@ final class Jobs {
 
     /** {@code MI estimate: 4.12 nats (5.94 bits), 95% CI [4.05, 4.19], truth 4.159 nats}. */
     static String summary(MiResult r, double truthNats) {
-        String s = String.format(Locale.ROOT, "MI estimate: %.2f nats (%.2f bits), 95%% CI [%.2f, %.2f]",
-                r.miNats(), r.miBits(), r.ci95LowNats(), r.ci95HighNats());
+        return summary(r, truthNats, Units.NATS);
+    }
+
+    /**
+     * The summary in {@code u} (the other unit in brackets), e.g.
+     * {@code MI estimate: 5.94 bits (4.12 nats), 95% CI [5.84, 6.04] bits, truth 6.000 bits; converged
+     * (early stop after step 1750 of 3000, best step 1500)}. The CI of the nats form carries no
+     * unit (as before units were selectable).
+     */
+    static String summary(MiResult r, double truthNats, Units u) {
+        String s = String.format(Locale.ROOT, "MI estimate: %.2f %s (%.2f %s), 95%% CI [%.2f, %.2f]%s",
+                u.fromNats(r.miNats()), u.label(), u.other().fromNats(r.miNats()), u.other().label(),
+                u.fromNats(r.ci95LowNats()), u.fromNats(r.ci95HighNats()), u == Units.NATS ? "" : " " + u.label());
         if (MiResult.STATUS_CONSTANT.equals(r.status())) {
             s += " (exact: a constant column group, no training)";
         }
         if (Double.isFinite(truthNats)) {
-            s += String.format(Locale.ROOT, ", truth %.3f nats", truthNats);
+            s += String.format(Locale.ROOT, ", truth %.3f %s", u.fromNats(truthNats), u.label());
         }
-        return s;
+        return s + convergenceNote(r);
+    }
+
+    /** "; converged (...)", "; still increasing ..." etc., empty without validation or retry. */
+    static String convergenceNote(MiResult r) {
+        MiResult.Convergence c = r.convergence();
+        StringBuilder sb = new StringBuilder();
+        if (c.diverged()) {
+            sb.append("; diverged at first, retried at learning rate ").append(new java.math.BigDecimal(c.retriedLearningRate())
+                    .round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString());
+        }
+        if (c.nValidation() == 0) {
+            return sb.toString();
+        }
+        if (c.converged()) {
+            sb.append(String.format(Locale.ROOT, "; converged (%d steps run, best step %d)", r.steps(), c.bestStep()));
+        } else if (c.stillIncreasing()) {
+            sb.append(String.format(Locale.ROOT, "; still increasing after %d steps: train longer (--steps)", r.steps()));
+        } else {
+            sb.append(String.format(Locale.ROOT, "; not converged (%d steps run, best step %d)", r.steps(), c.bestStep()));
+        }
+        return sb.toString();
     }
 
     /** A local path without the {@code file:} scheme, anything else as is. */

@@ -7,16 +7,18 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
 import org.minespark.api.MineInputException;
+import org.minespark.api.MineTrainingException;
 import picocli.CommandLine;
 
 /**
- * The {@code mine-spark} command line: {@code generate}, {@code estimate}, {@code demo},
+ * The {@code mine-spark} command line: {@code generate}, {@code estimate}, {@code demo}, {@code bench}, {@code accuracy},
  * {@code help}. Run it with {@code submit-scripts/mine-submit} or
  * {@code spark-submit --class org.minespark.job.Main mine-spark.jar COMMAND ...}.
  *
  * <p>Exit codes ({@link ExitCodes}): 0 ok; 1 other failure; 2 usage error (picocli errors and any
  * other {@link IllegalArgumentException}: a bad parameter); 3 bad input data
- * ({@link InputDataException}, {@link MineInputException}); 4 output exists or is not writable. Errors
+ * ({@link InputDataException}, {@link MineInputException}); 4 output exists or is not writable;
+ * 5 training diverged twice ({@link MineTrainingException}). Errors
  * print one line {@code mine-spark: error: ...} on stderr; {@code --verbose} adds the stack trace.
  */
 public final class Main {
@@ -65,6 +67,7 @@ public final class Main {
         cl.addSubcommand(new DemoCommand(ctx));
         cl.addSubcommand(new BenchCommand(ctx));
         cl.addSubcommand(new PairsCommand(ctx));
+        cl.addSubcommand(new AccuracyCommand(ctx));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(ctx.out, true));
         cl.setErr(new PrintWriter(ctx.err, true));
@@ -82,7 +85,7 @@ public final class Main {
     static int handle(Exception ex, PrintStream err, boolean verbose) {
         int code = exitCode(ex);
         String msg = switch (code) {
-            case ExitCodes.USAGE, ExitCodes.INPUT, ExitCodes.OUTPUT -> message(find(ex, code));
+            case ExitCodes.USAGE, ExitCodes.INPUT, ExitCodes.OUTPUT, ExitCodes.TRAINING -> message(find(ex, code));
             default -> ex.getClass().getSimpleName() + ": " + message(ex);
         };
         err.println(PROGRAM + ": error: " + msg);
@@ -96,7 +99,7 @@ public final class Main {
     }
 
     /**
-     * 4 for an {@link OutputException}, 3 for an {@link InputDataException}, a
+     * 4 for an {@link OutputException}, 5 for a {@link MineTrainingException}, 3 for an {@link InputDataException}, a
      * {@link MineInputException} or a Spark {@link AnalysisException} (anywhere in the cause
      * chain), 2 for an
      * {@link IllegalArgumentException} thrown directly, 1 otherwise.
@@ -105,6 +108,9 @@ public final class Main {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (t instanceof OutputException) {
                 return ExitCodes.OUTPUT;
+            }
+            if (t instanceof MineTrainingException) {
+                return ExitCodes.TRAINING;
             }
             if (isInputError(t)) {
                 return ExitCodes.INPUT;
@@ -124,7 +130,8 @@ public final class Main {
     private static Throwable find(Throwable ex, int code) {
         for (Throwable t = ex; t != null; t = t.getCause()) {
             if (code == ExitCodes.OUTPUT && t instanceof OutputException
-                    || code == ExitCodes.INPUT && isInputError(t)) {
+                    || code == ExitCodes.INPUT && isInputError(t)
+                    || code == ExitCodes.TRAINING && t instanceof MineTrainingException) {
                 return t;
             }
         }

@@ -30,6 +30,7 @@ final class MineConfig {
     static final String SEED = "mine.seed";
     static final String KERNELS = "mine.kernels";
     static final String LOG_EVERY = "mine.log-every";
+    static final String UNITS = "mine.units";
     static final String HIDDEN = "mine.critic.hidden";
     static final String CRITIC_TYPE = "mine.critic.type";
     static final String EMBED_DIM = "mine.critic.embed-dim";
@@ -41,6 +42,9 @@ final class MineConfig {
     static final String LEARNING_RATE = "mine.train.learning-rate";
     static final String EMA_ALPHA = "mine.train.ema-alpha";
     static final String LR_FINAL_FRACTION = "mine.train.lr-final-fraction";
+    static final String EVAL_EVERY = "mine.train.eval-every";
+    static final String PATIENCE = "mine.train.patience";
+    static final String MIN_DELTA = "mine.train.min-delta";
     static final String TRAINER = "mine.train.trainer";
     static final String EVAL_FRACTION = "mine.data.eval-fraction";
     static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
@@ -202,6 +206,9 @@ final class MineConfig {
             s = param("--ema-alpha", EMA_ALPHA, s, c, q -> q.withEmaAlpha(c.getDouble(EMA_ALPHA)));
             s = param("--lr-final-fraction", LR_FINAL_FRACTION, s, c,
                     q -> q.withLrFinalFraction(c.getDouble(LR_FINAL_FRACTION)));
+            s = param("--eval-every", EVAL_EVERY, s, c, q -> q.withEvalEvery(c.getInt(EVAL_EVERY)));
+            s = param("--patience", PATIENCE, s, c, q -> q.withPatience(c.getInt(PATIENCE)));
+            s = param("--min-delta", MIN_DELTA, s, c, q -> q.withMinDelta(c.getDouble(MIN_DELTA)));
             s = param("--trainer", TRAINER, s, c, q -> q.withTrainer(c.getString(TRAINER)));
             s = param("--eval-fraction", EVAL_FRACTION, s, c, q -> q.withEvalFraction(c.getDouble(EVAL_FRACTION)));
             s = param("--max-train-rows", MAX_TRAIN_ROWS, s, c, q -> q.withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS)));
@@ -209,6 +216,22 @@ final class MineConfig {
             return param("--eval-chunk-rows", EVAL_CHUNK_ROWS, s, c, q -> q.withEvalChunkRows(c.getInt(EVAL_CHUNK_ROWS)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /** The printing unit ({@code mine.units}); anything but nats/bits names the flag, key and value. */
+    static Units units(Config c) {
+        String v;
+        try {
+            v = c.getString(UNITS);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+        }
+        try {
+            return Units.of(v);
+        } catch (IllegalArgumentException e) {
+            String where = " (" + c.getValue(UNITS).origin().description() + ")";
+            throw new IllegalArgumentException("--units / " + UNITS + ": " + e.getMessage() + where, e);
         }
     }
 

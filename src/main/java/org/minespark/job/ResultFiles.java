@@ -23,10 +23,14 @@ import org.minespark.api.MineSpec;
  *
  * <p>result.json keys (contract): those of {@link MiResult#toMap()} ({@code mi_nats},
  * {@code mi_bits}, {@code ci95_nats} [low, high], {@code ci95_bits}, {@code std_err_nats},
- * {@code n_rows}, {@code n_dropped}, {@code n_train}, {@code n_eval}, {@code steps}, {@code bound},
- * {@code kernels}, {@code seconds}, {@code train_seconds}, {@code train_samples_per_s}), then
- * {@code x}, {@code y} (column lists), {@code input}, {@code format}, {@code truth_nats} (null if
- * unknown) and the training settings.
+ * {@code std_err_bits}, {@code n_rows}, {@code n_dropped}, {@code n_train}, {@code n_eval} (test
+ * rows), {@code steps} (run), {@code best_step}, {@code converged}, {@code still_increasing},
+ * {@code diverged}, {@code retried_learning_rate} (null without a retry), {@code n_validation},
+ * {@code bound}, {@code kernels}, {@code seconds}, {@code train_seconds},
+ * {@code train_samples_per_s}, {@code status}, {@code warnings}), then {@code x}, {@code y}
+ * (column lists), {@code input}, {@code format}, {@code truth_nats} (null if unknown), the
+ * training settings (with {@code eval_every}, {@code patience}, {@code min_delta}) and, from
+ * {@code estimate}/{@code demo}, {@code units} (what was printed).
  */
 final class ResultFiles {
     static final String JSON = "result.json";
@@ -58,17 +62,32 @@ final class ResultFiles {
         m.put("eval_fraction", spec.evalFraction());
         m.put("max_train_rows", spec.maxTrainRows());
         m.put("partitions", spec.partitions());
+        m.put("eval_every", spec.evalEvery());
+        m.put("patience", spec.patience());
+        m.put("min_delta", spec.minDelta());
         m.put("spark_version", sparkVersion);
         m.put("created_utc", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return m;
     }
 
-    /** Writes the four files into {@code out.tmp()} (not committed). */
+    /** Writes the four files into {@code out.tmp()} (not committed), without validation values, in nats. */
     static void write(SparkSession spark, OutputDir out, Map<String, Object> fields, double[] curve,
                       double truthNats) {
+        write(spark, out, fields, curve, new int[0], new double[0], truthNats, Units.NATS);
+    }
+
+    /** Writes the four files of result {@code r}, the plot in {@code units}. */
+    static void write(SparkSession spark, OutputDir out, Map<String, Object> fields, MiResult r, double truthNats,
+                      Units units) {
+        MiResult.Convergence c = r.convergence();
+        write(spark, out, fields, r.curve(), c.validationSteps(), c.validationNats(), truthNats, units);
+    }
+
+    private static void write(SparkSession spark, OutputDir out, Map<String, Object> fields, double[] curve,
+                              int[] valSteps, double[] valNats, double truthNats, Units units) {
         out.writeText(JSON, JsonWriter.toJson(fields));
-        out.writeText(CURVE_CSV, TrainingCurve.csv(curve));
-        out.writeBytes(CURVE_PNG, TrainingCurve.png(curve, truthNats, title(fields)));
+        out.writeText(CURVE_CSV, TrainingCurve.csv(curve, valSteps, valNats));
+        out.writeBytes(CURVE_PNG, TrainingCurve.png(curve, valSteps, valNats, truthNats, title(fields), units));
         writeParquet(spark, fields, out.tmp().toString() + "/" + PARQUET);
     }
 
@@ -88,6 +107,8 @@ final class ResultFiles {
             DataType t;
             if (v == null || v instanceof Double) {
                 t = DataTypes.DoubleType;
+            } else if (v instanceof Boolean) {
+                t = DataTypes.BooleanType;
             } else if (v instanceof Long) {
                 t = DataTypes.LongType;
             } else if (v instanceof Integer) {

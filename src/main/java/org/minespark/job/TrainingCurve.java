@@ -12,11 +12,15 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.minespark.api.MiResult;
 
 /**
- * The training curve files: {@code training_curve.csv} ({@code step,estimate,smoothed}) and
- * {@code training_curve.png} (raw per-step estimate in a light colour, its smoothed version in
- * bold, and a dashed truth line when the true MI is known, like the seed plots).
+ * The training curve files: {@code training_curve.csv}
+ * ({@code step,estimate,smoothed,estimate_bits,smoothed_bits,validation,validation_bits}: the
+ * unsuffixed columns are nats; the validation columns are set only at the steps after which a
+ * validation pass ran, empty elsewhere) and {@code training_curve.png} (raw per-step estimate in a
+ * light colour, its smoothed version in bold, the validation estimates as markers, and a dashed
+ * truth line when the true MI is known, like the seed plots; the y axis in the chosen units).
  *
  * <p>Smoothing is a bias-corrected exponential moving average (as in Adam's moment estimates):
  * {@code m_t = (1−a)·m_{t−1} + a·v_t}, {@code s_t = m_t / (1 − (1−a)^t)}, so the start of the
@@ -53,12 +57,30 @@ final class TrainingCurve {
         return s;
     }
 
-    /** {@code step,estimate,smoothed} with 1-based steps. */
+    /** The CSV without validation values. */
     static String csv(double[] curve) {
+        return csv(curve, new int[0], new double[0]);
+    }
+
+    /**
+     * One line per step (1-based): estimate and smoothed estimate in nats and bits, and the
+     * validation estimate (nats, bits) on the lines of the steps in {@code valSteps} (step counts:
+     * the validation after step k is on line k).
+     */
+    static String csv(double[] curve, int[] valSteps, double[] valNats) {
         double[] s = smooth(curve, alpha(curve.length));
-        StringBuilder sb = new StringBuilder("step,estimate,smoothed\n");
+        double[] val = new double[curve.length];
+        java.util.Arrays.fill(val, Double.NaN);
+        for (int k = 0; k < valSteps.length; k++) {
+            if (valSteps[k] >= 1 && valSteps[k] <= curve.length) {
+                val[valSteps[k] - 1] = valNats[k];
+            }
+        }
+        StringBuilder sb = new StringBuilder("step,estimate,smoothed,estimate_bits,smoothed_bits,validation,validation_bits\n");
         for (int i = 0; i < curve.length; i++) {
-            sb.append(i + 1).append(',').append(num(curve[i])).append(',').append(num(s[i])).append('\n');
+            sb.append(i + 1).append(',').append(num(curve[i])).append(',').append(num(s[i]))
+                    .append(',').append(num(curve[i] / MiResult.LN2)).append(',').append(num(s[i] / MiResult.LN2))
+                    .append(',').append(num(val[i])).append(',').append(num(val[i] / MiResult.LN2)).append('\n');
         }
         return sb.toString();
     }
@@ -75,8 +97,21 @@ final class TrainingCurve {
      * @param title     the chart title, e.g. {@code MINE: I(x0,x1 ; y0)}
      */
     static byte[] png(double[] curve, double truthNats, String title) {
+        return png(curve, new int[0], new double[0], truthNats, title, Units.NATS);
+    }
+
+    /**
+     * The PNG bytes of the plot with the validation estimates ({@code valNats} after
+     * {@code valSteps} steps) as markers, every value shown in {@code units}.
+     */
+    static byte[] png(double[] curveNats, int[] valSteps, double[] valNats, double truthNats, String title, Units units) {
+        double[] curve = new double[curveNats.length];
+        for (int i = 0; i < curve.length; i++) {
+            curve[i] = units.fromNats(curveNats[i]);
+        }
+        double truth = units.fromNats(truthNats);
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
-                .xAxisTitle("training step").yAxisTitle("MI estimate (nats)").build();
+                .xAxisTitle("training step").yAxisTitle("MI estimate (" + units.label() + ")").build();
         Styler st = chart.getStyler();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
         st.setChartBackgroundColor(Color.WHITE);
@@ -102,15 +137,35 @@ final class TrainingCurve {
             s.setLineColor(new Color(20, 70, 160));
             s.setLineWidth(2.5f);
         }
-        if (Double.isFinite(truthNats)) {
-            XYSeries t = chart.addSeries(String.format(Locale.ROOT, "true MI = %.3f nats", truthNats),
-                    new double[] {0.5, n + 0.5}, new double[] {truthNats, truthNats});
+        int nv = 0;
+        for (double v : valNats) {
+            nv += Double.isFinite(v) ? 1 : 0;
+        }
+        if (nv > 0) {
+            double[] vx = new double[nv];
+            double[] vy = new double[nv];
+            int k = 0;
+            for (int i = 0; i < valNats.length; i++) {
+                if (Double.isFinite(valNats[i])) {
+                    vx[k] = valSteps[i];
+                    vy[k++] = units.fromNats(valNats[i]);
+                }
+            }
+            XYSeries v = chart.addSeries("validation estimate", vx, vy);
+            v.setMarker(SeriesMarkers.DIAMOND);
+            v.setMarkerColor(new Color(230, 130, 20));
+            v.setLineColor(new Color(230, 130, 20));
+            v.setLineStyle(new BasicStroke(1.2f));
+        }
+        if (Double.isFinite(truth)) {
+            XYSeries t = chart.addSeries(String.format(Locale.ROOT, "true MI = %.3f %s", truth, units.label()),
+                    new double[] {0.5, n + 0.5}, new double[] {truth, truth});
             t.setMarker(SeriesMarkers.NONE);
             t.setLineColor(new Color(200, 40, 40));
             t.setLineStyle(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
                     new float[] {8f, 6f}, 0f));
         }
-        if (curve.length > 0 && !Double.isFinite(truthNats)) {
+        if (curve.length > 0 && !Double.isFinite(truth)) {
             // XChart puts a tick at every x value when all x values are equally spaced (knowm/XChart#731);
             // one invisible point off the grid gives it round tick steps instead
             XYSeries pad = chart.addSeries(" ", new double[] {0.5}, new double[] {raw[0]});
@@ -118,7 +173,7 @@ final class TrainingCurve {
             pad.setLineColor(new Color(0, 0, 0, 0));
             pad.setShowInLegend(false);
         }
-        if (curve.length == 0 && !Double.isFinite(truthNats)) {
+        if (curve.length == 0 && !Double.isFinite(truth)) {
             XYSeries empty = chart.addSeries("no training steps", new double[] {0}, new double[] {0});
             empty.setMarker(SeriesMarkers.NONE);
         }

@@ -43,6 +43,25 @@ final class TrainingOptions {
             description = "MINE moving-average factor of the bias correction (mine.train.ema-alpha, default " + MineSpec.DEFAULT_EMA_ALPHA + ").")
     Double emaAlpha;
 
+    @Option(names = "--eval-every", paramLabel = "N",
+            description = "Validation pass (early stopping, best weights) every N steps; 0 = none "
+                + "(mine.train.eval-every, default " + MineSpec.DEFAULT_EVAL_EVERY + ").")
+    Integer evalEvery;
+
+    @Option(names = "--patience", paramLabel = "K",
+            description = "Stop after K validation passes without a gain above --min-delta; 0 = never stop early "
+                + "(mine.train.patience, default " + MineSpec.DEFAULT_PATIENCE + ").")
+    Integer patience;
+
+    @Option(names = "--min-delta", paramLabel = "NATS",
+            description = "Validation gain that counts as an improvement, nats (mine.train.min-delta, default "
+                + MineSpec.DEFAULT_MIN_DELTA + ").")
+    Double minDelta;
+
+    @Option(names = "--units", paramLabel = "U",
+            description = "Unit of the printed numbers and the plot: nats or bits; result.json and the CSV carry both "
+                + "(mine.units, default nats).")
+    String units;
     @Option(names = "--bound", paramLabel = "NAME",
             description = "Bound to train and report: dv, dv-biased, nwj, infonce or smile (mine.train.bound, default "
                 + MineSpec.DEFAULT_BOUND + ").")
@@ -108,6 +127,10 @@ final class TrainingOptions {
         put(m, MineConfig.HIDDEN, hidden);
         put(m, MineConfig.EMA_ALPHA, emaAlpha);
         put(m, MineConfig.LR_FINAL_FRACTION, lrFinalFraction);
+        put(m, MineConfig.EVAL_EVERY, evalEvery);
+        put(m, MineConfig.PATIENCE, patience);
+        put(m, MineConfig.MIN_DELTA, minDelta);
+        put(m, MineConfig.UNITS, units);
         put(m, MineConfig.BOUND, bound);
         put(m, MineConfig.SMILE_TAU, smileTau);
         put(m, MineConfig.INFONCE_K, infonceK);

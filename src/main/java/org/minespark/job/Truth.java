@@ -9,6 +9,7 @@ import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.minespark.core.SyntheticTasks;
+import org.minespark.spark.SyntheticData;
 
 /**
  * {@code _truth.json}: the closed-form MI of a generated data set, written by {@code generate} next
@@ -33,8 +34,8 @@ final class Truth {
         m.put("rows", rows);
         m.put("seed", seed);
         m.put("parameters", new LinkedHashMap<>(task.parameters()));
-        m.put("x", columns("x", task.dimX()));
-        m.put("y", columns("y", task.dimY()));
+        m.put("x", SyntheticData.xColumns(task));
+        m.put("y", SyntheticData.yColumns(task));
         return m;
     }
 

@@ -21,10 +21,12 @@ import org.apache.spark.storage.StorageLevel;
 import org.minespark.api.MiResult;
 import org.minespark.api.MineInputException;
 import org.minespark.api.MineSpec;
+import org.minespark.api.MineTrainingException;
 import org.minespark.api.ProgressListener;
 import org.minespark.core.Bound;
 import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
+import org.minespark.core.ConvergenceMonitor;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
@@ -39,20 +41,26 @@ import scala.Tuple2;
 /**
  * Runs one MINE estimate on Spark:
  * <ol>
- * <li>check the schema, then one distributed pass for row counts and per-dimension mean/std, plus
- *     the statistics of the input checks ({@link InputStats}): too few usable rows, values whose
+ * <li>check the schema, then {@link InputChecks}: one distributed pass for row counts and
+ *     per-dimension mean/std, plus the statistics of the input checks ({@link InputStats}): too few usable rows, values whose
  *     squares overflow a double (rescanned at a power-of-two scale), constant column groups (MI 0,
  *     returned without training), x/y dimension pairs in an exact affine relation (unbounded MI).
  *     Data problems are {@link MineInputException}s, parameters that do not fit the data
  *     {@link IllegalArgumentException}s;</li>
- * <li>split rows into train/held-out by a seeded hash of (input partition, row index);</li>
+ * <li>split rows into train/held-out by a seeded hash of (input partition, row index), and the
+ *     held-out rows into a validation part ({@link #VALIDATION_SHARE} of them, at most about
+ *     {@link #VALIDATION_MAX_ROWS} rows;
+ *     none when {@code eval-every} is 0) and a test part by a second seeded hash;</li>
  * <li>cache a bounded random sample of the training rows as one dense, standardised float block per
  *     partition, rows spread over partitions by a seeded random key;</li>
  * <li>synchronous data-parallel training: per step, broadcast the weights, every partition returns a
  *     mergeable {@link org.minespark.core.StepAggregate} for its minibatch, the driver merges and applies
- *     {@link MineOptimizer};</li>
- * <li>evaluate the chosen {@link Bound} over all held-out rows in one streaming pass (rows spread and
- *     sorted by a random key, marginals by pairing within chunks) and merge its {@link BoundStats}.</li>
+ *     {@link MineOptimizer}; every {@code eval-every} steps the chosen bound on the cached validation
+ *     rows decides early stopping and which weights to keep ({@link ConvergenceMonitor}); a
+ *     divergence retries once from scratch at {@code lr / }{@link #RETRY_LR_DIVISOR}, a second one
+ *     is a {@link MineTrainingException};</li>
+ * <li>evaluate the chosen bound of the kept weights over all test rows in one streaming pass (rows spread and sorted by
+ *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats}.</li>
  * </ol>
  */
 public final class MineRunner {
@@ -63,6 +71,30 @@ public final class MineRunner {
     private static final long TRAIN = 4;
     private static final long EVAL = 5;
     private static final long INIT = 6;
+    private static final long VALIDATION_SPLIT = 7;
+    private static final long VALIDATION_SPREAD = 8;
+    private static final long VALIDATE = 9;
+
+    /** Row roles in the tagged stream: training sample, validation (early stopping), test (the estimate). */
+    static final byte TRAIN_ROW = 0;
+    static final byte VALIDATION_ROW = 1;
+    static final byte TEST_ROW = 2;
+
+    /**
+     * The share of the held-out rows used for validation (the rest are test rows). A quarter: the
+     * validation pass only has to rank successive critics on the same rows with the same pairing
+     * (their differences are far less noisy than the estimate itself), while the reported CI
+     * narrows with the test rows (3/4 of the held-out rows keep its width within 1.16x of the
+     * width on all of them).
+     */
+    public static final double VALIDATION_SHARE = 0.25;
+    /**
+     * The validation part holds at most about this many rows (they are cached as float blocks and
+     * evaluated every {@code eval-every} steps).
+     */
+    public static final long VALIDATION_MAX_ROWS = 50_000;
+    /** After a divergence the one retry runs at the learning rate divided by this. */
+    public static final double RETRY_LR_DIVISOR = 10.0;
 
     /**
      * The fewest usable rows (after dropping null/NaN/infinite ones) an estimate accepts. With the
@@ -133,45 +165,11 @@ public final class MineRunner {
         return nl >= 0 ? m.substring(0, nl) : m;
     }
 
-    /** One pass over the rows for counts, moments and the checks' statistics ({@code scale} may be null). */
-    private static InputStats statsPass(JavaRDD<Row> rows, ColumnLayout lay, int columns, double[] scale) {
-        final int dx = lay.dx();
-        final int dy = lay.dy();
-        return Merge.ordered(rows.mapPartitions((Iterator<Row> it) -> {
-            InputStats s = new InputStats(columns, dx, dy, scale);
-            double[] v = new double[dx + dy];
-            while (it.hasNext()) {
-                int bad = lay.firstInvalid(it.next(), v);
-                if (bad < 0) {
-                    s.add(v);
-                } else {
-                    s.addDropped(bad);
-                }
-            }
-            return Collections.singletonList(s).iterator();
-        }), new InputStats(columns, dx, dy, scale), InputStats::merge, Integer.MAX_VALUE);
-    }
-
-    /** "a: 3, b: 2" for the columns with dropped rows. */
-    private static String dropSummary(String[] names, long[] bad) {
-        List<String> parts = new ArrayList<>();
-        for (int c = 0; c < names.length; c++) {
-            if (bad[c] > 0) {
-                parts.add("'" + names[c] + "': " + bad[c]);
-            }
-        }
-        return String.join(", ", parts);
-    }
-
-    private static String num(double v) {
-        return String.format(Locale.ROOT, "%.6g", v);
-    }
-
-    private static MiResult runUnwrapped(Dataset<Row> data, MineSpec spec, ProgressListener listener) {
-        long t0 = System.nanoTime();
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        final long seed = spec.seed();
-        ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns());
+    /**
+     * The selected columns as rows; resolves the widths of array/vector columns from the first row
+     * that has every column set.
+     */
+    private static JavaRDD<Row> selectedRows(Dataset<Row> data, ColumnLayout layout) {
         String[] names = layout.names();
         Column[] cols = new Column[names.length];
         for (int i = 0; i < names.length; i++) {
@@ -190,144 +188,56 @@ public final class MineRunner {
             }
             layout.resolveWidths(first.get(0));
         }
+        return selected.javaRDD();
+    }
+
+    private static String num(double v) {
+        return String.format(Locale.ROOT, "%.6g", v);
+    }
+
+    /** A learning rate for messages: 4 significant digits, plain notation ("0.0001", "1"). */
+    static String rate(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    private static MiResult runUnwrapped(Dataset<Row> data, MineSpec spec, ProgressListener listener) {
+        long t0 = System.nanoTime();
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        final long seed = spec.seed();
+        ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns());
+        JavaRDD<Row> rows = selectedRows(data, layout);
         final ColumnLayout lay = layout;
         final int dims = layout.dx() + layout.dy();
-        JavaRDD<Row> rows = selected.javaRDD();
 
-        // pass 1: counts and moments, plus the statistics of the input checks
-        InputStats full = statsPass(rows, lay, names.length, null);
-        ColumnStats stats = full.base;
-        if (stats.rows() == 0) {
-            throw new MineInputException("the input has no rows; nothing to estimate (at least " + MIN_ROWS
-                    + " rows are needed)");
-        }
-        if (stats.valid() == 0) {
-            throw new MineInputException("all " + stats.rows() + " rows have a null, NaN or infinite value in a selected"
-                    + " column (rows per first offending column: " + dropSummary(names, full.badByColumn)
-                    + "); nothing to estimate");
-        }
-        if (stats.valid() < MIN_ROWS) {
-            throw new MineInputException("only " + stats.valid() + " usable rows (" + stats.rows() + " read, "
-                    + stats.dropped() + " dropped for null/NaN/Inf); at least " + MIN_ROWS
-                    + " are needed to train and evaluate the estimate on held-out rows");
-        }
-        List<String> warnings = new ArrayList<>();
-        if (stats.dropped() > 0) {
-            warnings.add("dropped " + stats.dropped() + " of " + stats.rows() + " rows with a null, NaN or infinite value"
-                    + " (rows per first offending column: " + dropSummary(names, full.badByColumn) + ")");
-        }
-
-        // values whose squares overflow or underflow a double: rescan at an exact power-of-two scale
-        double[] scale = null;
-        for (int i = 0; i < dims; i++) {
-            double sd = stats.std(i);
-            if (full.max[i] > full.min[i] && !(sd >= 1 / SCALE_LIMIT && sd <= SCALE_LIMIT)) {
-                if (scale == null) {
-                    scale = new double[dims];
-                    java.util.Arrays.fill(scale, 1.0);
-                }
-                double big = Math.max(Math.abs(full.max[i]), Math.abs(full.min[i]));
-                scale[i] = Math.scalb(1.0, -Math.getExponent(big));
-                LOG.info("dimension {} has values up to {} in magnitude (deviation {}): rescanning it scaled by 2^{}",
-                        layout.dimName(i), num(big), num(sd), -Math.getExponent(big));
-            }
-        }
-        if (scale != null) {
-            full = statsPass(rows, lay, names.length, scale);
-            stats = full.base;
-        }
-        final double[] mean = new double[dims];
-        final double[] invStd = new double[dims];
-        for (int i = 0; i < dims; i++) {
-            if (scale == null) {
-                mean[i] = stats.mean(i);
-                double sd = stats.std(i);
-                invStd[i] = sd > 0 ? 1.0 / sd : 1.0;
-            } else {
-                mean[i] = stats.mean(i) / scale[i];
-                double sd = stats.std(i);
-                invStd[i] = sd > 0 ? scale[i] / sd : 1.0;
-                double lo = (full.min[i] / scale[i] - mean[i]) * invStd[i];
-                double hi = (full.max[i] / scale[i] - mean[i]) * invStd[i];
-                if (!(Double.isFinite(mean[i]) && Double.isFinite(invStd[i]) && Double.isFinite(lo) && Double.isFinite(hi))) {
-                    throw new MineInputException("column '" + names[layout.columnOfDim(i)] + "': values from "
-                            + num(full.min[i] / scale[i]) + " to " + num(full.max[i] / scale[i])
-                            + " span more than a double can hold after centring; expected values whose range is below 1e308");
-                }
-            }
-        }
-        LOG.info("input: {} rows, {} dropped (null/NaN/Inf), x has {} dims, y has {} dims",
-                stats.rows(), stats.dropped(), layout.dx(), layout.dy());
-
-        // constant dimensions: all of x or all of y constant means I(X; Y) = 0 exactly
-        List<String> constX = new ArrayList<>();
-        List<String> constY = new ArrayList<>();
-        for (int i = 0; i < dims; i++) {
-            if (full.min[i] == full.max[i]) {
-                String d = layout.dimName(i) + " = " + num(full.min[i] / (scale == null ? 1.0 : scale[i]));
-                (i < layout.dx() ? constX : constY).add(d);
-            }
-        }
-        if (constX.size() == layout.dx() || constY.size() == layout.dy()) {
-            boolean xs = constX.size() == layout.dx();
-            warnings.add("every " + (xs ? "x" : "y") + " dimension is constant (" + String.join(", ", xs ? constX : constY)
-                    + " in all " + stats.valid() + " usable rows): I(X; Y) = 0 exactly; reported without training");
-            LOG.warn(warnings.get(warnings.size() - 1));
+        // counts, moments and the input checks
+        InputChecks checks = InputChecks.run(rows, lay);
+        ColumnStats stats = checks.stats();
+        List<String> warnings = checks.warnings();
+        if (checks.allConstant()) {
             return new MiResult(0.0, 0.0, 0.0, 0.0, stats.rows(), stats.dropped(), 0, 0, 0, spec.bound(), spec.kernels(),
                     (System.nanoTime() - t0) / 1e9, 0.0, 0.0, new double[0], MiResult.STATUS_CONSTANT, warnings);
         }
-        for (String c : constX) {
-            warnings.add("x dimension " + c + " is constant: it carries no information");
-        }
-        for (String c : constY) {
-            warnings.add("y dimension " + c + " is constant: it carries no information");
-        }
+        final double[] mean = checks.mean();
+        final double[] invStd = checks.invStd();
 
-        // an x and a y dimension in an exact affine relation: unbounded MI for continuous data
-        if (!full.hasPairs()) {
-            LOG.info("{} x {} dimension pairs: the exact-dependence check is skipped (at most {} pairs)",
-                    layout.dx(), layout.dy(), InputStats.MAX_PAIRS);
-        }
-        for (int i = 0; i < layout.dx(); i++) {
-            for (int j = 0; j < layout.dy(); j++) {
-                double rho = full.correlation(i, j);
-                if (!(Math.abs(rho) >= 1 - UNBOUNDED_TOLERANCE)) {
-                    continue;
-                }
-                int yd = layout.dx() + j;
-                String what = "y " + layout.dimName(yd) + " is an exact affine function of x " + layout.dimName(i)
-                        + " (correlation " + String.format(Locale.ROOT, "%.12f", rho) + " over " + stats.valid() + " rows)";
-                int k = Math.min(full.distinct(i), full.distinct(yd));
-                if (k > InputStats.DISTINCT_CAP) {
-                    throw new MineInputException("mutual information is unbounded: " + what
-                            + "; for continuous values I(X; Y) is infinite and no estimate is meaningful."
-                            + " Remove one of the two columns, or add noise if that is what you meant to measure");
-                }
-                warnings.add(what + " with only " + k + " distinct values: MI is finite (at most ln " + k + " = "
-                        + num(Math.log(k)) + " nats)");
-            }
-        }
-        for (String w : warnings) {
-            LOG.warn(w);
-        }
-
-        int parts = spec.partitions() > 0 ? spec.partitions() : jsc.defaultParallelism();
+        int parts = spec.partitions() > 0 ? spec.partitions() : defaultPartitions(jsc);
         final double evalFraction = spec.evalFraction();
         double expectedTrain = stats.valid() * (1 - evalFraction);
         double cap = spec.maxTrainRows();
         final double sampleFraction = expectedTrain <= cap ? 1.0
                 : Math.max(0.0, (cap - 4 * Math.sqrt(cap)) / expectedTrain);
+        double validationFraction = validationFraction(spec, stats.valid());
 
-        // standardised float rows tagged train (true) / held-out (false) by a seeded hash
-        JavaRDD<Tuple2<Boolean, float[]>> tagged = streamTagged(rows, lay, dims, seed, evalFraction, sampleFraction, mean, invStd);
+        // standardised float rows tagged train / validation / test by seeded hashes
+        JavaRDD<Tuple2<Byte, float[]>> tagged = streamTagged(rows, lay, dims, seed, evalFraction, validationFraction,
+                sampleFraction, mean, invStd);
 
-        TrainingData td = trainingData(tagged, parts, seed, layout, spec, stats.valid());
-
-        // training
+        // training, with early stopping on the validation rows and one retry after a divergence
         int[] hidden = spec.hidden().stream().mapToInt(Integer::intValue).toArray();
         CriticShape shape = CriticShape.of(spec.critic(), layout.dx(), layout.dy(), hidden, spec.embedDim());
         Bound bound = Bound.forName(spec.bound(), spec.emaAlpha(), spec.smileTau(), spec.infonceK());
         Kernels driverKernels = Kernels.forName(spec.kernels());
+        TrainingData td = trainingData(tagged, parts, seed, layout, spec, stats.valid());
         LOG.info("critic {} with {} parameters, bound {}, kernels: {}", shape, shape.numParams(), bound.name(),
                 driverKernels.describe());
         if (Double.isFinite(bound.capNats())) {
@@ -337,24 +247,128 @@ public final class MineRunner {
             LOG.warn(warnings.get(warnings.size() - 1));
         }
         Trained trained;
+        ValidationData validation = null;
         try {
-            trained = train(td, shape, bound, driverKernels, spec, listener);
+            validation = validationData(tagged, validationFraction, parts, seed, layout, spec, warnings);
+            trained = trainWithRetry(td, validation, shape, bound, driverKernels, spec, listener, warnings);
         } finally {
             td.blocks.unpersist(false);
+            if (validation != null) {
+                validation.blocks.unpersist(false);
+            }
         }
-        double trainSeconds = trained.seconds;
-        double[] curve = trained.curve;
-        long nTrain = td.rows;
 
-        // held-out evaluation
+        // the reported estimate: the kept weights on the test rows (never used to choose them)
         BoundStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed, spec.evalChunkRows());
+        return result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings);
+    }
+
+    /** The cached validation rows (one block per partition) and their number. */
+    private record ValidationData(JavaRDD<FloatBlock> blocks, long rows) {
+    }
+
+    /**
+     * Caches the validation rows as blocks; null when there is no validation ({@code eval-every}
+     * 0) or fewer than 2 validation rows (then a warning says early stopping is off).
+     */
+    private static ValidationData validationData(JavaRDD<Tuple2<Byte, float[]>> tagged, double validationFraction,
+                                                 int parts, long seed, ColumnLayout layout, MineSpec spec,
+                                                 List<String> warnings) {
+        if (validationFraction <= 0) {
+            return null;
+        }
+        JavaRDD<FloatBlock> blocks = buildBlocks(tagged, VALIDATION_ROW, parts, seed, VALIDATION_SPREAD, layout.dx(),
+                layout.dy()).persist(StorageLevel.MEMORY_AND_DISK());
+        long n = 0;
+        for (int r : blocks.map(FloatBlock::rows).collect()) {
+            n += r;
+        }
+        if (n < 2) {
+            blocks.unpersist(false);
+            warnings.add("too few held-out rows for a validation part: early stopping is off and the last"
+                    + " weights are reported");
+            return null;
+        }
+        LOG.info("validation: {} held-out rows, evaluated every {} steps (patience {}, min-delta {} nats)",
+                n, spec.evalEvery(), spec.patience(), spec.minDelta());
+        return new ValidationData(blocks, n);
+    }
+
+    /** Steps of a training run whose minibatch estimate is no longer trustworthy: abandon it. */
+    private static final class Diverged extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Diverged() {
+            super(null, null, false, false);
+        }
+    }
+
+    /**
+     * The fraction of held-out rows used for validation: {@link #VALIDATION_SHARE}, but at most about
+     * {@link #VALIDATION_MAX_ROWS} rows (they are cached); 0 when {@code eval-every} is 0.
+     */
+    static double validationFraction(MineSpec spec, long validRows) {
+        if (spec.evalEvery() == 0) {
+            return 0;
+        }
+        double heldOut = validRows * spec.evalFraction();
+        return Math.min(VALIDATION_SHARE, VALIDATION_MAX_ROWS / Math.max(1.0, heldOut));
+    }
+
+    /**
+     * Trains at the spec's learning rate; after a divergence retries once from scratch (same seed,
+     * same initial weights) at {@code lr / }{@link #RETRY_LR_DIVISOR}; a second divergence is a
+     * {@link MineTrainingException}.
+     */
+    private static Trained trainWithRetry(TrainingData td, ValidationData validation, CriticShape shape, Bound bound,
+                                          Kernels driverKernels, MineSpec spec,
+                                          ProgressListener listener, List<String> warnings) {
+        double lr = spec.learningRate();
+        Trained first = train(td, validation, shape, bound, driverKernels, spec, lr, listener);
+        if (!first.monitor.diverged()) {
+            addFlagWarnings(first, spec, warnings);
+            return first;
+        }
+        double lr2 = lr / RETRY_LR_DIVISOR;
+        LOG.warn("training diverged at learning rate {}: {}; retrying once from scratch at learning rate {}",
+                rate(lr), first.monitor.divergence(), rate(lr2));
+        Trained second = train(td, validation, shape, bound, driverKernels, spec, lr2, listener);
+        if (second.monitor.diverged()) {
+            throw new MineTrainingException("training diverged at learning rate " + rate(lr) + " ("
+                    + first.monitor.divergence() + ") and again after a retry from scratch at learning rate "
+                    + rate(lr2) + " (" + second.monitor.divergence() + "); no estimate was produced. Use a smaller"
+                    + " --lr (e.g. " + rate(lr2 / RETRY_LR_DIVISOR) + "), a larger --batch-size, or check the input"
+                    + " for extreme values");
+        }
+        warnings.add("training diverged at learning rate " + rate(lr) + " (" + first.monitor.divergence()
+                + "); the estimate comes from one retry from scratch at learning rate " + rate(lr2)
+                + " (--lr / " + rate(RETRY_LR_DIVISOR) + "): use --lr " + rate(lr2) + " or lower next time");
+        addFlagWarnings(second, spec, warnings);
+        return new Trained(second.params, second.curve, second.seconds, second.stepsRun, second.bestStep,
+                second.monitor, lr2, true, second.nValidation);
+    }
+
+    private static void addFlagWarnings(Trained t, MineSpec spec, List<String> warnings) {
+        if (t.monitor.stillIncreasing()) {
+            double[] v = t.monitor.values();
+            warnings.add(String.format(Locale.ROOT, "the validation estimate was still rising when the %d steps ran"
+                    + " out (%.4f nats after step %d, best %.4f nats): the estimate may be low; train longer"
+                    + " (--steps)", t.stepsRun, v[v.length - 1], t.stepsRun, t.monitor.best()));
+        }
+    }
+
+    /** The result from the test-row evaluation of the kept weights. */
+    private static MiResult result(BoundStats eval, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
+                                   String boundName, String kernels, long t0, List<String> warnings) {
         if (eval.count() == 0) {
             throw new IllegalArgumentException("no held-out rows to evaluate (" + stats.valid()
-                    + " valid rows, eval-fraction " + evalFraction + "); use more rows or a larger eval-fraction");
+                    + " valid rows, eval-fraction " + spec.evalFraction() + "); use more rows or a larger eval-fraction");
         }
         double est = eval.estimate();
         if (!Double.isFinite(est)) {
-            throw new IllegalStateException("the held-out estimate is not finite (" + est + "); training diverged");
+            throw new MineTrainingException("the held-out estimate of the trained critic is not finite (" + est
+                    + ") at learning rate " + rate(trained.learningRate) + "; no estimate was produced. Use a smaller"
+                    + " --lr or check the input for extreme values");
         }
         double lo = eval.ci95Low();
         double hi = eval.ci95High();
@@ -363,7 +377,7 @@ public final class MineRunner {
             // max(0, DV(T)); a negative DV(T) is the critic's own curvature (-Var(T)/2 when X and Y
             // are independent), not evidence about the MI. Keep the raw value in the warnings.
             String raw = String.format(java.util.Locale.ROOT,
-                    "the " + bound.name() + " bound of the trained critic on held-out rows is %.5f nats (95%% CI [%.5f, %.5f]); "
+                    "the " + boundName + " bound of the trained critic on held-out rows is %.5f nats (95%% CI [%.5f, %.5f]); "
                             + "mutual information is >= 0 and a constant critic attains 0, so 0 is reported", est, lo, hi);
             LOG.warn(raw);
             warnings.add(raw);
@@ -372,17 +386,29 @@ public final class MineRunner {
         lo = Math.max(0, lo);
         hi = Math.max(0, hi);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        ConvergenceMonitor m = trained.monitor;
+        MiResult.Convergence conv = new MiResult.Convergence(trained.bestStep, m.converged(), m.stillIncreasing(),
+                trained.retried, trained.learningRate, trained.retried ? trained.learningRate : Double.NaN,
+                trained.nValidation, m.steps(), m.values());
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
-                nTrain, eval.count(), spec.steps(), bound.name(), driverKernels.name(), seconds, trainSeconds,
-                spec.steps() * (double) spec.batchSize() / trainSeconds, curve, MiResult.STATUS_OK, warnings);
+                nTrain, eval.count(), trained.stepsRun, boundName, kernels, seconds, trained.seconds,
+                trained.stepsRun * (double) spec.batchSize() / trained.seconds, trained.curve, MiResult.STATUS_OK,
+                warnings, conv);
     }
 
     /** The cached training blocks, their row count and every partition's share of the batch. */
     private record TrainingData(JavaRDD<FloatBlock> blocks, long rows, int[] batchPerPartition) {
     }
 
-    /** The trained critic's weights, the per-step minibatch DV estimates and the training wall time. */
-    private record Trained(float[][] params, double[] curve, double seconds) {
+    /**
+     * A training run: the kept weights (best on validation, else the last), the per-step minibatch
+     * DV estimates of the steps run, the wall time of the step loop (without validation passes),
+     * the steps run, the step count of the kept weights, the monitor with the validation history
+     * and flags, the learning rate used, whether this is the retry after a divergence, and the
+     * validation rows.
+     */
+    private record Trained(float[][] params, double[] curve, double seconds, int stepsRun, int bestStep,
+                           ConvergenceMonitor monitor, double learningRate, boolean retried, long nValidation) {
     }
 
     /**
@@ -390,7 +416,7 @@ public final class MineRunner {
      * whole batch within the training rows, each partition's share within its rows (errors name
      * the flag and the numbers; nothing stays cached after an error).
      */
-    private static TrainingData trainingData(JavaRDD<Tuple2<Boolean, float[]>> tagged, int parts, long seed,
+    private static TrainingData trainingData(JavaRDD<Tuple2<Byte, float[]>> tagged, int parts, long seed,
                                              ColumnLayout layout, MineSpec spec, long validRows) {
         JavaRDD<FloatBlock> blocks = buildBlocks(tagged, parts, seed, layout.dx(), layout.dy());
         blocks.persist(StorageLevel.MEMORY_AND_DISK());
@@ -421,41 +447,137 @@ public final class MineRunner {
         return new TrainingData(blocks, nTrain, perPart);
     }
 
-    /** The synchronous training loop with progress reporting. */
-    private static Trained train(TrainingData td, CriticShape shape, Bound bound, Kernels driverKernels,
-                                 MineSpec spec, ProgressListener listener) {
+    /**
+     * One training run from fresh weights at learning rate {@code lr}: segments of
+     * {@code eval-every} steps ({@link TrainingLoop#run}), each followed by a validation pass whose
+     * DV value feeds the {@link ConvergenceMonitor} (keep the best weights, stop after
+     * {@code patience} passes without improvement). A divergent minibatch or validation value ends
+     * the run at once with {@code monitor.diverged()} set.
+     */
+    private static Trained train(TrainingData td, ValidationData validation, CriticShape shape, Bound bound,
+                                 Kernels driverKernels, MineSpec spec, double lr, ProgressListener listener) {
+        long nValidation = validation == null ? 0 : validation.rows;
         long seed = spec.seed();
-        MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), spec.learningRate(),
+        MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), lr,
                 bound, driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
         TrainingLoop trainer = Trainers.create(spec.trainer(), td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
-        double[] curve = new double[spec.steps()];
-        long tTrain = System.nanoTime();
+        ConvergenceMonitor monitor = new ConvergenceMonitor(spec.patience(), spec.minDelta());
+        int total = spec.steps();
+        double[] curve = new double[total];
         double[] smooth = {Double.NaN};
-        long[] overhead = new long[spec.steps()];
-        trainer.run(0, spec.steps(), TRAIN, opt, (step, dv, agg, stepNanos) -> {
+        long[] overhead = new long[total];
+        long[] loopNanos = {0L};
+        long tStart = System.nanoTime();
+        TrainingLoop.StepListener onStep = (step, dv, agg, stepNanos) -> {
             overhead[step] = stepNanos - agg.computeNanos();
+            loopNanos[0] += stepNanos;
             curve[step] = dv;
+            if (monitor.onStep(step, dv)) {
+                throw new Diverged();
+            }
             smooth[0] = Double.isNaN(smooth[0]) ? dv : 0.98 * smooth[0] + 0.02 * dv;
-            if ((step + 1) % spec.logEvery() == 0 || step + 1 == spec.steps()) {
-                double el = (System.nanoTime() - tTrain) / 1e9;
+            if ((step + 1) % spec.logEvery() == 0 || step + 1 == total) {
+                double el = loopNanos[0] / 1e9;
                 double sps = (step + 1) * (double) spec.batchSize() / el;
-                double eta = el / (step + 1) * (spec.steps() - step - 1);
+                double eta = (System.nanoTime() - tStart) / 1e9 / (step + 1) * (total - step - 1);
                 String line = String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
-                        step + 1, spec.steps(), smooth[0], sps, eta);
+                        step + 1, total, smooth[0], sps, eta);
                 if (listener != null) {
                     // the listener reports progress itself: keep ours for debugging only
                     LOG.debug(line);
-                    listener.onProgress(step + 1, spec.steps(), smooth[0], sps, eta);
+                    listener.onProgress(step + 1, total, smooth[0], sps, eta);
                 } else {
                     LOG.info(line);
                 }
             }
-        });
-        double seconds = (System.nanoTime() - tTrain) / 1e9;
-        java.util.Arrays.sort(overhead);
-        LOG.info(String.format(Locale.ROOT, "training: %d steps in %.1f s, median distribution overhead %.2f ms per step",
-                spec.steps(), seconds, overhead[overhead.length / 2] / 1e6));
-        return new Trained(opt.snapshot(), curve, seconds);
+        };
+        int every = validation != null ? spec.evalEvery() : total;
+        float[][] kept = null;
+        int keptStep = 0;
+        int done = 0;
+        try {
+            while (done < total) {
+                int to = Math.min(total, done + every);
+                trainer.run(done, to, TRAIN, opt, onStep);
+                done = to;
+                if (validation == null) {
+                    continue;
+                }
+                BoundStats v = validate(validation.blocks, opt.params(), shape, bound, spec.kernels(), seed);
+                ConvergenceMonitor.Verdict verdict = monitor.onValidation(done, v.estimate());
+                LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)",
+                        done, v.estimate(), monitor.best(), monitor.bestStep()));
+                if (verdict == ConvergenceMonitor.Verdict.DIVERGED) {
+                    throw new Diverged();
+                }
+                if (monitor.bestStep() == done) {
+                    // a new best (also when this pass ends the patience: BEST or STOP)
+                    kept = opt.snapshot();
+                    keptStep = done;
+                }
+                if (verdict == ConvergenceMonitor.Verdict.STOP) {
+                    LOG.info("early stop after step {}: no validation gain above {} nats in {} passes; keeping the"
+                            + " weights of step {}", done, spec.minDelta(), spec.patience(), keptStep);
+                    break;
+                }
+            }
+        } catch (Diverged e) {
+            int ran = opt.stepsDone();
+            LOG.warn("training diverged at learning rate {} after {} steps: {}", rate(lr), ran, monitor.divergence());
+            return new Trained(null, java.util.Arrays.copyOf(curve, ran), loopNanos[0] / 1e9, ran, 0, monitor, lr,
+                    false, nValidation);
+        }
+        if (kept == null) {
+            kept = opt.snapshot();
+            keptStep = done;
+        }
+        double seconds = loopNanos[0] / 1e9;
+        long[] ov = java.util.Arrays.copyOf(overhead, done);
+        java.util.Arrays.sort(ov);
+        LOG.info(String.format(Locale.ROOT, "training: %d of %d steps in %.1f s (%.1f s with validation), median"
+                        + " distribution overhead %.2f ms per step", done, total, seconds,
+                (System.nanoTime() - tStart) / 1e9, ov.length == 0 ? 0.0 : ov[ov.length / 2] / 1e6));
+        return new Trained(kept, java.util.Arrays.copyOf(curve, done), seconds, done, keptStep, monitor, lr, false,
+                nValidation);
+    }
+
+    /**
+     * The chosen bound of {@code params} on the cached validation blocks: one chunk per block, marginal
+     * pairs by a shift drawn from a stream fixed per partition, so every pass pairs the same rows
+     * and successive passes differ only by the weights.
+     */
+    static BoundStats validate(JavaRDD<FloatBlock> blocks, float[][] params, CriticShape shape, Bound bound,
+                               String kernels, long seed) {
+        final float[][] p = params;
+        return Merge.ordered(blocks.mapPartitionsWithIndex((pi, it) -> {
+            Kernels k = Kernels.forName(kernels);
+            BoundStats s = bound.newStats();
+            while (it.hasNext()) {
+                FloatBlock b = it.next();
+                if (b.rows() < 2) {
+                    continue;
+                }
+                PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(b.rows(), 4096), bound);
+                try {
+                    w.evaluateChunk(p, b.x(), b.y(), b.rows(), new SplittableRandom(Seeds.derive(seed, VALIDATE, pi)), s);
+                } finally {
+                    PartitionWorker.release(w);
+                }
+            }
+            return Collections.singletonList(s).iterator();
+        }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Training partitions when {@code --partitions} is not given: one per task slot, i.e. Spark's
+     * default parallelism (the executor cores) divided by {@code spark.task.cpus}, so every
+     * synchronous training task of a step can run at the same time (the stream trainer's barrier
+     * stage requires it; with more partitions than slots the jobs trainer would run each step in
+     * several waves).
+     */
+    static int defaultPartitions(JavaSparkContext jsc) {
+        int taskCpus = Math.max(1, jsc.getConf().getInt("spark.task.cpus", 1));
+        return Math.max(1, jsc.defaultParallelism() / taskCpus);
     }
 
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */
@@ -467,14 +589,21 @@ public final class MineRunner {
         return b;
     }
 
-    /** Standardised float rows tagged train (true) / held-out (false), streamed (no per-partition buffer). */
-    static JavaRDD<Tuple2<Boolean, float[]>> streamTagged(JavaRDD<Row> rows, ColumnLayout lay, int dims, long seed,
-                                                          double evalFraction, double sampleFraction,
-                                                          double[] mean, double[] invStd) {
-        return rows.mapPartitionsWithIndex((pi, it) -> new Iterator<Tuple2<Boolean, float[]>>() {
+    /**
+     * Standardised float rows tagged {@link #TRAIN_ROW}, {@link #VALIDATION_ROW} or {@link #TEST_ROW},
+     * streamed (no per-partition buffer). A row is held out when a uniform derived from (seed,
+     * SPLIT, input partition, row index) is below {@code evalFraction}; a held-out row is a
+     * validation row when a second uniform, from (seed, VALIDATION_SPLIT, partition, row index), is
+     * below {@code validationFraction}, else a test row. The train/held-out split does not depend on
+     * {@code validationFraction}.
+     */
+    static JavaRDD<Tuple2<Byte, float[]>> streamTagged(JavaRDD<Row> rows, ColumnLayout lay, int dims, long seed,
+                                                       double evalFraction, double validationFraction,
+                                                       double sampleFraction, double[] mean, double[] invStd) {
+        return rows.mapPartitionsWithIndex((pi, it) -> new Iterator<Tuple2<Byte, float[]>>() {
             private final double[] v = new double[dims];
             private long r;
-            private Tuple2<Boolean, float[]> next;
+            private Tuple2<Byte, float[]> next;
 
             private void advance() {
                 while (next == null && it.hasNext()) {
@@ -492,7 +621,10 @@ public final class MineRunner {
                     for (int i = 0; i < dims; i++) {
                         f[i] = (float) ((v[i] - mean[i]) * invStd[i]);
                     }
-                    next = new Tuple2<>(!eval, f);
+                    byte role = !eval ? TRAIN_ROW
+                            : Seeds.unit(Seeds.derive(seed, VALIDATION_SPLIT, pi, rowId)) < validationFraction
+                            ? VALIDATION_ROW : TEST_ROW;
+                    next = new Tuple2<>(role, f);
                 }
             }
 
@@ -503,12 +635,12 @@ public final class MineRunner {
             }
 
             @Override
-            public Tuple2<Boolean, float[]> next() {
+            public Tuple2<Byte, float[]> next() {
                 advance();
                 if (next == null) {
                     throw new java.util.NoSuchElementException();
                 }
-                Tuple2<Boolean, float[]> n = next;
+                Tuple2<Byte, float[]> n = next;
                 next = null;
                 return n;
             }
@@ -521,8 +653,14 @@ public final class MineRunner {
      * than keeping shuffle-fetch order, which depends on which map output arrives first) makes the
      * block's row order, and so the whole training run, reproducible for a given seed.
      */
-    static JavaRDD<FloatBlock> buildBlocks(JavaRDD<Tuple2<Boolean, float[]>> tagged, int parts, long seed, int dx, int dy) {
-        return randomlyOrdered(tagged.filter(t -> t._1()), parts, seed, SPREAD).mapPartitions(it -> {
+    static JavaRDD<FloatBlock> buildBlocks(JavaRDD<Tuple2<Byte, float[]>> tagged, int parts, long seed, int dx, int dy) {
+        return buildBlocks(tagged, TRAIN_ROW, parts, seed, SPREAD, dx, dy);
+    }
+
+    /** The rows of one role packed as in {@link #buildBlocks(JavaRDD, int, long, int, int)}, spread with {@code purpose}. */
+    static JavaRDD<FloatBlock> buildBlocks(JavaRDD<Tuple2<Byte, float[]>> tagged, byte role, int parts, long seed,
+                                           long purpose, int dx, int dy) {
+        return randomlyOrdered(tagged.filter(t -> t._1() == role), parts, seed, purpose).mapPartitions(it -> {
             FloatList xs = new FloatList(1024 * dx);
             FloatList ys = new FloatList(1024 * dy);
             int n = 0;
@@ -541,7 +679,7 @@ public final class MineRunner {
      * partition), hash-partitioned into {@code parts} partitions and sorted by the key within each
      * (an external, spill-capable sort): a random order that file order cannot influence.
      */
-    static JavaPairRDD<Long, float[]> randomlyOrdered(JavaRDD<Tuple2<Boolean, float[]>> rows, int parts, long seed,
+    static JavaPairRDD<Long, float[]> randomlyOrdered(JavaRDD<Tuple2<Byte, float[]>> rows, int parts, long seed,
                                                       long purpose) {
         return rows.mapPartitionsWithIndex((pi, it) -> {
             SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, purpose, pi));
@@ -559,10 +697,10 @@ public final class MineRunner {
         }, false).mapToPair(t -> t).repartitionAndSortWithinPartitions(new HashPartitioner(parts));
     }
 
-    /** One streaming pass over the held-out rows, randomly spread and ordered, merged on the driver. */
-    static BoundStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Boolean, float[]>> tagged, float[][] params,
-                               CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows) {
-        JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> !t._1()), parts, seed, EVAL);
+    /** One streaming pass over the test rows, randomly spread and ordered, merged on the driver. */
+    static BoundStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
+                                CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows) {
+        JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> t._1() == TEST_ROW), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
             int dx = shape.dx();

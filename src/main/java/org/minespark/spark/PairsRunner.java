@@ -154,7 +154,7 @@ public final class PairsRunner {
         double cap = spec.maxTrainRows();
         final double sampleFraction = expectedTrain <= cap ? 1.0
                 : Math.max(0.0, (cap - 4 * Math.sqrt(cap)) / expectedTrain);
-        JavaRDD<Tuple2<Boolean, float[]>> tagged = tag(rows, lay, seed, evalFraction, sampleFraction, mean, invStd);
+        JavaRDD<Tuple2<Byte, float[]>> tagged = tag(rows, lay, seed, evalFraction, sampleFraction, mean, invStd);
 
         if (!trainable.isEmpty()) {
             JavaRDD<FloatBlock> blocks = MineRunner.buildBlocks(tagged, parts, seed, width, 0);
@@ -242,8 +242,8 @@ public final class PairsRunner {
         return true;
     }
 
-    /** Standardised wide rows tagged train (true) / held-out (false), as {@link MineRunner#streamTagged}. */
-    private static JavaRDD<Tuple2<Boolean, float[]>> tag(JavaRDD<Row> rows, PairsLayout lay, long seed,
+    /** Standardised wide rows tagged train / test (every held-out row), as {@link MineRunner#streamTagged}. */
+    private static JavaRDD<Tuple2<Byte, float[]>> tag(JavaRDD<Row> rows, PairsLayout lay, long seed,
                                                          double evalFraction, double sampleFraction,
                                                          double[] mean, double[] invStd) {
         final int width = lay.width();
@@ -251,9 +251,9 @@ public final class PairsRunner {
         return rows.mapPartitionsWithIndex((pi, it) -> {
             double[] num = new double[numWidth];
             double[] v = new double[width];
-            return new Iterator<Tuple2<Boolean, float[]>>() {
+            return new Iterator<Tuple2<Byte, float[]>>() {
                 private long r;
-                private Tuple2<Boolean, float[]> next;
+                private Tuple2<Byte, float[]> next;
 
                 private void advance() {
                     while (next == null && it.hasNext()) {
@@ -271,7 +271,7 @@ public final class PairsRunner {
                         for (int i = 0; i < width; i++) {
                             f[i] = (float) ((v[i] - mean[i]) * invStd[i]);
                         }
-                        next = new Tuple2<>(!eval, f);
+                        next = new Tuple2<>(eval ? MineRunner.TEST_ROW : MineRunner.TRAIN_ROW, f); // no validation part: no early stopping
                     }
                 }
 
@@ -282,12 +282,12 @@ public final class PairsRunner {
                 }
 
                 @Override
-                public Tuple2<Boolean, float[]> next() {
+                public Tuple2<Byte, float[]> next() {
                     advance();
                     if (next == null) {
                         throw new java.util.NoSuchElementException();
                     }
-                    Tuple2<Boolean, float[]> n = next;
+                    Tuple2<Byte, float[]> n = next;
                     next = null;
                     return n;
                 }
@@ -318,7 +318,7 @@ public final class PairsRunner {
     private static final class Pass {
         private final JavaSparkContext jsc;
         private final JavaRDD<FloatBlock> blocks;
-        private final JavaRDD<Tuple2<Boolean, float[]>> tagged;
+        private final JavaRDD<Tuple2<Byte, float[]>> tagged;
         private final List<String[]> names = new ArrayList<>();
         private final CriticShape[] shapes;
         private final int[][] xDims;
@@ -333,7 +333,7 @@ public final class PairsRunner {
         private final long seed;
         private final long key;
 
-        Pass(JavaSparkContext jsc, JavaRDD<FloatBlock> blocks, JavaRDD<Tuple2<Boolean, float[]>> tagged,
+        Pass(JavaSparkContext jsc, JavaRDD<FloatBlock> blocks, JavaRDD<Tuple2<Byte, float[]>> tagged,
              List<Integer> members, List<String[]> pairs, int[][] allX, int[][] allY, MineSpec spec, PairsSpec ps,
              int[] perPart, int parts, long seed) {
             this.jsc = jsc;
@@ -463,7 +463,7 @@ public final class PairsRunner {
             for (int m = 0; m < n; m++) {
                 params[m] = failure[m] == null ? opts[m].snapshot() : null;
             }
-            JavaPairRDD<Long, float[]> keyed = MineRunner.randomlyOrdered(tagged.filter(t -> !t._1()), parts, seed, EVAL);
+            JavaPairRDD<Long, float[]> keyed = MineRunner.randomlyOrdered(tagged.filter(t -> t._1() == MineRunner.TEST_ROW), parts, seed, EVAL);
             Broadcast<float[][][]> bc = jsc.broadcast(params);
             final CriticShape[] sh = shapes;
             final int[][] xd = xDims;

@@ -33,7 +33,6 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
-import org.minespark.core.Bound;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
@@ -583,11 +582,10 @@ final class StreamTrainer implements TrainingLoop {
         private final int maxBatch;
         private final int timeoutMs;
         private final int failOnceAtStep;
-        private final Bound bound;
+        private final org.minespark.core.Bound bound;
 
         TaskBody(String host, int port, byte[] token, CriticShape shape, String kernels, int[] batchPerPartition,
-                 long seed, long purpose, int maxBatch, int timeoutMs, int failOnceAtStep, Bound bound) {
-            this.bound = bound;
+                 long seed, long purpose, int maxBatch, int timeoutMs, int failOnceAtStep, org.minespark.core.Bound bound) {
             this.host = host;
             this.port = port;
             this.token = token;
@@ -599,6 +597,7 @@ final class StreamTrainer implements TrainingLoop {
             this.maxBatch = maxBatch;
             this.timeoutMs = timeoutMs;
             this.failOnceAtStep = failOnceAtStep;
+            this.bound = bound;
         }
 
         @Override

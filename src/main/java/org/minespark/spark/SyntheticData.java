@@ -1,6 +1,8 @@
 package org.minespark.spark;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -8,14 +10,18 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.minespark.core.SyntheticTasks;
+import scala.collection.immutable.ArraySeq;
 
 /**
  * Builds a synthetic table from a {@link SyntheticTasks.Task}: columns {@code x0..x(d-1)},
- * {@code y0..y(d-1)}, all non-nullable {@code double}, generated on the executors (nothing is
+ * {@code y0..y(d-1)}, all non-nullable {@code double} (or, for a task with
+ * {@link SyntheticTasks.Task#arrayColumns() array columns}, two non-nullable {@code array<double>}
+ * columns {@code x} and {@code y}), generated on the executors (nothing is
  * collected to the driver). Row {@code i} depends only on {@code (task, seed, i)} (see
  * {@link SyntheticTasks#rowRandom(long, long)}), so the same seed gives the same table for any
  * number of partitions.
@@ -24,8 +30,37 @@ public final class SyntheticData {
     private SyntheticData() {
     }
 
-    /** The schema: {@code x0..x(dx-1)} then {@code y0..y(dy-1)}, non-nullable doubles. */
+    /** The x column names of the task's table: {@code x} for array columns, else {@code x0..x(dx-1)}. */
+    public static List<String> xColumns(SyntheticTasks.Task task) {
+        return columns("x", task.dimX(), task.arrayColumns());
+    }
+
+    /** The y column names of the task's table: {@code y} for array columns, else {@code y0..y(dy-1)}. */
+    public static List<String> yColumns(SyntheticTasks.Task task) {
+        return columns("y", task.dimY(), task.arrayColumns());
+    }
+
+    private static List<String> columns(String prefix, int d, boolean array) {
+        if (array) {
+            return List.of(prefix);
+        }
+        List<String> c = new ArrayList<>(d);
+        for (int j = 0; j < d; j++) {
+            c.add(prefix + j);
+        }
+        return List.copyOf(c);
+    }
+
+    /**
+     * The schema: {@code x0..x(dx-1)} then {@code y0..y(dy-1)}, non-nullable doubles; or
+     * {@code x, y} non-nullable {@code array<double>} without null elements.
+     */
     public static StructType schema(SyntheticTasks.Task task) {
+        if (task.arrayColumns()) {
+            DataType a = DataTypes.createArrayType(DataTypes.DoubleType, false);
+            return DataTypes.createStructType(new StructField[] {
+                DataTypes.createStructField("x", a, false), DataTypes.createStructField("y", a, false)});
+        }
         StructField[] f = new StructField[task.dimX() + task.dimY()];
         for (int j = 0; j < task.dimX(); j++) {
             f[j] = DataTypes.createStructField("x" + j, DataTypes.DoubleType, false);
@@ -84,6 +119,11 @@ public final class SyntheticData {
                     }
                     long id = ids.next();
                     task.fillRow(SyntheticTasks.rowRandom(seed, id), x, y);
+                    if (task.arrayColumns()) {
+                        // a Scala Seq, the external type of array columns in a Row: Spark may pass these
+                        // rows on without re-encoding them (serialise/deserialise pairs are eliminated)
+                        return RowFactory.create(ArraySeq.unsafeWrapArray(x.clone()), ArraySeq.unsafeWrapArray(y.clone()));
+                    }
                     Object[] values = new Object[x.length + y.length];
                     for (int j = 0; j < x.length; j++) {
                         values[j] = x[j];

@@ -34,6 +34,7 @@ class StepAggregateWireTest {
             }
             a.addJoint(10 + part, r.nextGaussian(), gj);
             a.addMarginal(10 + part, r.nextGaussian(), 1 + r.nextDouble(), gm);
+            a.addRowTerms(r.nextGaussian());
         }
         a.recordComputeNanos(123_456_789L);
         return a;
@@ -43,6 +44,8 @@ class StepAggregateWireTest {
         assertEquals(a.nJoint(), b.nJoint());
         assertEquals(a.nMarg(), b.nMarg());
         assertEquals(Double.doubleToRawLongBits(a.sumTJoint()), Double.doubleToRawLongBits(b.sumTJoint()));
+        assertEquals(Double.doubleToRawLongBits(a.sumRowTerms()), Double.doubleToRawLongBits(b.sumRowTerms()),
+                "InfoNCE's row terms travel too");
         assertEquals(Double.doubleToRawLongBits(a.maxMarg()), Double.doubleToRawLongBits(b.maxMarg()));
         assertEquals(Double.doubleToRawLongBits(a.sumExpMarg()), Double.doubleToRawLongBits(b.sumExpMarg()));
         assertEquals(a.computeNanos(), b.computeNanos());

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.minespark.api.MiResult;
 import org.minespark.api.MineSpec;
 import picocli.CommandLine;
 
@@ -42,8 +43,14 @@ class CommandLineTest {
         new CommandLine(cmd).parseArgs("--input", "in.parquet", "--x", "a,b", "--y", "c", "--y", "d", "--out", "o",
                 "--seed", "9", "--steps", "77", "--batch-size", "1024", "--lr", "0.002", "--hidden", "64,32,16",
                 "--eval-fraction", "0.3", "--max-train-rows", "5000", "--ema-alpha", "0.05", "--kernels", "scalar",
-                "--partitions", "3", "--log-every", "10", "--eval-chunk-rows", "512", "--trainer", "jobs");
+                "--partitions", "3", "--log-every", "10", "--eval-chunk-rows", "512",
+                "--eval-every", "40", "--patience", "0", "--min-delta", "0.002", "--units", "BITS",
+                "--trainer", "jobs");
         MineSpec s = cmd.buildSpec();
+        assertEquals(40, s.evalEvery());
+        assertEquals(0, s.patience());
+        assertEquals(0.002, s.minDelta(), 0.0);
+        assertEquals(Units.BITS, cmd.units());
         assertEquals(List.of("a", "b"), s.xColumns());
         assertEquals(List.of("c", "d"), s.yColumns());
         assertEquals(9, s.seed());
@@ -191,6 +198,60 @@ class CommandLineTest {
     void estimateFlags_outOfRange_nameFlagKeyAndValue() {
         assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--batch-size", "1"));
         assertTrue(err().contains("--batch-size / mine.train.batch-size: batch-size must be >= 2, got 1"), err());
+    }
+
+    @Test
+    void estimateFlags_badUnitsOrEarlyStopping_exit2NamingFlagAndValue() {
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--units", "dB"));
+        assertTrue(err().contains("--units / mine.units: unknown unit 'dB', expected nats or bits"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--patience", "-1"));
+        assertTrue(err().contains("--patience / mine.train.patience: patience must be >= 0 (0 = no early stopping), got -1"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--min-delta", "-0.1"));
+        assertTrue(err().contains("--min-delta / mine.train.min-delta: min-delta must be a finite value >= 0"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--eval-every", "-5"));
+        assertTrue(err().contains("--eval-every / mine.train.eval-every: eval-every must be >= 0"), err());
+    }
+
+    @Test
+    void handle_trainingFailure_exits5WithTheMessage() {
+        PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
+        String msg = "training diverged at learning rate 1 (x) and again after a retry from scratch at learning rate 0.1 (y)";
+        assertEquals(ExitCodes.TRAINING, Main.handle(new org.minespark.api.MineTrainingException(msg), ps, false));
+        assertEquals("mine-spark: error: " + msg, err().strip());
+        assertEquals(ExitCodes.TRAINING, Main.exitCode(new RuntimeException(new org.minespark.api.MineTrainingException("x"))));
+    }
+
+    @Test
+    void summaryAndProgress_inBits_convertEveryNumber() {
+        MiResult r = JsonWriterTest.sampleResult();
+        assertEquals("MI estimate: 5.94 bits (4.12 nats), 95% CI [5.84, 6.04] bits, truth 6.000 bits",
+                Jobs.summary(r, 1.5 * Math.log(16), Units.BITS));
+        assertEquals("step 500/3000  estimate 5.58 bits  62k samples/s  ETA 41s",
+                ConsoleProgress.line(500, 3000, 3.8712, 62_400, 41.2, Units.BITS));
+        assertTrue(ConsoleProgress.bar(500, 3000, 3.8712, 41.2, Units.BITS).contains("5.585 bits"));
+    }
+
+    @Test
+    void summary_withValidation_saysHowTrainingEnded() {
+        MiResult base = JsonWriterTest.sampleResult();
+        MiResult conv = withConvergence(base, new MiResult.Convergence(250, true, false, false, 1e-3, Double.NaN, 5000,
+                new int[] {250, 300}, new double[] {4.1, 4.1}));
+        assertTrue(Jobs.summary(conv, Double.NaN).endsWith("; converged (300 steps run, best step 250)"),
+                Jobs.summary(conv, Double.NaN));
+        MiResult rising = withConvergence(base, new MiResult.Convergence(300, false, true, true, 1e-4, 1e-4, 5000,
+                new int[] {250, 300}, new double[] {3.9, 4.1}));
+        assertTrue(Jobs.summary(rising, Double.NaN).endsWith(
+                "; diverged at first, retried at learning rate 0.0001; still increasing after 300 steps: train longer (--steps)"),
+                Jobs.summary(rising, Double.NaN));
+    }
+
+    private static MiResult withConvergence(MiResult r, MiResult.Convergence c) {
+        return new MiResult(r.miNats(), r.ci95LowNats(), r.ci95HighNats(), r.stdErrNats(), r.nRows(), r.nDropped(),
+                r.nTrain(), r.nEval(), r.steps(), r.bound(), r.kernels(), r.seconds(), r.trainSeconds(),
+                r.trainSamplesPerS(), r.curve(), r.status(), r.warnings(), c);
     }
 
     @Test

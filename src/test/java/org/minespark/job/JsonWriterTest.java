@@ -24,7 +24,9 @@ class JsonWriterTest {
         Map<String, Object> fields = ResultFiles.resultMap(sampleResult(), spec, "file:/data/in", "parquet", 4.159, "4.2.0");
         JsonNode n = new ObjectMapper().readTree(JsonWriter.toJson(fields));
         for (String key : List.of("mi_nats", "mi_bits", "ci95_nats", "n_rows", "n_train", "n_eval", "steps", "bound",
-                "seconds", "train_samples_per_s", "x", "y", "input", "truth_nats", "n_dropped")) {
+                "seconds", "train_samples_per_s", "x", "y", "input", "truth_nats", "n_dropped", "std_err_bits",
+                "best_step", "converged", "still_increasing", "diverged", "retried_learning_rate", "n_validation",
+                "eval_every", "patience", "min_delta")) {
             assertTrue(n.has(key), "missing key " + key);
         }
         assertEquals(4.12, n.get("mi_nats").asDouble(), 0.0);
@@ -34,6 +36,9 @@ class JsonWriterTest {
         assertEquals(4.19, n.get("ci95_nats").get(1).asDouble(), 0.0);
         assertEquals(200_000, n.get("n_rows").asLong());
         assertEquals(300, n.get("steps").asInt());
+        assertEquals(0.035 / Math.log(2), n.get("std_err_bits").asDouble(), 1e-15);
+        assertTrue(n.get("converged").isBoolean() && !n.get("converged").asBoolean());
+        assertTrue(n.get("retried_learning_rate").isNull(), "no retry: null, never NaN");
         assertEquals("dv", n.get("bound").asText());
         assertEquals("x1", n.get("x").get(1).asText());
         assertEquals("y0", n.get("y").get(0).asText());

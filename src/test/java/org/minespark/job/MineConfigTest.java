@@ -35,6 +35,21 @@ class MineConfigTest {
         assertEquals(defaults.toString(), fromConf.toString());
         assertEquals(defaults.evalChunkRows(), fromConf.evalChunkRows());
         assertEquals(defaults.logEvery(), fromConf.logEvery());
+        assertEquals(MineSpec.DEFAULT_EVAL_EVERY, fromConf.evalEvery());
+        assertEquals(MineSpec.DEFAULT_PATIENCE, fromConf.patience());
+        assertEquals(MineSpec.DEFAULT_MIN_DELTA, fromConf.minDelta(), 0.0);
+        assertEquals(Units.NATS, MineConfig.units(MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of())));
+    }
+
+    @Test
+    void units_badValueInFile_namesFlagKeyValueAndFile() throws IOException {
+        Path f = dir.resolve("u.conf");
+        Files.writeString(f, "mine.units = \"shannons\"\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MineConfig.units(MineConfig.merge(MineConfig.parseFile(f), Map.of())));
+        assertTrue(e.getMessage().startsWith("--units / mine.units: unknown unit 'shannons', expected nats or bits"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("u.conf"), e.getMessage());
     }
 
     @Test

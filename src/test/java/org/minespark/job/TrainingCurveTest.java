@@ -55,10 +55,33 @@ class TrainingCurveTest {
     void csv_hasHeaderAndOneLinePerStep() {
         String csv = TrainingCurve.csv(new double[] {1.0, Double.NaN, 3.0});
         String[] lines = csv.split("\n");
-        assertEquals("step,estimate,smoothed", lines[0]);
+        assertEquals("step,estimate,smoothed,estimate_bits,smoothed_bits,validation,validation_bits", lines[0]);
         assertEquals(4, lines.length);
         assertTrue(lines[1].startsWith("1,1.0,1.0"), lines[1]);
         assertTrue(lines[2].startsWith("2,,1.0"), lines[2]);
         assertTrue(lines[3].startsWith("3,3.0,"), lines[3]);
+        String[] first = lines[1].split(",", -1);
+        assertEquals(7, first.length, lines[1]);
+        assertEquals(1.0 / Math.log(2), Double.parseDouble(first[3]), 1e-15, "estimate in bits");
+        assertTrue(lines[1].endsWith(",,"), "no validation value: " + lines[1]);
+    }
+
+    @Test
+    void csv_validationValues_onTheLinesOfTheirSteps() {
+        String[] lines = TrainingCurve.csv(new double[] {1, 2, 3, 4}, new int[] {2, 4}, new double[] {1.5, 2.5})
+                .split("\n");
+        assertEquals(5, lines.length);
+        assertTrue(lines[1].endsWith(",,"), lines[1]);
+        assertTrue(lines[2].endsWith(",1.5," + (1.5 / Math.log(2))), lines[2]);
+        assertTrue(lines[3].endsWith(",,"), lines[3]);
+        assertTrue(lines[4].endsWith(",2.5," + (2.5 / Math.log(2))), lines[4]);
+    }
+
+    @Test
+    void png_withValidationInBits_renders() throws Exception {
+        byte[] png = TrainingCurve.png(curve(300), new int[] {100, 200, 300}, new double[] {3.0, 4.0, 4.1}, 4.159, "t",
+                Units.BITS);
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(png));
+        assertEquals(TrainingCurve.WIDTH, img.getWidth());
     }
 }

@@ -28,11 +28,11 @@ class BlockMemoryTest {
         int dx = 3;
         int dy = 2;
         int rows = 10_007;
-        List<Tuple2<Boolean, float[]>> data = new ArrayList<>();
+        List<Tuple2<Byte, float[]>> data = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            data.add(new Tuple2<>(i % 5 != 0, new float[] {i, i + 1, i + 2, -i, -i - 1}));
+            data.add(new Tuple2<>(i % 5 != 0 ? MineRunner.TRAIN_ROW : MineRunner.TEST_ROW, new float[] {i, i + 1, i + 2, -i, -i - 1}));
         }
-        JavaRDD<Tuple2<Boolean, float[]>> tagged = jsc.parallelize(data, 3);
+        JavaRDD<Tuple2<Byte, float[]>> tagged = jsc.parallelize(data, 3);
         List<FloatBlock> blocks = MineRunner.buildBlocks(tagged, 4, 17, dx, dy).collect();
         assertEquals(4, blocks.size());
         long n = 0;
@@ -43,7 +43,7 @@ class BlockMemoryTest {
             n += b.rows();
             bytes += b.dataBytes();
         }
-        long train = data.stream().filter(Tuple2::_1).count();
+        long train = data.stream().filter(t -> t._1() == MineRunner.TRAIN_ROW).count();
         assertEquals(train, n, "every training row lands in exactly one block");
         assertEquals(4L * (dx + dy) * train, bytes, "4 (dx + dy) bytes per row");
     }

@@ -9,9 +9,13 @@ public final class SparkFixture {
     private SparkFixture() {
     }
 
+    /**
+     * The shared session; a new one when the previous one was stopped (a test class that builds its
+     * own session with {@code getOrCreate()} gets this one back and may stop it in its teardown).
+     */
     public static synchronized SparkSession local2() {
-        // another test class may have stopped it (getOrCreate hands out the active session)
-        if (session == null || session.sparkContext().isStopped()) {
+        boolean first = session == null;
+        if (first || session.sparkContext().isStopped()) {
             session = SparkSession.builder()
                     .master("local[2]")
                     .appName("mine-spark-tests")
@@ -19,9 +23,14 @@ public final class SparkFixture {
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.driver.host", "127.0.0.1")
                     .getOrCreate();
-            SparkSession created = session;
-            Runtime.getRuntime().addShutdownHook(new Thread(created::stop));
+            if (first) {
+                Runtime.getRuntime().addShutdownHook(new Thread(SparkFixture::stopAtExit));
+            }
         }
         return session;
+    }
+
+    private static synchronized void stopAtExit() {
+        session.stop();
     }
 }

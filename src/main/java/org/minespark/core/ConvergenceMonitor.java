@@ -1,0 +1,219 @@
+package org.minespark.core;
+
+import java.util.Arrays;
+
+/**
+ * The early-stopping rule and the convergence flags of one training run, fed with the per-step
+ * minibatch estimates and the periodic validation estimates (nats). Pure bookkeeping, no I/O.
+ *
+ * <p><b>Early stopping</b> (patience rule, as in Prechelt 1998, "Early stopping - but when?"): a
+ * validation value {@code v} that exceeds the reference {@code r} by more than {@code minDelta}
+ * is an <i>improvement</i> ({@code r := v}); after {@code patience} consecutive evaluations without
+ * an improvement training stops ({@code patience = 0}: never). Independently, the weights to keep
+ * are those of the highest validation value seen ({@link Verdict#BEST}, strict {@code >}).
+ *
+ * <p><b>Divergence</b>: a non-finite minibatch or validation value; a minibatch value with
+ * {@code |v| > }{@link #MAX_ABS_NATS} (no finite sample supports a DV value of that size: the
+ * critic's outputs have blown up); or, after {@link #WARMUP_STEPS} steps, a minibatch value more
+ * than {@link #EXPLODE_NATS} below its running level (an exponential moving average with factor
+ * {@link #LEVEL_ALPHA} of the previous values), or a validation value that far below the best
+ * validation value. The DV value of a minibatch of 1024 pairs fluctuates by well under 1 nat
+ * around its level in healthy training, so a drop of {@value #EXPLODE_NATS} nats is a collapse of
+ * the critic, not noise.
+ *
+ * <p><b>Flags</b> (with {@code w = }{@link #PLATEAU_EVALS} evaluations, or {@code patience} if
+ * smaller and positive):
+ * <ul>
+ * <li>{@code converged}: stopped early, or at least {@code w} evaluations and none of the last
+ *     {@code w} improved on the reference by more than {@code minDelta} (a plateau);</li>
+ * <li>{@code stillIncreasing}: not stopped early, not diverged, at least two evaluations, an
+ *     improvement by more than {@code minDelta} within the last {@code w} evaluations (not counting
+ *     the first evaluation, which always "improves"), and the last value within {@code minDelta}
+ *     of the best: the estimate was still rising when the steps ran out;</li>
+ * <li>{@code diverged}: see above; excludes the other two.</li>
+ * </ul>
+ */
+public final class ConvergenceMonitor {
+    /** A minibatch value this far (nats) below its running level is an explosion. */
+    public static final double EXPLODE_NATS = 25.0;
+    /** A minibatch DV value larger than this in magnitude (nats) is an explosion. */
+    public static final double MAX_ABS_NATS = 1000.0;
+    /** Steps before the running-level test applies (the level needs some history). */
+    public static final int WARMUP_STEPS = 10;
+    /** Smoothing factor of the running level of the minibatch values. */
+    public static final double LEVEL_ALPHA = 0.05;
+    /** Evaluations that make up a plateau (or a recent rise) for the flags. */
+    public static final int PLATEAU_EVALS = 3;
+
+    /** What to do after a validation value. */
+    public enum Verdict {
+        /** A new best value: keep the current weights, continue. */
+        BEST,
+        /** Continue training. */
+        CONTINUE,
+        /**
+         * No improvement above min-delta for {@code patience} evaluations: stop. The value may
+         * still be a new best ({@link #bestStep()} is then this evaluation's step): keep its weights.
+         */
+        STOP,
+        /** The value is non-finite or collapsed: training diverged. */
+        DIVERGED
+    }
+
+    private final int patience;
+    private final double minDelta;
+    private final int window;
+
+    private int minibatchSteps;
+    private double level = Double.NaN;
+
+    private double[] values = new double[16];
+    private int[] steps = new int[16];
+    private int n;
+    private double best = Double.NEGATIVE_INFINITY;
+    private int bestStep = -1;
+    private double reference = Double.NEGATIVE_INFINITY;
+    private int lastImprovement = -1;
+    private int sinceImprovement;
+    private boolean stopped;
+    private String divergence;
+
+    /**
+     * @param patience evaluations without improvement before stopping; 0 never stops
+     * @param minDelta the improvement (nats) that counts; &gt;= 0
+     */
+    public ConvergenceMonitor(int patience, double minDelta) {
+        if (patience < 0) {
+            throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping), got " + patience);
+        }
+        if (!(minDelta >= 0) || !Double.isFinite(minDelta)) {
+            throw new IllegalArgumentException("min-delta must be a finite value >= 0 (nats), got " + minDelta);
+        }
+        this.patience = patience;
+        this.minDelta = minDelta;
+        this.window = patience > 0 ? Math.min(PLATEAU_EVALS, patience) : PLATEAU_EVALS;
+    }
+
+    /**
+     * Records the minibatch value of {@code step} (0-based); returns true when it shows divergence
+     * (then {@link #divergence()} says why). Allocation-free.
+     */
+    public boolean onStep(int step, double value) {
+        if (divergence != null) {
+            return true;
+        }
+        if (!Double.isFinite(value)) {
+            divergence = "the minibatch estimate at step " + (step + 1) + " is " + value;
+            return true;
+        }
+        if (Math.abs(value) > MAX_ABS_NATS) {
+            divergence = "the minibatch estimate at step " + (step + 1) + " is " + fmt(value) + " nats (|value| > "
+                    + fmt(MAX_ABS_NATS) + ")";
+            return true;
+        }
+        if (minibatchSteps >= WARMUP_STEPS && value < level - EXPLODE_NATS) {
+            divergence = "the minibatch estimate at step " + (step + 1) + " fell to " + fmt(value)
+                    + " nats from a running level of " + fmt(level) + " (more than " + fmt(EXPLODE_NATS) + " nats)";
+            return true;
+        }
+        level = minibatchSteps == 0 ? value : (1 - LEVEL_ALPHA) * level + LEVEL_ALPHA * value;
+        minibatchSteps++;
+        return false;
+    }
+
+    /** Records the validation value after {@code stepsDone} steps and decides. */
+    public Verdict onValidation(int stepsDone, double value) {
+        if (n == values.length) {
+            values = Arrays.copyOf(values, 2 * n);
+            steps = Arrays.copyOf(steps, 2 * n);
+        }
+        values[n] = value;
+        steps[n] = stepsDone;
+        n++;
+        if (divergence != null) {
+            return Verdict.DIVERGED;
+        }
+        if (!Double.isFinite(value)) {
+            divergence = "the validation estimate after step " + stepsDone + " is " + value;
+            return Verdict.DIVERGED;
+        }
+        if (value < best - EXPLODE_NATS) {
+            divergence = "the validation estimate after step " + stepsDone + " fell to " + fmt(value)
+                    + " nats from a best of " + fmt(best) + " (more than " + fmt(EXPLODE_NATS) + " nats)";
+            return Verdict.DIVERGED;
+        }
+        if (value > reference + minDelta) {
+            reference = value;
+            lastImprovement = n - 1;
+            sinceImprovement = 0;
+        } else {
+            sinceImprovement++;
+        }
+        boolean isBest = value > best;
+        if (isBest) {
+            best = value;
+            bestStep = stepsDone;
+        }
+        if (patience > 0 && sinceImprovement >= patience) {
+            stopped = true;
+            return Verdict.STOP;
+        }
+        return isBest ? Verdict.BEST : Verdict.CONTINUE;
+    }
+
+    public boolean diverged() {
+        return divergence != null;
+    }
+
+    /** Why training diverged, or null. */
+    public String divergence() {
+        return divergence;
+    }
+
+    /** True when {@link #onValidation} returned {@link Verdict#STOP}. */
+    public boolean stoppedEarly() {
+        return stopped;
+    }
+
+    public boolean converged() {
+        if (diverged()) {
+            return false;
+        }
+        return stopped || n >= window && sinceImprovement >= window;
+    }
+
+    public boolean stillIncreasing() {
+        if (diverged() || stopped || n < 2) {
+            return false;
+        }
+        return lastImprovement >= 1 && lastImprovement >= n - window && values[n - 1] >= best - minDelta;
+    }
+
+    /** The step count of the best validation value (-1 if none). */
+    public int bestStep() {
+        return bestStep;
+    }
+
+    /** The best validation value (negative infinity if none). */
+    public double best() {
+        return best;
+    }
+
+    public int evaluations() {
+        return n;
+    }
+
+    /** The validation values in order. */
+    public double[] values() {
+        return Arrays.copyOf(values, n);
+    }
+
+    /** The step counts of the validation values. */
+    public int[] steps() {
+        return Arrays.copyOf(steps, n);
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.4g", v);
+    }
+}

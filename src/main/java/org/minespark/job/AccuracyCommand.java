@@ -1,0 +1,271 @@
+package org.minespark.job;
+
+import com.typesafe.config.Config;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.minespark.api.MiResult;
+import org.minespark.api.MineSpec;
+import org.minespark.api.MutualInformation;
+import org.minespark.core.SyntheticTasks;
+import org.minespark.spark.MineRunner;
+import org.minespark.spark.SyntheticData;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code accuracy}: every generated task with every bound, in one Spark session (data generated in
+ * process, nothing written but the table), into a markdown table plus a JSON of the same rows.
+ */
+@Command(name = "accuracy", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Estimates every generated task with every bound in one Spark session and writes a markdown table "
+                + "(task, truth, bound, estimate, CI95, relative error, p-value, flags/status, seconds; plus machine, "
+                + "date, settings and command line) to --out, and the same rows as JSON next to it (FILE.json).",
+            "Tasks (ids for --tasks; a family name selects all its levels): gauss-channel (d=3, 4.159 nats), "
+                + "binary-tensor (7-vector, 2.426 nats), corr-gaussian:2 .. corr-gaussian:10 and cubic:2 .. cubic:10 "
+                + "(d=20, the staircase 2, 4, 6, 8, 10 nats), uniform-noise (d=1, eps=0.1, 1.709 nats), independent (d=3, 0).",
+            "Data seed = training seed = --seed. A run that fails is recorded with its error and the table goes on. "
+                + "The table and the JSON are written to a temporary file and moved into place at the end.",
+            "The full default run (14 tasks x 5 bounds = 70 runs at 200000 rows, 3000 steps) takes 1.5 to 3 hours on 2 cores "
+                + "(95 to 195 s per run measured on a shared machine)."
+        })
+final class AccuracyCommand implements Callable<Integer> {
+    static final long DEFAULT_ROWS = 200_000L;
+    static final String DEFAULT_OUT = "docs/accuracy.md";
+
+    private final JobContext ctx;
+
+    @Spec
+    CommandSpec commandSpec;
+
+    @Option(names = "--rows", paramLabel = "N", defaultValue = "200000",
+            description = "Rows generated per task (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--tasks", paramLabel = "ID", split = ",", splitSynopsisLabel = ",",
+            description = "Task ids or families, comma-separated (default: all).")
+    List<String> tasks;
+
+    @Option(names = "--bounds", paramLabel = "NAME", split = ",", splitSynopsisLabel = ",",
+            description = "Bounds, comma-separated, of dv, dv-biased, nwj, infonce, smile (default: all).")
+    List<String> bounds;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = DEFAULT_OUT,
+            description = "Markdown table (default: ${DEFAULT-VALUE}); the JSON goes to FILE with .json.")
+    Path out;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
+
+    AccuracyCommand(JobContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** One task of the table: an id ({@code corr-gaussian:6}) and its generator. */
+    record Case(String id, SyntheticTasks.Task task) {
+    }
+
+    /** Every task of the table, in table order. */
+    static List<Case> catalog() {
+        List<Case> c = new ArrayList<>();
+        c.add(new Case(SyntheticTasks.GAUSS_CHANNEL, SyntheticTasks.create(SyntheticTasks.GAUSS_CHANNEL, null, null)));
+        c.add(new Case(SyntheticTasks.BINARY_TENSOR, SyntheticTasks.create(SyntheticTasks.BINARY_TENSOR, null, null)));
+        for (String family : List.of(SyntheticTasks.CORR_GAUSSIAN, SyntheticTasks.CUBIC)) {
+            for (double mi : SyntheticTasks.STAIRCASE_NATS) {
+                c.add(new Case(family + ":" + (int) mi, SyntheticTasks.create(family, 20, mi)));
+            }
+        }
+        c.add(new Case(SyntheticTasks.UNIFORM_NOISE, SyntheticTasks.create(SyntheticTasks.UNIFORM_NOISE, 1, null,
+                SyntheticTasks.DEFAULT_EPSILON, null)));
+        c.add(new Case(SyntheticTasks.INDEPENDENT, SyntheticTasks.create(SyntheticTasks.INDEPENDENT, null, null)));
+        return List.copyOf(c);
+    }
+
+    /** The cases selected by {@code --tasks} (ids or family names), in table order; all when null. */
+    static List<Case> selectTasks(List<String> ids) {
+        List<Case> all = catalog();
+        if (ids == null || ids.isEmpty()) {
+            return all;
+        }
+        LinkedHashSet<String> wanted = new LinkedHashSet<>();
+        for (String raw : ids) {
+            String id = raw.trim().toLowerCase(Locale.ROOT);
+            boolean found = false;
+            for (Case c : all) {
+                if (c.id().equals(id) || c.id().startsWith(id + ":")) {
+                    wanted.add(c.id());
+                    found = true;
+                }
+            }
+            if (!found) {
+                List<String> known = new ArrayList<>();
+                all.forEach(c -> known.add(c.id()));
+                throw new IllegalArgumentException("--tasks: unknown task '" + raw + "', expected ids or families of " + known);
+            }
+        }
+        List<Case> r = new ArrayList<>();
+        for (Case c : all) {
+            if (wanted.contains(c.id())) {
+                r.add(c);
+            }
+        }
+        return r;
+    }
+
+    /** The bounds selected by {@code --bounds}; all when null. */
+    static List<String> selectBounds(List<String> names) {
+        if (names == null || names.isEmpty()) {
+            return MineSpec.BOUNDS;
+        }
+        LinkedHashSet<String> r = new LinkedHashSet<>();
+        for (String raw : names) {
+            String b = raw.trim().toLowerCase(Locale.ROOT);
+            if (!MineSpec.BOUNDS.contains(b)) {
+                throw new IllegalArgumentException("--bounds: unknown bound '" + raw + "', expected some of " + MineSpec.BOUNDS);
+            }
+            r.add(b);
+        }
+        return List.copyOf(r);
+    }
+
+    @Override
+    public Integer call() {
+        if (rows < MineRunner.MIN_ROWS) {
+            throw new IllegalArgumentException("--rows must be >= " + MineRunner.MIN_ROWS + ", got " + rows);
+        }
+        List<Case> cases = selectTasks(tasks);
+        List<String> bs = selectBounds(bounds);
+        Config config = MineConfig.load(training.config, training.overrides());
+        MineSpec template = MineConfig.toSpec(config, List.of("x"), List.of("y"));
+        AccuracyTable.checkWritable(out);
+        String commandLine = "mine-submit " + String.join(" ", originalArgs());
+
+        SparkSession spark = ctx.spark("accuracy");
+        int total = cases.size() * bs.size();
+        List<AccuracyTable.Entry> entries = new ArrayList<>(total);
+        long start = System.nanoTime();
+        int i = 0;
+        int failed = 0;
+        for (Case c : cases) {
+            SyntheticTasks.Task t = c.task();
+            MineSpec taskSpec = MineConfig.toSpec(config, SyntheticData.xColumns(t), SyntheticData.yColumns(t));
+            for (String bound : bs) {
+                i++;
+                MineSpec spec = taskSpec.withBound(bound);
+                ctx.err.println(String.format(Locale.ROOT, "accuracy: run %d/%d: %s (truth %.3f nats), bound %s",
+                        i, total, c.id(), t.trueMiNats(), bound));
+                long t0 = System.nanoTime();
+                AccuracyTable.Entry e;
+                try {
+                    Dataset<Row> df = SyntheticData.generate(spark, t, rows, spec.seed(), spec.partitions());
+                    MiResult r = MutualInformation.estimate(df, spec);
+                    e = AccuracyTable.Entry.of(c.id(), t.trueMiNats(), bound, r, seconds(t0));
+                } catch (Exception ex) { // Spark's Scala code may throw checked exceptions undeclared
+                    failed++;
+                    e = AccuracyTable.Entry.failed(c.id(), t.trueMiNats(), bound, Jobs.rootMessage(ex), seconds(t0));
+                }
+                entries.add(e);
+                double elapsed = seconds(start);
+                double eta = elapsed / i * (total - i);
+                ctx.err.println(String.format(Locale.ROOT, "accuracy: run %d/%d done in %.1f s: %s; elapsed %s, ETA %s",
+                        i, total, e.seconds(), e.shortResult(), duration(elapsed), duration(eta)));
+            }
+        }
+        Map<String, Object> settings = settings(template, cases, bs);
+        Map<String, Object> machine = machine(spark);
+        Path json = AccuracyTable.jsonPath(out);
+        AccuracyTable.write(out, json, entries, settings, machine, commandLine, seconds(start));
+        ctx.out.println(String.format(Locale.ROOT, "wrote %d runs (%d failed) in %s to %s and %s",
+                total, failed, duration(seconds(start)), out, json));
+        return ExitCodes.OK;
+    }
+
+    /** The arguments as given, starting with the subcommand name. */
+    private List<String> originalArgs() {
+        if (commandSpec == null || commandSpec.commandLine() == null
+                || commandSpec.commandLine().getParseResult() == null) {
+            return List.of();
+        }
+        return commandSpec.commandLine().getParseResult().originalArgs();
+    }
+
+    private Map<String, Object> settings(MineSpec s, List<Case> cases, List<String> bs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("rows", rows);
+        m.put("seed", s.seed());
+        m.put("steps", s.steps());
+        m.put("batch_size", s.batchSize());
+        m.put("learning_rate", s.learningRate());
+        m.put("lr_final_fraction", s.lrFinalFraction());
+        m.put("hidden", s.hidden());
+        m.put("ema_alpha", s.emaAlpha());
+        m.put("eval_fraction", s.evalFraction());
+        m.put("max_train_rows", s.maxTrainRows());
+        m.put("partitions", s.partitions());
+        m.put("kernels", s.kernels());
+        List<Object> ts = new ArrayList<>();
+        for (Case c : cases) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("id", c.id());
+            t.put("task", c.task().name());
+            t.put("dim_x", c.task().dimX());
+            t.put("dim_y", c.task().dimY());
+            t.put("mi_nats", c.task().trueMiNats());
+            t.put("parameters", new LinkedHashMap<>(c.task().parameters()));
+            ts.add(t);
+        }
+        m.put("tasks", ts);
+        m.put("bounds", bs);
+        return m;
+    }
+
+    private static Map<String, Object> machine(SparkSession spark) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            host = "unknown";
+        }
+        m.put("host", host);
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        m.put("max_heap_mb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("spark", spark.version());
+        m.put("master", spark.sparkContext().master());
+        m.put("default_parallelism", spark.sparkContext().defaultParallelism());
+        return m;
+    }
+
+    private static double seconds(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    /** {@code 42 s}, {@code 3 min 05 s}, {@code 1 h 02 min}. */
+    static String duration(double s) {
+        long n = Math.round(s);
+        if (n < 60) {
+            return n + " s";
+        }
+        if (n < 3600) {
+            return String.format(Locale.ROOT, "%d min %02d s", n / 60, n % 60);
+        }
+        return String.format(Locale.ROOT, "%d h %02d min", n / 3600, (n % 3600) / 60);
+    }
+}

@@ -1,0 +1,142 @@
+package org.minespark.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.minespark.core.ConvergenceMonitor.Verdict;
+
+/** The stopping rule and flags on hand-made sequences of validation and minibatch values. */
+class ConvergenceMonitorTest {
+
+    private static Verdict[] feed(ConvergenceMonitor m, int every, double... values) {
+        Verdict[] v = new Verdict[values.length];
+        for (int i = 0; i < values.length; i++) {
+            v[i] = m.onValidation((i + 1) * every, values[i]);
+        }
+        return v;
+    }
+
+    @Test
+    void onValidation_noGainForPatiencePasses_stopsAndKeepsBest() {
+        ConvergenceMonitor m = new ConvergenceMonitor(3, 0.01);
+        Verdict[] v = feed(m, 100, 1.0, 2.0, 2.5, 2.505, 2.49, 2.508);
+        // 2.505 and 2.508 are new bests (weights kept) but not gains above 0.01 over 2.5
+        assertArrayEquals(new Verdict[] {Verdict.BEST, Verdict.BEST, Verdict.BEST, Verdict.BEST,
+            Verdict.CONTINUE, Verdict.STOP}, v);
+        assertTrue(m.stoppedEarly());
+        assertTrue(m.converged());
+        assertFalse(m.stillIncreasing());
+        assertFalse(m.diverged());
+        assertEquals(600, m.bestStep(), "the stopping pass is also the best: its weights are kept");
+        assertEquals(2.508, m.best(), 0.0);
+    }
+
+    @Test
+    void onValidation_patienceZero_neverStops() {
+        ConvergenceMonitor m = new ConvergenceMonitor(0, 0.01);
+        for (Verdict v : feed(m, 10, 1, 1, 1, 1, 1, 1, 1, 1)) {
+            assertTrue(v == Verdict.BEST || v == Verdict.CONTINUE, v.toString());
+        }
+        assertFalse(m.stoppedEarly());
+        assertTrue(m.converged(), "flat for the last 3 passes is a plateau");
+        assertEquals(10, m.bestStep(), "ties do not replace the kept weights");
+    }
+
+    @Test
+    void flags_risingAtTheEnd_stillIncreasingNotConverged() {
+        ConvergenceMonitor m = new ConvergenceMonitor(5, 0.01);
+        feed(m, 250, 0.5, 1.0, 1.4, 1.7, 1.9);
+        assertTrue(m.stillIncreasing());
+        assertFalse(m.converged());
+        assertFalse(m.stoppedEarly());
+    }
+
+    @Test
+    void flags_plateauWithoutStop_converged() {
+        ConvergenceMonitor m = new ConvergenceMonitor(5, 0.05);
+        feed(m, 250, 1.0, 2.0, 2.02, 2.01, 2.03);
+        assertFalse(m.stoppedEarly());
+        assertTrue(m.converged(), "three passes within 0.05 of 2.0");
+        assertFalse(m.stillIncreasing());
+    }
+
+    @Test
+    void flags_fellBackAfterARise_neither() {
+        ConvergenceMonitor m = new ConvergenceMonitor(5, 0.01);
+        feed(m, 250, 1.0, 1.5, 2.0, 1.6);
+        assertFalse(m.converged(), "the last gain was 1 pass ago");
+        assertFalse(m.stillIncreasing(), "the last value is 0.4 below the best");
+    }
+
+    @Test
+    void flags_singleEvaluation_neither() {
+        ConvergenceMonitor m = new ConvergenceMonitor(5, 0.01);
+        feed(m, 250, 1.0);
+        assertFalse(m.converged());
+        assertFalse(m.stillIncreasing());
+    }
+
+    @Test
+    void onValidation_nonFiniteOrCollapse_diverged() {
+        ConvergenceMonitor nan = new ConvergenceMonitor(5, 0.01);
+        assertEquals(Verdict.DIVERGED, feed(nan, 10, 1.0, Double.NaN)[1]);
+        assertTrue(nan.diverged());
+        assertFalse(nan.converged());
+        assertTrue(nan.divergence().contains("NaN"), nan.divergence());
+
+        ConvergenceMonitor drop = new ConvergenceMonitor(5, 0.01);
+        assertEquals(Verdict.DIVERGED, feed(drop, 10, 2.0, 2.0 - ConvergenceMonitor.EXPLODE_NATS - 0.1)[1]);
+        assertFalse(drop.stillIncreasing());
+    }
+
+    @Test
+    void onStep_nanOrHugeOrCollapse_diverges() {
+        ConvergenceMonitor a = new ConvergenceMonitor(5, 0.01);
+        assertFalse(a.onStep(0, 0.1));
+        assertTrue(a.onStep(1, Double.POSITIVE_INFINITY));
+        assertTrue(a.divergence().contains("step 2"), a.divergence());
+
+        ConvergenceMonitor b = new ConvergenceMonitor(5, 0.01);
+        assertTrue(b.onStep(0, -2 * ConvergenceMonitor.MAX_ABS_NATS));
+
+        ConvergenceMonitor c = new ConvergenceMonitor(5, 0.01);
+        for (int s = 0; s < ConvergenceMonitor.WARMUP_STEPS; s++) {
+            assertFalse(c.onStep(s, 3.0));
+        }
+        assertFalse(c.onStep(10, 3.0 - ConvergenceMonitor.EXPLODE_NATS + 1), "24 nats below: noise-free but allowed");
+        assertTrue(c.onStep(11, 3.0 - ConvergenceMonitor.EXPLODE_NATS - 2));
+        assertTrue(c.diverged());
+    }
+
+    @Test
+    void onStep_earlyLargeSwingsDuringWarmup_notDivergence() {
+        ConvergenceMonitor m = new ConvergenceMonitor(5, 0.01);
+        assertFalse(m.onStep(0, 0.0));
+        assertFalse(m.onStep(1, -40.0), "the first steps have no running level yet");
+    }
+
+    @Test
+    void constructor_badValues_nameTheParameter() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ConvergenceMonitor(-1, 0.01))
+                .getMessage().contains("patience"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ConvergenceMonitor(3, Double.NaN))
+                .getMessage().contains("min-delta"));
+    }
+
+    @Test
+    void history_recordsStepsAndValues() {
+        ConvergenceMonitor m = new ConvergenceMonitor(0, 0.0);
+        double[] vals = new double[40];
+        for (int i = 0; i < vals.length; i++) {
+            vals[i] = i * 0.1;
+        }
+        feed(m, 5, vals);
+        assertEquals(40, m.evaluations());
+        assertArrayEquals(vals, m.values());
+        assertEquals(200, m.steps()[39]);
+    }
+}
