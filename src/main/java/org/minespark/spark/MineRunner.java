@@ -61,7 +61,10 @@ import scala.Tuple2;
  *     divergence retries once from scratch at {@code lr / }{@link #RETRY_LR_DIVISOR}, a second one
  *     is a {@link MineTrainingException};</li>
  * <li>evaluate the chosen bound of the kept weights over all test rows in one streaming pass (rows spread and sorted by
- *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats}.</li>
+ *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats};
+ *     in the same pass, unless {@code permutations} is 0, the permutation test of independence
+ *     ({@link PermutationStats}: the same critic on K re-paired versions of each chunk, shifts from
+ *     their own seeded stream so the estimate does not depend on K), merged in partition order.</li>
  * </ol>
  */
 public final class MineRunner {
