@@ -58,10 +58,12 @@ class SignificanceSparkTest {
      * Independent data, seeds 1..10 (data and estimate): {@code dependent: false} and a CI that
      * covers 0 in at least 9 of 10. The permutation test is exact at alpha = 0.05, so the number of
      * false positives is Binomial(10, <= 0.05): P(>= 2) <= 1 - 0.95^10 - 10 * 0.05 * 0.95^9 = 8.6 %.
-     * The CI check is a one-sided test at about 2.5 % (every bound is <= 0 = MI in expectation),
-     * so the two together fail with probability below about 1 - P(no more than one failure) when
-     * failures are at most 7.5 % per seed: about 17 %. The seeds are fixed (1..10, not picked): the
-     * run is deterministic and the observed outcome is printed.
+     * The CI check is a one-sided test at about 2.5 % (every bound is <= 0 = MI in expectation).
+     * A seed fails if either check fails: at most 7.5 % per seed by the union bound, so P(>= 2
+     * failing seeds) <= 1 - 0.925^10 - 10 * 0.075 * 0.925^9 = 17 % in the worst case; the two checks
+     * use the same critic on the same rows and mostly fail together, so it is nearer 8.6 %. The
+     * seeds are fixed (1..10, not picked; measured: 0 of 10 failed, p from 0.10 to 0.97): the run
+     * is deterministic and the outcome is printed.
      */
     @Test
     void run_independentData_notDependentInNineOfTenSeeds() {
