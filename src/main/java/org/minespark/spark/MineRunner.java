@@ -32,6 +32,7 @@ import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
 import org.minespark.core.PartitionWorker;
+import org.minespark.core.PermutationStats;
 import org.minespark.core.Seeds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,7 +61,10 @@ import scala.Tuple2;
  *     divergence retries once from scratch at {@code lr / }{@link #RETRY_LR_DIVISOR}, a second one
  *     is a {@link MineTrainingException};</li>
  * <li>evaluate the chosen bound of the kept weights over all test rows in one streaming pass (rows spread and sorted by
- *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats}.</li>
+ *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats};
+ *     in the same pass, unless {@code permutations} is 0, the permutation test of independence
+ *     ({@link PermutationStats}: the same critic on K re-paired versions of each chunk, shifts from
+ *     their own seeded stream so the estimate does not depend on K), merged in partition order.</li>
  * </ol>
  */
 public final class MineRunner {
@@ -74,6 +78,7 @@ public final class MineRunner {
     private static final long VALIDATION_SPLIT = 7;
     private static final long VALIDATION_SPREAD = 8;
     private static final long VALIDATE = 9;
+    private static final long PERMUTE = 10;
 
     /** Row roles in the tagged stream: training sample, validation (early stopping), test (the estimate). */
     static final byte TRAIN_ROW = 0;
@@ -259,7 +264,11 @@ public final class MineRunner {
         }
 
         // the reported estimate: the kept weights on the test rows (never used to choose them)
-        BoundStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed, spec.evalChunkRows());
+        long tEval = System.nanoTime();
+        EvalStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed,
+                spec.evalChunkRows(), spec.permutations());
+        LOG.info(String.format(Locale.ROOT, "test-row evaluation: %d rows, %d permutations, %.2f s", eval.bound.count(),
+                spec.permutations(), (System.nanoTime() - tEval) / 1e9));
         return result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings);
     }
 
@@ -358,8 +367,9 @@ public final class MineRunner {
     }
 
     /** The result from the test-row evaluation of the kept weights. */
-    private static MiResult result(BoundStats eval, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
+    private static MiResult result(EvalStats evalStats, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
                                    String boundName, String kernels, long t0, List<String> warnings) {
+        BoundStats eval = evalStats.bound;
         if (eval.count() == 0) {
             throw new IllegalArgumentException("no held-out rows to evaluate (" + stats.valid()
                     + " valid rows, eval-fraction " + spec.evalFraction() + "); use more rows or a larger eval-fraction");
@@ -372,6 +382,7 @@ public final class MineRunner {
         }
         double lo = eval.ci95Low();
         double hi = eval.ci95High();
+        MiResult.Significance sig = significance(evalStats.permutations, est, lo, spec);
         if (est < 0) {
             // I(X;Y) >= 0 and the constant critic attains DV = 0 exactly, so the best bound is
             // max(0, DV(T)); a negative DV(T) is the critic's own curvature (-Var(T)/2 when X and Y
@@ -393,7 +404,28 @@ public final class MineRunner {
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
                 nTrain, eval.count(), trained.stepsRun, boundName, kernels, seconds, trained.seconds,
                 trained.stepsRun * (double) spec.batchSize() / trained.seconds, trained.curve, MiResult.STATUS_OK,
-                warnings, conv);
+                warnings, conv, sig);
+    }
+
+    /**
+     * The significance verdict: with a permutation test, {@code dependent} iff
+     * {@code p <= significance-level}, and the null mean and spread of the raw bound {@code est}
+     * over the re-paired replicates; without one ({@code perm} null), {@code dependent} iff the raw
+     * 95% CI lower end {@code lo} is above 0.
+     */
+    static MiResult.Significance significance(PermutationStats perm, double est, double lo, MineSpec spec) {
+        if (perm == null || perm.count() == 0) {
+            return new MiResult.Significance(MiResult.Significance.TEST_CI, 0, Double.NaN, Double.NaN, lo > 0, Double.NaN,
+                    Double.NaN);
+        }
+        double p = perm.pValue();
+        double alpha = spec.significanceLevel();
+        MiResult.Significance s = new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, perm.replicates(), alpha, p, p <= alpha,
+                perm.nullMean(est), perm.nullStd(est));
+        LOG.info(String.format(Locale.ROOT, "permutation test: p = %.4g over %d replicates (null bound %.4f +- %.4f nats)"
+                + ": %s at level %s", p, perm.replicates(), s.nullMeanNats(), s.nullStdNats(),
+                s.dependent() ? "dependent" : "no evidence of dependence", alpha));
+        return s;
     }
 
     /** The cached training blocks, their row count and every partition's share of the batch. */
@@ -698,8 +730,9 @@ public final class MineRunner {
     }
 
     /** One streaming pass over the test rows, randomly spread and ordered, merged on the driver. */
-    static BoundStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
-                                CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows) {
+    static EvalStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
+                              CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows,
+                              int permutations) {
         JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> t._1() == TEST_ROW), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
@@ -711,6 +744,8 @@ public final class MineRunner {
                         PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096), bound);
                         SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, 1000003L + pi));
                         BoundStats s = bound.newStats();
+                        PermutationStats ps = permutations > 0 ? new PermutationStats(permutations) : null;
+                        SplittableRandom prnd = new SplittableRandom(Seeds.derive(seed, PERMUTE, pi));
                         float[] x = new float[chunkRows * dx];
                         float[] y = new float[chunkRows * dy];
                         float[][] p = bc.value();
@@ -720,14 +755,15 @@ public final class MineRunner {
                             System.arraycopy(f, 0, x, c * dx, dx);
                             System.arraycopy(f, dx, y, c * dy, dy);
                             if (++c == chunkRows) {
-                                w.evaluateChunk(p, x, y, c, rnd, s);
+                                w.evaluateChunk(p, x, y, c, rnd, s, ps, prnd);
                                 c = 0;
                             }
                         }
-                        w.evaluateChunk(p, x, y, c, rnd, s);
+                        w.evaluateChunk(p, x, y, c, rnd, s, ps, prnd);
                         PartitionWorker.release(w);
-                        return Collections.singletonList(s).iterator();
-                    }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
+                        return Collections.singletonList(new EvalStats(s, ps)).iterator();
+                    }, false), new EvalStats(bound.newStats(), permutations > 0 ? new PermutationStats(permutations) : null),
+                    EvalStats::merge, Integer.MAX_VALUE);
         } finally {
             bc.destroy();
         }
