@@ -202,6 +202,10 @@ public final class MineRunner {
 
     private static MiResult runUnwrapped(Dataset<Row> data, MineSpec spec, ProgressListener listener) {
         long t0 = System.nanoTime();
+        if (spec.resume() && spec.checkpointDir() == null) {
+            throw new IllegalArgumentException("--resume needs a checkpoint directory (--checkpoint-dir DIR"
+                    + " / mine.train.checkpoint-dir) to resume from");
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         final long seed = spec.seed();
         ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns());
