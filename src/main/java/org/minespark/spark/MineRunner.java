@@ -58,7 +58,9 @@ import scala.Tuple2;
  *     {@link MineOptimizer}; every {@code eval-every} steps the chosen bound on the cached validation
  *     rows decides early stopping and which weights to keep ({@link ConvergenceMonitor}); a
  *     divergence retries once from scratch at {@code lr / }{@link #RETRY_LR_DIVISOR}, a second one
- *     is a {@link MineTrainingException};</li>
+ *     is a {@link MineTrainingException}; with a checkpoint directory the driver saves the complete
+ *     training state every {@code checkpoint-every} steps ({@link org.minespark.core.TrainingCheckpoint},
+ *     {@link CheckpointStore}) and {@code resume} continues from the newest one, to the same bits;</li>
  * <li>evaluate the chosen bound of the kept weights over all test rows in one streaming pass (rows spread and sorted by
  *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats}.</li>
  * </ol>

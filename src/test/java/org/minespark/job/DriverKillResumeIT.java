@@ -23,8 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The driver killed mid-training, then {@code --resume}: {@code mine-submit estimate
- * --checkpoint-every 50} runs as a subprocess (local[2], so the driver JVM is the whole job);
- * once the checkpoint after step 100 of 300 appears, the JVM is SIGKILLed. Then
+ * --checkpoint-every 40} runs as a subprocess (local[2], so the driver JVM is the whole job);
+ * once the checkpoint after step 80 of 200 appears, the JVM is SIGKILLed. Then
  * <ul>
  * <li>the killed run left no result directory behind and the existing result it was to replace
  *     ({@code --overwrite}) is intact;</li>
@@ -42,13 +42,13 @@ class DriverKillResumeIT {
     @TempDir
     Path tmp;
 
-    /** 8000 rows of a correlated Gaussian pair (x0, x1) ~ (y0, y1) as CSV. */
+    /** 6000 rows of a correlated Gaussian pair (x0, x1) ~ (y0, y1) as CSV. */
     private Path data() throws IOException {
         Path csv = tmp.resolve("data.csv");
         SplittableRandom r = new SplittableRandom(21);
         try (Writer w = Files.newBufferedWriter(csv)) {
             w.write("x0,x1,y0,y1\n");
-            for (int i = 0; i < 8000; i++) {
+            for (int i = 0; i < 6000; i++) {
                 double a = r.nextGaussian();
                 double b = r.nextGaussian();
                 w.write(String.format(Locale.ROOT, "%.6f,%.6f,%.6f,%.6f%n", a, b, 0.8 * a + 0.6 * r.nextGaussian(),
@@ -61,9 +61,9 @@ class DriverKillResumeIT {
     private static List<String> estimate(Path data, Path out, Path ckpt, String... extra) {
         List<String> a = new ArrayList<>(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false",
                 "estimate", "--input", data.toString(), "--x", "x0,x1", "--y", "y0,y1", "--out", out.toString(),
-                "--steps", "300", "--batch-size", "256", "--hidden", "32", "--eval-every", "40",
+                "--steps", "200", "--batch-size", "256", "--hidden", "32", "--eval-every", "40",
                 "--partitions", "2", "--log-every", "50", "--seed", "5",
-                "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "50"));
+                "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "40"));
         a.addAll(List.of(extra));
         return a;
     }
@@ -82,9 +82,9 @@ class DriverKillResumeIT {
         Files.createDirectories(out);
         Files.writeString(out.resolve("result.json"), "{\"old\": true}\n");
         Path ckB = tmp.resolve("ckpt-b");
-        Path trigger = ckB.resolve("ckpt-a0-s0000000100.bin");
+        Path trigger = ckB.resolve("ckpt-a0-s0000000080.bin");
         Run killed = submit(estimate(data, out, ckB, "--overwrite"), 240, trigger);
-        assertTrue(killed.killed, "the run ended before the checkpoint after step 100 appeared (exit " + killed.code
+        assertTrue(killed.killed, "the run ended before the checkpoint after step 80 appeared (exit " + killed.code
                 + "):\n" + killed.err);
         assertEquals("{\"old\": true}\n", Files.readString(out.resolve("result.json")),
                 "the killed run touched the existing result");

@@ -90,6 +90,32 @@ class CheckpointResumeTest {
         assertEquals(0, checkpointFiles(dir));
     }
 
+    /**
+     * The checkpoint of the retry after a divergence resumes the retry (not the first attempt):
+     * learning rate 1 blows the critic up within a few steps (the retry then runs at 0.1), and the
+     * run is interrupted at step 50 of the retry.
+     */
+    @Test
+    void resume_duringTheRetryAfterADivergence_sameEstimate() throws IOException {
+        MineSpec absurd = spec().withLearningRate(1.0).withSteps(80);
+        MiResult plain;
+        try {
+            plain = MineRunner.run(data, absurd, null);
+        } catch (org.minespark.api.MineTrainingException e) {
+            org.junit.jupiter.api.Assumptions.abort("the retry diverged too: " + e.getMessage());
+            return;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(plain.convergence().diverged(), "lr 1 did not diverge");
+        Path dir = tmp.resolve("ckpt");
+        MineSpec ck = absurd.withCheckpointDir(dir.toString()).withCheckpointEvery(30);
+        interrupted(ck, 50);
+        assertTrue(Files.exists(dir.resolve(CheckpointStore.name(1, 30))), "no checkpoint of the retry");
+        MiResult resumed = MineRunner.run(data, ck.withResume(true), null);
+        assertEquals(Double.doubleToRawLongBits(plain.miNats()), Double.doubleToRawLongBits(resumed.miNats()));
+        assertEquals(plain.convergence().retriedLearningRate(), resumed.convergence().retriedLearningRate(), 0.0);
+        assertEquals(plain.warnings(), resumed.warnings());
+    }
+
     @Test
     void resume_otherSettings_isAnErrorNamingThem() throws IOException {
         Path dir = tmp.resolve("ckpt");
