@@ -33,6 +33,7 @@ class CheckpointResumeTest {
     private static final int STEPS = 120;
     private static final int STOP_AT = 75;
     private static Dataset<Row> data;
+    private static MiResult plain;
 
     @TempDir
     Path tmp;
@@ -59,6 +60,14 @@ class CheckpointResumeTest {
         assertTrue(String.valueOf(e.getMessage()).contains("simulated crash"), String.valueOf(e));
     }
 
+    /** The uninterrupted run of {@link #spec()} (computed once). */
+    private static synchronized MiResult plain() {
+        if (plain == null) {
+            plain = MineRunner.run(data, spec(), null);
+        }
+        return plain;
+    }
+
     private static long checkpointFiles(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> p.getFileName().toString().startsWith("ckpt-")).count();
@@ -67,7 +76,7 @@ class CheckpointResumeTest {
 
     @Test
     void resume_afterInterruption_sameEstimateBitForBit() throws IOException {
-        MiResult plain = MineRunner.run(data, spec(), null);
+        MiResult plain = plain();
 
         Path dir = tmp.resolve("ckpt");
         MineSpec ck = spec().withCheckpointDir(dir.toString()).withCheckpointEvery(30);
@@ -132,7 +141,7 @@ class CheckpointResumeTest {
 
     @Test
     void resume_noCheckpoint_startsFromStepZeroWithAWarning() {
-        MiResult plain = MineRunner.run(data, spec(), null);
+        MiResult plain = plain();
         MiResult r = MineRunner.run(data, spec().withCheckpointDir(tmp.resolve("empty").toString()).withResume(true), null);
         assertEquals(plain.miNats(), r.miNats(), 0.0);
         assertTrue(r.warnings().stream().anyMatch(w -> w.contains("no checkpoint in")), r.warnings().toString());
