@@ -635,6 +635,7 @@ public final class MineRunner {
         long[] overhead = new long[total];
         long[] loopNanos = {0L};
         long tStart = System.nanoTime();
+        int firstStep = resume == null ? 0 : resume.step(); // this process's first step (for the ETA)
         TrainingLoop.StepListener onStep = (step, dv, agg, stepNanos) -> {
             overhead[step] = stepNanos - agg.computeNanos();
             loopNanos[0] += stepNanos;
@@ -646,7 +647,7 @@ public final class MineRunner {
             if ((step + 1) % spec.logEvery() == 0 || step + 1 == total) {
                 double el = loopNanos[0] / 1e9;
                 double sps = (step + 1) * (double) spec.batchSize() / el;
-                double eta = (System.nanoTime() - tStart) / 1e9 / (step + 1) * (total - step - 1);
+                double eta = (System.nanoTime() - tStart) / 1e9 / (step + 1 - firstStep) * (total - step - 1);
                 String line = String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
                         step + 1, total, smooth[0], sps, eta);
                 if (listener != null) {
@@ -722,7 +723,7 @@ public final class MineRunner {
             keptStep = done;
         }
         double seconds = loopNanos[0] / 1e9;
-        long[] ov = java.util.Arrays.copyOf(overhead, done);
+        long[] ov = java.util.Arrays.copyOfRange(overhead, Math.min(firstStep, done), done);
         java.util.Arrays.sort(ov);
         LOG.info(String.format(Locale.ROOT, "training: %d of %d steps in %.1f s (%.1f s with validation), median"
                         + " distribution overhead %.2f ms per step", done, total, seconds,
