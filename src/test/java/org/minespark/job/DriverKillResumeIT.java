@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The driver killed mid-training, then {@code --resume}: {@code mine-submit estimate
  * --checkpoint-every 40} runs as a subprocess (local[2], so the driver JVM is the whole job);
- * once the checkpoint after step 80 of 200 appears, the JVM is SIGKILLed. Then
+ * once the checkpoint after step 80 of 400 appears, the JVM is SIGKILLed. Then
  * <ul>
  * <li>the killed run left no result directory behind and the existing result it was to replace
  *     ({@code --overwrite}) is intact;</li>
@@ -61,7 +61,7 @@ class DriverKillResumeIT {
     private static List<String> estimate(Path data, Path out, Path ckpt, String... extra) {
         List<String> a = new ArrayList<>(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false",
                 "estimate", "--input", data.toString(), "--x", "x0,x1", "--y", "y0,y1", "--out", out.toString(),
-                "--steps", "200", "--batch-size", "256", "--hidden", "32", "--eval-every", "40",
+                "--steps", "400", "--batch-size", "256", "--hidden", "32", "--eval-every", "40",
                 "--partitions", "2", "--log-every", "50", "--seed", "5",
                 "--checkpoint-dir", ckpt.toString(), "--checkpoint-every", "40"));
         a.addAll(List.of(extra));
