@@ -52,6 +52,8 @@ final class MineConfig {
     static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
     static final String PARTITIONS = "mine.data.partitions";
     static final String EVAL_CHUNK_ROWS = "mine.eval.chunk-rows";
+    static final String PERMUTATIONS = "mine.eval.permutations";
+    static final String SIGNIFICANCE_LEVEL = "mine.eval.significance-level";
 
     private MineConfig() {
     }
@@ -215,6 +217,9 @@ final class MineConfig {
             s = param("--eval-fraction", EVAL_FRACTION, s, c, q -> q.withEvalFraction(c.getDouble(EVAL_FRACTION)));
             s = param("--max-train-rows", MAX_TRAIN_ROWS, s, c, q -> q.withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS)));
             s = param("--partitions", PARTITIONS, s, c, q -> q.withPartitions(c.getInt(PARTITIONS)));
+            s = param("--permutations", PERMUTATIONS, s, c, q -> q.withPermutations(c.getInt(PERMUTATIONS)));
+            s = param("--alpha", SIGNIFICANCE_LEVEL, s, c,
+                    q -> q.withSignificanceLevel(c.getDouble(SIGNIFICANCE_LEVEL)));
             return param("--eval-chunk-rows", EVAL_CHUNK_ROWS, s, c, q -> q.withEvalChunkRows(c.getInt(EVAL_CHUNK_ROWS)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);

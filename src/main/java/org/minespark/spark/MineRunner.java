@@ -32,6 +32,7 @@ import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
 import org.minespark.core.PartitionWorker;
+import org.minespark.core.PermutationStats;
 import org.minespark.core.Seeds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,7 +63,10 @@ import scala.Tuple2;
  *     training state every {@code checkpoint-every} steps ({@link org.minespark.core.TrainingCheckpoint},
  *     {@link CheckpointStore}) and {@code resume} continues from the newest one, to the same bits;</li>
  * <li>evaluate the chosen bound of the kept weights over all test rows in one streaming pass (rows spread and sorted by
- *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats}.</li>
+ *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats};
+ *     in the same pass, unless {@code permutations} is 0, the permutation test of independence
+ *     ({@link PermutationStats}: the same critic on K re-paired versions of each chunk, shifts from
+ *     their own seeded stream so the estimate does not depend on K), merged in partition order.</li>
  * </ol>
  */
 public final class MineRunner {
@@ -76,6 +80,7 @@ public final class MineRunner {
     private static final long VALIDATION_SPLIT = 7;
     private static final long VALIDATION_SPREAD = 8;
     private static final long VALIDATE = 9;
+    private static final long PERMUTE = 10;
 
     /** Row roles in the tagged stream: training sample, validation (early stopping), test (the estimate). */
     static final byte TRAIN_ROW = 0;
@@ -226,7 +231,7 @@ public final class MineRunner {
         final double[] mean = checks.mean();
         final double[] invStd = checks.invStd();
 
-        int parts = spec.partitions() > 0 ? spec.partitions() : jsc.defaultParallelism();
+        int parts = spec.partitions() > 0 ? spec.partitions() : defaultPartitions(jsc);
         final double evalFraction = spec.evalFraction();
         double expectedTrain = stats.valid() * (1 - evalFraction);
         double cap = spec.maxTrainRows();
@@ -267,7 +272,11 @@ public final class MineRunner {
         }
 
         // the reported estimate: the kept weights on the test rows (never used to choose them)
-        BoundStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed, spec.evalChunkRows());
+        long tEval = System.nanoTime();
+        EvalStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed,
+                spec.evalChunkRows(), spec.permutations());
+        LOG.info(String.format(Locale.ROOT, "test-row evaluation: %d rows, %d permutations, %.2f s", eval.bound.count(),
+                spec.permutations(), (System.nanoTime() - tEval) / 1e9));
         MiResult res = result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings);
         ck.discard();
         return res;
@@ -523,8 +532,9 @@ public final class MineRunner {
     }
 
     /** The result from the test-row evaluation of the kept weights. */
-    private static MiResult result(BoundStats eval, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
+    private static MiResult result(EvalStats evalStats, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
                                    String boundName, String kernels, long t0, List<String> warnings) {
+        BoundStats eval = evalStats.bound;
         if (eval.count() == 0) {
             throw new IllegalArgumentException("no held-out rows to evaluate (" + stats.valid()
                     + " valid rows, eval-fraction " + spec.evalFraction() + "); use more rows or a larger eval-fraction");
@@ -537,6 +547,7 @@ public final class MineRunner {
         }
         double lo = eval.ci95Low();
         double hi = eval.ci95High();
+        MiResult.Significance sig = significance(evalStats.permutations, est, lo, spec);
         if (est < 0) {
             // I(X;Y) >= 0 and the constant critic attains DV = 0 exactly, so the best bound is
             // max(0, DV(T)); a negative DV(T) is the critic's own curvature (-Var(T)/2 when X and Y
@@ -558,7 +569,28 @@ public final class MineRunner {
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
                 nTrain, eval.count(), trained.stepsRun, boundName, kernels, seconds, trained.seconds,
                 trained.stepsRun * (double) spec.batchSize() / trained.seconds, trained.curve, MiResult.STATUS_OK,
-                warnings, conv);
+                warnings, conv, sig);
+    }
+
+    /**
+     * The significance verdict: with a permutation test, {@code dependent} iff
+     * {@code p <= significance-level}, and the null mean and spread of the raw bound {@code est}
+     * over the re-paired replicates; without one ({@code perm} null), {@code dependent} iff the raw
+     * 95% CI lower end {@code lo} is above 0.
+     */
+    static MiResult.Significance significance(PermutationStats perm, double est, double lo, MineSpec spec) {
+        if (perm == null || perm.count() == 0) {
+            return new MiResult.Significance(MiResult.Significance.TEST_CI, 0, Double.NaN, Double.NaN, lo > 0, Double.NaN,
+                    Double.NaN);
+        }
+        double p = perm.pValue();
+        double alpha = spec.significanceLevel();
+        MiResult.Significance s = new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, perm.replicates(), alpha, p, p <= alpha,
+                perm.nullMean(est), perm.nullStd(est));
+        LOG.info(String.format(Locale.ROOT, "permutation test: p = %.4g over %d replicates (null bound %.4f +- %.4f nats)"
+                + ": %s at level %s", p, perm.replicates(), s.nullMeanNats(), s.nullStdNats(),
+                s.dependent() ? "dependent" : "no evidence of dependence", alpha));
+        return s;
     }
 
     /** The cached training blocks, their row count and every partition's share of the batch. */
@@ -759,6 +791,18 @@ public final class MineRunner {
         }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
     }
 
+    /**
+     * Training partitions when {@code --partitions} is not given: one per task slot, i.e. Spark's
+     * default parallelism (the executor cores) divided by {@code spark.task.cpus}, so every
+     * synchronous training task of a step can run at the same time (the stream trainer's barrier
+     * stage requires it; with more partitions than slots the jobs trainer would run each step in
+     * several waves).
+     */
+    static int defaultPartitions(JavaSparkContext jsc) {
+        int taskCpus = Math.max(1, jsc.getConf().getInt("spark.task.cpus", 1));
+        return Math.max(1, jsc.defaultParallelism() / taskCpus);
+    }
+
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */
     static int[] splitBatch(int batch, int parts) {
         int[] b = new int[parts];
@@ -877,8 +921,9 @@ public final class MineRunner {
     }
 
     /** One streaming pass over the test rows, randomly spread and ordered, merged on the driver. */
-    static BoundStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
-                                CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows) {
+    static EvalStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
+                              CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows,
+                              int permutations) {
         JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> t._1() == TEST_ROW), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
@@ -890,6 +935,8 @@ public final class MineRunner {
                         PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096), bound);
                         SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, 1000003L + pi));
                         BoundStats s = bound.newStats();
+                        PermutationStats ps = permutations > 0 ? new PermutationStats(permutations) : null;
+                        SplittableRandom prnd = new SplittableRandom(Seeds.derive(seed, PERMUTE, pi));
                         float[] x = new float[chunkRows * dx];
                         float[] y = new float[chunkRows * dy];
                         float[][] p = bc.value();
@@ -899,14 +946,15 @@ public final class MineRunner {
                             System.arraycopy(f, 0, x, c * dx, dx);
                             System.arraycopy(f, dx, y, c * dy, dy);
                             if (++c == chunkRows) {
-                                w.evaluateChunk(p, x, y, c, rnd, s);
+                                w.evaluateChunk(p, x, y, c, rnd, s, ps, prnd);
                                 c = 0;
                             }
                         }
-                        w.evaluateChunk(p, x, y, c, rnd, s);
+                        w.evaluateChunk(p, x, y, c, rnd, s, ps, prnd);
                         PartitionWorker.release(w);
-                        return Collections.singletonList(s).iterator();
-                    }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
+                        return Collections.singletonList(new EvalStats(s, ps)).iterator();
+                    }, false), new EvalStats(bound.newStats(), permutations > 0 ? new PermutationStats(permutations) : null),
+                    EvalStats::merge, Integer.MAX_VALUE);
         } finally {
             bc.destroy();
         }
