@@ -58,6 +58,9 @@ public final class MineSpec implements Serializable {
      */
     public static final String DEFAULT_TRAINER = "stream";
 
+    /** Default steps between checkpoints (when a checkpoint directory is set; 0 = none). */
+    public static final int DEFAULT_CHECKPOINT_EVERY = 500;
+
     /**
      * Default permutation replicates of the significance test: 99, so the smallest possible
      * p-value is 1/(K+1) = 0.01 (a test at the default level 0.05 can reject with margin, and
@@ -99,6 +102,10 @@ public final class MineSpec implements Serializable {
     private int permutations = DEFAULT_PERMUTATIONS;
     private double significanceLevel = DEFAULT_SIGNIFICANCE_LEVEL;
 
+    private String checkpointDir;
+    private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
+    private boolean resume;
+
     private MineSpec(List<String> x, List<String> y) {
         this.xColumns = x;
         this.yColumns = y;
@@ -128,6 +135,9 @@ public final class MineSpec implements Serializable {
         s.infonceK = infonceK;
         s.critic = critic;
         s.embedDim = embedDim;
+        s.checkpointDir = checkpointDir;
+        s.checkpointEvery = checkpointEvery;
+        s.resume = resume;
         s.permutations = permutations;
         s.significanceLevel = significanceLevel;
         return s;
@@ -444,6 +454,54 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    /**
+     * The directory (a local path or any Hadoop file system URI: {@code hdfs://}, {@code s3a://})
+     * the driver writes training checkpoints to every {@link #withCheckpointEvery checkpoint-every}
+     * steps; null or blank turns checkpoints off (the default). The directory must not be shared
+     * by concurrent estimates. Its checkpoints are deleted once the estimate succeeds.
+     */
+    public MineSpec withCheckpointDir(String v) {
+        MineSpec s = copy();
+        s.checkpointDir = v == null || v.isBlank() ? null : v;
+        return s;
+    }
+
+    /** Steps between checkpoints (default {@value #DEFAULT_CHECKPOINT_EVERY}); 0 = no checkpoints. */
+    public MineSpec withCheckpointEvery(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("checkpoint-every must be >= 0 (0 = no checkpoints), got " + v);
+        }
+        MineSpec s = copy();
+        s.checkpointEvery = v;
+        return s;
+    }
+
+    /**
+     * Continue from the newest checkpoint in the {@link #withCheckpointDir checkpoint directory}
+     * (which must be set) instead of starting afresh. The checkpoint's settings and input
+     * statistics must match this spec and input (else an {@link IllegalArgumentException} names
+     * what differs); with no checkpoint there, training starts from step 0 (with a warning). The
+     * result is the same, bit for bit, as the uninterrupted run's.
+     */
+    public MineSpec withResume(boolean v) {
+        MineSpec s = copy();
+        s.resume = v;
+        return s;
+    }
+
+    /** The checkpoint directory, or null (no checkpoints). */
+    public String checkpointDir() {
+        return checkpointDir;
+    }
+
+    public int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    public boolean resume() {
+        return resume;
+    }
+
     public String bound() {
         return bound;
     }
@@ -541,6 +599,7 @@ public final class MineSpec implements Serializable {
                 + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha
                 + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions
                 + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta
-                + ", permutations=" + permutations + ", significanceLevel=" + significanceLevel + "}";
+                + ", permutations=" + permutations + ", significanceLevel=" + significanceLevel
+                + ", checkpointDir=" + checkpointDir + ", checkpointEvery=" + checkpointEvery + ", resume=" + resume + "}";
     }
 }

@@ -46,6 +46,8 @@ final class MineConfig {
     static final String PATIENCE = "mine.train.patience";
     static final String MIN_DELTA = "mine.train.min-delta";
     static final String TRAINER = "mine.train.trainer";
+    static final String CHECKPOINT_DIR = "mine.train.checkpoint-dir";
+    static final String CHECKPOINT_EVERY = "mine.train.checkpoint-every";
     static final String EVAL_FRACTION = "mine.data.eval-fraction";
     static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
     static final String PARTITIONS = "mine.data.partitions";
@@ -212,6 +214,9 @@ final class MineConfig {
             s = param("--patience", PATIENCE, s, c, q -> q.withPatience(c.getInt(PATIENCE)));
             s = param("--min-delta", MIN_DELTA, s, c, q -> q.withMinDelta(c.getDouble(MIN_DELTA)));
             s = param("--trainer", TRAINER, s, c, q -> q.withTrainer(c.getString(TRAINER)));
+            s = param("--checkpoint-dir", CHECKPOINT_DIR, s, c, q -> q.withCheckpointDir(c.getString(CHECKPOINT_DIR)));
+            s = param("--checkpoint-every", CHECKPOINT_EVERY, s, c,
+                    q -> q.withCheckpointEvery(c.getInt(CHECKPOINT_EVERY)));
             s = param("--eval-fraction", EVAL_FRACTION, s, c, q -> q.withEvalFraction(c.getDouble(EVAL_FRACTION)));
             s = param("--max-train-rows", MAX_TRAIN_ROWS, s, c, q -> q.withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS)));
             s = param("--partitions", PARTITIONS, s, c, q -> q.withPartitions(c.getInt(PARTITIONS)));

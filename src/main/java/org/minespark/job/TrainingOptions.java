@@ -125,6 +125,16 @@ final class TrainingOptions {
                     + "(mine.train.trainer, default stream).")
     String trainer;
 
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Write training checkpoints to DIR (local path or hdfs://, s3a://...; one estimate per DIR); "
+                + "empty = no checkpoints (mine.train.checkpoint-dir, default empty). Deleted when the estimate succeeds.")
+    String checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Checkpoint every N steps when --checkpoint-dir is set; 0 = none (mine.train.checkpoint-every, "
+                + "default " + MineSpec.DEFAULT_CHECKPOINT_EVERY + ").")
+    Integer checkpointEvery;
+
     @Option(names = "--log-every", paramLabel = "N",
             description = "Progress line every N steps (mine.log-every, default 100).")
     Integer logEvery;
@@ -157,6 +167,8 @@ final class TrainingOptions {
         put(m, MineConfig.KERNELS, kernels);
         put(m, MineConfig.TRAINER, trainer);
         put(m, MineConfig.LOG_EVERY, logEvery);
+        put(m, MineConfig.CHECKPOINT_DIR, checkpointDir);
+        put(m, MineConfig.CHECKPOINT_EVERY, checkpointEvery);
         return m;
     }
 

@@ -1,6 +1,7 @@
 package org.minespark.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -81,6 +82,40 @@ class CommandLineTest {
         assertEquals(22, s.steps());
         assertEquals(33, s.batchSize());
         assertEquals(MineSpec.DEFAULT_EMA_ALPHA, s.emaAlpha(), 0.0);
+    }
+
+    @Test
+    void estimateFlags_checkpointsAndResume_endUpInTheSpec() throws Exception {
+        EstimateCommand cmd = new EstimateCommand(noSpark());
+        new CommandLine(cmd).parseArgs("--input", "in", "--x", "a", "--y", "b", "--out", "o",
+                "--checkpoint-dir", "hdfs:///ck/run1", "--checkpoint-every", "120", "--resume");
+        MineSpec s = cmd.buildSpec();
+        assertEquals("hdfs:///ck/run1", s.checkpointDir());
+        assertEquals(120, s.checkpointEvery());
+        assertTrue(s.resume());
+        // defaults: no directory (off), every 500, no resume; the directory may come from the file
+        Path conf = dir.resolve("ck.conf");
+        Files.writeString(conf, "mine { train { checkpoint-dir = \"/tmp/ck\" } }");
+        EstimateCommand plain = new EstimateCommand(noSpark());
+        new CommandLine(plain).parseArgs("--input", "in", "--x", "a", "--y", "b", "--out", "o");
+        MineSpec d = plain.buildSpec();
+        assertEquals(null, d.checkpointDir());
+        assertEquals(MineSpec.DEFAULT_CHECKPOINT_EVERY, d.checkpointEvery());
+        assertFalse(d.resume());
+        EstimateCommand fromFile = new EstimateCommand(noSpark());
+        new CommandLine(fromFile).parseArgs("--input", "in", "--x", "a", "--y", "b", "--out", "o", "--config",
+                conf.toString());
+        assertEquals("/tmp/ck", fromFile.buildSpec().checkpointDir());
+    }
+
+    @Test
+    void run_resumeWithoutCheckpointDir_orNegativeInterval_exits2BeforeStartingSpark() {
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--resume"));
+        assertTrue(err().contains("--resume needs a checkpoint directory (--checkpoint-dir"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o",
+                "--checkpoint-every", "-5"));
+        assertTrue(err().contains("--checkpoint-every / mine.train.checkpoint-every: checkpoint-every must be >= 0"), err());
     }
 
     @Test
