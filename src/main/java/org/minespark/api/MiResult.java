@@ -80,7 +80,7 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
      * @param reachNats           {@code ln n_eval}: the most a DV-type bound can certify from the
      *                            test rows (McAllester and Stratos 2020)
      * @param nearEstimatorLimit  the CI reaches {@code reachNats} or {@code marginalEss} is below
-     *                            100: the estimate is a lower bound of unknown tightness and the CI
+     *                            100 and below a tenth of the test rows: the estimate is a lower bound of unknown tightness and the CI
      *                            may be too narrow
      */
     public record Reliability(double marginalEss, double reachNats, boolean nearEstimatorLimit) {

@@ -29,6 +29,8 @@ import java.util.Locale;
 public final class EstimatorReach {
     /** Partition-term effective sample size below which the CI is flagged as unreliable. */
     public static final double MIN_MARGINAL_ESS = 100;
+    /** ...and below this share of the test pairs (few pairs dominate the mean). */
+    public static final double MAX_ESS_SHARE = 0.1;
 
     private EstimatorReach() {
     }
@@ -47,13 +49,23 @@ public final class EstimatorReach {
      * for bounds without a partition term, does not count).
      */
     public static boolean nearLimit(double ci95High, long nEval, double marginalEss) {
-        return ci95High >= reachNats(nEval) || marginalEss < MIN_MARGINAL_ESS;
+        return ci95High >= reachNats(nEval) || fewEffectivePairs(nEval, marginalEss);
+    }
+
+    /**
+     * The partition term rests on few pairs: ESS below {@link #MIN_MARGINAL_ESS} and below
+     * {@link #MAX_ESS_SHARE} of the pairs. The second condition keeps a small test sample (under
+     * a few hundred rows) whose scores are nearly equal, e.g. a weak critic on independent data,
+     * from being flagged just for its size: there no few pairs dominate the mean.
+     */
+    static boolean fewEffectivePairs(long nEval, double marginalEss) {
+        return marginalEss < MIN_MARGINAL_ESS && marginalEss < MAX_ESS_SHARE * nEval;
     }
 
     /** The warning for a flagged estimate: what was measured and how to read the estimate. */
     public static String warning(String bound, double estimate, double ci95High, long nEval, double marginalEss) {
         StringBuilder why = new StringBuilder();
-        if (marginalEss < MIN_MARGINAL_ESS) {
+        if (fewEffectivePairs(nEval, marginalEss)) {
             why.append(String.format(Locale.ROOT, "the partition term ln mean e^T rests on an effective %.0f of %d"
                     + " marginal pairs (fewer than %.0f), so the CI is likely too narrow", marginalEss, nEval,
                     MIN_MARGINAL_ESS));

@@ -64,6 +64,8 @@ class EstimatorReachTest {
         assertTrue(EstimatorReach.nearLimit(2.1, n, 99.9), "few effective marginal pairs");
         assertTrue(EstimatorReach.nearLimit(9.7, n, 5000), "CI reaches ln n");
         assertFalse(EstimatorReach.nearLimit(2.1, n, Double.NaN), "no partition term: only the reach counts");
+        assertFalse(EstimatorReach.nearLimit(0.1, 300, 80), "a small test sample with even weights is not flagged");
+        assertTrue(EstimatorReach.nearLimit(0.1, 300, 20), "20 of 300: a few pairs dominate");
         assertTrue(EstimatorReach.nearLimit(9.7, n, Double.NaN));
         assertEquals(Math.log(15_000), EstimatorReach.reachNats(n), 0.0);
         assertThrows(IllegalArgumentException.class, () -> EstimatorReach.reachNats(0));
