@@ -36,6 +36,8 @@ import java.util.Objects;
  *                       sentence each; empty if none
  * @param convergence    early stopping and the convergence flags ({@link Convergence#NONE} for a
  *                       result without validation, e.g. {@link #STATUS_CONSTANT})
+ * @param significance   the permutation test of independence and the {@code dependent} verdict
+ *                       ({@link Significance#NONE} for {@link #STATUS_CONSTANT}: no test, not dependent)
  * @param reliability    how far the estimate can be trusted: the partition term's effective sample
  *                       size and whether the estimate is near the estimator's limit
  *                       ({@link Reliability#NONE} when not evaluated)
@@ -44,7 +46,7 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                        double[] curve, String status, List<String> warnings, Convergence convergence,
-                       Reliability reliability) {
+                       Significance significance, Reliability reliability) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
@@ -57,18 +59,83 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         curve = curve.clone();
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(convergence, "convergence");
+        Objects.requireNonNull(significance, "significance");
         Objects.requireNonNull(reliability, "reliability");
         warnings = List.copyOf(warnings);
     }
 
-    /** A result without reliability information ({@link Reliability#NONE}). */
+    /** A result with a significance test and no reliability information ({@link Reliability#NONE}). */
+    public MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
+                    long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
+                    String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
+                    double[] curve, String status, List<String> warnings, Convergence convergence,
+                    Significance significance) {
+        this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
+                kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
+                significance, Reliability.NONE);
+    }
+
+    /** A result with convergence information and no significance test ({@link Significance#NONE}). */
     public MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                     long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                     String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                     double[] curve, String status, List<String> warnings, Convergence convergence) {
         this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
                 kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                Reliability.NONE);
+                Significance.NONE);
+    }
+
+    /**
+     * Is there evidence that X and Y are dependent? The trained critic's permutation test on the
+     * test rows ({@code org.minespark.core.PermutationStats}): statistic {@code S = mean T(x_i, y_i)},
+     * K null replicates {@code S_k} on re-paired rows (cyclic shifts within chunks of randomly
+     * ordered rows), {@code p = (1 + #{S_k >= S}) / (K + 1)}, exact under independence whatever
+     * the critic. With K = 0 there is no p-value and {@code dependent} means that the 95% CI's lower
+     * end (before clamping at 0) is above 0: every bound is at most I(X;Y) = 0 in expectation under
+     * independence, so this is a one-sided test at about 2.5% (the level is not used).
+     *
+     * @param test              how {@code dependent} was decided: {@link #TEST_PERMUTATION},
+     *                          {@link #TEST_CI} (K = 0) or {@link #TEST_NONE} (constant column group:
+     *                          exactly independent, nothing to test)
+     * @param permutations      replicates K (0: no permutation test)
+     * @param significanceLevel alpha: {@code dependent} when {@code pValue <= alpha} (NaN: none)
+     * @param pValue            the Monte-Carlo p-value, in [1/(K+1), 1]; NaN without a test
+     * @param dependent         the verdict (see above); false for a constant column group
+     * @param nullMeanNats      mean of the bound over the K re-paired replicates
+     *                          ({@code B_k = B - (S - S_k)}, the raw, unclamped bound B); NaN without a test
+     * @param nullStdNats       their sample standard deviation; NaN without a test
+     */
+    public record Significance(String test, int permutations, double significanceLevel, double pValue,
+                               boolean dependent, double nullMeanNats, double nullStdNats) {
+        /** The trained critic's permutation test decided. */
+        public static final String TEST_PERMUTATION = "permutation";
+        /** No permutation test (K = 0): the 95% CI's lower end decided. */
+        public static final String TEST_CI = "ci95";
+        /** No test at all (a constant column group, or a result built without one). */
+        public static final String TEST_NONE = "none";
+        /** No test and not dependent. */
+        public static final Significance NONE = new Significance(TEST_NONE, 0, Double.NaN, Double.NaN, false,
+                Double.NaN, Double.NaN);
+
+        public Significance {
+            if (!List.of(TEST_PERMUTATION, TEST_CI, TEST_NONE).contains(test)) {
+                throw new IllegalArgumentException("test must be permutation, ci95 or none, got " + test);
+            }
+            if (permutations < 0) {
+                throw new IllegalArgumentException("permutations must be >= 0, got " + permutations);
+            }
+            if (!Double.isNaN(pValue) && !(pValue > 0 && pValue <= 1)) {
+                throw new IllegalArgumentException("pValue must be in (0, 1] or NaN, got " + pValue);
+            }
+        }
+
+        /** {@code "dependent (p = 0.01)"}, {@code "no evidence of dependence (p = 0.43)"} (CI form without a test). */
+        public String describe() {
+            String p = Double.isNaN(pValue) ? "95% CI lower end " + (dependent ? "> 0" : "<= 0")
+                    : "p = " + new java.math.BigDecimal(pValue).round(new java.math.MathContext(2)).stripTrailingZeros()
+                            .toPlainString();
+            return (dependent ? "dependent (" : "no evidence of dependence (") + p + ")";
+        }
     }
 
     /**
@@ -139,7 +206,8 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                     String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                     double[] curve, String status, List<String> warnings) {
         this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
-                kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, Convergence.NONE);
+                kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, Convergence.NONE,
+                Significance.NONE);
     }
 
     /** A trained result ({@link #STATUS_OK}) without warnings. */
@@ -196,6 +264,15 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("near_estimator_limit", reliability.nearEstimatorLimit());
         m.put("marginal_ess", Double.isNaN(reliability.marginalEss()) ? null : reliability.marginalEss());
         m.put("estimator_reach_nats", Double.isNaN(reliability.reachNats()) ? null : reliability.reachNats());
+        m.put("dependent", significance.dependent());
+        m.put("significance_test", significance.test());
+        m.put("p_value", nullIfNaN(significance.pValue()));
+        m.put("permutations", significance.permutations());
+        m.put("significance_level", nullIfNaN(significance.significanceLevel()));
+        m.put("null_mean_nats", nullIfNaN(significance.nullMeanNats()));
+        m.put("null_std_nats", nullIfNaN(significance.nullStdNats()));
+        m.put("null_mean_bits", nullIfNaN(significance.nullMeanNats() / LN2));
+        m.put("null_std_bits", nullIfNaN(significance.nullStdNats() / LN2));
         m.put("bound", bound);
         m.put("kernels", kernels);
         m.put("seconds", seconds);
@@ -204,5 +281,9 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("status", status);
         m.put("warnings", warnings);
         return m;
+    }
+
+    private static Double nullIfNaN(double v) {
+        return Double.isNaN(v) ? null : v;
     }
 }

@@ -66,6 +66,22 @@ public final class MineSpec implements Serializable {
      */
     public static final String DEFAULT_TRAINER = "stream";
 
+    /** Default steps between checkpoints (when a checkpoint directory is set; 0 = none). */
+    public static final int DEFAULT_CHECKPOINT_EVERY = 500;
+
+    /**
+     * Default permutation replicates of the significance test: 99, so the smallest possible
+     * p-value is 1/(K+1) = 0.01 (a test at the default level 0.05 can reject with margin, and
+     * p-values of 0.01..0.05 are resolved). Each replicate costs one more critic pass over the test
+     * rows (concat critic; the separable critic and InfoNCE reuse their embeddings or scores): at
+     * 40k test rows and the default critic ~0.6 TFLOP, a few seconds on 2 cores (docs/cli.md).
+     */
+    public static final int DEFAULT_PERMUTATIONS = 99;
+    /** Largest accepted number of permutation replicates (p-value resolution 1e-4). */
+    public static final int MAX_PERMUTATIONS = 9_999;
+    /** Default significance level of the {@code dependent} verdict. */
+    public static final double DEFAULT_SIGNIFICANCE_LEVEL = 0.05;
+
     private final List<String> xColumns;
     private final List<String> yColumns;
     private long seed = 42L;
@@ -91,6 +107,12 @@ public final class MineSpec implements Serializable {
     private int infonceK = DEFAULT_INFONCE_K;
     private String critic = DEFAULT_CRITIC;
     private int embedDim = DEFAULT_EMBED_DIM;
+    private int permutations = DEFAULT_PERMUTATIONS;
+    private double significanceLevel = DEFAULT_SIGNIFICANCE_LEVEL;
+
+    private String checkpointDir;
+    private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
+    private boolean resume;
 
     private MineSpec(List<String> x, List<String> y) {
         this.xColumns = x;
@@ -121,6 +143,11 @@ public final class MineSpec implements Serializable {
         s.infonceK = infonceK;
         s.critic = critic;
         s.embedDim = embedDim;
+        s.checkpointDir = checkpointDir;
+        s.checkpointEvery = checkpointEvery;
+        s.resume = resume;
+        s.permutations = permutations;
+        s.significanceLevel = significanceLevel;
         return s;
     }
 
@@ -297,6 +324,31 @@ public final class MineSpec implements Serializable {
     }
 
     /**
+     * Permutation replicates K of the significance test on the test rows (the trained critic on K
+     * re-paired versions of them); 0 turns the test off (no p-value; {@code dependent} then comes
+     * from the 95% CI).
+     */
+    public MineSpec withPermutations(int v) {
+        if (v < 0 || v > MAX_PERMUTATIONS) {
+            throw new IllegalArgumentException("permutations must be in [0, " + MAX_PERMUTATIONS
+                    + "] (0 = no permutation test), got " + v);
+        }
+        MineSpec s = copy();
+        s.permutations = v;
+        return s;
+    }
+
+    /** Significance level alpha: {@code dependent} when the permutation p-value is at most alpha. */
+    public MineSpec withSignificanceLevel(double v) {
+        if (!(v > 0 && v < 1)) {
+            throw new IllegalArgumentException("significance-level must be in (0, 1), got " + v);
+        }
+        MineSpec s = copy();
+        s.significanceLevel = v;
+        return s;
+    }
+
+    /**
      * The learning rate decays along a cosine from {@code learningRate} to
      * {@code learningRate * v} over the training steps; 1 keeps it constant.
      */
@@ -410,6 +462,54 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    /**
+     * The directory (a local path or any Hadoop file system URI: {@code hdfs://}, {@code s3a://})
+     * the driver writes training checkpoints to every {@link #withCheckpointEvery checkpoint-every}
+     * steps; null or blank turns checkpoints off (the default). The directory must not be shared
+     * by concurrent estimates. Its checkpoints are deleted once the estimate succeeds.
+     */
+    public MineSpec withCheckpointDir(String v) {
+        MineSpec s = copy();
+        s.checkpointDir = v == null || v.isBlank() ? null : v;
+        return s;
+    }
+
+    /** Steps between checkpoints (default {@value #DEFAULT_CHECKPOINT_EVERY}); 0 = no checkpoints. */
+    public MineSpec withCheckpointEvery(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("checkpoint-every must be >= 0 (0 = no checkpoints), got " + v);
+        }
+        MineSpec s = copy();
+        s.checkpointEvery = v;
+        return s;
+    }
+
+    /**
+     * Continue from the newest checkpoint in the {@link #withCheckpointDir checkpoint directory}
+     * (which must be set) instead of starting afresh. The checkpoint's settings and input
+     * statistics must match this spec and input (else an {@link IllegalArgumentException} names
+     * what differs); with no checkpoint there, training starts from step 0 (with a warning). The
+     * result is the same, bit for bit, as the uninterrupted run's.
+     */
+    public MineSpec withResume(boolean v) {
+        MineSpec s = copy();
+        s.resume = v;
+        return s;
+    }
+
+    /** The checkpoint directory, or null (no checkpoints). */
+    public String checkpointDir() {
+        return checkpointDir;
+    }
+
+    public int checkpointEvery() {
+        return checkpointEvery;
+    }
+
+    public boolean resume() {
+        return resume;
+    }
+
     public String bound() {
         return bound;
     }
@@ -490,6 +590,14 @@ public final class MineSpec implements Serializable {
         return evalChunkRows;
     }
 
+    public int permutations() {
+        return permutations;
+    }
+
+    public double significanceLevel() {
+        return significanceLevel;
+    }
+
     @Override
     public String toString() {
         return "MineSpec{x=" + xColumns + ", y=" + yColumns + ", seed=" + seed + ", hidden=" + hidden
@@ -498,6 +606,8 @@ public final class MineSpec implements Serializable {
                 + ", lrFinalFraction=" + lrFinalFraction + ", bound=" + bound + ", smileTau=" + smileTau
                 + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha
                 + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions
-                + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta + "}";
+                + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta
+                + ", permutations=" + permutations + ", significanceLevel=" + significanceLevel
+                + ", checkpointDir=" + checkpointDir + ", checkpointEvery=" + checkpointEvery + ", resume=" + resume + "}";
     }
 }

@@ -213,6 +213,51 @@ public final class ConvergenceMonitor {
         return Arrays.copyOf(steps, n);
     }
 
+    /** Writes the complete state (raw bits of every double) for a checkpoint. */
+    void writeState(java.io.DataOutputStream out) throws java.io.IOException {
+        out.writeInt(minibatchSteps);
+        out.writeLong(Double.doubleToRawLongBits(level));
+        out.writeInt(n);
+        for (int i = 0; i < n; i++) {
+            out.writeLong(Double.doubleToRawLongBits(values[i]));
+            out.writeInt(steps[i]);
+        }
+        out.writeLong(Double.doubleToRawLongBits(best));
+        out.writeInt(bestStep);
+        out.writeLong(Double.doubleToRawLongBits(reference));
+        out.writeInt(lastImprovement);
+        out.writeInt(sinceImprovement);
+        out.writeBoolean(stopped);
+        out.writeBoolean(divergence != null);
+        if (divergence != null) {
+            out.writeUTF(divergence);
+        }
+    }
+
+    /** Restores the state written by {@link #writeState} (patience and min-delta come from the constructor). */
+    void readState(java.io.DataInputStream in) throws java.io.IOException {
+        minibatchSteps = in.readInt();
+        level = Double.longBitsToDouble(in.readLong());
+        int count = in.readInt();
+        if (count < 0) {
+            throw new java.io.IOException("corrupt monitor state: " + count + " evaluations");
+        }
+        values = new double[Math.max(16, count)];
+        steps = new int[Math.max(16, count)];
+        for (int i = 0; i < count; i++) {
+            values[i] = Double.longBitsToDouble(in.readLong());
+            steps[i] = in.readInt();
+        }
+        n = count;
+        best = Double.longBitsToDouble(in.readLong());
+        bestStep = in.readInt();
+        reference = Double.longBitsToDouble(in.readLong());
+        lastImprovement = in.readInt();
+        sinceImprovement = in.readInt();
+        stopped = in.readBoolean();
+        divergence = in.readBoolean() ? in.readUTF() : null;
+    }
+
     private static String fmt(double v) {
         return String.format(java.util.Locale.ROOT, "%.4g", v);
     }

@@ -156,4 +156,26 @@ public final class MineOptimizer {
     public CriticShape shape() {
         return shape;
     }
+
+    // checkpoint support (TrainingCheckpoint): the complete mutable state, by reference
+
+    float[][] adamM() {
+        return m;
+    }
+
+    float[][] adamV() {
+        return v;
+    }
+
+    double[] boundState() {
+        return boundState;
+    }
+
+    /** Restores the step counter (the cosine schedule position and Adam's bias corrections follow from it). */
+    void restoreStepsDone(int steps) {
+        if (steps < 0) {
+            throw new IllegalArgumentException("steps done must be >= 0, got " + steps);
+        }
+        this.t = steps;
+    }
 }

@@ -33,6 +33,7 @@ public final class PartitionWorker {
     private final float[] dScores; // K x K upstream weights (separable all-pairs), else null
     final int[] idx;
     final int[] perm;
+    private int[] shifts = new int[0]; // permutation-test shifts of the current chunk, grown once per K
 
     /** A worker for the {@code dv} bound. */
     public PartitionWorker(CriticShape shape, Kernels kernels, int maxRows) {
@@ -360,17 +361,48 @@ public final class PartitionWorker {
      * one row contributes nothing.
      */
     public void evaluateChunk(float[][] params, float[] x, float[] y, int count, SplittableRandom rng, BoundStats stats) {
+        evaluateChunk(params, x, y, count, rng, stats, null, null);
+    }
+
+    /**
+     * As {@link #evaluateChunk(float[][], float[], float[], int, SplittableRandom, BoundStats)}, and
+     * when {@code perm} is not null also feeds the permutation test ({@link PermutationStats}) with
+     * the same critic: the observed joint scores {@code T(x_i, y_i)} and, for each of its K
+     * replicates, the scores of the re-paired rows {@code T(x_i, y_g(i))}. Pairwise bounds: g is a
+     * cyclic shift of the whole chunk by {@code s} drawn uniformly from {@code [0, count)} (one per
+     * replicate, from {@code permRng}); all-pairs bounds: g is a cyclic shift within each group by
+     * a shift uniform in {@code [0, k)} drawn per group and replicate, read off the group's score
+     * matrix at no extra critic cost (the group's log-sum-exp terms are unchanged by re-pairing).
+     * Drawing from the whole group of shifts, identity included, is what makes the Monte-Carlo
+     * p-value exact (Hemerik and Goeman 2018); leaving the identity out would not be for small
+     * groups. The estimate ({@code stats}) and {@code rng} do not depend on {@code perm}: the
+     * permutation shifts come from their own stream.
+     */
+    public void evaluateChunk(float[][] params, float[] x, float[] y, int count, SplittableRandom rng, BoundStats stats,
+                              PermutationStats perm, SplittableRandom permRng) {
         if (count < 2) {
             return;
         }
+        if (perm != null && permRng == null) {
+            throw new IllegalArgumentException("a permutation test needs its own random stream (permRng)");
+        }
         if (bound.groupSize() > 0) {
-            evaluateGroups(params, x, y, count, stats);
+            evaluateGroups(params, x, y, count, stats, perm, permRng);
             return;
         }
         int dx = shape.dx();
         int dy = shape.dy();
         int in = dx + dy;
         int shift = 1 + rng.nextInt(count - 1);
+        int reps = perm == null ? 0 : perm.replicates();
+        if (reps > 0) {
+            if (shifts.length < reps) {
+                shifts = new int[reps]; // once per worker and K, not per chunk
+            }
+            for (int q = 0; q < reps; q++) {
+                shifts[q] = permRng.nextInt(count);
+            }
+        }
         int cap = maxRows;
         for (int start = 0; start < count; start += cap) {
             int rows = Math.min(cap, count - start);
@@ -387,6 +419,9 @@ public final class PartitionWorker {
                 }
                 SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tMarg);
                 stats.add(tJoint, tMarg, rows);
+                if (reps > 0) {
+                    separablePermutations(params, y, count, start, rows, gm, perm);
+                }
                 continue;
             }
             float[] input = critic.input();
@@ -403,10 +438,64 @@ public final class PartitionWorker {
             }
             float[] tm = critic.forward(params, rows);
             stats.add(tJoint, tm, rows);
+            if (reps > 0) {
+                perm.addObserved(tJoint, rows);
+                for (int q = 0; q < reps; q++) {
+                    int s = shifts[q];
+                    if (s == 0) {
+                        perm.addPermuted(q, tJoint, rows); // the identity re-pairing
+                        continue;
+                    }
+                    for (int r = 0; r < rows; r++) {
+                        int j = (start + r + s) % count;
+                        System.arraycopy(y, j * dy, input, r * in + dx, dy);
+                    }
+                    perm.addPermuted(q, critic.forward(params, rows), rows);
+                }
+            }
         }
     }
 
-    private void evaluateGroups(float[][] params, float[] x, float[] y, int count, BoundStats stats) {
+    /**
+     * The permutation replicates of the separable critic for rows {@code [start, start+rows)} of a
+     * chunk of {@code count} rows, whose x embeddings are {@code gm} and joint scores
+     * {@code tJoint}. A chunk within one workspace ({@code rows == count}): the y embeddings of the
+     * chunk once, then one dot product per row and replicate. Otherwise the y rows of each
+     * replicate are embedded anew.
+     */
+    private void separablePermutations(float[][] params, float[] y, int count, int start, int rows, float[] gm,
+                                       PermutationStats perm) {
+        int dy = shape.dy();
+        int e = sep.embedDim();
+        float[] yin = sep.yInput();
+        perm.addObserved(tJoint, rows);
+        if (rows == count) {
+            System.arraycopy(y, 0, yin, 0, count * dy);
+            float[] hm = sep.forwardY(params, count);
+            for (int q = 0; q < perm.replicates(); q++) {
+                int s = shifts[q];
+                for (int r = 0; r < rows; r++) {
+                    int j = r + s;
+                    this.perm[r] = j >= count ? j - count : j;
+                }
+                SeparableCritic.dots(gm, hm, this.perm, rows, e, tMarg);
+                perm.addPermuted(q, tMarg, rows);
+            }
+            return;
+        }
+        for (int q = 0; q < perm.replicates(); q++) {
+            int s = shifts[q];
+            for (int r = 0; r < rows; r++) {
+                int j = (start + r + s) % count;
+                System.arraycopy(y, j * dy, yin, r * dy, dy);
+            }
+            SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, e, tMarg);
+            perm.addPermuted(q, tMarg, rows);
+        }
+    }
+
+    private void evaluateGroups(float[][] params, float[] x, float[] y, int count, BoundStats stats,
+                                PermutationStats perm, SplittableRandom permRng) {
         int kMax = Math.min(bound.groupSize(), maxRows);
         int groups = (count + kMax - 1) / kMax;
         int dx = shape.dx();
@@ -428,7 +517,29 @@ public final class PartitionWorker {
                 }
             }
             stats.addScores(scores, k);
+            if (perm != null) {
+                groupPermutations(k, perm, permRng);
+            }
             r0 += k;
+        }
+    }
+
+    /**
+     * The permutation replicates of one all-pairs group from its {@code k x k} score matrix: the
+     * diagonal is observed, replicate q re-pairs row i with y row {@code (i + s_q) mod k}.
+     */
+    private void groupPermutations(int k, PermutationStats perm, SplittableRandom permRng) {
+        for (int i = 0; i < k; i++) {
+            tJoint[i] = scores[i * k + i];
+        }
+        perm.addObserved(tJoint, k);
+        for (int q = 0; q < perm.replicates(); q++) {
+            int s = permRng.nextInt(k);
+            for (int i = 0; i < k; i++) {
+                int j = i + s;
+                tJoint[i] = scores[i * k + (j >= k ? j - k : j)];
+            }
+            perm.addPermuted(q, tJoint, k);
         }
     }
 

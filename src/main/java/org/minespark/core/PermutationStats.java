@@ -9,12 +9,16 @@ import java.util.Arrays;
  *
  * <p>Test statistic: the mean critic score on the observed pairs, {@code S = mean_i T(x_i, y_i)}.
  * Null replicates: the same mean on re-paired rows, {@code S_k = mean_i T(x_i, y_{g_k(i)})}, where
- * within every chunk of randomly ordered held-out rows {@code g_k} is a cyclic shift drawn at
- * random. Under independence the distribution of the held-out rows is invariant under any
+ * within every chunk of randomly ordered held-out rows {@code g_k} is a cyclic shift drawn
+ * uniformly from all shifts of the chunk, the identity included (InfoNCE: of each group); see
+ * {@link PartitionWorker#evaluateChunk(float[][], float[], float[], int, java.util.SplittableRandom,
+ * BoundStats, PermutationStats, java.util.SplittableRandom)}. Under independence the distribution of the held-out rows is invariant under any
  * re-pairing of the y's, the shifts form a group, and the critic was trained on other rows; so
  * {@code S} and the {@code S_k} are exchangeable and the Monte-Carlo p-value
  * {@code p = (1 + #{k : S_k >= S}) / (K + 1)} is valid at every level (Phipson and Smyth 2010;
- * Hemerik and Goeman 2018 for random transformations from a group).
+ * Hemerik and Goeman 2018 for random transformations drawn uniformly from a group; drawing only
+ * non-identity shifts would break this for small groups: with two rows every replicate would be
+ * the same swap, and p = 1/(K+1) with probability 1/2).
  *
  * <p>Every bound this project reports has the form {@code B = E_P[T] - f(marginal scores)}
  * (DV, NWJ, SMILE) or, for InfoNCE, a joint term minus a log-sum-exp over all y's of a group that

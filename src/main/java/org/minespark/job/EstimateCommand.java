@@ -39,6 +39,11 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--overwrite", description = "Replace DIR if it exists (only once the new result is complete).")
     boolean overwrite;
 
+    @Option(names = "--resume",
+            description = "Continue from the newest checkpoint in --checkpoint-dir (same settings and input required, "
+                + "else exit 2 naming what differs); none there = start from step 0. Same result as an uninterrupted run.")
+    boolean resume;
+
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
 
@@ -51,7 +56,12 @@ final class EstimateCommand implements Callable<Integer> {
 
     /** The spec from config + flags; validates everything that can be checked without Spark. */
     MineSpec buildSpec() {
-        return MineConfig.toSpec(MineConfig.load(training.config, training.overrides()), x, y);
+        MineSpec spec = MineConfig.toSpec(MineConfig.load(training.config, training.overrides()), x, y).withResume(resume);
+        if (resume && spec.checkpointDir() == null) {
+            throw new IllegalArgumentException("--resume needs a checkpoint directory (--checkpoint-dir DIR or "
+                    + MineConfig.CHECKPOINT_DIR + ") to resume from");
+        }
+        return spec;
     }
 
     /** The printing unit from config + flags (validated before Spark starts). */

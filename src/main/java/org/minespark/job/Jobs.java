@@ -201,7 +201,13 @@ final class Jobs {
         if (Double.isFinite(truthNats)) {
             s += String.format(Locale.ROOT, ", truth %.3f %s", u.fromNats(truthNats), u.label());
         }
-        return s + convergenceNote(r);
+        return s + convergenceNote(r) + significanceNote(r);
+    }
+
+    /** "; dependent (p = 0.01)", "; no evidence of dependence (p = 0.43)"; empty without a test (constant columns). */
+    static String significanceNote(MiResult r) {
+        MiResult.Significance g = r.significance();
+        return MiResult.Significance.TEST_NONE.equals(g.test()) ? "" : "; " + g.describe();
     }
 
     /** "; converged (...)", "; still increasing ..." etc., empty without validation or retry. */

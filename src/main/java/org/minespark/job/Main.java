@@ -66,6 +66,7 @@ public final class Main {
         cl.addSubcommand(new EstimateCommand(ctx));
         cl.addSubcommand(new DemoCommand(ctx));
         cl.addSubcommand(new BenchCommand(ctx));
+        cl.addSubcommand(new PairsCommand(ctx));
         cl.addSubcommand(new AccuracyCommand(ctx));
         cl.addSubcommand("help", new CommandLine.HelpCommand());
         cl.setOut(new PrintWriter(ctx.out, true));

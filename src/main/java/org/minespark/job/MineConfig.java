@@ -46,10 +46,17 @@ final class MineConfig {
     static final String PATIENCE = "mine.train.patience";
     static final String MIN_DELTA = "mine.train.min-delta";
     static final String TRAINER = "mine.train.trainer";
+    static final String CHECKPOINT_DIR = "mine.train.checkpoint-dir";
+    static final String CHECKPOINT_EVERY = "mine.train.checkpoint-every";
     static final String EVAL_FRACTION = "mine.data.eval-fraction";
     static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
     static final String PARTITIONS = "mine.data.partitions";
     static final String EVAL_CHUNK_ROWS = "mine.eval.chunk-rows";
+    static final String PERMUTATIONS = "mine.eval.permutations";
+    static final String SIGNIFICANCE_LEVEL = "mine.eval.significance-level";
+    static final String PAIRS_TOP_K = "mine.pairs.categorical-top-k";
+    static final String PAIRS_HIDDEN = "mine.pairs.hidden";
+    static final String PAIRS_PER_PASS = "mine.pairs.pairs-per-pass";
 
     private MineConfig() {
     }
@@ -207,9 +214,15 @@ final class MineConfig {
             s = param("--patience", PATIENCE, s, c, q -> q.withPatience(c.getInt(PATIENCE)));
             s = param("--min-delta", MIN_DELTA, s, c, q -> q.withMinDelta(c.getDouble(MIN_DELTA)));
             s = param("--trainer", TRAINER, s, c, q -> q.withTrainer(c.getString(TRAINER)));
+            s = param("--checkpoint-dir", CHECKPOINT_DIR, s, c, q -> q.withCheckpointDir(c.getString(CHECKPOINT_DIR)));
+            s = param("--checkpoint-every", CHECKPOINT_EVERY, s, c,
+                    q -> q.withCheckpointEvery(c.getInt(CHECKPOINT_EVERY)));
             s = param("--eval-fraction", EVAL_FRACTION, s, c, q -> q.withEvalFraction(c.getDouble(EVAL_FRACTION)));
             s = param("--max-train-rows", MAX_TRAIN_ROWS, s, c, q -> q.withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS)));
             s = param("--partitions", PARTITIONS, s, c, q -> q.withPartitions(c.getInt(PARTITIONS)));
+            s = param("--permutations", PERMUTATIONS, s, c, q -> q.withPermutations(c.getInt(PERMUTATIONS)));
+            s = param("--alpha", SIGNIFICANCE_LEVEL, s, c,
+                    q -> q.withSignificanceLevel(c.getDouble(SIGNIFICANCE_LEVEL)));
             return param("--eval-chunk-rows", EVAL_CHUNK_ROWS, s, c, q -> q.withEvalChunkRows(c.getInt(EVAL_CHUNK_ROWS)));
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);

@@ -13,7 +13,8 @@ import org.apache.hadoop.fs.Path;
 /**
  * All-or-nothing output directory: everything is written into a temporary sibling
  * {@code NAME.tmp-<random>} and renamed to {@code NAME} by {@link #commit()}, so a reader never
- * sees a half-written result. With {@code overwrite}, an existing {@code NAME} is replaced only
+ * sees a half-written result. The temporary directory is created at the first write (its creation
+ * is probed when the output is opened), so a run that dies before it has a result leaves nothing. With {@code overwrite}, an existing {@code NAME} is replaced only
  * after the new one is complete (moved aside, new one renamed in, old one deleted). If
  * {@link #close()} runs before {@link #commit()}, the temporary directory is deleted.
  *
@@ -27,6 +28,7 @@ final class OutputDir implements AutoCloseable {
     private final Path tmp;
     private final boolean overwrite;
     private boolean committed;
+    private boolean created;
 
     private OutputDir(FileSystem fs, Path target, Path tmp, boolean overwrite) {
         this.fs = fs;
@@ -62,9 +64,12 @@ final class OutputDir implements AutoCloseable {
                 throw new OutputException(flag + " " + target + ": cannot write to the root directory");
             }
             Path tmp = new Path(parent, t.getName() + ".tmp-" + randomSuffix());
+            // probe now (fail before any work), create for real at the first write: a run killed
+            // before it has a result (e.g. a SIGKILLed driver mid-training) leaves nothing behind
             if (!fs.mkdirs(tmp)) {
                 throw new OutputException(flag + " " + target + ": cannot create " + tmp);
             }
+            fs.delete(tmp, true);
             return new OutputDir(fs, t, tmp, overwrite);
         } catch (IOException e) {
             throw new OutputException(flag + " " + target + " is not writable: " + e.getMessage(), e);
@@ -75,8 +80,18 @@ final class OutputDir implements AutoCloseable {
         return Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFFFFFL);
     }
 
-    /** The temporary directory to write into. */
+    /** The temporary directory to write into (created on first use). */
     Path tmp() {
+        if (!created) {
+            try {
+                if (!fs.mkdirs(tmp)) {
+                    throw new OutputException("cannot create " + tmp);
+                }
+            } catch (IOException e) {
+                throw new OutputException("cannot create " + tmp + ": " + e.getMessage(), e);
+            }
+            created = true;
+        }
         return tmp;
     }
 
@@ -95,7 +110,7 @@ final class OutputDir implements AutoCloseable {
     }
 
     void writeBytes(String name, byte[] bytes) {
-        try (OutputStream os = fs.create(new Path(tmp, name), true)) {
+        try (OutputStream os = fs.create(new Path(tmp(), name), true)) {
             os.write(bytes);
         } catch (IOException e) {
             throw new OutputException("cannot write " + new Path(tmp, name) + ": " + e.getMessage(), e);
@@ -115,7 +130,7 @@ final class OutputDir implements AutoCloseable {
                     throw new OutputException("cannot move the existing " + target + " aside to " + old);
                 }
             }
-            if (!fs.rename(tmp, target)) {
+            if (!fs.rename(tmp(), target)) {
                 if (old != null) {
                     fs.rename(old, target);
                 }
@@ -133,7 +148,7 @@ final class OutputDir implements AutoCloseable {
     /** Deletes the temporary directory unless committed. Never throws. */
     @Override
     public void close() {
-        if (!committed) {
+        if (!committed && created) {
             try {
                 fs.delete(tmp, true);
             } catch (IOException | RuntimeException e) {

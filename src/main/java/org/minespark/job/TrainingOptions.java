@@ -103,6 +103,18 @@ final class TrainingOptions {
             description = "Rows per block in the held-out evaluation (mine.eval.chunk-rows, default 4096).")
     Integer evalChunkRows;
 
+    @Option(names = "--permutations", paramLabel = "K",
+            description = "Permutation test of independence: the trained critic on K re-paired versions of the test "
+                + "rows gives a p-value; 0 = off, then dependent means the 95% CI is above 0 "
+                + "(mine.eval.permutations, default " + MineSpec.DEFAULT_PERMUTATIONS + ", at most "
+                + MineSpec.MAX_PERMUTATIONS + ").")
+    Integer permutations;
+
+    @Option(names = "--alpha", paramLabel = "A",
+            description = "Significance level: dependent when the permutation p-value is <= A "
+                + "(mine.eval.significance-level, default " + MineSpec.DEFAULT_SIGNIFICANCE_LEVEL + ", in (0, 1)).")
+    Double alpha;
+
     @Option(names = "--kernels", paramLabel = "NAME",
             description = "Critic maths backend: vector, native-blas or scalar (mine.kernels, default vector).")
     String kernels;
@@ -112,6 +124,16 @@ final class TrainingOptions {
                     + "task slot per partition) or jobs (one Spark job per step); same results "
                     + "(mine.train.trainer, default stream).")
     String trainer;
+
+    @Option(names = "--checkpoint-dir", paramLabel = "DIR",
+            description = "Write training checkpoints to DIR (local path or hdfs://, s3a://...; one estimate per DIR); "
+                + "empty = no checkpoints (mine.train.checkpoint-dir, default empty). Deleted when the estimate succeeds.")
+    String checkpointDir;
+
+    @Option(names = "--checkpoint-every", paramLabel = "N",
+            description = "Checkpoint every N steps when --checkpoint-dir is set; 0 = none (mine.train.checkpoint-every, "
+                + "default " + MineSpec.DEFAULT_CHECKPOINT_EVERY + ").")
+    Integer checkpointEvery;
 
     @Option(names = "--log-every", paramLabel = "N",
             description = "Progress line every N steps (mine.log-every, default 100).")
@@ -140,9 +162,13 @@ final class TrainingOptions {
         put(m, MineConfig.MAX_TRAIN_ROWS, maxTrainRows);
         put(m, MineConfig.PARTITIONS, partitions);
         put(m, MineConfig.EVAL_CHUNK_ROWS, evalChunkRows);
+        put(m, MineConfig.PERMUTATIONS, permutations);
+        put(m, MineConfig.SIGNIFICANCE_LEVEL, alpha);
         put(m, MineConfig.KERNELS, kernels);
         put(m, MineConfig.TRAINER, trainer);
         put(m, MineConfig.LOG_EVERY, logEvery);
+        put(m, MineConfig.CHECKPOINT_DIR, checkpointDir);
+        put(m, MineConfig.CHECKPOINT_EVERY, checkpointEvery);
         return m;
     }
 

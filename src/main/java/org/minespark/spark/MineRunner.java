@@ -33,6 +33,7 @@ import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
 import org.minespark.core.PartitionWorker;
+import org.minespark.core.PermutationStats;
 import org.minespark.core.Seeds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,9 +60,14 @@ import scala.Tuple2;
  *     {@link MineOptimizer}; every {@code eval-every} steps the chosen bound on the cached validation
  *     rows decides early stopping and which weights to keep ({@link ConvergenceMonitor}); a
  *     divergence retries once from scratch at {@code lr / }{@link #RETRY_LR_DIVISOR}, a second one
- *     is a {@link MineTrainingException};</li>
+ *     is a {@link MineTrainingException}; with a checkpoint directory the driver saves the complete
+ *     training state every {@code checkpoint-every} steps ({@link org.minespark.core.TrainingCheckpoint},
+ *     {@link CheckpointStore}) and {@code resume} continues from the newest one, to the same bits;</li>
  * <li>evaluate the chosen bound of the kept weights over all test rows in one streaming pass (rows spread and sorted by
- *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats}.</li>
+ *     a random key, marginals by pairing within chunks) and merge the chosen {@link Bound}'s {@link BoundStats};
+ *     in the same pass, unless {@code permutations} is 0, the permutation test of independence
+ *     ({@link PermutationStats}: the same critic on K re-paired versions of each chunk, shifts from
+ *     their own seeded stream so the estimate does not depend on K), merged in partition order.</li>
  * </ol>
  */
 public final class MineRunner {
@@ -75,6 +81,7 @@ public final class MineRunner {
     private static final long VALIDATION_SPLIT = 7;
     private static final long VALIDATION_SPREAD = 8;
     private static final long VALIDATE = 9;
+    private static final long PERMUTE = 10;
 
     /** Row roles in the tagged stream: training sample, validation (early stopping), test (the estimate). */
     static final byte TRAIN_ROW = 0;
@@ -203,6 +210,10 @@ public final class MineRunner {
 
     private static MiResult runUnwrapped(Dataset<Row> data, MineSpec spec, ProgressListener listener) {
         long t0 = System.nanoTime();
+        if (spec.resume() && spec.checkpointDir() == null) {
+            throw new IllegalArgumentException("--resume needs a checkpoint directory (--checkpoint-dir DIR"
+                    + " / mine.train.checkpoint-dir) to resume from");
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         final long seed = spec.seed();
         ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns());
@@ -221,7 +232,7 @@ public final class MineRunner {
         final double[] mean = checks.mean();
         final double[] invStd = checks.invStd();
 
-        int parts = spec.partitions() > 0 ? spec.partitions() : jsc.defaultParallelism();
+        int parts = spec.partitions() > 0 ? spec.partitions() : defaultPartitions(jsc);
         final double evalFraction = spec.evalFraction();
         double expectedTrain = stats.valid() * (1 - evalFraction);
         double cap = spec.maxTrainRows();
@@ -249,9 +260,11 @@ public final class MineRunner {
         }
         Trained trained;
         ValidationData validation = null;
+        Checkpoints ck;
         try {
+            ck = Checkpoints.open(jsc, spec, fingerprint(spec, parts, stats, mean, invStd, td.rows, shape), warnings);
             validation = validationData(tagged, validationFraction, parts, seed, layout, spec, warnings);
-            trained = trainWithRetry(td, validation, shape, bound, driverKernels, spec, listener, warnings);
+            trained = trainWithRetry(td, validation, shape, bound, driverKernels, spec, listener, warnings, ck);
         } finally {
             td.blocks.unpersist(false);
             if (validation != null) {
@@ -260,8 +273,159 @@ public final class MineRunner {
         }
 
         // the reported estimate: the kept weights on the test rows (never used to choose them)
-        BoundStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed, spec.evalChunkRows());
-        return result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings);
+        long tEval = System.nanoTime();
+        EvalStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed,
+                spec.evalChunkRows(), spec.permutations());
+        LOG.info(String.format(Locale.ROOT, "test-row evaluation: %d rows, %d permutations, %.2f s", eval.bound.count(),
+                spec.permutations(), (System.nanoTime() - tEval) / 1e9));
+        MiResult res = result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings);
+        ck.discard();
+        return res;
+    }
+
+    /**
+     * What a checkpoint must agree on to be resumed: every setting that changes the training
+     * arithmetic (not the trainer, which gives the same bits either way, nor logging or
+     * checkpoint settings), the resolved partition count, the critic size, and the input's
+     * identity by content: usable and dropped row counts, training rows, and a hash of the raw
+     * bits of every column mean and inverse deviation (so a moved file resumes, changed data does
+     * not).
+     */
+    static java.util.Map<String, String> fingerprint(MineSpec spec, int parts, ColumnStats stats, double[] mean,
+                                                      double[] invStd, long nTrain, CriticShape shape) {
+        java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
+        f.put("x", String.join(",", spec.xColumns()));
+        f.put("y", String.join(",", spec.yColumns()));
+        f.put("seed", Long.toString(spec.seed()));
+        f.put("critic", shape.toString() + " (" + shape.numParams() + " parameters)");
+        f.put("hidden", spec.hidden().toString());
+        f.put("embed-dim", Integer.toString(spec.embedDim()));
+        f.put("bound", spec.bound());
+        f.put("smile-tau", Double.toString(spec.smileTau()));
+        f.put("infonce-k", Integer.toString(spec.infonceK()));
+        f.put("steps", Integer.toString(spec.steps()));
+        f.put("batch-size", Integer.toString(spec.batchSize()));
+        f.put("lr", Double.toString(spec.learningRate()));
+        f.put("ema-alpha", Double.toString(spec.emaAlpha()));
+        f.put("lr-final-fraction", Double.toString(spec.lrFinalFraction()));
+        f.put("eval-every", Integer.toString(spec.evalEvery()));
+        f.put("patience", Integer.toString(spec.patience()));
+        f.put("min-delta", Double.toString(spec.minDelta()));
+        f.put("eval-fraction", Double.toString(spec.evalFraction()));
+        f.put("max-train-rows", Long.toString(spec.maxTrainRows()));
+        f.put("kernels", spec.kernels());
+        f.put("partitions", Integer.toString(parts));
+        f.put("input rows", stats.rows() + " (" + stats.dropped() + " dropped), " + nTrain + " training rows");
+        long h = 1125899906842597L;
+        for (int i = 0; i < mean.length; i++) {
+            h = 31 * h + Double.doubleToRawLongBits(mean[i]);
+            h = 31 * h + Double.doubleToRawLongBits(invStd[i]);
+        }
+        f.put("input column statistics hash", Long.toHexString(h));
+        return f;
+    }
+
+    /**
+     * Checkpointing of one estimate: the store (null = off), the interval, this run's fingerprint
+     * and the checkpoint to resume from (null = start at step 0).
+     */
+    private static final class Checkpoints {
+        final CheckpointStore store;
+        final int every;
+        final java.util.Map<String, String> fingerprint;
+        final org.minespark.core.TrainingCheckpoint resumeFrom;
+        final List<String> warnings;
+        boolean writeFailed;
+
+        private Checkpoints(CheckpointStore store, int every, java.util.Map<String, String> fingerprint,
+                            org.minespark.core.TrainingCheckpoint resumeFrom, List<String> warnings) {
+            this.store = store;
+            this.every = every;
+            this.fingerprint = fingerprint;
+            this.resumeFrom = resumeFrom;
+            this.warnings = warnings;
+        }
+
+        static Checkpoints open(JavaSparkContext jsc, MineSpec spec, java.util.Map<String, String> fingerprint,
+                                List<String> warnings) {
+            String dir = spec.checkpointDir();
+            if (dir == null) {
+                if (spec.resume()) {
+                    throw new IllegalArgumentException("--resume needs a checkpoint directory (--checkpoint-dir DIR"
+                            + " / mine.train.checkpoint-dir) to resume from");
+                }
+                return new Checkpoints(null, 0, fingerprint, null, warnings);
+            }
+            CheckpointStore store = new CheckpointStore(dir, jsc.hadoopConfiguration());
+            int every = spec.checkpointEvery();
+            try {
+                if (!spec.resume()) {
+                    int n = store.discardAll();
+                    if (n > 0) {
+                        LOG.warn("discarded {} checkpoint(s) of an earlier run in {} (not --resume)", n, dir);
+                    }
+                    return new Checkpoints(every > 0 ? store : null, every, fingerprint, null, warnings);
+                }
+                org.minespark.core.TrainingCheckpoint c = store.latest();
+                if (c == null) {
+                    String w = "--resume: no checkpoint in " + dir + "; training started from step 0";
+                    LOG.warn(w);
+                    warnings.add(w);
+                } else {
+                    List<String> diff = org.minespark.core.TrainingCheckpoint.differences(c.fingerprint(), fingerprint);
+                    if (!diff.isEmpty()) {
+                        throw new IllegalArgumentException("--resume: the checkpoint in " + dir + " (step " + c.step()
+                                + ") was written by a run with other settings or input: " + String.join("; ", diff)
+                                + ". Rerun with the same settings and input, or without --resume to start afresh"
+                                + " (its checkpoints are then discarded)");
+                    }
+                    LOG.info("resuming from the checkpoint after step {} (attempt {}) in {}", c.step(), c.attempt() + 1,
+                            dir);
+                }
+                return new Checkpoints(every > 0 ? store : null, every, fingerprint, c, warnings);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("--checkpoint-dir " + dir + ": " + e.getMessage(), e);
+            }
+        }
+
+        /** The end of the segment starting at {@code done}: the next checkpoint step, capped at {@code to}. */
+        int segmentEnd(int done, int to) {
+            return store == null ? to : Math.min(to, (done / every + 1) * every);
+        }
+
+        boolean due(int done) {
+            return store != null && done % every == 0;
+        }
+
+        /** Writes a checkpoint; a failure is a warning (training goes on without it). */
+        void save(org.minespark.core.TrainingCheckpoint c) {
+            if (store == null) {
+                return;
+            }
+            try {
+                store.save(c);
+                LOG.info("checkpoint after step {} written to {}", c.step(), store.dir());
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("could not write the checkpoint after step {} to {}: {}", c.step(), store.dir(), e.toString());
+                if (!writeFailed) {
+                    warnings.add("could not write a checkpoint to " + store.dir() + " (" + e.getMessage()
+                            + "); a crash would not have been resumable from it");
+                    writeFailed = true;
+                }
+            }
+        }
+
+        /** Deletes the checkpoints once the estimate is complete. */
+        void discard() {
+            if (store == null) {
+                return;
+            }
+            try {
+                store.discardAll();
+            } catch (java.io.IOException e) {
+                LOG.warn("could not delete the checkpoints in {}: {}", store.dir(), e.toString());
+            }
+        }
     }
 
     /** The cached validation rows (one block per partition) and their number. */
@@ -323,25 +487,35 @@ public final class MineRunner {
      */
     private static Trained trainWithRetry(TrainingData td, ValidationData validation, CriticShape shape, Bound bound,
                                           Kernels driverKernels, MineSpec spec,
-                                          ProgressListener listener, List<String> warnings) {
+                                          ProgressListener listener, List<String> warnings, Checkpoints ck) {
         double lr = spec.learningRate();
-        Trained first = train(td, validation, shape, bound, driverKernels, spec, lr, listener);
-        if (!first.monitor.diverged()) {
-            addFlagWarnings(first, spec, warnings);
-            return first;
-        }
         double lr2 = lr / RETRY_LR_DIVISOR;
-        LOG.warn("training diverged at learning rate {}: {}; retrying once from scratch at learning rate {}",
-                rate(lr), first.monitor.divergence(), rate(lr2));
-        Trained second = train(td, validation, shape, bound, driverKernels, spec, lr2, listener);
+        org.minespark.core.TrainingCheckpoint from = ck.resumeFrom;
+        String firstDivergence;
+        if (from != null && from.attempt() == 1) {
+            // the checkpoint is of the retry: the first attempt's outcome is in it
+            firstDivergence = from.firstDivergence();
+        } else {
+            Trained first = train(td, validation, shape, bound, driverKernels, spec, lr, listener, 0, null, ck, from);
+            if (!first.monitor.diverged()) {
+                addFlagWarnings(first, spec, warnings);
+                return first;
+            }
+            firstDivergence = first.monitor.divergence();
+            from = null;
+            LOG.warn("training diverged at learning rate {}: {}; retrying once from scratch at learning rate {}",
+                    rate(lr), firstDivergence, rate(lr2));
+        }
+        Trained second = train(td, validation, shape, bound, driverKernels, spec, lr2, listener, 1, firstDivergence,
+                ck, from);
         if (second.monitor.diverged()) {
             throw new MineTrainingException("training diverged at learning rate " + rate(lr) + " ("
-                    + first.monitor.divergence() + ") and again after a retry from scratch at learning rate "
+                    + firstDivergence + ") and again after a retry from scratch at learning rate "
                     + rate(lr2) + " (" + second.monitor.divergence() + "); no estimate was produced. Use a smaller"
                     + " --lr (e.g. " + rate(lr2 / RETRY_LR_DIVISOR) + "), a larger --batch-size, or check the input"
                     + " for extreme values");
         }
-        warnings.add("training diverged at learning rate " + rate(lr) + " (" + first.monitor.divergence()
+        warnings.add("training diverged at learning rate " + rate(lr) + " (" + firstDivergence
                 + "); the estimate comes from one retry from scratch at learning rate " + rate(lr2)
                 + " (--lr / " + rate(RETRY_LR_DIVISOR) + "): use --lr " + rate(lr2) + " or lower next time");
         addFlagWarnings(second, spec, warnings);
@@ -359,8 +533,9 @@ public final class MineRunner {
     }
 
     /** The result from the test-row evaluation of the kept weights. */
-    private static MiResult result(BoundStats eval, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
+    private static MiResult result(EvalStats evalStats, Trained trained, ColumnStats stats, MineSpec spec, long nTrain,
                                    String boundName, String kernels, long t0, List<String> warnings) {
+        BoundStats eval = evalStats.bound;
         if (eval.count() == 0) {
             throw new IllegalArgumentException("no held-out rows to evaluate (" + stats.valid()
                     + " valid rows, eval-fraction " + spec.evalFraction() + "); use more rows or a larger eval-fraction");
@@ -373,6 +548,7 @@ public final class MineRunner {
         }
         double lo = eval.ci95Low();
         double hi = eval.ci95High();
+        MiResult.Significance sig = significance(evalStats.permutations, est, lo, spec);
         if (est < 0) {
             // I(X;Y) >= 0 and the constant critic attains DV = 0 exactly, so the best bound is
             // max(0, DV(T)); a negative DV(T) is the critic's own curvature (-Var(T)/2 when X and Y
@@ -403,7 +579,28 @@ public final class MineRunner {
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
                 nTrain, eval.count(), trained.stepsRun, boundName, kernels, seconds, trained.seconds,
                 trained.stepsRun * (double) spec.batchSize() / trained.seconds, trained.curve, MiResult.STATUS_OK,
-                warnings, conv, rel);
+                warnings, conv, sig, rel);
+    }
+
+    /**
+     * The significance verdict: with a permutation test, {@code dependent} iff
+     * {@code p <= significance-level}, and the null mean and spread of the raw bound {@code est}
+     * over the re-paired replicates; without one ({@code perm} null), {@code dependent} iff the raw
+     * 95% CI lower end {@code lo} is above 0.
+     */
+    static MiResult.Significance significance(PermutationStats perm, double est, double lo, MineSpec spec) {
+        if (perm == null || perm.count() == 0) {
+            return new MiResult.Significance(MiResult.Significance.TEST_CI, 0, Double.NaN, Double.NaN, lo > 0, Double.NaN,
+                    Double.NaN);
+        }
+        double p = perm.pValue();
+        double alpha = spec.significanceLevel();
+        MiResult.Significance s = new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, perm.replicates(), alpha, p, p <= alpha,
+                perm.nullMean(est), perm.nullStd(est));
+        LOG.info(String.format(Locale.ROOT, "permutation test: p = %.4g over %d replicates (null bound %.4f +- %.4f nats)"
+                + ": %s at level %s", p, perm.replicates(), s.nullMeanNats(), s.nullStdNats(),
+                s.dependent() ? "dependent" : "no evidence of dependence", alpha));
+        return s;
     }
 
     /** The cached training blocks, their row count and every partition's share of the batch. */
@@ -465,7 +662,9 @@ public final class MineRunner {
      * the run at once with {@code monitor.diverged()} set.
      */
     private static Trained train(TrainingData td, ValidationData validation, CriticShape shape, Bound bound,
-                                 Kernels driverKernels, MineSpec spec, double lr, ProgressListener listener) {
+                                 Kernels driverKernels, MineSpec spec, double lr, ProgressListener listener,
+                                 int attempt, String firstDivergence, Checkpoints ck,
+                                 org.minespark.core.TrainingCheckpoint resume) {
         long nValidation = validation == null ? 0 : validation.rows;
         long seed = spec.seed();
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), lr,
@@ -478,6 +677,7 @@ public final class MineRunner {
         long[] overhead = new long[total];
         long[] loopNanos = {0L};
         long tStart = System.nanoTime();
+        int firstStep = resume == null ? 0 : resume.step(); // this process's first step (for the ETA)
         TrainingLoop.StepListener onStep = (step, dv, agg, stepNanos) -> {
             overhead[step] = stepNanos - agg.computeNanos();
             loopNanos[0] += stepNanos;
@@ -489,7 +689,7 @@ public final class MineRunner {
             if ((step + 1) % spec.logEvery() == 0 || step + 1 == total) {
                 double el = loopNanos[0] / 1e9;
                 double sps = (step + 1) * (double) spec.batchSize() / el;
-                double eta = (System.nanoTime() - tStart) / 1e9 / (step + 1) * (total - step - 1);
+                double eta = (System.nanoTime() - tStart) / 1e9 / (step + 1 - firstStep) * (total - step - 1);
                 String line = String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
                         step + 1, total, smooth[0], sps, eta);
                 if (listener != null) {
@@ -505,12 +705,29 @@ public final class MineRunner {
         float[][] kept = null;
         int keptStep = 0;
         int done = 0;
+        boolean finished = false;
+        if (resume != null) {
+            // continue exactly where the checkpoint left off: same weights, optimiser and monitor
+            // state, and the step count is the position of every random stream
+            resume.restore(opt, monitor);
+            done = resume.step();
+            System.arraycopy(resume.curve(), 0, curve, 0, done);
+            kept = resume.kept();
+            keptStep = resume.keptStep();
+            loopNanos[0] = (long) (resume.trainingSeconds() * 1e9);
+            finished = resume.finished();
+        }
         try {
-            while (done < total) {
-                int to = Math.min(total, done + every);
+            while (!finished && done < total) {
+                int to = ck.segmentEnd(done, Math.min(total, (done / every + 1) * every));
                 trainer.run(done, to, TRAIN, opt, onStep);
                 done = to;
-                if (validation == null) {
+                if (validation == null || done % every != 0 && done != total) {
+                    if (ck.due(done) || done == total) {
+                        ck.save(org.minespark.core.TrainingCheckpoint.capture(ck.fingerprint, attempt, lr,
+                                firstDivergence, done, done == total, opt, monitor, kept, keptStep, curve,
+                                loopNanos[0] / 1e9));
+                    }
                     continue;
                 }
                 BoundStats v = validate(validation.blocks, opt.params(), shape, bound, spec.kernels(), seed);
@@ -525,7 +742,13 @@ public final class MineRunner {
                     kept = opt.snapshot();
                     keptStep = done;
                 }
-                if (verdict == ConvergenceMonitor.Verdict.STOP) {
+                boolean stop = verdict == ConvergenceMonitor.Verdict.STOP;
+                if (ck.due(done) || stop || done == total) {
+                    ck.save(org.minespark.core.TrainingCheckpoint.capture(ck.fingerprint, attempt, lr,
+                            firstDivergence, done, stop || done == total, opt, monitor, kept, keptStep, curve,
+                            loopNanos[0] / 1e9));
+                }
+                if (stop) {
                     LOG.info("early stop after step {}: no validation gain above {} nats in {} passes; keeping the"
                             + " weights of step {}", done, spec.minDelta(), spec.patience(), keptStep);
                     break;
@@ -542,7 +765,7 @@ public final class MineRunner {
             keptStep = done;
         }
         double seconds = loopNanos[0] / 1e9;
-        long[] ov = java.util.Arrays.copyOf(overhead, done);
+        long[] ov = java.util.Arrays.copyOfRange(overhead, Math.min(firstStep, done), done);
         java.util.Arrays.sort(ov);
         LOG.info(String.format(Locale.ROOT, "training: %d of %d steps in %.1f s (%.1f s with validation), median"
                         + " distribution overhead %.2f ms per step", done, total, seconds,
@@ -576,6 +799,18 @@ public final class MineRunner {
             }
             return Collections.singletonList(s).iterator();
         }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Training partitions when {@code --partitions} is not given: one per task slot, i.e. Spark's
+     * default parallelism (the executor cores) divided by {@code spark.task.cpus}, so every
+     * synchronous training task of a step can run at the same time (the stream trainer's barrier
+     * stage requires it; with more partitions than slots the jobs trainer would run each step in
+     * several waves).
+     */
+    static int defaultPartitions(JavaSparkContext jsc) {
+        int taskCpus = Math.max(1, jsc.getConf().getInt("spark.task.cpus", 1));
+        return Math.max(1, jsc.defaultParallelism() / taskCpus);
     }
 
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */
@@ -696,8 +931,9 @@ public final class MineRunner {
     }
 
     /** One streaming pass over the test rows, randomly spread and ordered, merged on the driver. */
-    static BoundStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
-                                CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows) {
+    static EvalStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
+                              CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows,
+                              int permutations) {
         JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> t._1() == TEST_ROW), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
@@ -709,6 +945,8 @@ public final class MineRunner {
                         PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096), bound);
                         SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, 1000003L + pi));
                         BoundStats s = bound.newStats();
+                        PermutationStats ps = permutations > 0 ? new PermutationStats(permutations) : null;
+                        SplittableRandom prnd = new SplittableRandom(Seeds.derive(seed, PERMUTE, pi));
                         float[] x = new float[chunkRows * dx];
                         float[] y = new float[chunkRows * dy];
                         float[][] p = bc.value();
@@ -718,14 +956,15 @@ public final class MineRunner {
                             System.arraycopy(f, 0, x, c * dx, dx);
                             System.arraycopy(f, dx, y, c * dy, dy);
                             if (++c == chunkRows) {
-                                w.evaluateChunk(p, x, y, c, rnd, s);
+                                w.evaluateChunk(p, x, y, c, rnd, s, ps, prnd);
                                 c = 0;
                             }
                         }
-                        w.evaluateChunk(p, x, y, c, rnd, s);
+                        w.evaluateChunk(p, x, y, c, rnd, s, ps, prnd);
                         PartitionWorker.release(w);
-                        return Collections.singletonList(s).iterator();
-                    }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
+                        return Collections.singletonList(new EvalStats(s, ps)).iterator();
+                    }, false), new EvalStats(bound.newStats(), permutations > 0 ? new PermutationStats(permutations) : null),
+                    EvalStats::merge, Integer.MAX_VALUE);
         } finally {
             bc.destroy();
         }

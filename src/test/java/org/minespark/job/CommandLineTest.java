@@ -1,6 +1,7 @@
 package org.minespark.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -45,8 +46,10 @@ class CommandLineTest {
                 "--eval-fraction", "0.3", "--max-train-rows", "5000", "--ema-alpha", "0.05", "--kernels", "scalar",
                 "--partitions", "3", "--log-every", "10", "--eval-chunk-rows", "512",
                 "--eval-every", "40", "--patience", "0", "--min-delta", "0.002", "--units", "BITS",
-                "--trainer", "jobs");
+                "--trainer", "jobs", "--permutations", "19", "--alpha", "0.01");
         MineSpec s = cmd.buildSpec();
+        assertEquals(19, s.permutations());
+        assertEquals(0.01, s.significanceLevel(), 0.0);
         assertEquals(40, s.evalEvery());
         assertEquals(0, s.patience());
         assertEquals(0.002, s.minDelta(), 0.0);
@@ -79,6 +82,40 @@ class CommandLineTest {
         assertEquals(22, s.steps());
         assertEquals(33, s.batchSize());
         assertEquals(MineSpec.DEFAULT_EMA_ALPHA, s.emaAlpha(), 0.0);
+    }
+
+    @Test
+    void estimateFlags_checkpointsAndResume_endUpInTheSpec() throws Exception {
+        EstimateCommand cmd = new EstimateCommand(noSpark());
+        new CommandLine(cmd).parseArgs("--input", "in", "--x", "a", "--y", "b", "--out", "o",
+                "--checkpoint-dir", "hdfs:///ck/run1", "--checkpoint-every", "120", "--resume");
+        MineSpec s = cmd.buildSpec();
+        assertEquals("hdfs:///ck/run1", s.checkpointDir());
+        assertEquals(120, s.checkpointEvery());
+        assertTrue(s.resume());
+        // defaults: no directory (off), every 500, no resume; the directory may come from the file
+        Path conf = dir.resolve("ck.conf");
+        Files.writeString(conf, "mine { train { checkpoint-dir = \"/tmp/ck\" } }");
+        EstimateCommand plain = new EstimateCommand(noSpark());
+        new CommandLine(plain).parseArgs("--input", "in", "--x", "a", "--y", "b", "--out", "o");
+        MineSpec d = plain.buildSpec();
+        assertEquals(null, d.checkpointDir());
+        assertEquals(MineSpec.DEFAULT_CHECKPOINT_EVERY, d.checkpointEvery());
+        assertFalse(d.resume());
+        EstimateCommand fromFile = new EstimateCommand(noSpark());
+        new CommandLine(fromFile).parseArgs("--input", "in", "--x", "a", "--y", "b", "--out", "o", "--config",
+                conf.toString());
+        assertEquals("/tmp/ck", fromFile.buildSpec().checkpointDir());
+    }
+
+    @Test
+    void run_resumeWithoutCheckpointDir_orNegativeInterval_exits2BeforeStartingSpark() {
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o", "--resume"));
+        assertTrue(err().contains("--resume needs a checkpoint directory (--checkpoint-dir"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o",
+                "--checkpoint-every", "-5"));
+        assertTrue(err().contains("--checkpoint-every / mine.train.checkpoint-every: checkpoint-every must be >= 0"), err());
     }
 
     @Test
@@ -232,6 +269,38 @@ class CommandLineTest {
         assertEquals("step 500/3000  estimate 5.58 bits  62k samples/s  ETA 41s",
                 ConsoleProgress.line(500, 3000, 3.8712, 62_400, 41.2, Units.BITS));
         assertTrue(ConsoleProgress.bar(500, 3000, 3.8712, 41.2, Units.BITS).contains("5.585 bits"));
+    }
+
+    @Test
+    void summary_withATest_saysWhetherDependent() {
+        assertTrue(Jobs.summary(JsonWriterTest.significantResult(), Double.NaN).endsWith("; dependent (p = 0.01)"),
+                Jobs.summary(JsonWriterTest.significantResult(), Double.NaN));
+        MiResult r = JsonWriterTest.sampleResult();
+        MiResult notDep = new MiResult(0.0, 0.0, 0.01, 0.005, r.nRows(), r.nDropped(), r.nTrain(), r.nEval(),
+                r.steps(), r.bound(), r.kernels(), r.seconds(), r.trainSeconds(), r.trainSamplesPerS(), r.curve(),
+                r.status(), r.warnings(), r.convergence(),
+                new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, 99, 0.05, 0.43, false, 0.0, 0.01));
+        assertTrue(Jobs.summary(notDep, Double.NaN).endsWith("; no evidence of dependence (p = 0.43)"),
+                Jobs.summary(notDep, Double.NaN));
+        MiResult ci = new MiResult(r.miNats(), r.ci95LowNats(), r.ci95HighNats(), r.stdErrNats(), r.nRows(),
+                r.nDropped(), r.nTrain(), r.nEval(), r.steps(), r.bound(), r.kernels(), r.seconds(), r.trainSeconds(),
+                r.trainSamplesPerS(), r.curve(), r.status(), r.warnings(), r.convergence(),
+                new MiResult.Significance(MiResult.Significance.TEST_CI, 0, Double.NaN, Double.NaN, true, Double.NaN,
+                        Double.NaN));
+        assertTrue(Jobs.summary(ci, Double.NaN).endsWith("; dependent (95% CI lower end > 0)"), Jobs.summary(ci, Double.NaN));
+    }
+
+    @Test
+    void estimateFlags_badPermutationsOrAlpha_exit2NamingFlagAndValue() {
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o",
+                "--permutations", "-1"));
+        assertTrue(err().contains("--permutations / mine.eval.permutations: permutations must be in [0, 9999]"
+                + " (0 = no permutation test), got -1"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o",
+                "--alpha", "1.5"));
+        assertTrue(err().contains("--alpha / mine.eval.significance-level: significance-level must be in (0, 1), got 1.5"),
+                err());
     }
 
     @Test

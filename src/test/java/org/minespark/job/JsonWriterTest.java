@@ -26,7 +26,9 @@ class JsonWriterTest {
         for (String key : List.of("mi_nats", "mi_bits", "ci95_nats", "n_rows", "n_train", "n_eval", "steps", "bound",
                 "seconds", "train_samples_per_s", "x", "y", "input", "truth_nats", "n_dropped", "std_err_bits",
                 "best_step", "converged", "still_increasing", "diverged", "retried_learning_rate", "n_validation",
-                "eval_every", "patience", "min_delta", "near_estimator_limit", "marginal_ess", "estimator_reach_nats")) {
+                "eval_every", "patience", "min_delta", "p_value", "dependent", "null_mean_nats", "null_std_nats",
+                "null_mean_bits", "null_std_bits", "permutations", "significance_level", "significance_test",
+                "near_estimator_limit", "marginal_ess", "estimator_reach_nats")) {
             assertTrue(n.has(key), "missing key " + key);
         }
         assertEquals(4.12, n.get("mi_nats").asDouble(), 0.0);
@@ -46,6 +48,50 @@ class JsonWriterTest {
         assertEquals("y0", n.get("y").get(0).asText());
         assertEquals(4.159, n.get("truth_nats").asDouble(), 0.0);
         assertEquals(61_440.0, n.get("train_samples_per_s").asDouble(), 0.0);
+    }
+
+    /** A sample result with a permutation test: p = 0.01 over 99 replicates, dependent. */
+    static MiResult significantResult() {
+        MiResult r = sampleResult();
+        return new MiResult(r.miNats(), r.ci95LowNats(), r.ci95HighNats(), r.stdErrNats(), r.nRows(), r.nDropped(),
+                r.nTrain(), r.nEval(), r.steps(), r.bound(), r.kernels(), r.seconds(), r.trainSeconds(),
+                r.trainSamplesPerS(), r.curve(), r.status(), r.warnings(), r.convergence(),
+                new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, 99, 0.05, 0.01, true, -0.02, 0.01));
+    }
+
+    @Test
+    void toJson_significance_keysInNatsAndBits_nullWithoutATest() throws Exception {
+        MineSpec spec = MineSpec.x("a").y("b");
+        JsonNode n = new ObjectMapper().readTree(JsonWriter.toJson(
+                ResultFiles.resultMap(significantResult(), spec, "in", "csv", Double.NaN, "4.2.0")));
+        assertEquals(0.01, n.get("p_value").asDouble(), 0.0);
+        assertTrue(n.get("dependent").isBoolean() && n.get("dependent").asBoolean());
+        assertEquals("permutation", n.get("significance_test").asText());
+        assertEquals(99, n.get("permutations").asInt());
+        assertEquals(0.05, n.get("significance_level").asDouble(), 0.0);
+        assertEquals(-0.02, n.get("null_mean_nats").asDouble(), 0.0);
+        assertEquals(0.01, n.get("null_std_nats").asDouble(), 0.0);
+        assertEquals(-0.02 / Math.log(2), n.get("null_mean_bits").asDouble(), 1e-15);
+        assertEquals(0.01 / Math.log(2), n.get("null_std_bits").asDouble(), 1e-15);
+
+        JsonNode none = new ObjectMapper().readTree(JsonWriter.toJson(
+                ResultFiles.resultMap(sampleResult(), spec, "in", "csv", Double.NaN, "4.2.0")));
+        for (String k : List.of("p_value", "significance_level", "null_mean_nats", "null_std_nats", "null_mean_bits",
+                "null_std_bits")) {
+            assertTrue(none.get(k).isNull(), k + " without a test: null, never NaN");
+        }
+        assertTrue(none.get("dependent").isBoolean() && !none.get("dependent").asBoolean());
+        assertEquals(0, none.get("permutations").asInt());
+    }
+
+    @Test
+    void significance_badValues_areRejected() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MiResult.Significance("bootstrap", 0, Double.NaN, Double.NaN, false, Double.NaN, Double.NaN));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MiResult.Significance("permutation", 9, 0.05, 0.0, true, 0, 0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new MiResult.Significance("permutation", -1, 0.05, 0.5, false, 0, 0));
     }
 
     @Test

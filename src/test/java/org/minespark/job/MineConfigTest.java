@@ -155,6 +155,26 @@ class MineConfigTest {
     }
 
     @Test
+    void toSpec_permutationKeys_fromFileAndFlags() throws IOException {
+        Path f = write("p.conf", "mine.eval { permutations = 0, significance-level = 0.01 }");
+        MineSpec s = spec(MineConfig.merge(MineConfig.parseFile(f), Map.of(MineConfig.SIGNIFICANCE_LEVEL, 0.1)));
+        assertEquals(0, s.permutations());
+        assertEquals(0.1, s.significanceLevel(), 0.0); // flag wins over the file
+        MineSpec d = spec(MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of()));
+        assertEquals(MineSpec.DEFAULT_PERMUTATIONS, d.permutations());
+        assertEquals(MineSpec.DEFAULT_SIGNIFICANCE_LEVEL, d.significanceLevel(), 0.0);
+        for (Object[] c : new Object[][] {
+            {MineConfig.PERMUTATIONS, 10_000, "--permutations", "10000"},
+            {MineConfig.SIGNIFICANCE_LEVEL, 0.0, "--alpha", "0.0"},
+            {MineConfig.SIGNIFICANCE_LEVEL, 1.0, "--alpha", "1.0"},
+        }) {
+            Config merged = MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of((String) c[0], c[1]));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec(merged));
+            assertTrue(e.getMessage().contains((String) c[2]) && e.getMessage().contains((String) c[3]), e.getMessage());
+        }
+    }
+
+    @Test
     void toSpec_badBoundOrCritic_namesFlagAndValue() {
         String[][] cases = {
             {MineConfig.BOUND, "mine", "--bound"},

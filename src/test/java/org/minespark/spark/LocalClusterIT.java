@@ -78,5 +78,13 @@ class LocalClusterIT {
         assertEquals(a.nEval(), b.nEval());
         assertEquals(a.miNats(), b.miNats(), 1e-12 * Math.abs(a.miNats()));
         assertEquals(a.stdErrNats(), b.stdErrNats(), 1e-12 * Math.abs(a.stdErrNats()));
+        // the permutation test (default 99 replicates): same p-value, null mean and spread
+        assertEquals(MiResult.Significance.TEST_PERMUTATION, a.significance().test());
+        assertEquals(a.significance(), a2.significance());
+        assertEquals(a.significance().pValue(), b.significance().pValue(), 0.0);
+        assertEquals(a.significance().nullMeanNats(), b.significance().nullMeanNats(),
+                1e-12 * Math.abs(a.significance().nullMeanNats()));
+        assertEquals(a.significance().nullStdNats(), b.significance().nullStdNats(),
+                1e-12 * Math.abs(a.significance().nullStdNats()));
     }
 }

@@ -1,0 +1,272 @@
+package org.minespark.job;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.minespark.api.MineSpec;
+import org.minespark.spark.PairResult;
+import org.minespark.spark.PairsRunner;
+import org.minespark.spark.PairsSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code pairs}: MI of many column pairs (or each column vs targets) in one job, with a run-date table and drift. */
+@Command(name = "pairs", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {
+            "Estimates the mutual information of many pairs of columns in one job: with --target, every listed "
+                + "column against each target; without, all unordered pairs of the listed columns. All pairs' "
+                + "critics train on the same minibatches in the same Spark jobs.",
+            "A column may be numeric, array<numeric>, a Spark ML Vector or a string (one-hot of the K most "
+                + "frequent values plus \"other\"); --groups makes a named group of columns act as one column.",
+            "Writes DIR/results/run_date=D/ (Parquet table partitioned by run date; re-running a date replaces "
+                + "only that partition, atomically) and DIR/reports/run_date=D/{pairs.csv,pairs.json,pairs.png,drift.csv}."
+        })
+final class PairsCommand implements Callable<Integer> {
+    private final JobContext ctx;
+
+    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input table (file or directory).")
+    String input;
+
+    @Option(names = "--format", paramLabel = "FMT",
+            description = "parquet, csv (header, inferred types), orc or json; default from the extension, else parquet.")
+    String format;
+
+    @Option(names = "--columns", required = true, split = ",", splitSynopsisLabel = ",", paramLabel = "COL",
+            description = "Columns (or group names from --groups), comma-separated.")
+    List<String> columns;
+
+    @Option(names = "--target", split = ",", splitSynopsisLabel = ",", paramLabel = "T",
+            description = "Target column(s) or group(s): estimate every --columns entry against each target.")
+    List<String> targets;
+
+    @Option(names = "--groups", paramLabel = "FILE",
+            description = "HOCON/JSON file of named column groups, e.g. 'geo = [lat, lon]'; a group name may be used in --columns and --target.")
+    Path groups;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (results table and reports).")
+    String out;
+
+    @Option(names = "--run-date", paramLabel = "YYYY-MM-DD", description = "Partition of this run (default: today, UTC).")
+    String runDate;
+
+    @Option(names = "--categorical-top-k", paramLabel = "K",
+            description = "One-hot of the K most frequent values of a string column plus \"other\" (mine.pairs.categorical-top-k, default "
+                + PairsSpec.DEFAULT_CATEGORICAL_TOP_K + ").")
+    Integer topK;
+
+    @Option(names = "--pairs-per-pass", paramLabel = "N",
+            description = "Pairs trained together per pass over the cached data (mine.pairs.pairs-per-pass, default "
+                + PairsSpec.DEFAULT_PAIRS_PER_PASS + ").")
+    Integer pairsPerPass;
+
+    @Option(names = "--verbose", description = "Print stack traces of errors.")
+    boolean verbose;
+
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
+
+    PairsCommand(JobContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** The run date: {@code --run-date} or today in UTC. */
+    LocalDate runDate() {
+        if (runDate == null) {
+            return LocalDate.now(ZoneOffset.UTC);
+        }
+        try {
+            return LocalDate.parse(runDate);
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException("--run-date: '" + runDate + "' is not a date YYYY-MM-DD");
+        }
+    }
+
+    /** Group name to columns from a HOCON/JSON file of {@code name = [c1, c2, ...]} entries. */
+    static Map<String, List<String>> readGroups(Path file) {
+        Map<String, List<String>> m = new LinkedHashMap<>();
+        if (file == null) {
+            return m;
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("--groups: no such file: " + file);
+        }
+        Config c;
+        try {
+            c = ConfigFactory.parseFile(new File(file.toString()), ConfigParseOptions.defaults().setAllowMissing(false)).resolve();
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--groups " + file + ": " + e.getMessage(), e);
+        }
+        for (Map.Entry<String, ConfigValue> e : c.root().entrySet()) {
+            ConfigValue v = e.getValue();
+            if (v.valueType() != ConfigValueType.LIST) {
+                throw new IllegalArgumentException("--groups " + file + ": group '" + e.getKey()
+                        + "' must be a list of column names, e.g. " + e.getKey() + " = [a, b], got " + v.valueType());
+            }
+            List<String> cols = new ArrayList<>();
+            for (Object o : (List<?>) v.unwrapped()) {
+                cols.add(String.valueOf(o));
+            }
+            if (cols.isEmpty()) {
+                throw new IllegalArgumentException("--groups " + file + ": group '" + e.getKey() + "' has no columns");
+            }
+            if (new HashSet<>(cols).size() != cols.size()) {
+                throw new IllegalArgumentException("--groups " + file + ": group '" + e.getKey() + "' lists a column twice: " + cols);
+            }
+            m.put(e.getKey(), cols);
+        }
+        return m;
+    }
+
+    /** The units and pairs of the run: every column vs each target, or all unordered pairs. */
+    static PairsSpec pairsSpec(List<String> columns, List<String> targets, Map<String, List<String>> groups, int topK,
+                               List<Integer> hidden, int perPass) {
+        Map<String, List<String>> units = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>(columns);
+        if (targets != null) {
+            all.addAll(targets);
+        }
+        for (String name : all) {
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("--columns/--target: empty column name in " + all);
+            }
+            units.putIfAbsent(name, groups.getOrDefault(name, List.of(name)));
+        }
+        Set<String> seen = new HashSet<>();
+        for (String c : columns) {
+            if (!seen.add(c)) {
+                throw new IllegalArgumentException("--columns: '" + c + "' is listed twice");
+            }
+        }
+        List<String[]> pairs = new ArrayList<>();
+        if (targets != null && !targets.isEmpty()) {
+            if (new HashSet<>(targets).size() != targets.size()) {
+                throw new IllegalArgumentException("--target: a target is listed twice: " + targets);
+            }
+            for (String t : targets) {
+                for (String c : columns) {
+                    if (!c.equals(t)) {
+                        pairs.add(new String[] {c, t});
+                    }
+                }
+            }
+        } else {
+            if (columns.size() < 2) {
+                throw new IllegalArgumentException("--columns: all-pairs mode needs at least 2 columns, got " + columns
+                        + "; or give --target");
+            }
+            for (int i = 0; i < columns.size(); i++) {
+                for (int j = i + 1; j < columns.size(); j++) {
+                    pairs.add(new String[] {columns.get(i), columns.get(j)});
+                }
+            }
+        }
+        try {
+            return new PairsSpec(units, pairs, topK, hidden, perPass);
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            if (m.startsWith("categorical-top-k")) {
+                m = "--categorical-top-k / " + MineConfig.PAIRS_TOP_K + ": " + m;
+            } else if (m.startsWith("pairs-per-pass")) {
+                m = "--pairs-per-pass / " + MineConfig.PAIRS_PER_PASS + ": " + m;
+            } else if (m.startsWith("hidden")) {
+                m = "--hidden / " + MineConfig.PAIRS_HIDDEN + ": " + m;
+            }
+            throw new IllegalArgumentException(m, e);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        Map<String, Object> flags = training.overrides();
+        if (topK != null) {
+            flags.put(MineConfig.PAIRS_TOP_K, topK);
+        }
+        if (pairsPerPass != null) {
+            flags.put(MineConfig.PAIRS_PER_PASS, pairsPerPass);
+        }
+        Config c = MineConfig.load(training.config, flags);
+        MineSpec spec = MineConfig.toSpec(c, List.of("x"), List.of("y"));
+        List<Integer> hidden = training.hidden != null ? training.hidden : c.getIntList(MineConfig.PAIRS_HIDDEN);
+        PairsSpec ps = pairsSpec(columns, targets, readGroups(groups), c.getInt(MineConfig.PAIRS_TOP_K), hidden,
+                c.getInt(MineConfig.PAIRS_PER_PASS));
+        LocalDate date = runDate();
+        String fmt = Jobs.resolveFormat(format, input);
+        run(ctx, ctx.spark("pairs"), input, fmt, ps, spec, out, date, targets != null && !targets.isEmpty());
+        return ExitCodes.OK;
+    }
+
+    /** Estimates, then writes the partition and the reports; nothing is written if estimation fails. */
+    static List<PairResult> run(JobContext ctx, SparkSession spark, String input, String fmt, PairsSpec ps, MineSpec spec,
+                                String out, LocalDate date, boolean targetMode) {
+        Dataset<Row> df = Jobs.read(spark, input, fmt);
+        List<PairResult> results;
+        try {
+            results = PairsRunner.run(df, ps, spec, null);
+        } catch (RuntimeException e) {
+            throw Jobs.readFailure(e, input, fmt);
+        }
+        FileSystem fs = OutputDir.fileSystem(out, spark.sparkContext().hadoopConfiguration());
+        org.apache.hadoop.fs.Path root = fs.makeQualified(new org.apache.hadoop.fs.Path(out));
+        org.apache.hadoop.fs.Path table = new org.apache.hadoop.fs.Path(root, PairsOutput.TABLE);
+        var prev = PairsOutput.previous(spark, fs, table, date);
+        List<PairsOutput.Drift> drift = PairsOutput.drift(results, prev);
+        String reports = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(root, PairsOutput.REPORTS),
+                PairsOutput.PARTITION + date).toString();
+        try (OutputDir dir = OutputDir.begin(fs, reports, true, "--out")) {
+            Map<String, Object> run = new LinkedHashMap<>();
+            run.put("input", input);
+            run.put("mode", targetMode ? "target" : "all-pairs");
+            run.put("previous_run_date", prev == null ? null : prev.getKey());
+            run.put("drifted_pairs", drift.size());
+            run.put("steps", spec.steps());
+            run.put("batch_size", spec.batchSize());
+            run.put("hidden", ps.hidden());
+            run.put("bound", spec.bound());
+            run.put("seed", spec.seed());
+            dir.writeText("pairs.csv", PairsOutput.csv(results));
+            dir.writeText("pairs.json", PairsOutput.json(results, date.toString(), run));
+            dir.writeText("drift.csv", PairsOutput.driftCsv(drift));
+            dir.writeBytes("pairs.png", targetMode ? PairsOutput.ranked(results)
+                    : PairsOutput.heatmap(results, new ArrayList<>(ps.units().keySet())));
+            PairsOutput.writePartition(spark, fs, table, date, results);
+            dir.commit();
+        }
+        List<PairResult> ranked = new ArrayList<>(results);
+        ranked.sort(Comparator.comparingDouble((PairResult r) -> Double.isNaN(r.miNats()) ? -1 : r.miNats()).reversed());
+        for (PairResult r : ranked) {
+            ctx.out.println(String.format(Locale.ROOT, "%-40s %8s nats  95%% CI [%s, %s]  %s", r.pair(),
+                    PairsOutput.num(r.miNats()), PairsOutput.num(r.ci95Low()), PairsOutput.num(r.ci95High()),
+                    PairResult.OK.equals(r.status()) ? "" : r.status() + ": " + r.message()));
+        }
+        if (prev != null) {
+            ctx.out.println(drift.size() + " pair(s) drifted since " + prev.getKey());
+        }
+        ctx.out.println("results: " + Jobs.display(table) + " (run_date=" + date + "), reports: " + Jobs.display(
+                new org.apache.hadoop.fs.Path(reports)));
+        return results;
+    }
+}

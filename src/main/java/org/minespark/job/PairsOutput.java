@@ -1,0 +1,317 @@
+package org.minespark.job;
+
+import java.awt.Color;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.HeatMapChart;
+import org.knowm.xchart.HeatMapChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import org.minespark.spark.PairResult;
+
+/**
+ * The outputs of {@code pairs} under {@code --out DIR}:
+ * <ul>
+ * <li>{@code DIR/results/run_date=YYYY-MM-DD/*.parquet}: the results table, partitioned by run
+ *     date. A run writes its partition into a hidden sibling {@code .run_date=D.tmp-*} (ignored by
+ *     readers) and swaps it in by rename; an existing partition of the same date is moved aside
+ *     first and deleted after. Other dates are never touched; a failure before the swap leaves the
+ *     table as it was.</li>
+ * <li>{@code DIR/reports/run_date=YYYY-MM-DD/}: {@code pairs.csv}, {@code pairs.json},
+ *     {@code pairs.png} (heatmap for all pairs, ranked bar chart vs targets) and {@code drift.csv},
+ *     written all at once ({@link OutputDir}).</li>
+ * </ul>
+ */
+final class PairsOutput {
+    static final String TABLE = "results";
+    static final String REPORTS = "reports";
+    static final String PARTITION = "run_date=";
+
+    static final StructType SCHEMA = new StructType()
+            .add("pair", DataTypes.StringType, false)
+            .add("x", DataTypes.StringType, false)
+            .add("y", DataTypes.StringType, false)
+            .add("mi_nats", DataTypes.DoubleType, true)
+            .add("mi_bits", DataTypes.DoubleType, true)
+            .add("ci95_low_nats", DataTypes.DoubleType, true)
+            .add("ci95_high_nats", DataTypes.DoubleType, true)
+            .add("p_value", DataTypes.DoubleType, true)
+            .add("n", DataTypes.LongType, false)
+            .add("n_eval", DataTypes.LongType, false)
+            .add("steps", DataTypes.IntegerType, false)
+            .add("converged", DataTypes.BooleanType, true)
+            .add("significant", DataTypes.BooleanType, false)
+            .add("seconds", DataTypes.DoubleType, false)
+            .add("status", DataTypes.StringType, false)
+            .add("message", DataTypes.StringType, false);
+
+    private PairsOutput() {
+    }
+
+    /** One drifted pair: the previous run's and this run's estimates. */
+    record Drift(PairResult now, String previousDate, double prevMi, double prevLow, double prevHigh) {
+    }
+
+    static Double orNull(double v) {
+        return Double.isFinite(v) ? v : null;
+    }
+
+    static Row toRow(PairResult r) {
+        return RowFactory.create(r.pair(), r.x(), r.y(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
+                orNull(r.ci95High()), null, r.n(), r.nEval(), r.steps(), null, r.significant(), r.seconds(), r.status(), r.message());
+    }
+
+    /**
+     * The latest partition date strictly before {@code runDate} and its rows as
+     * pair -> {mi, low, high} (ok rows only), or null if there is none.
+     */
+    static Map.Entry<String, Map<String, double[]>> previous(SparkSession spark, FileSystem fs, Path table, LocalDate runDate) {
+        String best = null;
+        try {
+            if (!fs.exists(table)) {
+                return null;
+            }
+            for (FileStatus st : fs.listStatus(table)) {
+                String n = st.getPath().getName();
+                if (st.isDirectory() && n.startsWith(PARTITION)) {
+                    String d = n.substring(PARTITION.length());
+                    try {
+                        if (LocalDate.parse(d).isBefore(runDate) && (best == null || d.compareTo(best) > 0)) {
+                            best = d;
+                        }
+                    } catch (java.time.format.DateTimeParseException e) {
+                        // not one of ours
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new OutputException("cannot list " + table + ": " + e.getMessage(), e);
+        }
+        if (best == null) {
+            return null;
+        }
+        Map<String, double[]> m = new HashMap<>();
+        for (Row r : spark.read().parquet(new Path(table, PARTITION + best).toString())
+                .select("pair", "mi_nats", "ci95_low_nats", "ci95_high_nats", "status").collectAsList()) {
+            if (PairResult.OK.equals(r.getString(4)) && !r.isNullAt(1) && !r.isNullAt(2) && !r.isNullAt(3)) {
+                m.put(r.getString(0), new double[] {r.getDouble(1), r.getDouble(2), r.getDouble(3)});
+            }
+        }
+        return Map.entry(best, m);
+    }
+
+    /** Pairs whose estimate moved beyond both runs' CIs: now outside the previous CI and previous outside the current CI. */
+    static List<Drift> drift(List<PairResult> now, Map.Entry<String, Map<String, double[]>> prev) {
+        List<Drift> out = new ArrayList<>();
+        if (prev == null) {
+            return out;
+        }
+        for (PairResult r : now) {
+            double[] p = prev.getValue().get(r.pair());
+            if (p == null || !PairResult.OK.equals(r.status())) {
+                continue;
+            }
+            boolean nowOutsidePrev = r.miNats() < p[1] || r.miNats() > p[2];
+            boolean prevOutsideNow = p[0] < r.ci95Low() || p[0] > r.ci95High();
+            if (nowOutsidePrev && prevOutsideNow) {
+                out.add(new Drift(r, prev.getKey(), p[0], p[1], p[2]));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Writes this run's partition and swaps it in: other dates untouched; on failure the table is
+     * as before (a leftover hidden temp directory is harmless).
+     */
+    static void writePartition(SparkSession spark, FileSystem fs, Path table, LocalDate runDate, List<PairResult> results) {
+        List<Row> rows = results.stream().map(PairsOutput::toRow).toList();
+        String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFFFFFL);
+        Path target = new Path(table, PARTITION + runDate);
+        Path tmp = new Path(table, "." + PARTITION + runDate + ".tmp-" + suffix);
+        Path old = new Path(table, "." + PARTITION + runDate + ".old-" + suffix);
+        try {
+            fs.mkdirs(table);
+            spark.createDataFrame(rows, SCHEMA).coalesce(1).write().mode(SaveMode.ErrorIfExists).parquet(tmp.toString());
+            boolean moved = false;
+            if (fs.exists(target)) {
+                if (!fs.rename(target, old)) {
+                    throw new OutputException("cannot move the existing partition " + target + " aside");
+                }
+                moved = true;
+            }
+            if (!fs.rename(tmp, target)) {
+                if (moved) {
+                    fs.rename(old, target);
+                }
+                throw new OutputException("cannot rename " + tmp + " to " + target);
+            }
+            if (moved) {
+                fs.delete(old, true);
+            }
+        } catch (IOException e) {
+            throw new OutputException("cannot write the results partition " + target + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                fs.delete(tmp, true);
+            } catch (IOException e) {
+                // best effort
+            }
+        }
+    }
+
+    static String num(double v) {
+        return Double.isFinite(v) ? String.format(Locale.ROOT, "%.6g", v) : "";
+    }
+
+    static String csvField(String s) {
+        return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    static String csv(List<PairResult> results) {
+        StringBuilder sb = new StringBuilder("pair,x,y,mi_nats,mi_bits,ci95_low_nats,ci95_high_nats,n,n_eval,steps,significant,seconds,status,message\n");
+        for (PairResult r : results) {
+            sb.append(csvField(r.pair())).append(',').append(csvField(r.x())).append(',').append(csvField(r.y())).append(',')
+                    .append(num(r.miNats())).append(',').append(num(r.miBits())).append(',').append(num(r.ci95Low())).append(',')
+                    .append(num(r.ci95High())).append(',').append(r.n()).append(',').append(r.nEval()).append(',')
+                    .append(r.steps()).append(',').append(r.significant()).append(',').append(num(r.seconds())).append(',').append(r.status()).append(',')
+                    .append(csvField(r.message())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String driftCsv(List<Drift> drift) {
+        StringBuilder sb = new StringBuilder("pair,x,y,previous_run_date,previous_mi_nats,previous_ci95_low_nats,"
+                + "previous_ci95_high_nats,mi_nats,ci95_low_nats,ci95_high_nats,change_nats\n");
+        for (Drift d : drift) {
+            PairResult r = d.now();
+            sb.append(csvField(r.pair())).append(',').append(csvField(r.x())).append(',').append(csvField(r.y())).append(',')
+                    .append(d.previousDate()).append(',').append(num(d.prevMi())).append(',').append(num(d.prevLow()))
+                    .append(',').append(num(d.prevHigh())).append(',').append(num(r.miNats())).append(',')
+                    .append(num(r.ci95Low())).append(',').append(num(r.ci95High())).append(',')
+                    .append(num(r.miNats() - d.prevMi())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String json(List<PairResult> results, String runDate, Map<String, Object> run) {
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("run_date", runDate);
+        top.putAll(run);
+        List<Object> list = new ArrayList<>();
+        for (PairResult r : results) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("pair", r.pair());
+            m.put("x", r.x());
+            m.put("y", r.y());
+            m.put("mi_nats", orNull(r.miNats()));
+            m.put("mi_bits", orNull(r.miBits()));
+            m.put("ci95_low_nats", orNull(r.ci95Low()));
+            m.put("ci95_high_nats", orNull(r.ci95High()));
+            m.put("p_value", null);
+            m.put("n", r.n());
+            m.put("n_eval", r.nEval());
+            m.put("steps", r.steps());
+            m.put("converged", null);
+            m.put("significant", r.significant());
+            m.put("seconds", r.seconds());
+            m.put("status", r.status());
+            m.put("message", r.message());
+            list.add(m);
+        }
+        top.put("pairs", list);
+        return JsonWriter.toJson(top);
+    }
+
+    /** Heatmap of MI (nats) over the symmetric matrix of units (all-pairs mode). */
+    static byte[] heatmap(List<PairResult> results, List<String> units) {
+        int n = units.size();
+        Number[][] z = new Number[n][n];
+        Map<String, Integer> at = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            at.put(units.get(i), i);
+        }
+        List<Number[]> cells = new ArrayList<>();
+        for (PairResult r : results) {
+            Integer i = at.get(r.x());
+            Integer j = at.get(r.y());
+            if (i == null || j == null || !Double.isFinite(r.miNats())) {
+                continue;
+            }
+            double v = Math.round(r.miNats() * 100) / 100.0; // shown in the cells: 2 decimals
+            cells.add(new Number[] {i, j, v});
+            cells.add(new Number[] {j, i, v});
+        }
+        HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(640, 80 * n + 320)).height(Math.max(480, 70 * n + 160))
+                .title("Mutual information between columns (nats)").build();
+        chart.getStyler().setShowValue(true);
+        chart.getStyler().setValueFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setRangeColors(new Color[] {new Color(247, 251, 255), new Color(107, 174, 214), new Color(8, 48, 107)});
+        if (cells.isEmpty()) {
+            cells.add(new Number[] {0, 0, 0.0});
+        }
+        chart.addSeries("MI (nats)", units, units, cells);
+        return png(chart);
+    }
+
+    /** Ranked horizontal-ish bar chart of MI vs the target(s), with the CI as error bars. */
+    static byte[] ranked(List<PairResult> results) {
+        List<PairResult> ok = results.stream().filter(r -> Double.isFinite(r.miNats()))
+                .sorted(Comparator.comparingDouble(PairResult::miNats).reversed()).toList();
+        CategoryChart chart = new CategoryChartBuilder().width(Math.max(700, 40 * ok.size() + 200)).height(540)
+                .title("Mutual information vs target, ranked (nats, 95% CI)").xAxisTitle("pair").yAxisTitle("MI (nats)").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(false);
+        chart.getStyler().setXAxisLabelRotation(60);
+        chart.getStyler().setErrorBarsColor(Color.DARK_GRAY);
+        List<String> names = new ArrayList<>();
+        List<Double> mi = new ArrayList<>();
+        List<Double> err = new ArrayList<>();
+        for (PairResult r : ok) {
+            names.add(r.pair());
+            mi.add(r.miNats());
+            err.add(Math.max(r.ci95High() - r.miNats(), r.miNats() - r.ci95Low()));
+        }
+        if (names.isEmpty()) {
+            names.add("(no estimates)");
+            mi.add(0.0);
+            err.add(0.0);
+        }
+        chart.addSeries("MI", names, mi, err);
+        return png(chart);
+    }
+
+    private static byte[] png(Chart<?, ?> chart) {
+        ByteArrayOutputStream bos = new ByteArrayOutputStream(64 * 1024);
+        try {
+            BitmapEncoder.saveBitmap(chart, bos, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bos.toByteArray();
+    }
+}

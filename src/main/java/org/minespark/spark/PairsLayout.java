@@ -1,0 +1,197 @@
+package org.minespark.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.minespark.api.MineInputException;
+
+/**
+ * The wide row of a {@code pairs} run: every selected column's dimensions side by side. Numeric,
+ * {@code array<numeric>} and Vector columns come first (read by a {@link ColumnLayout}), then the
+ * string columns, each one-hot encoded over its K most frequent non-null values (ties by value),
+ * plus one "other" dimension when the column has more than K distinct values. A null, NaN or
+ * infinite value in any selected column drops the row for every pair (one shared sample).
+ */
+final class PairsLayout implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String[] numericCols;
+    private final String[] stringCols;
+    private final ColumnLayout numeric;
+    private final List<Map<String, Integer>> levels; // per string column: value -> one-hot index
+    private final boolean[] hasOther;
+    private final int[] catOffset;
+    private final int width;
+    private final Map<String, int[]> dimsOfColumn = new HashMap<>();
+    private final List<String> dimNames = new ArrayList<>();
+
+    private PairsLayout(String[] numericCols, String[] stringCols, ColumnLayout numeric,
+                        List<Map<String, Integer>> levels, boolean[] hasOther, List<List<String>> levelNames) {
+        this.numericCols = numericCols;
+        this.stringCols = stringCols;
+        this.numeric = numeric;
+        this.levels = levels;
+        this.hasOther = hasOther;
+        int dn = numeric.dx();
+        List<List<Integer>> byCol = new ArrayList<>();
+        for (int i = 0; i < numericCols.length; i++) {
+            byCol.add(new ArrayList<>());
+        }
+        for (int k = 0; k < dn; k++) {
+            byCol.get(numeric.columnOfDim(k)).add(k);
+            dimNames.add(numeric.dimName(k));
+        }
+        for (int i = 0; i < numericCols.length; i++) {
+            dimsOfColumn.put(numericCols[i], byCol.get(i).stream().mapToInt(Integer::intValue).toArray());
+        }
+        this.catOffset = new int[stringCols.length];
+        int o = dn;
+        for (int j = 0; j < stringCols.length; j++) {
+            catOffset[j] = o;
+            int size = levels.get(j).size() + (hasOther[j] ? 1 : 0);
+            int[] d = new int[size];
+            for (int t = 0; t < size; t++) {
+                d[t] = o + t;
+                dimNames.add(stringCols[j] + "=" + (t < levelNames.get(j).size() ? levelNames.get(j).get(t) : "<other>"));
+            }
+            dimsOfColumn.put(stringCols[j], d);
+            o += size;
+        }
+        this.width = o;
+    }
+
+    /**
+     * Checks the columns against the schema, learns array/vector widths and the string columns'
+     * top-K values (one small Spark query per string column), and returns the layout plus the
+     * selection (numeric columns first, then string columns) its {@link #extract} reads.
+     */
+    static Map.Entry<PairsLayout, Dataset<Row>> create(Dataset<Row> data, List<String> columns, int topK) {
+        StructType schema = data.schema();
+        List<String> available = Arrays.asList(schema.fieldNames());
+        List<String> num = new ArrayList<>();
+        List<String> str = new ArrayList<>();
+        for (String c : columns) {
+            if (!available.contains(c)) {
+                throw new MineInputException("--columns: column '" + c + "' not found in the input"
+                        + ColumnLayout.suggest(c, available) + "; columns: " + ColumnLayout.listColumns(available));
+            }
+            (schema.apply(c).dataType() instanceof StringType ? str : num).add(c);
+        }
+        ColumnLayout lay;
+        try {
+            lay = ColumnLayout.fromSchema(schema, num, List.of());
+        } catch (MineInputException e) {
+            throw new MineInputException(e.getMessage().replaceFirst("^--x:", "--columns:"), e);
+        }
+        List<String> all = new ArrayList<>(num);
+        all.addAll(str);
+        Column[] cols = new Column[all.size()];
+        for (int i = 0; i < cols.length; i++) {
+            cols[i] = col(all.get(i));
+        }
+        Dataset<Row> selected = data.select(cols);
+        if (lay.needsWidths()) {
+            Column allPresent = functions.lit(true);
+            for (int i = 0; i < num.size(); i++) {
+                allPresent = allPresent.and(cols[i].isNotNull());
+            }
+            List<Row> first = selected.where(allPresent).limit(1).collectAsList();
+            if (first.isEmpty()) {
+                throw new MineInputException("no row has every numeric selected column (" + String.join(", ", num)
+                        + ") set: the input is empty or each row has a null in one of them; nothing to estimate");
+            }
+            lay.resolveWidths(first.get(0));
+        }
+        List<Map<String, Integer>> levels = new ArrayList<>();
+        List<List<String>> names = new ArrayList<>();
+        boolean[] other = new boolean[str.size()];
+        for (int j = 0; j < str.size(); j++) {
+            Column c = col(str.get(j));
+            List<Row> top = data.where(c.isNotNull()).groupBy(c).count()
+                    .orderBy(functions.col("count").desc(), c.asc()).limit(topK + 1).collectAsList();
+            Map<String, Integer> m = new HashMap<>();
+            List<String> n = new ArrayList<>();
+            for (int t = 0; t < Math.min(topK, top.size()); t++) {
+                m.put(top.get(t).getString(0), t);
+                n.add(top.get(t).getString(0));
+            }
+            levels.add(m);
+            names.add(n);
+            other[j] = top.size() > topK;
+        }
+        PairsLayout pl = new PairsLayout(num.toArray(new String[0]), str.toArray(new String[0]), lay, levels, other, names);
+        return Map.entry(pl, selected);
+    }
+
+    private static Column col(String name) {
+        return functions.col("`" + name.replace("`", "``") + "`");
+    }
+
+    /** All dimensions of the wide row. */
+    int width() {
+        return width;
+    }
+
+    /** The wide-row dimensions of a selected column. */
+    int[] dims(String column) {
+        int[] d = dimsOfColumn.get(column);
+        if (d == null) {
+            throw new IllegalArgumentException("column '" + column + "' is not selected");
+        }
+        return d.clone();
+    }
+
+    /** A readable name of a wide-row dimension ({@code col}, {@code col[j]} or {@code col=value}). */
+    String dimName(int k) {
+        return dimNames.get(k);
+    }
+
+    /** The selected columns in read order (numeric first, then string). */
+    String[] names() {
+        String[] out = Arrays.copyOf(numericCols, numericCols.length + stringCols.length);
+        System.arraycopy(stringCols, 0, out, numericCols.length, stringCols.length);
+        return out;
+    }
+
+    /**
+     * Reads one selected row into {@code out} (length {@link #width()}), using {@code num}
+     * (length numeric dims) as scratch. False if any value is null, NaN or infinite.
+     */
+    boolean extract(Row row, double[] num, double[] out) {
+        if (numeric.firstInvalid(row, num) >= 0) {
+            return false;
+        }
+        System.arraycopy(num, 0, out, 0, num.length);
+        int base = numericCols.length;
+        for (int j = 0; j < stringCols.length; j++) {
+            if (row.isNullAt(base + j)) {
+                return false;
+            }
+            int o = catOffset[j];
+            int size = levels.get(j).size() + (hasOther[j] ? 1 : 0);
+            Arrays.fill(out, o, o + size, 0.0);
+            Integer t = levels.get(j).get(row.getString(base + j));
+            if (t != null) {
+                out[o + t] = 1.0;
+            } else if (hasOther[j]) {
+                out[o + size - 1] = 1.0;
+            }
+        }
+        return true;
+    }
+
+    /** Numeric dimensions (the scratch size of {@link #extract}). */
+    int numericWidth() {
+        return numeric.dx();
+    }
+}

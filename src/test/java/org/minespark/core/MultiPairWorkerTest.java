@@ -1,0 +1,90 @@
+package org.minespark.core;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.SplittableRandom;
+
+import org.junit.jupiter.api.Test;
+
+/** A pair trained in a multi-pair step gets exactly the aggregate of a single-pair step on its own columns. */
+class MultiPairWorkerTest {
+    static final int ROWS = 300;
+    static final int WIDTH = 5;
+
+    /** A wide block (5 dims) and, for pair (x = dims {3, 0}, y = dim {4}), its own narrow block. */
+    private static float[] wide() {
+        SplittableRandom r = new SplittableRandom(3);
+        float[] w = new float[ROWS * WIDTH];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) r.nextGaussian();
+        }
+        return w;
+    }
+
+    private static FloatBlock narrow(float[] w, int[] xd, int[] yd) {
+        float[] x = new float[ROWS * xd.length];
+        float[] y = new float[ROWS * yd.length];
+        for (int r = 0; r < ROWS; r++) {
+            for (int j = 0; j < xd.length; j++) {
+                x[r * xd.length + j] = w[r * WIDTH + xd[j]];
+            }
+            for (int j = 0; j < yd.length; j++) {
+                y[r * yd.length + j] = w[r * WIDTH + yd[j]];
+            }
+        }
+        return new FloatBlock(ROWS, xd.length, yd.length, x, y);
+    }
+
+    @Test
+    void trainStep_eachPair_bitIdenticalToSinglePairStep() {
+        for (String boundName : new String[] {"dv", "nwj", "infonce"}) {
+            Bound bound = Bound.forName(boundName, 0.01, 5, 16);
+            float[] w = wide();
+            FloatBlock block = new FloatBlock(ROWS, WIDTH, 0, w, new float[0]);
+            int[][] xd = {{3, 0}, {1}, {2}};
+            int[][] yd = {{4}, {4}, {0, 1}};
+            CriticShape[] shapes = new CriticShape[3];
+            float[][][] params = new float[3][][];
+            for (int p = 0; p < 3; p++) {
+                shapes[p] = new CriticShape(xd[p].length, yd[p].length, new int[] {8, 8});
+                params[p] = shapes[p].init(10 + p);
+            }
+            MultiPairWorker multi = new MultiPairWorker(shapes, xd, yd, Kernels.forName("scalar"), 64, 0, bound);
+            StepAggregate[] got = multi.trainStep(block, params, 64, 99L);
+            for (int p = 0; p < 3; p++) {
+                StepAggregate ref = new PartitionWorker(shapes[p], Kernels.forName("scalar"), 64, bound)
+                        .trainStep(narrow(w, xd[p], yd[p]), params[p], 64, 99L);
+                assertEquals(ref.sumTJoint(), got[p].sumTJoint(), 0.0, boundName + " pair " + p);
+                assertEquals(ref.sumExpMarg(), got[p].sumExpMarg(), 0.0, boundName + " pair " + p);
+                assertEquals(ref.sumRowTerms(), got[p].sumRowTerms(), 0.0, boundName + " pair " + p);
+                assertArrayEquals(ref.gradJoint(), got[p].gradJoint(), 0.0, boundName + " pair " + p);
+                assertArrayEquals(ref.gradMarg(), got[p].gradMarg(), 0.0, boundName + " pair " + p);
+            }
+        }
+    }
+
+    @Test
+    void trainStep_stoppedPair_getsEmptyAggregateOthersUnchanged() {
+        float[] w = wide();
+        FloatBlock block = new FloatBlock(ROWS, WIDTH, 0, w, new float[0]);
+        int[][] xd = {{0}, {1}};
+        int[][] yd = {{4}, {4}};
+        CriticShape s = new CriticShape(1, 1, new int[] {8});
+        MultiPairWorker multi = new MultiPairWorker(new CriticShape[] {s, s}, xd, yd, Kernels.forName("scalar"), 32, 0,
+                Bound.forName("dv"));
+        StepAggregate[] both = multi.trainStep(block, new float[][][] {s.init(1), s.init(2)}, 32, 5L);
+        StepAggregate[] one = multi.trainStep(block, new float[][][] {null, s.init(2)}, 32, 5L);
+        assertEquals(0, one[0].nJoint());
+        assertEquals(both[1].sumTJoint(), one[1].sumTJoint(), 0.0);
+    }
+
+    @Test
+    void constructor_mismatchedShape_namesPair() {
+        CriticShape s = new CriticShape(2, 1, new int[] {8});
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultiPairWorker(
+                new CriticShape[] {s}, new int[][] {{0}}, new int[][] {{1}}, Kernels.forName("scalar"), 8, 0, Bound.forName("dv")));
+        assertEquals(true, e.getMessage().startsWith("pair 0"));
+    }
+}

@@ -1,0 +1,251 @@
+package org.minespark.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.minespark.spark.PairResult;
+import org.minespark.spark.PairsSpec;
+import org.minespark.spark.SparkFixture;
+
+/** {@code pairs} end to end on the shared local[2] session, with few steps and small critics. */
+class PairsCommandTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void reset() {
+        out.reset();
+        err.reset();
+    }
+
+    private int run(String... args) {
+        JobContext ctx = new JobContext(c -> SparkFixture.local2(), new PrintStream(out, true), new PrintStream(err, true));
+        return Main.run(args, ctx);
+    }
+
+    /**
+     * 3000 rows: t ~ N(0,1); a = t + 0.5 e when {@code dependent} (I = 0.80 nats), else independent;
+     * b = -t + 0.7 e (I = 0.5 ln(1 + 1/0.49) = 0.56 nats); c independent; s a string "pos"/"neg" by
+     * the sign of t + 0.3 e.
+     */
+    private String table(String name, boolean dependent, long seed) {
+        Random r = new Random(seed);
+        Random ra = new Random(seed + 1000); // a's own stream: t, b, c, s do not depend on `dependent`
+        StructType schema = new StructType().add("t", DataTypes.DoubleType).add("a", DataTypes.DoubleType)
+                .add("b", DataTypes.DoubleType).add("c", DataTypes.DoubleType).add("s", DataTypes.StringType);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            double t = r.nextGaussian();
+            double a = dependent ? t + 0.5 * ra.nextGaussian() : ra.nextGaussian();
+            rows.add(RowFactory.create(t, a, -t + 0.7 * r.nextGaussian(), r.nextGaussian(),
+                    t + 0.3 * r.nextGaussian() > 0 ? "pos" : "neg"));
+        }
+        String path = dir.resolve(name).toString();
+        SparkFixture.local2().createDataFrame(rows, schema).repartition(2).write().parquet(path);
+        return path;
+    }
+
+    private static final String[] FAST = {"--steps", "200", "--batch-size", "256", "--hidden", "32,32", "--lr", "3e-3",
+        "--partitions", "2", "--trainer", "jobs", "--seed", "5", "--log-every", "100"};
+
+    private String[] args(String... a) {
+        return Stream.concat(Stream.of(a), Stream.of(FAST)).toArray(String[]::new);
+    }
+
+    private List<String> csvLines(String out, String date, String file) throws IOException {
+        return Files.readAllLines(Path.of(out, "reports", "run_date=" + date, file));
+    }
+
+    @Test
+    void pairsSpec_allPairs_countIsNChooseTwo() {
+        for (int n = 2; n <= 7; n++) {
+            List<String> cols = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                cols.add("c" + i);
+            }
+            PairsSpec ps = PairsCommand.pairsSpec(cols, null, Map.of(), 16, List.of(8), 4);
+            assertEquals(n * (n - 1) / 2, ps.pairs().size());
+            assertEquals(n * (n - 1) / 2, ps.pairs().stream().map(p -> Stream.of(p).sorted().collect(Collectors.joining()))
+                    .distinct().count(), "unordered pairs, each once");
+        }
+        PairsSpec t = PairsCommand.pairsSpec(List.of("a", "b", "t"), List.of("t", "u"), Map.of(), 16, List.of(8), 4);
+        assertEquals(2 + 3, t.pairs().size()); // a,b vs t; a,b,t vs u
+    }
+
+    @Test
+    void pairsSpec_badValues_nameTheFlag() {
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PairsCommand.pairsSpec(List.of("a"), null, Map.of(),
+                16, List.of(8), 4)).getMessage().startsWith("--columns"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PairsCommand.pairsSpec(List.of("a", "b"), null, Map.of(),
+                0, List.of(8), 4)).getMessage().startsWith("--categorical-top-k"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PairsCommand.pairsSpec(List.of("a", "a"), null, Map.of(),
+                4, List.of(8), 4)).getMessage().contains("twice"));
+        // a group overlapping its partner: the same column on both sides
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PairsCommand.pairsSpec(List.of("g"), List.of("a"),
+                Map.of("g", List.of("a", "b")), 4, List.of(8), 4)).getMessage().contains("both sides"));
+    }
+
+    @Test
+    void readGroups_hoconFile_namedGroupsInOrder() throws IOException {
+        Path f = dir.resolve("groups.conf");
+        Files.writeString(f, "ab = [a, b]\n\"geo\" = [\"lat\", \"lon\"]\n");
+        Map<String, List<String>> g = PairsCommand.readGroups(f);
+        assertEquals(List.of("ab", "geo"), new ArrayList<>(g.keySet()));
+        assertEquals(List.of("lat", "lon"), g.get("geo"));
+        Files.writeString(f, "ab = a\n");
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PairsCommand.readGroups(f)).getMessage()
+                .contains("must be a list"));
+    }
+
+    @Test
+    void pairs_allPairs_writesTableReportsAndHeatmap() throws IOException {
+        String in = table("all.parquet", true, 1);
+        String o = dir.resolve("out").toString();
+        assertEquals(0, run(args("pairs", "--input", in, "--columns", "t,a,c,s", "--out", o, "--run-date", "2026-01-02")),
+                err.toString());
+        List<String> lines = csvLines(o, "2026-01-02", "pairs.csv");
+        assertEquals(1 + 6, lines.size(), lines.toString());
+        assertTrue(Files.size(Path.of(o, "reports", "run_date=2026-01-02", "pairs.png")) > 1000);
+        List<Row> rows = SparkFixture.local2().read().parquet(Path.of(o, "results").toString()).collectAsList();
+        assertEquals(6, rows.size());
+        Map<String, Double> mi = rows.stream().collect(Collectors.toMap(r -> r.getString(r.fieldIndex("pair")),
+                r -> r.getDouble(r.fieldIndex("mi_nats"))));
+        // t ~ a (0.80 nats) and t ~ s (string column, about 0.45 nats) above every pair with c
+        // (independent: held-out DV within a few 0.01 of 0 at 600 held-out rows)
+        double maxC = Math.max(mi.get("t ~ c"), Math.max(mi.get("a ~ c"), mi.get("c ~ s")));
+        assertTrue(mi.get("t ~ a") > maxC + 0.3 && mi.get("t ~ s") > maxC + 0.2, mi.toString());
+        assertNull(rows.get(0).get(rows.get(0).fieldIndex("p_value")));
+        assertEquals("2026-01-02", rows.get(0).get(rows.get(0).fieldIndex("run_date")).toString());
+    }
+
+    @Test
+    void pairs_groupsFileVsTarget_groupActsAsOneColumn() throws IOException {
+        String in = table("groups.parquet", true, 2);
+        Path g = dir.resolve("groups.conf");
+        Files.writeString(g, "ab = [a, b]\n");
+        String o = dir.resolve("out").toString();
+        assertEquals(0, run(args("pairs", "--input", in, "--columns", "ab,c", "--target", "t", "--groups", g.toString(),
+                "--out", o, "--run-date", "2026-01-02")), err.toString());
+        List<String> lines = csvLines(o, "2026-01-02", "pairs.csv");
+        assertEquals(3, lines.size(), lines.toString());
+        String ab = lines.stream().filter(l -> l.startsWith("ab ~ t,")).findFirst().orElseThrow();
+        String c = lines.stream().filter(l -> l.startsWith("c ~ t,")).findFirst().orElseThrow();
+        // (a, b) jointly carry more than a alone (0.80 nats): well above the independent c
+        assertTrue(Double.parseDouble(ab.split(",")[3]) > 0.6, ab);
+        assertTrue(Double.parseDouble(ab.split(",")[3]) > Double.parseDouble(c.split(",")[3]) + 0.5, ab + " / " + c);
+    }
+
+    private static Map<String, Long> listing(Path p) throws IOException {
+        try (Stream<Path> s = Files.walk(p)) {
+            return s.filter(Files::isRegularFile).collect(Collectors.toMap(x -> p.relativize(x).toString(), x -> {
+                try {
+                    return Files.getLastModifiedTime(x).toMillis() ^ Files.size(x);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }));
+        }
+    }
+
+    @Test
+    void pairs_rerunSameDate_replacesOnlyThatPartitionAndFailureKeepsTable() throws IOException {
+        String dep = table("dep.parquet", true, 3);
+        String ind = table("ind.parquet", false, 3);
+        String o = dir.resolve("out").toString();
+        Path table = Path.of(o, "results");
+        assertEquals(0, run(args("pairs", "--input", dep, "--columns", "a,c", "--target", "t", "--out", o,
+                "--run-date", "2026-01-01")), err.toString());
+        assertEquals(0, run(args("pairs", "--input", dep, "--columns", "a,c", "--target", "t", "--out", o,
+                "--run-date", "2026-01-02")), err.toString());
+        Map<String, Long> day1 = listing(table.resolve("run_date=2026-01-01"));
+        // rerun day 2 on other data: day 1 untouched, day 2 replaced
+        assertEquals(0, run(args("pairs", "--input", ind, "--columns", "a,c", "--target", "t", "--out", o,
+                "--run-date", "2026-01-02")), err.toString());
+        assertEquals(day1, listing(table.resolve("run_date=2026-01-01")));
+        List<Row> day2 = SparkFixture.local2().read().parquet(table.resolve("run_date=2026-01-02").toString())
+                .where("pair = 'a ~ t'").collectAsList();
+        assertEquals(1, day2.size());
+        assertTrue(day2.get(0).getDouble(day2.get(0).fieldIndex("mi_nats")) < 0.2, "the rerun's (independent) a");
+        assertEquals(4, SparkFixture.local2().read().parquet(table.toString()).count());
+        // a failed run (unknown column) leaves everything as it was
+        Map<String, Long> before = listing(table);
+        assertEquals(ExitCodes.INPUT, run(args("pairs", "--input", dep, "--columns", "a,nope", "--target", "t", "--out", o,
+                "--run-date", "2026-01-02")));
+        assertTrue(err.toString().contains("'nope'"), err.toString());
+        assertEquals(before, listing(table));
+        try (Stream<Path> s = Files.list(table)) {
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().startsWith(".")), "no temp directory left");
+        }
+    }
+
+    @Test
+    void pairs_dependenceChangesBetweenDates_driftListsOnlyThatPair() throws IOException {
+        String dep = table("dep.parquet", true, 4);
+        String ind = table("ind.parquet", false, 4);
+        String o = dir.resolve("out").toString();
+        assertEquals(0, run(args("pairs", "--input", dep, "--columns", "a,b,c", "--target", "t", "--out", o,
+                "--run-date", "2026-02-01")), err.toString());
+        assertEquals(List.of(PairsOutputHeader.DRIFT), csvLines(o, "2026-02-01", "drift.csv"), "no earlier run");
+        assertEquals(0, run(args("pairs", "--input", ind, "--columns", "a,b,c", "--target", "t", "--out", o,
+                "--run-date", "2026-02-03")), err.toString());
+        List<String> drift = csvLines(o, "2026-02-03", "drift.csv");
+        // a ~ t fell from 0.80 nats to 0 (CIs about +-0.1 wide): beyond both CIs. b, c and t are the
+        // same rows in both tables and the seed is the same, so their pairs' estimates are
+        // identical (a pair's result does not depend on the other pairs of the pass). Note that
+        // the CIs reflect held-out sampling only, not training variability: two runs on fresh
+        // samples of an unchanged but under-trained pair can differ by more than the CIs.
+        assertEquals(2, drift.size(), drift.toString());
+        assertTrue(drift.get(1).startsWith("a ~ t,a,t,2026-02-01,"), drift.toString());
+        assertTrue(out.toString().contains("1 pair(s) drifted since 2026-02-01"), out.toString());
+    }
+
+    /** The header of drift.csv. */
+    static final class PairsOutputHeader {
+        static final String DRIFT = PairsOutput.driftCsv(List.of()).strip();
+    }
+
+    @Test
+    void drift_estimateOutsideBothCis_only() {
+        PairResult moved = new PairResult("a ~ t", "a", "t", 0.2, 0.15, 0.25, 100, 20, 10, 1, PairResult.OK, "", true);
+        PairResult overlapping = new PairResult("b ~ t", "b", "t", 0.5, 0.38, 0.62, 100, 20, 10, 1, PairResult.OK, "", true);
+        PairResult failed = new PairResult("c ~ t", "c", "t", Double.NaN, Double.NaN, Double.NaN, 100, 20, 10, 1,
+                PairResult.FAILED, "x", false);
+        // previous: a 0.5 [0.4, 0.6] -> now 0.2 [0.15, 0.25]: each outside the other's CI
+        // previous: b 0.6 [0.55, 0.65] -> now 0.5 [0.38, 0.62]: now outside prev CI, prev inside now CI: no drift
+        var prev = Map.entry("2026-01-01", Map.of("a ~ t", new double[] {0.5, 0.4, 0.6},
+                "b ~ t", new double[] {0.6, 0.55, 0.65}, "c ~ t", new double[] {0.1, 0.0, 0.2}));
+        List<PairsOutput.Drift> d = PairsOutput.drift(List.of(moved, overlapping, failed), prev);
+        assertEquals(1, d.size());
+        assertEquals("a ~ t", d.get(0).now().pair());
+        assertTrue(PairsOutput.drift(List.of(moved), null).isEmpty());
+        assertTrue(new String(PairsOutput.csv(List.of(failed)).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
+                .contains("c ~ t,c,t,,,,,100"));
+    }
+}
