@@ -38,12 +38,15 @@ import java.util.Objects;
  *                       result without validation, e.g. {@link #STATUS_CONSTANT})
  * @param significance   the permutation test of independence and the {@code dependent} verdict
  *                       ({@link Significance#NONE} for {@link #STATUS_CONSTANT}: no test, not dependent)
+ * @param reliability    how far the estimate can be trusted: the partition term's effective sample
+ *                       size and whether the estimate is near the estimator's limit
+ *                       ({@link Reliability#NONE} when not evaluated)
  */
 public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                        double[] curve, String status, List<String> warnings, Convergence convergence,
-                       Significance significance) {
+                       Significance significance, Reliability reliability) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
@@ -57,7 +60,19 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(convergence, "convergence");
         Objects.requireNonNull(significance, "significance");
+        Objects.requireNonNull(reliability, "reliability");
         warnings = List.copyOf(warnings);
+    }
+
+    /** A result with a significance test and no reliability information ({@link Reliability#NONE}). */
+    public MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
+                    long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
+                    String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
+                    double[] curve, String status, List<String> warnings, Convergence convergence,
+                    Significance significance) {
+        this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
+                kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
+                significance, Reliability.NONE);
     }
 
     /** A result with convergence information and no significance test ({@link Significance#NONE}). */
@@ -121,6 +136,23 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                             .toPlainString();
             return (dependent ? "dependent (" : "no evidence of dependence (") + p + ")";
         }
+    }
+
+    /**
+     * How far the held-out estimate can be trusted (see {@code org.minespark.core.EstimatorReach}).
+     *
+     * @param marginalEss         Kish's effective sample size {@code (sum e^b)^2 / sum e^(2b)} of the
+     *                            marginal scores b in the bound's {@code ln mean e^b} term on the test
+     *                            rows; NaN for bounds without that term (nwj, infonce)
+     * @param reachNats           {@code ln n_eval}: the most a DV-type bound can certify from the
+     *                            test rows (McAllester and Stratos 2020)
+     * @param nearEstimatorLimit  the CI reaches {@code reachNats} or {@code marginalEss} is below
+     *                            100 and below a tenth of the test rows: the estimate is a lower bound of unknown tightness and the CI
+     *                            may be too narrow
+     */
+    public record Reliability(double marginalEss, double reachNats, boolean nearEstimatorLimit) {
+        /** Not evaluated (e.g. a constant input). */
+        public static final Reliability NONE = new Reliability(Double.NaN, Double.NaN, false);
     }
 
     /**
@@ -229,6 +261,9 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("retried_learning_rate", Double.isNaN(convergence.retriedLearningRate()) ? null
                 : convergence.retriedLearningRate());
         m.put("n_validation", convergence.nValidation());
+        m.put("near_estimator_limit", reliability.nearEstimatorLimit());
+        m.put("marginal_ess", Double.isNaN(reliability.marginalEss()) ? null : reliability.marginalEss());
+        m.put("estimator_reach_nats", Double.isNaN(reliability.reachNats()) ? null : reliability.reachNats());
         m.put("dependent", significance.dependent());
         m.put("significance_test", significance.test());
         m.put("p_value", nullIfNaN(significance.pValue()));

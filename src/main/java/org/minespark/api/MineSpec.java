@@ -21,7 +21,15 @@ public final class MineSpec implements Serializable {
 
     /** Default global minibatch (joint rows per synchronous step, summed over partitions). */
     public static final int DEFAULT_BATCH_SIZE = 1024;
+    /**
+     * Default training steps. 6000 did not help the 20-d 6-nat task (validation plateau 5.0-5.1 nats
+     * from step 3250, early stop at 4500; docs/accuracy-diagnosis.md).
+     */
     public static final int DEFAULT_STEPS = 3000;
+    /**
+     * Default Adam learning rate. 3e-3 was measured: no gain at 6 nats (5.12 vs 5.14 nats), a
+     * noisier validation curve on gauss-channel (docs/accuracy-diagnosis.md).
+     */
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_EVAL_FRACTION = 0.2;
     public static final long DEFAULT_MAX_TRAIN_ROWS = 1_000_000L;

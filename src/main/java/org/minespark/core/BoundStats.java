@@ -38,6 +38,14 @@ public abstract class BoundStats implements Serializable {
     /** Standard error of {@link #estimate()} (nats). */
     public abstract double stdError();
 
+    /**
+     * Effective sample size of the bound's log-partition term ({@code ln mean e^T} over marginal
+     * pairs), NaN when the bound has none or does not track it (NWJ, InfoNCE).
+     */
+    public double marginalEss() {
+        return Double.NaN;
+    }
+
     public double ci95Low() {
         return estimate() - Z95 * stdError();
     }

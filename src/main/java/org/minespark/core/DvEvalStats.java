@@ -117,6 +117,22 @@ public final class DvEvalStats extends BoundStats {
         return sumA / n - (max + Math.log(sumE / n));
     }
 
+    /**
+     * Kish's effective sample size of the partition term, {@code (sum e^b)^2 / sum e^(2b)} (clipped
+     * scores for SMILE): the number of equally weighted marginal pairs that would carry the same
+     * information as the weighted ones. It is {@code n} when every marginal score is equal and
+     * falls towards 1 when a few pairs dominate {@code ln mean e^b}; then the delta-method CI is
+     * unreliable (the sample variance of a heavy-tailed {@code e^b} under-estimates its variance).
+     * NaN for NWJ (linear in {@code e^b}, no log-partition term) and before any pair.
+     */
+    @Override
+    public double marginalEss() {
+        if (nwj || n == 0 || !(sumE2 > 0)) {
+            return Double.NaN;
+        }
+        return sumE * sumE / sumE2;
+    }
+
     /** Delta-method standard error of {@link #estimate()} in nats (0 for a single pair). */
     @Override
     public double stdError() {

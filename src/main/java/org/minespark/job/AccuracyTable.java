@@ -22,7 +22,8 @@ import org.minespark.api.MiResult;
  */
 final class AccuracyTable {
     /** Result keys looked up as flags when the estimator provides them. */
-    static final List<String> FLAG_KEYS = List.of("converged", "diverged", "still_increasing", "dependent");
+    static final List<String> FLAG_KEYS = List.of("converged", "diverged", "still_increasing", "near_estimator_limit",
+            "dependent");
 
     static final String HEADER = "| task | truth (nats) | bound | estimate (nats) | CI95 (nats) | rel. error "
             + "| CI covers truth | p-value | flags / status | seconds |";
@@ -207,7 +208,9 @@ final class AccuracyTable {
         sb.append("\nRelative error = (estimate − truth) / truth (n/a when the truth is 0). The p-value is the "
                 + "result's `p_value` (permutation test) when the estimate has one, else n/a. Flags / status: the "
                 + "result's status and flags, `reported bound X` when the estimator reported another bound than the "
-                + "one requested, and the number of warnings.\n");
+                + "one requested, and the number of warnings. `near_estimator_limit`: the estimate is near what the "
+                + "held-out estimator can measure (CI may be too narrow, read the estimate as a lower bound); see "
+                + "docs/accuracy-diagnosis.md for what limits the accuracy.\n");
         if (tasks instanceof List<?> l && !l.isEmpty()) {
             sb.append("\nTasks:\n\n");
             for (Object t : l) {

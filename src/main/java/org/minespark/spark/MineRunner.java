@@ -28,6 +28,7 @@ import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
 import org.minespark.core.ConvergenceMonitor;
 import org.minespark.core.CriticShape;
+import org.minespark.core.EstimatorReach;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
@@ -566,10 +567,19 @@ public final class MineRunner {
         MiResult.Convergence conv = new MiResult.Convergence(trained.bestStep, m.converged(), m.stillIncreasing(),
                 trained.retried, trained.learningRate, trained.retried ? trained.learningRate : Double.NaN,
                 trained.nValidation, m.steps(), m.values());
+        // how far the estimate can be trusted (issue 4: near the estimator's limit, never silent)
+        double ess = eval.marginalEss();
+        boolean near = EstimatorReach.nearLimit(hi, eval.count(), ess);
+        if (near) {
+            String w = EstimatorReach.warning(boundName, est, hi, eval.count(), ess);
+            LOG.warn(w);
+            warnings.add(w);
+        }
+        MiResult.Reliability rel = new MiResult.Reliability(ess, EstimatorReach.reachNats(eval.count()), near);
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
                 nTrain, eval.count(), trained.stepsRun, boundName, kernels, seconds, trained.seconds,
                 trained.stepsRun * (double) spec.batchSize() / trained.seconds, trained.curve, MiResult.STATUS_OK,
-                warnings, conv, sig);
+                warnings, conv, sig, rel);
     }
 
     /**

@@ -27,7 +27,8 @@ class JsonWriterTest {
                 "seconds", "train_samples_per_s", "x", "y", "input", "truth_nats", "n_dropped", "std_err_bits",
                 "best_step", "converged", "still_increasing", "diverged", "retried_learning_rate", "n_validation",
                 "eval_every", "patience", "min_delta", "p_value", "dependent", "null_mean_nats", "null_std_nats",
-                "null_mean_bits", "null_std_bits", "permutations", "significance_level", "significance_test")) {
+                "null_mean_bits", "null_std_bits", "permutations", "significance_level", "significance_test",
+                "near_estimator_limit", "marginal_ess", "estimator_reach_nats")) {
             assertTrue(n.has(key), "missing key " + key);
         }
         assertEquals(4.12, n.get("mi_nats").asDouble(), 0.0);
@@ -40,6 +41,8 @@ class JsonWriterTest {
         assertEquals(0.035 / Math.log(2), n.get("std_err_bits").asDouble(), 1e-15);
         assertTrue(n.get("converged").isBoolean() && !n.get("converged").asBoolean());
         assertTrue(n.get("retried_learning_rate").isNull(), "no retry: null, never NaN");
+        assertTrue(n.get("near_estimator_limit").isBoolean() && !n.get("near_estimator_limit").asBoolean());
+        assertTrue(n.get("marginal_ess").isNull(), "not evaluated: null, never NaN");
         assertEquals("dv", n.get("bound").asText());
         assertEquals("x1", n.get("x").get(1).asText());
         assertEquals("y0", n.get("y").get(0).asText());
