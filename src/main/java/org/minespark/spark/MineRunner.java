@@ -833,51 +833,47 @@ public final class MineRunner {
     static JavaRDD<Tuple2<Byte, float[]>> streamTagged(JavaRDD<Row> rows, ColumnLayout lay, int dims, long seed,
                                                        double evalFraction, double validationFraction,
                                                        double sampleFraction, double[] mean, double[] invStd) {
-        return rows.mapPartitionsWithIndex((pi, it) -> new Iterator<Tuple2<Byte, float[]>>() {
-            private final double[] v = new double[dims];
-            private long r;
-            private Tuple2<Byte, float[]> next;
-
-            private void advance() {
-                while (next == null && it.hasNext()) {
-                    Row row = it.next();
-                    long rowId = r++;
+        return rows.mapPartitionsWithIndex((pi, it) -> {
+            double[] v = new double[dims];
+            return new MappingIterator<Row, Tuple2<Byte, float[]>>(it) {
+                @Override
+                protected Tuple2<Byte, float[]> map(Row row, long rowId) {
                     if (!lay.extract(row, v)) {
-                        continue;
+                        return null;
                     }
-                    boolean eval = Seeds.unit(Seeds.derive(seed, SPLIT, pi, rowId)) < evalFraction;
-                    if (!eval && sampleFraction < 1.0
-                            && Seeds.unit(Seeds.derive(seed, SAMPLE, pi, rowId)) >= sampleFraction) {
-                        continue;
-                    }
-                    float[] f = new float[dims];
-                    for (int i = 0; i < dims; i++) {
-                        f[i] = (float) ((v[i] - mean[i]) * invStd[i]);
-                    }
-                    byte role = !eval ? TRAIN_ROW
-                            : Seeds.unit(Seeds.derive(seed, VALIDATION_SPLIT, pi, rowId)) < validationFraction
-                            ? VALIDATION_ROW : TEST_ROW;
-                    next = new Tuple2<>(role, f);
+                    byte role = role(seed, pi, rowId, evalFraction, validationFraction, sampleFraction);
+                    return role == SKIP ? null : new Tuple2<>(role, standardised(v, dims, mean, invStd));
                 }
-            }
-
-            @Override
-            public boolean hasNext() {
-                advance();
-                return next != null;
-            }
-
-            @Override
-            public Tuple2<Byte, float[]> next() {
-                advance();
-                if (next == null) {
-                    throw new java.util.NoSuchElementException();
-                }
-                Tuple2<Byte, float[]> n = next;
-                next = null;
-                return n;
-            }
+            };
         }, true);
+    }
+
+    /** Not in the data: a training row left out of the bounded training sample. */
+    static final byte SKIP = -1;
+
+    /**
+     * A row's part from its seeded uniforms (see {@link #streamTagged}): {@link #TRAIN_ROW},
+     * {@link #VALIDATION_ROW}, {@link #TEST_ROW}, or {@link #SKIP} for a training row outside the
+     * {@code sampleFraction} sample. With {@code validationFraction} 0 every held-out row is a test row.
+     */
+    static byte role(long seed, int partition, long rowId, double evalFraction, double validationFraction,
+                     double sampleFraction) {
+        boolean eval = Seeds.unit(Seeds.derive(seed, SPLIT, partition, rowId)) < evalFraction;
+        if (!eval) {
+            return sampleFraction < 1.0 && Seeds.unit(Seeds.derive(seed, SAMPLE, partition, rowId)) >= sampleFraction
+                    ? SKIP : TRAIN_ROW;
+        }
+        return Seeds.unit(Seeds.derive(seed, VALIDATION_SPLIT, partition, rowId)) < validationFraction
+                ? VALIDATION_ROW : TEST_ROW;
+    }
+
+    /** {@code (v[i] - mean[i]) * invStd[i]} for the first {@code n} values, as floats. */
+    static float[] standardised(double[] v, int n, double[] mean, double[] invStd) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) ((v[i] - mean[i]) * invStd[i]);
+        }
+        return f;
     }
 
     /**

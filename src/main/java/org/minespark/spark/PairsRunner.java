@@ -53,8 +53,6 @@ import scala.Tuple2;
 public final class PairsRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PairsRunner.class);
     // the same stream purposes as MineRunner, so a pair sees the rows an estimate would
-    private static final long SPLIT = 1;
-    private static final long SAMPLE = 2;
     private static final long SPREAD = 3;
     private static final long TRAIN = 4;
     private static final long EVAL = 5;
@@ -251,45 +249,16 @@ public final class PairsRunner {
         return rows.mapPartitionsWithIndex((pi, it) -> {
             double[] num = new double[numWidth];
             double[] v = new double[width];
-            return new Iterator<Tuple2<Byte, float[]>>() {
-                private long r;
-                private Tuple2<Byte, float[]> next;
-
-                private void advance() {
-                    while (next == null && it.hasNext()) {
-                        Row row = it.next();
-                        long rowId = r++;
-                        if (!lay.extract(row, num, v)) {
-                            continue;
-                        }
-                        boolean eval = Seeds.unit(Seeds.derive(seed, SPLIT, pi, rowId)) < evalFraction;
-                        if (!eval && sampleFraction < 1.0
-                                && Seeds.unit(Seeds.derive(seed, SAMPLE, pi, rowId)) >= sampleFraction) {
-                            continue;
-                        }
-                        float[] f = new float[width];
-                        for (int i = 0; i < width; i++) {
-                            f[i] = (float) ((v[i] - mean[i]) * invStd[i]);
-                        }
-                        next = new Tuple2<>(eval ? MineRunner.TEST_ROW : MineRunner.TRAIN_ROW, f); // no validation part: no early stopping
-                    }
-                }
-
+            return new MappingIterator<Row, Tuple2<Byte, float[]>>(it) {
                 @Override
-                public boolean hasNext() {
-                    advance();
-                    return next != null;
-                }
-
-                @Override
-                public Tuple2<Byte, float[]> next() {
-                    advance();
-                    if (next == null) {
-                        throw new java.util.NoSuchElementException();
+                protected Tuple2<Byte, float[]> map(Row row, long rowId) {
+                    if (!lay.extract(row, num, v)) {
+                        return null;
                     }
-                    Tuple2<Byte, float[]> n = next;
-                    next = null;
-                    return n;
+                    // no validation part (validation fraction 0): every held-out row is a test row
+                    byte role = MineRunner.role(seed, pi, rowId, evalFraction, 0.0, sampleFraction);
+                    return role == MineRunner.SKIP ? null
+                            : new Tuple2<>(role, MineRunner.standardised(v, width, mean, invStd));
                 }
             };
         }, true);
