@@ -97,18 +97,7 @@ public final class MultiPairWorker {
             throw new IllegalStateException("a training partition is empty but was asked for " + batch + " rows");
         }
         // the same draws as PartitionWorker.trainStep from the same stream
-        SplittableRandom rng = new SplittableRandom(streamSeed);
-        int rows = block.rows();
-        for (int r = 0; r < batch; r++) {
-            idx[r] = rng.nextInt(rows);
-            perm[r] = r;
-        }
-        for (int r = batch - 1; r > 0; r--) {
-            int j = rng.nextInt(r + 1);
-            int tmp = perm[r];
-            perm[r] = perm[j];
-            perm[j] = tmp;
-        }
+        PartitionWorker.drawMinibatch(streamSeed, block.rows(), batch, idx, perm);
         int width = block.dx();
         float[] src = block.x();
         for (int p = 0; p < n; p++) {

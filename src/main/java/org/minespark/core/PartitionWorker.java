@@ -136,10 +136,20 @@ public final class PartitionWorker {
         if (block.rows() == 0) {
             throw new IllegalStateException("a training partition is empty but was asked for " + batch + " rows");
         }
+        drawMinibatch(streamSeed, block.rows(), batch, idx, perm);
+        return trainStepOn(block, params, batch, agg);
+    }
+
+    /**
+     * The minibatch of a step from its stream: {@code idx[0..batch)} uniform row indices in
+     * {@code [0, rows)} (with replacement) and {@code perm[0..batch)} a uniform random permutation
+     * (Fisher-Yates) pairing x of row r with y of row perm[r] for the marginal pairs. Every trainer of
+     * this project draws through here, so the same (seed, step, partition) gives the same minibatch.
+     */
+    static void drawMinibatch(long streamSeed, int rows, int batch, int[] idx, int[] perm) {
         SplittableRandom rng = new SplittableRandom(streamSeed);
-        int n = block.rows();
         for (int r = 0; r < batch; r++) {
-            idx[r] = rng.nextInt(n);
+            idx[r] = rng.nextInt(rows);
             perm[r] = r;
         }
         for (int r = batch - 1; r > 0; r--) {
@@ -148,7 +158,6 @@ public final class PartitionWorker {
             perm[r] = perm[j];
             perm[j] = tmp;
         }
-        return trainStepOn(block, params, batch, agg);
     }
 
     /**
