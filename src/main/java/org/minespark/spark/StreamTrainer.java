@@ -156,8 +156,12 @@ final class StreamTrainer implements TrainingLoop {
 
     /**
      * Test hook: the task of partition 0 in the first attempt of the stage throws just before
-     * computing {@code step}, once; Spark then retries the barrier stage.
+     * computing {@code step} (or, for {@link #AFTER_LAST_STEP}, after being told the segment is
+     * over), once; Spark then retries the barrier stage.
      */
+    /** For {@link #withInjectedFailure}: fail once after the driver said the segment is over. */
+    static final int AFTER_LAST_STEP = Integer.MAX_VALUE;
+
     StreamTrainer withInjectedFailure(int step) {
         this.failOnceAtStep = step;
         return this;
@@ -516,18 +520,42 @@ final class StreamTrainer implements TrainingLoop {
                     LOG.warn("stream trainer: could not tell partition {} to stop: {}", c.partition, e.toString());
                 }
             }
-            try {
-                job.get(timeoutMs, TimeUnit.MILLISECONDS);
-            } catch (ExecutionException e) {
-                throw sneaky(e.getCause() != null ? e.getCause() : e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted", e);
-            } catch (TimeoutException e) {
-                throw new IllegalStateException("stream trainer: the training stage did not end within "
-                        + timeoutMs / 1000 + " s after the last step (" + TIMEOUT_KEY + ")", e);
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            while (true) {
+                // Spark may rerun the barrier stage after the last step, e.g. when an executor died
+                // with the stage's map output: the new attempt's tasks connect and only need to be
+                // told that the segment is over (they would otherwise wait for weights until their
+                // read timeout)
+                for (Conn c; (c = pending.poll()) != null; ) {
+                    try {
+                        c.out.write(new byte[] {-1, -1, -1, -1});
+                        c.out.flush();
+                        LOG.info("stream trainer: told partition {} of stage attempt {} (started after the last step) to stop",
+                                c.partition, c.attempt);
+                    } catch (IOException e) {
+                        LOG.warn("stream trainer: could not tell partition {} to stop: {}", c.partition, e.toString());
+                    }
+                    finished.add(c);
+                }
+                try {
+                    job.get(POLL_MS, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (ExecutionException e) {
+                    throw sneaky(e.getCause() != null ? e.getCause() : e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                } catch (TimeoutException e) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("stream trainer: the training stage did not end within "
+                                + timeoutMs / 1000 + " s after the last step (" + TIMEOUT_KEY + ")", e);
+                    }
+                }
             }
         }
+
+        /** Connections of stage attempts that started after the last step, told to stop; closed by {@link #close}. */
+        private final java.util.List<Conn> finished = new java.util.ArrayList<>();
 
         void close() {
             closed = true;
@@ -542,6 +570,9 @@ final class StreamTrainer implements TrainingLoop {
             }
             dropAll();
             for (Conn c; (c = pending.poll()) != null; ) {
+                c.close();
+            }
+            for (Conn c : finished) {
                 c.close();
             }
             try {
@@ -652,6 +683,9 @@ final class StreamTrainer implements TrainingLoop {
                     readFully(in, head, 4);
                     int step = headBuf.getInt(0);
                     if (step == DONE) {
+                        if (failOnceAtStep == AFTER_LAST_STEP && p == 0 && stageAttempt == 0) {
+                            throw new IllegalStateException("injected test failure after the last step");
+                        }
                         return;
                     }
                     readFully(in, wmsg, 4 * numParams);

@@ -65,12 +65,12 @@ class StandaloneClusterIT {
         }
     }
 
-    /** A small estimate: 200 steps, so a kill after step 75 lands in the middle of training. */
+    /** A small estimate: 1500 steps (about 10 s with the stream trainer), so a kill after step 300 lands in the middle of training. */
     private static List<String> estimate(String master, Path out) {
         return List.of("--master", master, "--conf", "spark.ui.enabled=false", "estimate",
                 "--input", data.toString(), "--x", "x0,x1,x2,x3", "--y", "y0,y1,y2,y3",
-                "--out", out.toString(), "--steps", "200", "--batch-size", "256", "--hidden", "32,32",
-                "--log-every", "25", "--seed", "11");
+                "--out", out.toString(), "--steps", "1500", "--batch-size", "256", "--hidden", "32,32",
+                "--log-every", "50", "--seed", "11");
     }
 
     @Test
@@ -84,7 +84,7 @@ class StandaloneClusterIT {
         assertEquals(expected, mi(tmp.resolve("standalone")), 0.0,
                 "standalone (2 executor JVMs) and local[2] must agree bit for bit for the same seed");
 
-        Run killed = submit(estimate(MASTER, tmp.resolve("killed")), 420, "progress: step 75/200");
+        Run killed = submit(estimate(MASTER, tmp.resolve("killed")), 420, "progress: step 300/1500");
         assertEquals(0, killed.code, "estimate with a killed executor failed:\n" + killed.err);
         assertTrue(killed.killedPid > 0, "no executor JVM was found to kill:\n" + killed.err);
         assertEquals(expected, mi(tmp.resolve("killed")), 0.0,

@@ -3,6 +3,7 @@ package org.minespark.spark;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -120,6 +121,25 @@ class StreamTrainerTest {
         float[][] faulty = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5).withInjectedFailure(17), 12, 30, dvB);
         assertBitIdentical(clean, faulty);
         assertArrayEquals(dvA, dvB, 0.0);
+    }
+
+    /**
+     * Spark can rerun the barrier stage after the last step (an executor that dies with the stage's
+     * map output, or a task failing on its way out): the new attempt's tasks must be told to stop at
+     * once. Before this was handled they waited for weights until the read timeout and the run hung.
+     */
+    @Test
+    void run_stageFailsAfterLastStep_newAttemptToldToStopAndWeightsBitIdentical() {
+        double[] dvA = new double[30];
+        double[] dvB = new double[30];
+        float[][] clean = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5), 30, 30, dvA);
+        long t0 = System.nanoTime();
+        float[][] faulty = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5)
+                .withInjectedFailure(StreamTrainer.AFTER_LAST_STEP), 30, 30, dvB);
+        assertBitIdentical(clean, faulty);
+        assertArrayEquals(dvA, dvB, 0.0);
+        // far below the 600 s read timeout the tasks of the rerun would otherwise wait for
+        assertTrue(System.nanoTime() - t0 < 60_000_000_000L, "the rerun stage was not told to stop promptly");
     }
 
     @Test
