@@ -105,7 +105,7 @@ final class TrainingOptions {
 
     @Option(names = "--permutations", paramLabel = "K",
             description = "Permutation test of independence: the trained critic on K re-paired versions of the test "
-                + "rows gives a p-value; 0 = off, then dependent means the 95% CI is above 0 "
+                + "rows gives a p-value; 0 = off, then dependent means the 95%% CI is above 0 "
                 + "(mine.eval.permutations, default " + MineSpec.DEFAULT_PERMUTATIONS + ", at most "
                 + MineSpec.MAX_PERMUTATIONS + ").")
     Integer permutations;
