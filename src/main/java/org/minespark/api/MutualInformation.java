@@ -3,6 +3,7 @@ package org.minespark.api;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.minespark.spark.MineRunner;
+import org.minespark.spark.PairsRunner;
 
 /**
  * Entry point for Java users: estimate the mutual information between two column groups of a
@@ -14,8 +15,22 @@ import org.minespark.spark.MineRunner;
  * System.out.printf("%.3f nats, 95%% CI [%.3f, %.3f]%n", r.miNats(), r.ci95LowNats(), r.ci95HighNats());
  * }</pre>
  *
- * Columns may be numeric scalars, {@code array<float|double>} or Spark ML vectors. The session is
- * the one the dataset belongs to; nothing here creates or stops a session.
+ * Many pairs at once ({@link #pairs}): every feature against a target, or all pairs of a set of
+ * columns, trained together on shared minibatches, each with a p-value and convergence flags:
+ *
+ * <pre>{@code
+ * PairsSpec ps = PairsSpec.againstTargets(List.of("f0", "f1", "f2"), List.of("t"), Map.of())
+ *         .withTraining(MineSpec.x("x").y("y").withSteps(1500).withSeed(7));
+ * PairsResult res = MutualInformation.pairs(df, ps);
+ * for (PairResult p : res.pairs()) {
+ *     System.out.printf("%s: %.3f nats, p = %.3f%s%n", p.pair(), p.miNats(), p.pValue(),
+ *             p.dependent() ? " (dependent)" : "");
+ * }
+ * }</pre>
+ *
+ * Columns may be numeric scalars, {@code array<float|double>} or Spark ML vectors (pairs also
+ * take string columns, one-hot encoded). The session is the one the dataset belongs to; nothing
+ * here creates or stops a session.
  */
 public final class MutualInformation {
     private MutualInformation() {
@@ -36,5 +51,21 @@ public final class MutualInformation {
     /** As {@link #estimate(Dataset, MineSpec)}, reporting progress to {@code listener}. */
     public static MiResult estimate(Dataset<Row> data, MineSpec spec, ProgressListener listener) {
         return MineRunner.run(data, spec, listener);
+    }
+
+    /**
+     * Estimates the mutual information of every pair of {@code spec} in one job (see
+     * {@link PairsSpec}); blocks until done. A pair whose training diverges twice, or fails, is
+     * reported in its {@link PairResult#status()} without failing the others.
+     *
+     * @throws MineInputException for unusable input data (unknown column, too few rows)
+     */
+    public static PairsResult pairs(Dataset<Row> data, PairsSpec spec) {
+        return PairsRunner.run(data, spec, null);
+    }
+
+    /** As {@link #pairs(Dataset, PairsSpec)}, reporting pairs done / total and the ETA to {@code listener}. */
+    public static PairsResult pairs(Dataset<Row> data, PairsSpec spec, PairsProgressListener listener) {
+        return PairsRunner.run(data, spec, listener);
     }
 }

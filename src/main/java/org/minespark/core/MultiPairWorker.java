@@ -137,6 +137,22 @@ public final class MultiPairWorker {
      */
     public void evaluateChunk(float[][][] params, float[] rows, int width, int count, SplittableRandom[] rngs,
                               BoundStats[] stats) {
+        evaluateChunk(params, rows, width, count, rngs, stats, null, null);
+    }
+
+    /**
+     * As {@link #evaluateChunk(float[][][], float[], int, int, SplittableRandom[], BoundStats[])},
+     * and when {@code perms} is not null also feeds every pair's permutation test of independence
+     * ({@link PermutationStats}, see
+     * {@link PartitionWorker#evaluateChunk(float[][], float[], float[], int, SplittableRandom, BoundStats,
+     * PermutationStats, SplittableRandom)}), each pair with its own shift stream {@code permRngs[p]},
+     * so a pair's p-value does not depend on the other pairs of the pass.
+     */
+    public void evaluateChunk(float[][][] params, float[] rows, int width, int count, SplittableRandom[] rngs,
+                              BoundStats[] stats, PermutationStats[] perms, SplittableRandom[] permRngs) {
+        if (perms != null && (permRngs == null || perms.length != workers.length || permRngs.length != workers.length)) {
+            throw new IllegalArgumentException("perms and permRngs must both have one entry per pair");
+        }
         if (count > evalRows) {
             throw new IllegalArgumentException("chunk of " + count + " rows exceeds " + evalRows);
         }
@@ -146,7 +162,8 @@ public final class MultiPairWorker {
             }
             gather(rows, width, null, count, xDims[p], evalX[p]);
             gather(rows, width, null, count, yDims[p], evalY[p]);
-            workers[p].evaluateChunk(params[p], evalX[p], evalY[p], count, rngs[p], stats[p]);
+            workers[p].evaluateChunk(params[p], evalX[p], evalY[p], count, rngs[p], stats[p],
+                    perms == null ? null : perms[p], perms == null ? null : permRngs[p]);
         }
     }
 }

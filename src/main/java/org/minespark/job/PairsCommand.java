@@ -27,9 +27,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.minespark.api.MineSpec;
-import org.minespark.spark.PairResult;
-import org.minespark.spark.PairsRunner;
-import org.minespark.spark.PairsSpec;
+import org.minespark.api.MutualInformation;
+import org.minespark.api.PairResult;
+import org.minespark.api.PairsSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -144,48 +144,10 @@ final class PairsCommand implements Callable<Integer> {
     /** The units and pairs of the run: every column vs each target, or all unordered pairs. */
     static PairsSpec pairsSpec(List<String> columns, List<String> targets, Map<String, List<String>> groups, int topK,
                                List<Integer> hidden, int perPass) {
-        Map<String, List<String>> units = new LinkedHashMap<>();
-        List<String> all = new ArrayList<>(columns);
-        if (targets != null) {
-            all.addAll(targets);
-        }
-        for (String name : all) {
-            if (name.isBlank()) {
-                throw new IllegalArgumentException("--columns/--target: empty column name in " + all);
-            }
-            units.putIfAbsent(name, groups.getOrDefault(name, List.of(name)));
-        }
-        Set<String> seen = new HashSet<>();
-        for (String c : columns) {
-            if (!seen.add(c)) {
-                throw new IllegalArgumentException("--columns: '" + c + "' is listed twice");
-            }
-        }
-        List<String[]> pairs = new ArrayList<>();
-        if (targets != null && !targets.isEmpty()) {
-            if (new HashSet<>(targets).size() != targets.size()) {
-                throw new IllegalArgumentException("--target: a target is listed twice: " + targets);
-            }
-            for (String t : targets) {
-                for (String c : columns) {
-                    if (!c.equals(t)) {
-                        pairs.add(new String[] {c, t});
-                    }
-                }
-            }
-        } else {
-            if (columns.size() < 2) {
-                throw new IllegalArgumentException("--columns: all-pairs mode needs at least 2 columns, got " + columns
-                        + "; or give --target");
-            }
-            for (int i = 0; i < columns.size(); i++) {
-                for (int j = i + 1; j < columns.size(); j++) {
-                    pairs.add(new String[] {columns.get(i), columns.get(j)});
-                }
-            }
-        }
         try {
-            return new PairsSpec(units, pairs, topK, hidden, perPass);
+            PairsSpec ps = targets != null && !targets.isEmpty() ? PairsSpec.againstTargets(columns, targets, groups)
+                    : PairsSpec.allPairs(columns, groups);
+            return ps.withCategoricalTopK(topK).withHidden(hidden).withPairsPerPass(perPass);
         } catch (IllegalArgumentException e) {
             String m = e.getMessage();
             if (m.startsWith("categorical-top-k")) {
@@ -194,6 +156,8 @@ final class PairsCommand implements Callable<Integer> {
                 m = "--pairs-per-pass / " + MineConfig.PAIRS_PER_PASS + ": " + m;
             } else if (m.startsWith("hidden")) {
                 m = "--hidden / " + MineConfig.PAIRS_HIDDEN + ": " + m;
+            } else {
+                throw e;
             }
             throw new IllegalArgumentException(m, e);
         }
@@ -212,20 +176,22 @@ final class PairsCommand implements Callable<Integer> {
         MineSpec spec = MineConfig.toSpec(c, List.of("x"), List.of("y"));
         List<Integer> hidden = training.hidden != null ? training.hidden : c.getIntList(MineConfig.PAIRS_HIDDEN);
         PairsSpec ps = pairsSpec(columns, targets, readGroups(groups), c.getInt(MineConfig.PAIRS_TOP_K), hidden,
-                c.getInt(MineConfig.PAIRS_PER_PASS));
+                c.getInt(MineConfig.PAIRS_PER_PASS)).withTraining(spec);
         LocalDate date = runDate();
         String fmt = Jobs.resolveFormat(format, input);
-        run(ctx, ctx.spark("pairs"), input, fmt, ps, spec, out, date, targets != null && !targets.isEmpty());
+        run(ctx, ctx.spark("pairs"), input, fmt, ps, out, date, targets != null && !targets.isEmpty());
         return ExitCodes.OK;
     }
 
     /** Estimates, then writes the partition and the reports; nothing is written if estimation fails. */
-    static List<PairResult> run(JobContext ctx, SparkSession spark, String input, String fmt, PairsSpec ps, MineSpec spec,
+    static List<PairResult> run(JobContext ctx, SparkSession spark, String input, String fmt, PairsSpec ps,
                                 String out, LocalDate date, boolean targetMode) {
+        MineSpec spec = ps.training();
         Dataset<Row> df = Jobs.read(spark, input, fmt);
         List<PairResult> results;
         try {
-            results = PairsRunner.run(df, ps, spec, null);
+            // the CLI is built on the Java API's pairs facade; progress goes to the log
+            results = MutualInformation.pairs(df, ps).pairs();
         } catch (RuntimeException e) {
             throw Jobs.readFailure(e, input, fmt);
         }
@@ -247,6 +213,11 @@ final class PairsCommand implements Callable<Integer> {
             run.put("hidden", ps.hidden());
             run.put("bound", spec.bound());
             run.put("seed", spec.seed());
+            run.put("permutations", spec.permutations());
+            run.put("significance_level", spec.significanceLevel());
+            run.put("eval_every", spec.evalEvery());
+            run.put("patience", spec.patience());
+            run.put("min_delta", spec.minDelta());
             dir.writeText("pairs.csv", PairsOutput.csv(results));
             dir.writeText("pairs.json", PairsOutput.json(results, date.toString(), run));
             dir.writeText("drift.csv", PairsOutput.driftCsv(drift));
@@ -258,9 +229,12 @@ final class PairsCommand implements Callable<Integer> {
         List<PairResult> ranked = new ArrayList<>(results);
         ranked.sort(Comparator.comparingDouble((PairResult r) -> Double.isNaN(r.miNats()) ? -1 : r.miNats()).reversed());
         for (PairResult r : ranked) {
+            String flags = !PairResult.OK.equals(r.status()) ? r.status() + ": " + r.message()
+                    : (r.dependent() ? "dependent" : "independent") + (Double.isNaN(r.pValue()) ? "" : " (p = "
+                    + PairsOutput.num(r.pValue()) + ")") + (r.converged() ? ", converged" : "")
+                    + (r.stillIncreasing() ? ", still increasing" : "") + (r.retried() ? ", retried at lr/10" : "");
             ctx.out.println(String.format(Locale.ROOT, "%-40s %8s nats  95%% CI [%s, %s]  %s", r.pair(),
-                    PairsOutput.num(r.miNats()), PairsOutput.num(r.ci95Low()), PairsOutput.num(r.ci95High()),
-                    PairResult.OK.equals(r.status()) ? "" : r.status() + ": " + r.message()));
+                    PairsOutput.num(r.miNats()), PairsOutput.num(r.ci95Low()), PairsOutput.num(r.ci95High()), flags));
         }
         if (prev != null) {
             ctx.out.println(drift.size() + " pair(s) drifted since " + prev.getKey());

@@ -30,7 +30,8 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.minespark.spark.PairResult;
+import org.minespark.api.MiResult;
+import org.minespark.api.PairResult;
 
 /**
  * The outputs of {@code pairs} under {@code --out DIR}:
@@ -50,6 +51,10 @@ final class PairsOutput {
     static final String REPORTS = "reports";
     static final String PARTITION = "run_date=";
 
+    /**
+     * The columns of the results table, pairs.csv and pairs.json, in order (docs/cli.md describes
+     * them). Estimates and significance values are null (empty in the CSV) when there is none.
+     */
     static final StructType SCHEMA = new StructType()
             .add("pair", DataTypes.StringType, false)
             .add("x", DataTypes.StringType, false)
@@ -59,14 +64,30 @@ final class PairsOutput {
             .add("ci95_low_nats", DataTypes.DoubleType, true)
             .add("ci95_high_nats", DataTypes.DoubleType, true)
             .add("p_value", DataTypes.DoubleType, true)
+            .add("dependent", DataTypes.BooleanType, false)
+            .add("significance_test", DataTypes.StringType, false)
+            .add("null_mean_nats", DataTypes.DoubleType, true)
+            .add("null_std_nats", DataTypes.DoubleType, true)
             .add("n", DataTypes.LongType, false)
             .add("n_eval", DataTypes.LongType, false)
             .add("steps", DataTypes.IntegerType, false)
-            .add("converged", DataTypes.BooleanType, true)
-            .add("significant", DataTypes.BooleanType, false)
+            .add("best_step", DataTypes.IntegerType, false)
+            .add("converged", DataTypes.BooleanType, false)
+            .add("still_increasing", DataTypes.BooleanType, false)
+            .add("diverged", DataTypes.BooleanType, false)
+            .add("retried", DataTypes.BooleanType, false)
             .add("seconds", DataTypes.DoubleType, false)
             .add("status", DataTypes.StringType, false)
             .add("message", DataTypes.StringType, false);
+
+    /** One result's values in {@link #SCHEMA} order (doubles: null when not finite). */
+    static Object[] values(PairResult r) {
+        MiResult.Significance g = r.significance();
+        return new Object[] {r.pair(), r.x(), r.y(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
+            orNull(r.ci95High()), orNull(g.pValue()), g.dependent(), g.test(), orNull(g.nullMeanNats()),
+            orNull(g.nullStdNats()), r.n(), r.nEval(), r.steps(), r.bestStep(), r.converged(), r.stillIncreasing(),
+            r.diverged(), r.retried(), r.seconds(), r.status(), r.message()};
+    }
 
     private PairsOutput() {
     }
@@ -80,8 +101,7 @@ final class PairsOutput {
     }
 
     static Row toRow(PairResult r) {
-        return RowFactory.create(r.pair(), r.x(), r.y(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
-                orNull(r.ci95High()), null, r.n(), r.nEval(), r.steps(), null, r.significant(), r.seconds(), r.status(), r.message());
+        return RowFactory.create(values(r));
     }
 
     /**
@@ -192,13 +212,17 @@ final class PairsOutput {
     }
 
     static String csv(List<PairResult> results) {
-        StringBuilder sb = new StringBuilder("pair,x,y,mi_nats,mi_bits,ci95_low_nats,ci95_high_nats,n,n_eval,steps,significant,seconds,status,message\n");
+        StringBuilder sb = new StringBuilder(String.join(",", SCHEMA.fieldNames())).append('\n');
         for (PairResult r : results) {
-            sb.append(csvField(r.pair())).append(',').append(csvField(r.x())).append(',').append(csvField(r.y())).append(',')
-                    .append(num(r.miNats())).append(',').append(num(r.miBits())).append(',').append(num(r.ci95Low())).append(',')
-                    .append(num(r.ci95High())).append(',').append(r.n()).append(',').append(r.nEval()).append(',')
-                    .append(r.steps()).append(',').append(r.significant()).append(',').append(num(r.seconds())).append(',').append(r.status()).append(',')
-                    .append(csvField(r.message())).append('\n');
+            Object[] v = values(r);
+            for (int i = 0; i < v.length; i++) {
+                if (i > 0) {
+                    sb.append(',');
+                }
+                Object o = v[i];
+                sb.append(o == null ? "" : o instanceof Double d ? num(d) : o instanceof String t ? csvField(t) : o.toString());
+            }
+            sb.append('\n');
         }
         return sb.toString();
     }
@@ -222,24 +246,13 @@ final class PairsOutput {
         top.put("run_date", runDate);
         top.putAll(run);
         List<Object> list = new ArrayList<>();
+        String[] names = SCHEMA.fieldNames();
         for (PairResult r : results) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("pair", r.pair());
-            m.put("x", r.x());
-            m.put("y", r.y());
-            m.put("mi_nats", orNull(r.miNats()));
-            m.put("mi_bits", orNull(r.miBits()));
-            m.put("ci95_low_nats", orNull(r.ci95Low()));
-            m.put("ci95_high_nats", orNull(r.ci95High()));
-            m.put("p_value", null);
-            m.put("n", r.n());
-            m.put("n_eval", r.nEval());
-            m.put("steps", r.steps());
-            m.put("converged", null);
-            m.put("significant", r.significant());
-            m.put("seconds", r.seconds());
-            m.put("status", r.status());
-            m.put("message", r.message());
+            Object[] v = values(r);
+            for (int i = 0; i < v.length; i++) {
+                m.put(names[i], v[i]);
+            }
             list.add(m);
         }
         top.put("pairs", list);

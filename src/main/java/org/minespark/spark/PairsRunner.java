@@ -15,16 +15,23 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
+import org.minespark.api.MiResult;
 import org.minespark.api.MineInputException;
 import org.minespark.api.MineSpec;
+import org.minespark.api.PairResult;
+import org.minespark.api.PairsProgressListener;
+import org.minespark.api.PairsResult;
+import org.minespark.api.PairsSpec;
 import org.minespark.core.Bound;
 import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
+import org.minespark.core.ConvergenceMonitor;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
 import org.minespark.core.MultiPairWorker;
+import org.minespark.core.PermutationStats;
 import org.minespark.core.Seeds;
 import org.minespark.core.StepAggregate;
 import org.slf4j.Logger;
@@ -37,57 +44,103 @@ import scala.Tuple2;
  * <ol>
  * <li>one stats pass over the wide row of all selected dimensions ({@link PairsLayout}; string
  *     columns one-hot encoded) for counts, means and deviations;</li>
- * <li>rows tagged train/held-out by the same seeded hash as {@link MineRunner}, the training rows
- *     cached as ONE standardised block per partition holding every dimension;</li>
+ * <li>rows tagged train / validation / test by the same seeded hashes as {@link MineRunner}, the
+ *     training rows cached as ONE standardised block per partition holding every dimension, the
+ *     validation rows (as many as an estimate would use) cached the same way;</li>
  * <li>pairs trained together in passes of at most {@code pairsPerPass}: every synchronous step is
  *     one Spark job in which each partition draws one minibatch (shared rows and marginal
- *     permutation, see {@link MultiPairWorker}) and returns every pair's
+ *     permutation, see {@link MultiPairWorker}) and returns every active pair's
  *     {@link StepAggregate} in one task result; the driver merges per pair in partition order
  *     and steps one {@link MineOptimizer} per pair;</li>
- * <li>held-out evaluation of all pairs of a pass in one streaming pass, a {@link BoundStats}
- *     (estimate and delta-method CI) per pair.</li>
+ * <li>every {@code eval-every} steps one validation job evaluates all active pairs on the cached
+ *     validation rows; one {@link ConvergenceMonitor} per pair keeps its best weights and stops
+ *     it after {@code patience} evaluations without a gain above {@code min-delta}, exactly as an
+ *     estimate does. A stopped (or diverged) pair is skipped by the later steps of its pass: its
+ *     critic is no longer computed;</li>
+ * <li>held-out evaluation of the kept weights of all pairs of a pass in one streaming pass over
+ *     the test rows: a {@link BoundStats} (estimate and delta-method CI) per pair and, unless
+ *     {@code permutations} is 0, the Monte-Carlo permutation test of independence per pair
+ *     ({@link PermutationStats}, as the estimate's evaluation; each pair with its own streams, so
+ *     its p-value does not depend on the other pairs).</li>
  * </ol>
- * A pair with a constant side gets MI 0 without training; a pair whose training or estimate is
- * not finite is reported {@code failed} and stops training, without affecting the others.
+ * A pair with a constant side gets MI 0 without training. A pair whose training diverges
+ * (non-finite or collapsing minibatch/validation values, see {@link ConvergenceMonitor}) or whose
+ * held-out estimate is not finite is retried once from scratch at {@code lr / }
+ * {@link MineRunner#RETRY_LR_DIVISOR} in an extra pass with the other diverged pairs (as an
+ * estimate retries); after a second divergence it is reported {@link PairResult#DIVERGED} with no
+ * estimate (never NaN in the outputs). Any pair's failure leaves the other pairs unaffected.
+ *
+ * <p>Training runs one Spark job per step (the {@code jobs} trainer); {@code --trainer} is not
+ * used here: {@link TrainingLoop} and {@link StreamTrainer} carry one critic's weights and
+ * aggregate.
  */
 public final class PairsRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PairsRunner.class);
     // the same stream purposes as MineRunner, so a pair sees the rows an estimate would
-    private static final long SPREAD = 3;
     private static final long TRAIN = 4;
     private static final long EVAL = 5;
     private static final long INIT = 6;
+    private static final long VALIDATION_SPREAD = 8;
+    private static final long VALIDATE = 9;
+    private static final long PERMUTE = 10;
 
     private PairsRunner() {
     }
 
-    /** Receives pair-level progress on the driver. */
-    @FunctionalInterface
-    public interface Progress {
-        /**
-         * @param pairsDone  pairs finished so far
-         * @param pairsTotal pairs of the run
-         * @param step       steps done in the current pass
-         * @param steps      steps per pass
-         * @param etaSeconds estimated seconds until all pairs are done
-         */
-        void onProgress(int pairsDone, int pairsTotal, int step, int steps, double etaSeconds);
-    }
-
     /**
-     * Estimates every pair of {@code ps}; training knobs from {@code spec} (its x/y are ignored,
-     * its hidden widths are replaced by {@link PairsSpec#hidden()}).
+     * Estimates every pair of {@code ps} with the training settings {@link PairsSpec#training()}
+     * (its x/y are ignored, its hidden widths replaced by {@link PairsSpec#hidden()}).
+     *
+     * @param progress receives pairs done / total and the ETA (may be null)
      */
-    public static List<PairResult> run(Dataset<Row> data, PairsSpec ps, MineSpec spec, Progress progress) {
+    public static PairsResult run(Dataset<Row> data, PairsSpec ps, PairsProgressListener progress) {
         try {
-            return runUnwrapped(data, ps, spec, progress);
+            return runUnwrapped(data, ps, progress);
         } catch (RuntimeException e) {
             throw MineRunner.unwrap(e);
         }
     }
 
-    private static List<PairResult> runUnwrapped(Dataset<Row> data, PairsSpec ps, MineSpec spec, Progress progress) {
+    /** Work in pair-steps, for the ETA: planned shrinks when a pair stops early, grows for a retry. */
+    private static final class Work {
+        final long t0 = System.nanoTime();
+        final int total;
+        final int steps;
+        final PairsProgressListener listener;
+        final int logEvery;
+        long planned;
+        long done;
+        int pairsDone;
+
+        Work(int total, int steps, long planned, int pairsDone, PairsProgressListener listener, int logEvery) {
+            this.total = total;
+            this.steps = steps;
+            this.planned = planned;
+            this.pairsDone = pairsDone;
+            this.listener = listener;
+            this.logEvery = logEvery;
+        }
+
+        double eta() {
+            double el = (System.nanoTime() - t0) / 1e9;
+            return done > 0 ? el / done * Math.max(0, planned - done) : Double.NaN;
+        }
+
+        void report(int step, String pass) {
+            double eta = eta();
+            if (listener != null) {
+                listener.onProgress(pairsDone, total, step, steps, eta);
+            }
+            if (step % logEvery == 0 || step == steps) {
+                LOG.info(String.format(Locale.ROOT, "pairs %d/%d done; %s step %d/%d; ETA %.0fs",
+                        pairsDone, total, pass, step, steps, eta));
+            }
+        }
+    }
+
+    private static PairsResult runUnwrapped(Dataset<Row> data, PairsSpec ps, PairsProgressListener progress) {
         long t0 = System.nanoTime();
+        MineSpec spec = ps.training();
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         final long seed = spec.seed();
         Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, ps.columns(), ps.categoricalTopK());
@@ -127,7 +180,10 @@ public final class PairsRunner {
                 stats.rows(), stats.dropped(), width);
 
         // the pairs: dims, constant sides
-        List<String[]> pairs = ps.pairs();
+        List<String[]> pairs = new ArrayList<>();
+        for (List<String> p : ps.pairs()) {
+            pairs.add(new String[] {p.get(0), p.get(1)});
+        }
         int total = pairs.size();
         PairResult[] results = new PairResult[total];
         List<Integer> trainable = new ArrayList<>();
@@ -138,25 +194,28 @@ public final class PairsRunner {
             yDims[p] = dimsOf(lay, ps.units().get(pairs.get(p)[1]));
             if (allConstant(xDims[p], constant) || allConstant(yDims[p], constant)) {
                 results[p] = new PairResult(name(pairs.get(p)), pairs.get(p)[0], pairs.get(p)[1], 0, 0, 0,
-                        stats.valid(), 0, 0, 0, PairResult.CONSTANT,
-                        (allConstant(xDims[p], constant) ? pairs.get(p)[0] : pairs.get(p)[1])
-                                + " is constant: I(X; Y) = 0 exactly, no training", false);
+                        MiResult.Significance.NONE, stats.valid(), 0, 0, 0, false, false, false, false, 0,
+                        PairResult.CONSTANT, (allConstant(xDims[p], constant) ? pairs.get(p)[0] : pairs.get(p)[1])
+                                + " is constant: I(X; Y) = 0 exactly, no training");
             } else {
                 trainable.add(p);
             }
         }
 
-        int parts = spec.partitions() > 0 ? spec.partitions() : jsc.defaultParallelism();
+        int parts = spec.partitions() > 0 ? spec.partitions() : MineRunner.defaultPartitions(jsc);
         final double evalFraction = spec.evalFraction();
         double expectedTrain = stats.valid() * (1 - evalFraction);
         double cap = spec.maxTrainRows();
         final double sampleFraction = expectedTrain <= cap ? 1.0
                 : Math.max(0.0, (cap - 4 * Math.sqrt(cap)) / expectedTrain);
-        JavaRDD<Tuple2<Byte, float[]>> tagged = tag(rows, lay, seed, evalFraction, sampleFraction, mean, invStd);
+        double validationFraction = MineRunner.validationFraction(spec, stats.valid());
+        JavaRDD<Tuple2<Byte, float[]>> tagged = tag(rows, lay, seed, evalFraction, validationFraction, sampleFraction,
+                mean, invStd);
 
         if (!trainable.isEmpty()) {
             JavaRDD<FloatBlock> blocks = MineRunner.buildBlocks(tagged, parts, seed, width, 0);
             blocks.persist(StorageLevel.MEMORY_AND_DISK());
+            JavaRDD<FloatBlock> validation = null;
             try {
                 List<Integer> blockRows = blocks.map(FloatBlock::rows).collect();
                 long nTrain = blockRows.stream().mapToLong(Integer::longValue).sum();
@@ -172,55 +231,100 @@ public final class PairsRunner {
                                 + "; use fewer partitions (--partitions), a smaller --batch-size or more data");
                     }
                 }
+                validation = validationBlocks(tagged, validationFraction, parts, seed, width, spec);
                 LOG.info(String.format(Locale.ROOT, "pairs: %d to train (%d constant), %d training rows in %d partitions"
                                 + " (%.1f MiB as floats, all pairs share it), batch %d, %d steps, up to %d pairs per pass",
                         trainable.size(), total - trainable.size(), nTrain, blockRows.size(),
                         nTrain * 4.0 * width / (1 << 20), spec.batchSize(), spec.steps(), ps.pairsPerPass()));
-                int done = total - trainable.size();
-                long tTrain = System.nanoTime();
-                int passes = (trainable.size() + ps.pairsPerPass() - 1) / ps.pairsPerPass();
-                for (int pass = 0; pass < passes; pass++) {
-                    List<Integer> members = trainable.subList(pass * ps.pairsPerPass(),
-                            Math.min(trainable.size(), (pass + 1) * ps.pairsPerPass()));
-                    long tPass = System.nanoTime();
-                    Pass run = new Pass(jsc, blocks, tagged, members, pairs, xDims, yDims, spec, ps, perPart, parts, seed);
-                    final int doneBefore = done;
-                    final int trainTotal = trainable.size();
-                    final int passNo = pass + 1;
-                    run.train((step, steps) -> {
-                        double el = (System.nanoTime() - tTrain) / 1e9;
-                        double work = (doneBefore - (total - trainTotal)) + members.size() * (double) step / steps;
-                        double eta = work > 0 ? el / work * (trainTotal - work) : Double.NaN;
-                        if (progress != null) {
-                            progress.onProgress(doneBefore, total, step, steps, eta);
-                        }
-                        if (step % spec.logEvery() == 0 || step == steps) {
-                            LOG.info(String.format(Locale.ROOT, "pairs %d/%d done; pass %d/%d (%d pairs) step %d/%d; ETA %.0fs",
-                                    doneBefore, total, passNo, passes, members.size(), step, steps, eta));
-                        }
-                    });
-                    BoundStats[] eval = run.evaluate(spec.evalChunkRows());
-                    double secondsEach = (System.nanoTime() - tPass) / 1e9 / members.size();
-                    for (int m = 0; m < members.size(); m++) {
-                        int p = members.get(m);
-                        results[p] = run.result(m, eval[m], stats.valid(), secondsEach);
+                Work work = new Work(total, spec.steps(), (long) trainable.size() * spec.steps(),
+                        total - trainable.size(), progress, spec.logEvery());
+                Context cx = new Context(jsc, blocks, validation, tagged, pairs, xDims, yDims, spec, ps, perPart, parts,
+                        seed, stats.valid());
+                List<Integer> toRetry = trainPasses(cx, trainable, spec.learningRate(), null, results, work, "");
+                if (!toRetry.isEmpty()) {
+                    double lr2 = spec.learningRate() / MineRunner.RETRY_LR_DIVISOR;
+                    LOG.warn("{} pair(s) diverged at learning rate {}; retrying them once from scratch at {}",
+                            toRetry.size(), MineRunner.rate(spec.learningRate()), MineRunner.rate(lr2));
+                    String[] first = new String[total];
+                    for (int p : toRetry) {
+                        first[p] = results[p].message();
                     }
-                    done += members.size();
-                    double el = (System.nanoTime() - tTrain) / 1e9;
-                    int trainedSoFar = done - (total - trainable.size());
-                    LOG.info(String.format(Locale.ROOT, "pairs %d/%d done; ETA %.0fs", done, total,
-                            el / trainedSoFar * (trainable.size() - trainedSoFar)));
-                    if (progress != null) {
-                        progress.onProgress(done, total, spec.steps(), spec.steps(),
-                                el / trainedSoFar * (trainable.size() - trainedSoFar));
-                    }
+                    work.planned += (long) toRetry.size() * spec.steps();
+                    work.pairsDone -= toRetry.size();
+                    trainPasses(cx, toRetry, lr2, first, results, work, "retry ");
                 }
             } finally {
                 blocks.unpersist(false);
+                if (validation != null) {
+                    validation.unpersist(false);
+                }
             }
         }
-        LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s", total, (System.nanoTime() - t0) / 1e9));
-        return List.of(results);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s", total, seconds));
+        return new PairsResult(List.of(results), stats.rows(), stats.dropped(), seconds);
+    }
+
+    /** What every pass of a run shares. */
+    private record Context(JavaSparkContext jsc, JavaRDD<FloatBlock> blocks, JavaRDD<FloatBlock> validation,
+                           JavaRDD<Tuple2<Byte, float[]>> tagged, List<String[]> pairs, int[][] xDims, int[][] yDims,
+                           MineSpec spec, PairsSpec ps, int[] perPart, int parts, long seed, long usable) {
+    }
+
+    /**
+     * Trains and evaluates {@code members} in passes of at most {@code pairsPerPass} at learning
+     * rate {@code lr}, filling {@code results}; returns the pairs that diverged (to retry) when
+     * this is the first attempt ({@code firstDivergence} null), else none (a second divergence is
+     * final).
+     */
+    private static List<Integer> trainPasses(Context cx, List<Integer> members, double lr, String[] firstDivergence,
+                                             PairResult[] results, Work work, String label) {
+        List<Integer> diverged = new ArrayList<>();
+        int per = cx.ps.pairsPerPass();
+        int passes = (members.size() + per - 1) / per;
+        for (int pass = 0; pass < passes; pass++) {
+            List<Integer> group = members.subList(pass * per, Math.min(members.size(), (pass + 1) * per));
+            long tPass = System.nanoTime();
+            Pass run = new Pass(cx, group, lr, work);
+            run.train(label + "pass " + (pass + 1) + "/" + passes + " (" + group.size() + " pairs)");
+            EvalStats[] eval = run.evaluate();
+            double secondsEach = (System.nanoTime() - tPass) / 1e9 / group.size();
+            for (int m = 0; m < group.size(); m++) {
+                int p = group.get(m);
+                PairResult r = run.result(m, eval[m], secondsEach, firstDivergence == null ? null : firstDivergence[p]);
+                results[p] = r;
+                if (firstDivergence == null && PairResult.DIVERGED.equals(r.status())) {
+                    diverged.add(p);
+                }
+            }
+            work.report(cx.spec.steps(), label + "pass " + (pass + 1) + "/" + passes + " evaluated;");
+        }
+        return diverged;
+    }
+
+    /**
+     * The validation rows (all dimensions) cached as one block per partition; null without
+     * validation ({@code eval-every} 0) or with fewer than 2 validation rows (early stopping off).
+     */
+    private static JavaRDD<FloatBlock> validationBlocks(JavaRDD<Tuple2<Byte, float[]>> tagged, double fraction,
+                                                        int parts, long seed, int width, MineSpec spec) {
+        if (fraction <= 0) {
+            return null;
+        }
+        JavaRDD<FloatBlock> b = MineRunner.buildBlocks(tagged, MineRunner.VALIDATION_ROW, parts, seed, VALIDATION_SPREAD,
+                width, 0).persist(StorageLevel.MEMORY_AND_DISK());
+        long n = 0;
+        for (int r : b.map(FloatBlock::rows).collect()) {
+            n += r;
+        }
+        if (n < 2) {
+            b.unpersist(false);
+            LOG.warn("too few held-out rows for a validation part: early stopping is off, every pair keeps its last weights");
+            return null;
+        }
+        LOG.info("validation: {} held-out rows, evaluated every {} steps (patience {}, min-delta {} nats)", n,
+                spec.evalEvery(), spec.patience(), spec.minDelta());
+        return b;
     }
 
     static String name(String[] pair) {
@@ -240,10 +344,10 @@ public final class PairsRunner {
         return true;
     }
 
-    /** Standardised wide rows tagged train / test (every held-out row), as {@link MineRunner#streamTagged}. */
+    /** Standardised wide rows tagged train / validation / test, as {@link MineRunner#streamTagged}. */
     private static JavaRDD<Tuple2<Byte, float[]>> tag(JavaRDD<Row> rows, PairsLayout lay, long seed,
-                                                         double evalFraction, double sampleFraction,
-                                                         double[] mean, double[] invStd) {
+                                                         double evalFraction, double validationFraction,
+                                                         double sampleFraction, double[] mean, double[] invStd) {
         final int width = lay.width();
         final int numWidth = lay.numericWidth();
         return rows.mapPartitionsWithIndex((pi, it) -> {
@@ -255,8 +359,7 @@ public final class PairsRunner {
                     if (!lay.extract(row, num, v)) {
                         return null;
                     }
-                    // no validation part (validation fraction 0): every held-out row is a test row
-                    byte role = MineRunner.role(seed, pi, rowId, evalFraction, 0.0, sampleFraction);
+                    byte role = MineRunner.role(seed, pi, rowId, evalFraction, validationFraction, sampleFraction);
                     return role == MineRunner.SKIP ? null
                             : new Tuple2<>(role, MineRunner.standardised(v, width, mean, invStd));
                 }
@@ -285,63 +388,69 @@ public final class PairsRunner {
 
     /** One pass: the critics of a set of pairs trained together, then evaluated together. */
     private static final class Pass {
-        private final JavaSparkContext jsc;
-        private final JavaRDD<FloatBlock> blocks;
-        private final JavaRDD<Tuple2<Byte, float[]>> tagged;
+        private final Context cx;
+        private final Work work;
         private final List<String[]> names = new ArrayList<>();
         private final CriticShape[] shapes;
         private final int[][] xDims;
         private final int[][] yDims;
         private final MineOptimizer[] opts;
+        private final ConvergenceMonitor[] monitors;
+        private final float[][][] kept;
+        private final int[] keptStep;
+        private final boolean[] over;
         private final String[] failure;
         private final int[] stepsDone;
         private final MineSpec spec;
         private final Bound bound;
-        private final int[] perPart;
-        private final int parts;
-        private final long seed;
+        private final double lr;
         private final long key;
 
-        Pass(JavaSparkContext jsc, JavaRDD<FloatBlock> blocks, JavaRDD<Tuple2<Byte, float[]>> tagged,
-             List<Integer> members, List<String[]> pairs, int[][] allX, int[][] allY, MineSpec spec, PairsSpec ps,
-             int[] perPart, int parts, long seed) {
-            this.jsc = jsc;
-            this.blocks = blocks;
-            this.tagged = tagged;
+        Pass(Context cx, List<Integer> members, double lr, Work work) {
+            this.cx = cx;
+            this.work = work;
+            this.lr = lr;
             int n = members.size();
             this.shapes = new CriticShape[n];
             this.xDims = new int[n][];
             this.yDims = new int[n][];
             this.opts = new MineOptimizer[n];
+            this.monitors = new ConvergenceMonitor[n];
+            this.kept = new float[n][][];
+            this.keptStep = new int[n];
+            this.over = new boolean[n];
             this.failure = new String[n];
             this.stepsDone = new int[n];
-            this.spec = spec;
+            this.spec = cx.spec;
             this.bound = Bound.forName(spec.bound(), spec.emaAlpha(), spec.smileTau(), spec.infonceK());
-            this.perPart = perPart;
-            this.parts = parts;
-            this.seed = seed;
             this.key = new SplittableRandom().nextLong();
-            int[] hidden = ps.hidden().stream().mapToInt(Integer::intValue).toArray();
+            int[] hidden = cx.ps.hidden().stream().mapToInt(Integer::intValue).toArray();
             Kernels driverKernels = Kernels.forName(spec.kernels());
             for (int m = 0; m < n; m++) {
                 int p = members.get(m);
-                names.add(pairs.get(p));
-                xDims[m] = allX[p];
-                yDims[m] = allY[p];
+                names.add(cx.pairs.get(p));
+                xDims[m] = cx.xDims[p];
+                yDims[m] = cx.yDims[p];
                 shapes[m] = CriticShape.of(spec.critic(), xDims[m].length, yDims[m].length, hidden, spec.embedDim());
-                opts[m] = new MineOptimizer(shapes[m], shapes[m].init(Seeds.derive(seed, INIT)), spec.learningRate(),
+                opts[m] = new MineOptimizer(shapes[m], shapes[m].init(Seeds.derive(cx.seed, INIT)), lr,
                         bound, driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
+                monitors[m] = new ConvergenceMonitor(spec.patience(), spec.minDelta());
             }
         }
 
-        interface StepProgress {
-            void after(int stepsDone, int steps);
+        /** Training of pair m is over (early stop, divergence or failure): later steps skip its critic. */
+        private void end(int m, int step) {
+            if (!over[m]) {
+                over[m] = true;
+                work.planned -= spec.steps() - step;
+                work.pairsDone++;
+            }
         }
 
-        void train(StepProgress progress) {
+        void train(String label) {
             int n = shapes.length;
             int maxBatch = 1;
-            for (int b : perPart) {
+            for (int b : cx.perPart) {
                 maxBatch = Math.max(maxBatch, b);
             }
             final int mb = maxBatch;
@@ -350,28 +459,31 @@ public final class PairsRunner {
             final int[][] yd = yDims;
             final String kn = spec.kernels();
             final Bound bd = bound;
-            final int[] bpp = perPart;
-            final long sd = seed;
+            final int[] bpp = cx.perPart;
+            final long sd = cx.seed;
             final long k = key;
+            final int steps = spec.steps();
+            final int every = cx.validation != null ? spec.evalEvery() : steps;
             StepAggregate[] zero = new StepAggregate[n];
-            long[] wall = new long[spec.steps()];
-            long[] compute = new long[spec.steps()];
+            long[] wall = new long[steps];
+            long[] compute = new long[steps];
+            int[] activeAt = new int[steps];
             int ran = 0;
-            for (int s = 0; s < spec.steps(); s++) {
+            for (int s = 0; s < steps; s++) {
                 long w0 = System.nanoTime();
                 float[][][] params = new float[n][][];
-                boolean any = false;
+                int active = 0;
                 for (int m = 0; m < n; m++) {
-                    if (failure[m] == null) {
+                    if (!over[m]) {
                         params[m] = opts[m].snapshot();
-                        any = true;
+                        active++;
                     }
                 }
-                if (!any) {
+                if (active == 0) {
                     break;
                 }
                 final int step = s;
-                JavaRDD<StepAggregate[]> aggs = blocks.mapPartitionsWithIndex((pi, it) -> {
+                JavaRDD<StepAggregate[]> aggs = cx.blocks.mapPartitionsWithIndex((pi, it) -> {
                     long c0 = System.nanoTime();
                     MultiPairWorker w = acquire(k, () -> new MultiPairWorker(sh, xd, yd, Kernels.forName(kn), mb, 0, bd));
                     StepAggregate[] out = null;
@@ -394,26 +506,38 @@ public final class PairsRunner {
                 StepAggregate[] merged = Merge.ordered(aggs, zero, PairsRunner::mergeAll,
                         SyncTrainer.MAX_COLLECTED_PARTITIONS);
                 compute[s] = merged.length > 0 ? merged[0].computeNanos() : 0;
+                activeAt[s] = active;
+                work.done += active;
                 for (int m = 0; m < n; m++) {
-                    if (failure[m] != null) {
+                    if (over[m]) {
                         continue;
                     }
                     try {
                         double est = opts[m].step(merged[m]);
                         stepsDone[m] = s + 1;
-                        if (!Double.isFinite(est)) {
-                            failure[m] = "training diverged at step " + (s + 1) + " (minibatch estimate " + est + ")";
+                        if (monitors[m].onStep(s, est)) {
+                            LOG.warn("pair {}: training diverged: {}", name(names.get(m)), monitors[m].divergence());
+                            end(m, s + 1);
                         }
                     } catch (RuntimeException e) {
                         failure[m] = "training failed at step " + (s + 1) + ": " + e.getMessage();
-                    }
-                    if (failure[m] != null) {
                         LOG.warn("pair {}: {}", name(names.get(m)), failure[m]);
+                        end(m, s + 1);
                     }
+                }
+                if (cx.validation != null && ((s + 1) % every == 0 || s + 1 == steps)) {
+                    validate(s + 1);
                 }
                 wall[s] = System.nanoTime() - w0;
                 ran = s + 1;
-                progress.after(s + 1, spec.steps());
+                work.report(s + 1, label);
+            }
+            for (int m = 0; m < n; m++) {
+                if (kept[m] == null && failure[m] == null && !monitors[m].diverged()) {
+                    kept[m] = opts[m].snapshot();
+                    keptStep[m] = stepsDone[m];
+                }
+                end(m, steps);
             }
             if (ran > 0) {
                 long[] w = java.util.Arrays.copyOf(wall, ran);
@@ -421,37 +545,115 @@ public final class PairsRunner {
                 java.util.Arrays.sort(w);
                 java.util.Arrays.sort(c);
                 LOG.info(String.format(Locale.ROOT, "pass of %d pairs: %d steps, median step %.2f ms (slowest partition's"
-                        + " compute %.2f ms, %.2f ms per pair)", n, ran, w[ran / 2] / 1e6, c[ran / 2] / 1e6, c[ran / 2] / 1e6 / n));
+                        + " compute %.2f ms, %d pairs active at the median step)", n, ran, w[ran / 2] / 1e6,
+                        c[ran / 2] / 1e6, activeAt[ran / 2]));
             }
         }
 
-        /** All pairs' held-out stats in one streaming pass (failed pairs: empty stats). */
-        BoundStats[] evaluate(int chunkRows) {
+        /**
+         * One validation job for the active pairs after {@code done} steps: each pair's monitor
+         * decides (keep the weights of a new best; stop after patience; divergence).
+         */
+        private void validate(int done) {
             int n = shapes.length;
             float[][][] params = new float[n][][];
+            boolean any = false;
             for (int m = 0; m < n; m++) {
-                params[m] = failure[m] == null ? opts[m].snapshot() : null;
+                if (!over[m]) {
+                    params[m] = opts[m].snapshot();
+                    any = true;
+                }
             }
-            JavaPairRDD<Long, float[]> keyed = MineRunner.randomlyOrdered(tagged.filter(t -> t._1() == MineRunner.TEST_ROW), parts, seed, EVAL);
-            Broadcast<float[][][]> bc = jsc.broadcast(params);
+            if (!any) {
+                return;
+            }
             final CriticShape[] sh = shapes;
             final int[][] xd = xDims;
             final int[][] yd = yDims;
             final String kn = spec.kernels();
             final Bound bd = bound;
-            final long sd = seed;
-            try {
-                BoundStats[] zero = new BoundStats[n];
+            final long sd = cx.seed;
+            BoundStats[] zero = new BoundStats[n];
+            for (int m = 0; m < n; m++) {
+                zero[m] = bound.newStats();
+            }
+            BoundStats[] v = Merge.ordered(cx.validation.mapPartitionsWithIndex((pi, it) -> {
+                BoundStats[] st = new BoundStats[n];
                 for (int m = 0; m < n; m++) {
-                    zero[m] = bound.newStats();
+                    st[m] = bd.newStats();
+                }
+                while (it.hasNext()) {
+                    FloatBlock b = it.next();
+                    if (b.rows() < 2) {
+                        continue;
+                    }
+                    MultiPairWorker w = new MultiPairWorker(sh, xd, yd, Kernels.forName(kn), 1, b.rows(), bd);
+                    SplittableRandom[] rngs = new SplittableRandom[n];
+                    for (int m = 0; m < n; m++) {
+                        // as MineRunner.validate: the same stream every pass, per pair
+                        rngs[m] = new SplittableRandom(Seeds.derive(sd, VALIDATE, pi));
+                    }
+                    w.evaluateChunk(params, b.x(), b.dx(), b.rows(), rngs, st);
+                }
+                return Collections.singletonList(st).iterator();
+            }, false), zero, PairsRunner::mergeStats, Integer.MAX_VALUE);
+            for (int m = 0; m < n; m++) {
+                if (over[m]) {
+                    continue;
+                }
+                double value = v[m].count() == 0 ? Double.NaN : v[m].estimate();
+                ConvergenceMonitor.Verdict verdict = monitors[m].onValidation(done, value);
+                if (verdict == ConvergenceMonitor.Verdict.DIVERGED) {
+                    LOG.warn("pair {}: training diverged: {}", name(names.get(m)), monitors[m].divergence());
+                    end(m, done);
+                    continue;
+                }
+                if (monitors[m].bestStep() == done) {
+                    kept[m] = opts[m].snapshot();
+                    keptStep[m] = done;
+                }
+                if (verdict == ConvergenceMonitor.Verdict.STOP) {
+                    LOG.info("pair {}: early stop after step {} (no validation gain above {} nats in {} evaluations);"
+                            + " keeping the weights of step {}", name(names.get(m)), done, spec.minDelta(),
+                            spec.patience(), keptStep[m]);
+                    end(m, done);
+                }
+            }
+        }
+
+        /** All pairs' test-row stats (and permutation tests) of the kept weights in one streaming pass. */
+        EvalStats[] evaluate() {
+            int n = shapes.length;
+            int chunkRows = spec.evalChunkRows();
+            int perms = spec.permutations();
+            JavaPairRDD<Long, float[]> keyed = MineRunner.randomlyOrdered(
+                    cx.tagged.filter(t -> t._1() == MineRunner.TEST_ROW), cx.parts, cx.seed, EVAL);
+            Broadcast<float[][][]> bc = cx.jsc.broadcast(kept);
+            final CriticShape[] sh = shapes;
+            final int[][] xd = xDims;
+            final int[][] yd = yDims;
+            final String kn = spec.kernels();
+            final Bound bd = bound;
+            final long sd = cx.seed;
+            try {
+                EvalStats[] zero = new EvalStats[n];
+                for (int m = 0; m < n; m++) {
+                    zero[m] = new EvalStats(bound.newStats(), perms > 0 ? new PermutationStats(perms) : null);
                 }
                 return Merge.ordered(keyed.mapPartitionsWithIndex((pi, it) -> {
                     MultiPairWorker w = new MultiPairWorker(sh, xd, yd, Kernels.forName(kn), 1, chunkRows, bd);
                     SplittableRandom[] rngs = new SplittableRandom[n];
+                    SplittableRandom[] prngs = new SplittableRandom[n];
                     BoundStats[] st = new BoundStats[n];
+                    PermutationStats[] ps = perms > 0 ? new PermutationStats[n] : null;
                     for (int m = 0; m < n; m++) {
+                        // the streams of MineRunner.evaluate, one copy per pair
                         rngs[m] = new SplittableRandom(Seeds.derive(sd, EVAL, 1000003L + pi));
+                        prngs[m] = new SplittableRandom(Seeds.derive(sd, PERMUTE, pi));
                         st[m] = bd.newStats();
+                        if (ps != null) {
+                            ps[m] = new PermutationStats(perms);
+                        }
                     }
                     float[][][] p = bc.value();
                     float[] chunk = null;
@@ -465,46 +667,84 @@ public final class PairsRunner {
                         }
                         System.arraycopy(f, 0, chunk, c * width, width);
                         if (++c == chunkRows) {
-                            w.evaluateChunk(p, chunk, width, c, rngs, st);
+                            w.evaluateChunk(p, chunk, width, c, rngs, st, ps, prngs);
                             c = 0;
                         }
                     }
                     if (chunk != null) {
-                        w.evaluateChunk(p, chunk, width, c, rngs, st);
+                        w.evaluateChunk(p, chunk, width, c, rngs, st, ps, prngs);
                     }
-                    return Collections.singletonList(st).iterator();
-                }, false), zero, PairsRunner::mergeStats, Integer.MAX_VALUE);
+                    EvalStats[] out = new EvalStats[n];
+                    for (int m = 0; m < n; m++) {
+                        out[m] = new EvalStats(st[m], ps == null ? null : ps[m]);
+                    }
+                    return Collections.singletonList(out).iterator();
+                }, false), zero, PairsRunner::mergeEval, Integer.MAX_VALUE);
             } finally {
                 bc.destroy();
             }
         }
 
-        PairResult result(int m, BoundStats eval, long usable, double seconds) {
+        /**
+         * The result of pair m. {@code firstDivergence}: null on the first attempt, else why the
+         * first attempt diverged (this is the retry at a tenth of the learning rate).
+         */
+        PairResult result(int m, EvalStats ev, double seconds, String firstDivergence) {
             String[] p = names.get(m);
-            String msg = failure[m];
+            BoundStats eval = ev.bound;
+            ConvergenceMonitor mon = monitors[m];
+            boolean retried = firstDivergence != null;
+            String rate = MineRunner.rate(lr);
+            String divergence = null;
+            String failed = failure[m];
             double est = Double.NaN;
-            double lo = Double.NaN;
-            double hi = Double.NaN;
-            boolean significant = false;
-            if (msg == null) {
+            if (failed == null && mon.diverged()) {
+                divergence = "training diverged at learning rate " + rate + ": " + mon.divergence();
+            } else if (failed == null) {
                 est = eval.count() == 0 ? Double.NaN : eval.estimate();
                 if (eval.count() == 0) {
-                    msg = "no held-out rows to evaluate; use more rows or a larger eval-fraction";
+                    failed = "no held-out rows to evaluate; use more rows or a larger eval-fraction";
                 } else if (!Double.isFinite(est)) {
-                    msg = "the held-out estimate is not finite (" + est + "); training diverged";
-                } else {
-                    significant = eval.ci95Low() > 0;
-                    lo = Math.max(0, eval.ci95Low());
-                    hi = Math.max(0, eval.ci95High());
-                    est = Math.max(0, est);
+                    divergence = "the held-out estimate of the trained critic at learning rate " + rate
+                            + " is not finite (" + est + ")";
                 }
             }
-            if (msg != null) {
-                return new PairResult(name(p), p[0], p[1], Double.NaN, Double.NaN, Double.NaN, usable, eval.count(),
-                        stepsDone[m], seconds, PairResult.FAILED, msg, false);
+            if (failed != null || divergence != null) {
+                String msg = failed != null ? failed : divergence;
+                if (retried && divergence != null) {
+                    msg = "diverged at learning rate " + MineRunner.rate(lr * MineRunner.RETRY_LR_DIVISOR) + " ("
+                            + firstDivergence + ") and again on the retry from scratch: " + divergence
+                            + "; no estimate. Use a smaller --lr or a larger --batch-size, or check the column for extreme values";
+                }
+                return new PairResult(name(p), p[0], p[1], Double.NaN, Double.NaN, Double.NaN, MiResult.Significance.NONE,
+                        cx.usable, eval.count(), stepsDone[m], keptStep[m], false, false, divergence != null, retried,
+                        seconds, failed != null ? PairResult.FAILED : PairResult.DIVERGED, msg);
             }
-            return new PairResult(name(p), p[0], p[1], est, lo, hi, usable, eval.count(), stepsDone[m], seconds,
-                    PairResult.OK, "", significant);
+            double lo = eval.ci95Low();
+            double hi = eval.ci95High();
+            MiResult.Significance sig;
+            PermutationStats perm = ev.permutations;
+            if (perm == null || perm.count() == 0) {
+                sig = new MiResult.Significance(MiResult.Significance.TEST_CI, 0, Double.NaN, Double.NaN, lo > 0,
+                        Double.NaN, Double.NaN);
+            } else {
+                double pv = perm.pValue();
+                double alpha = spec.significanceLevel();
+                sig = new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, perm.replicates(), alpha, pv,
+                        pv <= alpha, perm.nullMean(est), perm.nullStd(est));
+            }
+            List<String> notes = new ArrayList<>();
+            if (retried) {
+                notes.add("training diverged at learning rate " + MineRunner.rate(lr * MineRunner.RETRY_LR_DIVISOR) + " ("
+                        + firstDivergence + "); the estimate comes from one retry from scratch at learning rate " + rate);
+            }
+            if (mon.stillIncreasing()) {
+                notes.add("the validation estimate was still rising when the steps ran out: the estimate may be low;"
+                        + " train longer (--steps)");
+            }
+            return new PairResult(name(p), p[0], p[1], Math.max(0, est), Math.max(0, lo), Math.max(0, hi), sig, cx.usable,
+                    eval.count(), stepsDone[m], keptStep[m], mon.converged(), mon.stillIncreasing(), false, retried,
+                    seconds, PairResult.OK, String.join("; ", notes));
         }
     }
 
@@ -516,6 +756,13 @@ public final class PairsRunner {
     }
 
     static BoundStats[] mergeStats(BoundStats[] a, BoundStats[] b) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = a[i].merge(b[i]);
+        }
+        return a;
+    }
+
+    static EvalStats[] mergeEval(EvalStats[] a, EvalStats[] b) {
         for (int i = 0; i < a.length; i++) {
             a[i] = a[i].merge(b[i]);
         }

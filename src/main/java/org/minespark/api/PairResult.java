@@ -1,0 +1,70 @@
+package org.minespark.api;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The estimate of one pair of a pairs run ({@link MutualInformation#pairs}).
+ *
+ * @param pair            {@code x ~ y}
+ * @param x               the x column or group name
+ * @param y               the y column or group name
+ * @param miNats          held-out (test-row) bound value of the kept critic, clipped at 0; NaN when
+ *                        there is no estimate ({@link #DIVERGED}, {@link #FAILED})
+ * @param ci95Low         lower end of the delta-method 95% CI, clipped at 0 (NaN without estimate)
+ * @param ci95High        upper end (NaN without estimate)
+ * @param significance    the permutation test of independence of the kept critic on the test rows
+ *                        (as {@link MiResult#significance()}: p-value, {@code dependent} iff
+ *                        {@code p <= alpha}, null mean and spread; with 0 permutations the CI rule;
+ *                        {@link MiResult.Significance#NONE} for constant, diverged and failed pairs)
+ * @param n               usable rows of the run (rows with every selected column set)
+ * @param nEval           test rows the estimate was evaluated on
+ * @param steps           training steps this pair ran (fewer than planned after an early stop)
+ * @param bestStep        steps of the kept weights (the best validation value; the last step without validation)
+ * @param converged       the validation estimate stopped improving (early stop or plateau; see
+ *                        {@link org.minespark.core.ConvergenceMonitor})
+ * @param stillIncreasing the validation estimate was still rising when the steps ran out: the estimate may be low
+ * @param diverged        training diverged (also on the one retry at a tenth of the learning rate):
+ *                        no estimate, status {@link #DIVERGED}
+ * @param retried         the estimate comes from the retry at {@code lr / 10} after a first divergence
+ * @param seconds         wall seconds of its pass divided by the pairs in the pass (amortised)
+ * @param status          {@link #OK}, {@link #CONSTANT} (a side is constant: MI = 0 exactly, no
+ *                        training), {@link #DIVERGED} or {@link #FAILED}
+ * @param message         why there is no estimate, or a warning (still increasing, retried), or empty
+ */
+public record PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
+                         MiResult.Significance significance, long n, long nEval, int steps, int bestStep,
+                         boolean converged, boolean stillIncreasing, boolean diverged, boolean retried,
+                         double seconds, String status, String message) {
+    public static final String OK = "ok";
+    public static final String CONSTANT = "constant";
+    public static final String DIVERGED = "diverged";
+    public static final String FAILED = "failed";
+
+    public PairResult {
+        Objects.requireNonNull(significance, "significance");
+        if (!List.of(OK, CONSTANT, DIVERGED, FAILED).contains(status)) {
+            throw new IllegalArgumentException("status must be ok, constant, diverged or failed, got " + status);
+        }
+    }
+
+    /** The estimate in bits. */
+    public double miBits() {
+        return miNats / Math.log(2);
+    }
+
+    /** The permutation test's p-value (NaN without one). */
+    public double pValue() {
+        return significance.pValue();
+    }
+
+    /** Evidence of dependence (see {@link MiResult.Significance#dependent()}). */
+    public boolean dependent() {
+        return significance.dependent();
+    }
+
+    /** Whether there is an estimate: {@link #OK} or {@link #CONSTANT}. */
+    public boolean hasEstimate() {
+        return OK.equals(status) || CONSTANT.equals(status);
+    }
+}

@@ -1,0 +1,239 @@
+package org.minespark.api;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What a pairs run ({@link MutualInformation#pairs}) measures: named <i>units</i> (a single column,
+ * or a named group of columns acting as one multivariate variable) and the pairs of units to
+ * estimate I(X; Y) for, plus the pairs-specific knobs and the training settings. Immutable: every
+ * {@code with...} returns a new spec; values are validated when set.
+ *
+ * <pre>{@code
+ * PairsSpec vsTarget = PairsSpec.againstTargets(List.of("a", "b", "geo"), List.of("t"),
+ *         Map.of("geo", List.of("lat", "lon")))
+ *     .withTraining(MineSpec.x("x").y("y").withSteps(1500).withSeed(7));
+ * PairsSpec all = PairsSpec.allPairs(List.of("a", "b", "c"), Map.of());
+ * }</pre>
+ *
+ * The training settings are a {@link MineSpec} whose x/y columns are ignored; its hidden widths
+ * are replaced by {@link #hidden()} (default {@link #DEFAULT_HIDDEN}: pairs train many critics
+ * per step, so they are smaller than an estimate's).
+ */
+public final class PairsSpec implements Serializable {
+    private static final long serialVersionUID = 2L;
+
+    /** Default K of the categorical encoding (one-hot of the K most frequent values plus "other"). */
+    public static final int DEFAULT_CATEGORICAL_TOP_K = 16;
+    /** Default critic hidden widths for pairs (smaller than estimate's 256,256: many critics per step). */
+    public static final List<Integer> DEFAULT_HIDDEN = List.of(64, 64);
+    /** Default number of pairs trained together in one pass over the cached blocks. */
+    public static final int DEFAULT_PAIRS_PER_PASS = 64;
+
+    private final Map<String, List<String>> units;
+    private final List<List<String>> pairs;
+    private int categoricalTopK = DEFAULT_CATEGORICAL_TOP_K;
+    private List<Integer> hidden = DEFAULT_HIDDEN;
+    private int pairsPerPass = DEFAULT_PAIRS_PER_PASS;
+    private MineSpec training = MineSpec.of(List.of("x"), List.of("y"));
+
+    private PairsSpec(Map<String, List<String>> units, List<List<String>> pairs) {
+        if (pairs.isEmpty()) {
+            throw new IllegalArgumentException("no pairs to estimate: give at least two columns, or a --target and one other column");
+        }
+        this.units = new LinkedHashMap<>();
+        for (Map.Entry<String, List<String>> e : units.entrySet()) {
+            if (e.getKey() == null || e.getKey().isBlank()) {
+                throw new IllegalArgumentException("--columns/--target: empty column or group name");
+            }
+            if (e.getValue().isEmpty()) {
+                throw new IllegalArgumentException("group '" + e.getKey() + "' has no columns");
+            }
+            this.units.put(e.getKey(), List.copyOf(e.getValue()));
+        }
+        List<List<String>> ps = new ArrayList<>();
+        for (List<String> p : pairs) {
+            if (p.size() != 2 || !this.units.containsKey(p.get(0)) || !this.units.containsKey(p.get(1))) {
+                throw new IllegalArgumentException("pair " + String.join(" ~ ", p) + " names an unknown column or group");
+            }
+            Set<String> xs = new HashSet<>(this.units.get(p.get(0)));
+            for (String c : this.units.get(p.get(1))) {
+                if (xs.contains(c)) {
+                    throw new IllegalArgumentException("pair " + p.get(0) + " ~ " + p.get(1) + ": column '" + c
+                            + "' is on both sides; a variable's information about itself is unbounded");
+                }
+            }
+            ps.add(List.copyOf(p));
+        }
+        this.pairs = List.copyOf(ps);
+    }
+
+    private PairsSpec copy() {
+        PairsSpec s = new PairsSpec(units, pairs);
+        s.categoricalTopK = categoricalTopK;
+        s.hidden = hidden;
+        s.pairsPerPass = pairsPerPass;
+        s.training = training;
+        return s;
+    }
+
+    /**
+     * Explicit units and pairs.
+     *
+     * @param units unit name to its columns, in order (a plain column is a unit of itself)
+     * @param pairs {x unit, y unit} names, each a list of two
+     */
+    public static PairsSpec of(Map<String, List<String>> units, List<List<String>> pairs) {
+        return new PairsSpec(units, pairs);
+    }
+
+    /**
+     * All unordered pairs of {@code columns} (at least two); an entry that is a key of
+     * {@code groups} is that group of columns, any other entry a single column.
+     */
+    public static PairsSpec allPairs(List<String> columns, Map<String, List<String>> groups) {
+        checkDistinct(columns, "--columns");
+        if (columns.size() < 2) {
+            throw new IllegalArgumentException("--columns: all-pairs mode needs at least 2 columns, got " + columns
+                    + "; or give --target");
+        }
+        List<List<String>> pairs = new ArrayList<>();
+        for (int i = 0; i < columns.size(); i++) {
+            for (int j = i + 1; j < columns.size(); j++) {
+                pairs.add(List.of(columns.get(i), columns.get(j)));
+            }
+        }
+        return new PairsSpec(units(columns, List.of(), groups), pairs);
+    }
+
+    /**
+     * Every entry of {@code columns} against each of {@code targets} (an entry equal to the target
+     * is skipped); entries may name groups of {@code groups}.
+     */
+    public static PairsSpec againstTargets(List<String> columns, List<String> targets, Map<String, List<String>> groups) {
+        checkDistinct(columns, "--columns");
+        checkDistinct(targets, "--target");
+        if (targets.isEmpty()) {
+            throw new IllegalArgumentException("--target: at least one target is required");
+        }
+        List<List<String>> pairs = new ArrayList<>();
+        for (String t : targets) {
+            for (String c : columns) {
+                if (!c.equals(t)) {
+                    pairs.add(List.of(c, t));
+                }
+            }
+        }
+        return new PairsSpec(units(columns, targets, groups), pairs);
+    }
+
+    private static void checkDistinct(List<String> names, String flag) {
+        Set<String> seen = new HashSet<>();
+        for (String c : names) {
+            if (c == null || c.isBlank()) {
+                throw new IllegalArgumentException(flag + ": empty column name in " + names);
+            }
+            if (!seen.add(c)) {
+                throw new IllegalArgumentException(flag + ": '" + c + "' is listed twice");
+            }
+        }
+    }
+
+    private static Map<String, List<String>> units(List<String> columns, List<String> targets,
+                                                   Map<String, List<String>> groups) {
+        Map<String, List<String>> units = new LinkedHashMap<>();
+        List<String> all = new ArrayList<>(columns);
+        all.addAll(targets);
+        for (String name : all) {
+            units.putIfAbsent(name, groups.getOrDefault(name, List.of(name)));
+        }
+        return units;
+    }
+
+    /** K for string columns: one-hot of the K most frequent values plus "other" ({@code >= 1}). */
+    public PairsSpec withCategoricalTopK(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("categorical-top-k must be >= 1, got " + v);
+        }
+        PairsSpec s = copy();
+        s.categoricalTopK = v;
+        return s;
+    }
+
+    /** Critic hidden widths of every pair (each {@code >= 1}). */
+    public PairsSpec withHidden(List<Integer> v) {
+        if (v == null || v.isEmpty() || v.stream().anyMatch(h -> h == null || h < 1)) {
+            throw new IllegalArgumentException("hidden widths must be a non-empty list of integers >= 1, got " + v);
+        }
+        PairsSpec s = copy();
+        s.hidden = List.copyOf(v);
+        return s;
+    }
+
+    /** Pairs trained together per pass over the cached training rows ({@code >= 1}). */
+    public PairsSpec withPairsPerPass(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("pairs-per-pass must be >= 1, got " + v);
+        }
+        PairsSpec s = copy();
+        s.pairsPerPass = v;
+        return s;
+    }
+
+    /**
+     * The training, evaluation and significance settings (steps, batch size, learning rate, seed,
+     * eval-every/patience/min-delta, permutations, significance level, ...); its x/y columns and
+     * hidden widths are ignored.
+     */
+    public PairsSpec withTraining(MineSpec v) {
+        if (v == null) {
+            throw new IllegalArgumentException("training spec must not be null");
+        }
+        PairsSpec s = copy();
+        s.training = v;
+        return s;
+    }
+
+    /** Unit name to columns, in order. */
+    public Map<String, List<String>> units() {
+        return Collections.unmodifiableMap(units);
+    }
+
+    /** The pairs as {x unit, y unit}. */
+    public List<List<String>> pairs() {
+        return pairs;
+    }
+
+    public int categoricalTopK() {
+        return categoricalTopK;
+    }
+
+    public List<Integer> hidden() {
+        return hidden;
+    }
+
+    public int pairsPerPass() {
+        return pairsPerPass;
+    }
+
+    public MineSpec training() {
+        return training;
+    }
+
+    /** All distinct columns of the units in the pairs, in first-use order. */
+    public List<String> columns() {
+        Set<String> seen = new LinkedHashSet<>();
+        for (List<String> p : pairs) {
+            seen.addAll(units.get(p.get(0)));
+            seen.addAll(units.get(p.get(1)));
+        }
+        return List.copyOf(seen);
+    }
+}
