@@ -81,6 +81,39 @@ class MultiPairWorkerTest {
     }
 
     @Test
+    void evaluateChunk_permutations_eachPairEqualsSinglePairEvaluation() {
+        float[] w = wide();
+        int[][] xd = {{3, 0}, {1}};
+        int[][] yd = {{4}, {2}};
+        Bound bound = Bound.forName("dv");
+        CriticShape[] shapes = {new CriticShape(2, 1, new int[] {8}), new CriticShape(1, 1, new int[] {8})};
+        float[][][] params = {shapes[0].init(1), shapes[1].init(2)};
+        MultiPairWorker multi = new MultiPairWorker(shapes, xd, yd, Kernels.forName("scalar"), 1, ROWS, bound);
+        BoundStats[] st = {bound.newStats(), bound.newStats()};
+        PermutationStats[] perms = {new PermutationStats(19), new PermutationStats(19)};
+        multi.evaluateChunk(params, w, WIDTH, ROWS, new SplittableRandom[] {new SplittableRandom(7), new SplittableRandom(7)},
+                st, perms, new SplittableRandom[] {new SplittableRandom(8), new SplittableRandom(8)});
+        for (int p = 0; p < 2; p++) {
+            FloatBlock nb = narrow(w, xd[p], yd[p]);
+            BoundStats ref = bound.newStats();
+            PermutationStats refPerm = new PermutationStats(19);
+            new PartitionWorker(shapes[p], Kernels.forName("scalar"), ROWS, bound).evaluateChunk(params[p], nb.x(), nb.y(),
+                    ROWS, new SplittableRandom(7), ref, refPerm, new SplittableRandom(8));
+            assertEquals(ref.estimate(), st[p].estimate(), 0.0, "pair " + p);
+            assertEquals(refPerm.pValue(), perms[p].pValue(), 0.0, "pair " + p);
+            assertArrayEquals(refPerm.nullBounds(ref.estimate()), perms[p].nullBounds(st[p].estimate()), 0.0, "pair " + p);
+        }
+        // a stopped pair (null params) is skipped: its accumulators stay empty
+        PermutationStats[] more = {new PermutationStats(3), new PermutationStats(3)};
+        BoundStats[] st2 = {bound.newStats(), bound.newStats()};
+        multi.evaluateChunk(new float[][][] {null, params[1]}, w, WIDTH, ROWS,
+                new SplittableRandom[] {new SplittableRandom(7), new SplittableRandom(7)}, st2, more,
+                new SplittableRandom[] {new SplittableRandom(8), new SplittableRandom(8)});
+        assertEquals(0, more[0].count());
+        assertEquals(ROWS, more[1].count());
+    }
+
+    @Test
     void constructor_mismatchedShape_namesPair() {
         CriticShape s = new CriticShape(2, 1, new int[] {8});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultiPairWorker(

@@ -27,8 +27,9 @@ import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.minespark.spark.PairResult;
-import org.minespark.spark.PairsSpec;
+import org.minespark.api.MiResult;
+import org.minespark.api.PairResult;
+import org.minespark.api.PairsSpec;
 import org.minespark.spark.SparkFixture;
 
 /** {@code pairs} end to end on the shared local[2] session, with few steps and small critics. */
@@ -92,7 +93,7 @@ class PairsCommandTest {
             }
             PairsSpec ps = PairsCommand.pairsSpec(cols, null, Map.of(), 16, List.of(8), 4);
             assertEquals(n * (n - 1) / 2, ps.pairs().size());
-            assertEquals(n * (n - 1) / 2, ps.pairs().stream().map(p -> Stream.of(p).sorted().collect(Collectors.joining()))
+            assertEquals(n * (n - 1) / 2, ps.pairs().stream().map(p -> p.stream().sorted().collect(Collectors.joining()))
                     .distinct().count(), "unordered pairs, each once");
         }
         PairsSpec t = PairsCommand.pairsSpec(List.of("a", "b", "t"), List.of("t", "u"), Map.of(), 16, List.of(8), 4);
@@ -141,7 +142,18 @@ class PairsCommandTest {
         // (independent: held-out DV within a few 0.01 of 0 at 600 held-out rows)
         double maxC = Math.max(mi.get("t ~ c"), Math.max(mi.get("a ~ c"), mi.get("c ~ s")));
         assertTrue(mi.get("t ~ a") > maxC + 0.3 && mi.get("t ~ s") > maxC + 0.2, mi.toString());
-        assertNull(rows.get(0).get(rows.get(0).fieldIndex("p_value")));
+        Map<String, Row> byPair = rows.stream().collect(Collectors.toMap(r -> r.getString(r.fieldIndex("pair")), r -> r));
+        // permutation test (K = 99): t ~ a beats every replicate (p = 0.01); c is independent of
+        // all: p uniform on {0.01, ..., 1}, flagged with probability 0.05 each (fixed seed: none is)
+        assertEquals(0.01, byPair.get("t ~ a").getDouble(byPair.get("t ~ a").fieldIndex("p_value")), 1e-12);
+        assertTrue(byPair.get("t ~ a").getBoolean(byPair.get("t ~ a").fieldIndex("dependent")));
+        for (String p : List.of("t ~ c", "a ~ c", "c ~ s")) {
+            assertFalse(byPair.get(p).getBoolean(byPair.get(p).fieldIndex("dependent")), p);
+            assertFalse(byPair.get(p).isNullAt(byPair.get(p).fieldIndex("converged")), p);
+        }
+        assertEquals(List.of(PairsOutput.SCHEMA.fieldNames()), List.of(lines.get(0).split(",")));
+        String json = Files.readString(Path.of(o, "reports", "run_date=2026-01-02", "pairs.json"));
+        assertTrue(json.contains("\"p_value\"") && json.contains("\"still_increasing\"") && json.contains("\"permutations\""), json);
         assertEquals("2026-01-02", rows.get(0).get(rows.get(0).fieldIndex("run_date")).toString());
     }
 
@@ -226,17 +238,49 @@ class PairsCommandTest {
         assertTrue(out.toString().contains("1 pair(s) drifted since 2026-02-01"), out.toString());
     }
 
+    @Test
+    void pairs_divergedPairs_nullEstimatesNeverNaNAndRunSucceeds() throws IOException {
+        String in = table("wild.parquet", true, 5);
+        String o = dir.resolve("out").toString();
+        // --lr 1e4 (1e3 on the retry): Adam moves every weight by ~lr per step, the critics' outputs
+        // explode within a few steps
+        assertEquals(0, run("pairs", "--input", in, "--columns", "a,c", "--target", "t", "--out", o, "--run-date",
+                "2026-03-01", "--steps", "40", "--eval-every", "20", "--permutations", "9", "--lr", "1e4", "--batch-size",
+                "256", "--hidden", "32,32", "--partitions", "2", "--trainer", "jobs", "--seed", "5"), err.toString());
+        List<String> lines = csvLines(o, "2026-03-01", "pairs.csv");
+        assertEquals(3, lines.size(), lines.toString());
+        for (String l : lines) {
+            assertFalse(l.contains("NaN") || l.contains("Infinity"), l);
+        }
+        assertTrue(lines.get(1).contains(",diverged,"), lines.get(1));
+        String json = Files.readString(Path.of(o, "reports", "run_date=2026-03-01", "pairs.json"));
+        assertFalse(json.contains("NaN") || json.contains("Infinity"), json);
+        List<Row> rows = SparkFixture.local2().read().parquet(Path.of(o, "results").toString()).collectAsList();
+        for (Row r : rows) {
+            assertNull(r.get(r.fieldIndex("mi_nats")));
+            assertTrue(r.getBoolean(r.fieldIndex("diverged")));
+            assertEquals(PairResult.DIVERGED, r.getString(r.fieldIndex("status")));
+        }
+        assertTrue(out.toString().contains("diverged: "), out.toString());
+    }
+
     /** The header of drift.csv. */
     static final class PairsOutputHeader {
         static final String DRIFT = PairsOutput.driftCsv(List.of()).strip();
     }
 
+    private static PairResult ok(String pair, double mi, double lo, double hi) {
+        String[] xy = pair.split(" ~ ");
+        return new PairResult(pair, xy[0], xy[1], mi, lo, hi, new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION,
+                99, 0.05, 0.01, true, 0.0, 0.01), 100, 20, 10, 10, true, false, false, false, 1, PairResult.OK, "");
+    }
+
     @Test
     void drift_estimateOutsideBothCis_only() {
-        PairResult moved = new PairResult("a ~ t", "a", "t", 0.2, 0.15, 0.25, 100, 20, 10, 1, PairResult.OK, "", true);
-        PairResult overlapping = new PairResult("b ~ t", "b", "t", 0.5, 0.38, 0.62, 100, 20, 10, 1, PairResult.OK, "", true);
-        PairResult failed = new PairResult("c ~ t", "c", "t", Double.NaN, Double.NaN, Double.NaN, 100, 20, 10, 1,
-                PairResult.FAILED, "x", false);
+        PairResult moved = ok("a ~ t", 0.2, 0.15, 0.25);
+        PairResult overlapping = ok("b ~ t", 0.5, 0.38, 0.62);
+        PairResult failed = new PairResult("c ~ t", "c", "t", Double.NaN, Double.NaN, Double.NaN, MiResult.Significance.NONE,
+                100, 20, 10, 0, false, false, true, true, 1, PairResult.DIVERGED, "x");
         // previous: a 0.5 [0.4, 0.6] -> now 0.2 [0.15, 0.25]: each outside the other's CI
         // previous: b 0.6 [0.55, 0.65] -> now 0.5 [0.38, 0.62]: now outside prev CI, prev inside now CI: no drift
         var prev = Map.entry("2026-01-01", Map.of("a ~ t", new double[] {0.5, 0.4, 0.6},
@@ -246,6 +290,6 @@ class PairsCommandTest {
         assertEquals("a ~ t", d.get(0).now().pair());
         assertTrue(PairsOutput.drift(List.of(moved), null).isEmpty());
         assertTrue(new String(PairsOutput.csv(List.of(failed)).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
-                .contains("c ~ t,c,t,,,,,100"));
+                .contains("c ~ t,c,t,,,,,,false,none,,,100,20,10,0,false,false,true,true,1,diverged,x"));
     }
 }

@@ -13,6 +13,8 @@ import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.minespark.api.MineSpec;
+import org.minespark.api.PairResult;
+import org.minespark.api.PairsSpec;
 
 /**
  * Benchmark of {@code pairs} (not a test): a generated table with a target t ~ N(0,1) and 20
@@ -63,21 +65,22 @@ public final class PairsBench {
         for (int i = 0; i < 20; i++) {
             features.add("f" + i);
         }
-        PairsRunner.run(df, spec(List.of("f0", "f10")), spec.withSteps(Math.min(steps, 50)), null); // warm-up
+        PairsRunner.run(df, spec(List.of("f0", "f10")).withTraining(spec.withSteps(Math.min(steps, 50))), null); // warm-up
         long t0 = System.nanoTime();
-        List<PairResult> batched = PairsRunner.run(df, spec(features), spec, null);
+        List<PairResult> batched = PairsRunner.run(df, spec(features).withTraining(spec), null).pairs();
         double batchedSeconds = (System.nanoTime() - t0) / 1e9;
         System.out.printf(Locale.ROOT, "hidden %s, %d steps, batch %d, %d rows%n", hidden, steps, batch, rows);
         System.out.printf(Locale.ROOT, "BATCHED: %d pairs in %.1f s = %.2f s per pair%n", batched.size(), batchedSeconds,
                 batchedSeconds / batched.size());
         batched.stream().sorted((x, y) -> Double.compare(y.miNats(), x.miNats())).forEach(r -> System.out.printf(Locale.ROOT,
-                "  %-8s %.4f [%.4f, %.4f] %s%n", r.pair(), r.miNats(), r.ci95Low(), r.ci95High(), r.status()));
+                "  %-8s %.4f [%.4f, %.4f] p=%.3f steps=%d %s%n", r.pair(), r.miNats(), r.ci95Low(), r.ci95High(), r.pValue(),
+                r.steps(), r.status()));
         if (sequential) {
             double total = 0;
             double maxDiff = 0;
             for (int i = 0; i < features.size(); i++) {
                 long s0 = System.nanoTime();
-                List<PairResult> one = PairsRunner.run(df, spec(List.of(features.get(i))), spec, null);
+                List<PairResult> one = PairsRunner.run(df, spec(List.of(features.get(i))).withTraining(spec), null).pairs();
                 double sec = (System.nanoTime() - s0) / 1e9;
                 total += sec;
                 maxDiff = Math.max(maxDiff, Math.abs(one.get(0).miNats() - batched.get(i).miNats()));
@@ -91,13 +94,6 @@ public final class PairsBench {
     }
 
     private static PairsSpec spec(List<String> features) {
-        Map<String, List<String>> units = new LinkedHashMap<>();
-        List<String[]> pairs = new ArrayList<>();
-        units.put("t", List.of("t"));
-        for (String f : features) {
-            units.put(f, List.of(f));
-            pairs.add(new String[] {f, "t"});
-        }
-        return new PairsSpec(units, pairs, 16, hidden, PairsSpec.DEFAULT_PAIRS_PER_PASS);
+        return PairsSpec.againstTargets(features, List.of("t"), Map.of()).withHidden(hidden);
     }
 }

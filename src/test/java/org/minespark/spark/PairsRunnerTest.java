@@ -1,6 +1,7 @@
 package org.minespark.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -16,7 +17,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
+import org.minespark.api.MiResult;
 import org.minespark.api.MineSpec;
+import org.minespark.api.PairResult;
+import org.minespark.api.PairsResult;
+import org.minespark.api.PairsSpec;
 
 class PairsRunnerTest {
     static final int ROWS = 4000;
@@ -49,54 +54,121 @@ class PairsRunnerTest {
                 .withPartitions(2).withSeed(7).withLogEvery(100).withTrainer("jobs");
     }
 
-    static PairsSpec vsTarget(List<String> cols, String target) {
-        Map<String, List<String>> units = new LinkedHashMap<>();
-        List<String[]> pairs = new ArrayList<>();
-        units.put(target, List.of(target));
-        for (String c : cols) {
-            units.put(c, List.of(c));
-            pairs.add(new String[] {c, target});
-        }
-        return new PairsSpec(units, pairs, 16, List.of(32, 32), 64);
+    static PairsSpec vsTarget(List<String> cols, String target, MineSpec training) {
+        return PairsSpec.againstTargets(cols, List.of(target), Map.of()).withHidden(List.of(32, 32)).withTraining(training);
     }
 
     @Test
     void run_pairInBatch_bitIdenticalToPairAlone() {
         Dataset<Row> df = table(SparkFixture.local2(), 2);
-        MineSpec fast = spec().withSteps(40);
-        List<PairResult> all = PairsRunner.run(df, vsTarget(List.of("a", "c", "s"), "t"), fast, null);
-        List<PairResult> alone = PairsRunner.run(df, vsTarget(List.of("s"), "t"), fast, null);
-        // same rows (no nulls), same seed, same minibatch draws: the pair's result ignores the others
+        // early stopping on (validation every 10 steps) so the stopping path is covered too
+        MineSpec fast = spec().withSteps(60).withEvalEvery(10).withPatience(2).withPermutations(19);
+        List<PairResult> all = PairsRunner.run(df, vsTarget(List.of("a", "c", "s"), "t", fast), null).pairs();
+        List<PairResult> alone = PairsRunner.run(df, vsTarget(List.of("s"), "t", fast), null).pairs();
+        // same rows (no nulls), same seed, same minibatch draws and streams: the pair's result ignores the others
         assertEquals(alone.get(0).miNats(), all.get(2).miNats(), 0.0);
         assertEquals(alone.get(0).ci95High(), all.get(2).ci95High(), 0.0);
+        assertEquals(alone.get(0).pValue(), all.get(2).pValue(), 0.0);
+        assertEquals(alone.get(0).steps(), all.get(2).steps());
+        assertEquals(alone.get(0).bestStep(), all.get(2).bestStep());
     }
 
     @Test
-    void run_dependentColumns_rankAboveIndependentOnes() {
+    void run_dependentColumns_rankAboveIndependentOnesWithPermutationTest() {
         Dataset<Row> df = table(SparkFixture.local2(), 1);
-        List<PairResult> res = PairsRunner.run(df, vsTarget(List.of("a", "b", "c", "d", "s", "u", "k"), "t"), spec(), null);
+        PairsResult result = PairsRunner.run(df, vsTarget(List.of("a", "b", "c", "d", "s", "u", "k"), "t", spec()), null);
         Map<String, PairResult> by = new LinkedHashMap<>();
-        res.forEach(p -> by.put(p.x(), p));
-        res.forEach(p -> System.out.println(p));
+        result.pairs().forEach(p -> by.put(p.x(), p));
+        assertEquals(ROWS, result.rows());
         // dependent: true MI >= 0.4 nats; independent: true MI 0, the held-out DV of an
-        // independent pair is ~ N(0, se^2) with se ~ 0.02 at 800 held-out rows: a margin of 0.2
+        // independent pair is ~ N(0, se^2) with se ~ 0.02 at 600 test rows: a margin of 0.2
         // nats between the weakest dependent and the strongest independent is > 5 se
         double weakestDependent = Math.min(by.get("a").miNats(), Math.min(by.get("b").miNats(), by.get("s").miNats()));
         double strongestIndependent = Math.max(by.get("c").miNats(), Math.max(by.get("d").miNats(), by.get("u").miNats()));
         assertTrue(weakestDependent > strongestIndependent + 0.2, weakestDependent + " vs " + strongestIndependent);
         assertEquals(PairResult.CONSTANT, by.get("k").status());
         assertEquals(0.0, by.get("k").miNats());
+        assertFalse(by.get("k").dependent());
         for (String c : List.of("a", "b", "c", "d", "s", "u")) {
             assertEquals(PairResult.OK, by.get(c).status(), c);
-            assertEquals(300, by.get(c).steps());
+            assertEquals(300, by.get(c).steps()); // eval-every 250: no early stop within 300 steps
+            assertEquals(MiResult.Significance.TEST_PERMUTATION, by.get(c).significance().test(), c);
+            assertEquals(99, by.get(c).significance().permutations(), c);
         }
-        // significance = raw lower CI end > 0: the dependent ones are 0.4+ nats above 0 with
-        // se ~ 0.03-0.05; an independent pair is flagged with probability ~2.5% (fixed seed here)
+        // permutation test with K = 99: a dependent pair 0.4+ nats above its null (null spread
+        // ~ se ~ 0.03) beats every replicate, p = 1/(K+1) = 0.01; an independent pair's p is
+        // uniform on {0.01, ..., 1}, so each is flagged with probability 0.05 (fixed seed here:
+        // none is), and its null mean is near its own raw bound
         for (String c : List.of("a", "b", "s")) {
-            assertTrue(by.get(c).significant(), c);
+            assertEquals(0.01, by.get(c).pValue(), 1e-12, c);
+            assertTrue(by.get(c).dependent(), c);
+            assertTrue(by.get(c).significance().nullMeanNats() < by.get(c).miNats() - 0.2, c);
         }
-        for (String c : List.of("c", "d", "u", "k")) {
-            assertTrue(!by.get(c).significant(), c);
+        for (String c : List.of("c", "d", "u")) {
+            assertTrue(by.get(c).pValue() > 0.05, c + " p = " + by.get(c).pValue());
+            assertFalse(by.get(c).dependent(), c);
         }
+    }
+
+    @Test
+    void run_earlyStopping_stoppedPairsEndEarlyAndProgressCountsThem() {
+        Dataset<Row> df = table(SparkFixture.local2(), 3);
+        // validation every 20 steps, stop after 2 evaluations without a gain of 0.05 nats: the
+        // independent c and d (validation DV ~ 0 +- 0.02 at ~250 validation rows) gain nothing
+        // after their first evaluation and stop at step 60; the run has 300 steps
+        MineSpec early = spec().withEvalEvery(20).withPatience(2).withMinDelta(0.05).withPermutations(0);
+        List<int[]> calls = new ArrayList<>();
+        List<Double> etas = new ArrayList<>();
+        PairsResult res = PairsRunner.run(df, vsTarget(List.of("a", "c", "d", "k"), "t", early),
+                (done, total, step, steps, eta) -> {
+                    calls.add(new int[] {done, total, step, steps});
+                    etas.add(eta);
+                });
+        PairResult a = res.get("a ~ t");
+        PairResult c = res.get("c ~ t");
+        PairResult d = res.get("d ~ t");
+        for (PairResult p : List.of(c, d)) {
+            assertTrue(p.steps() < 300, p.toString());
+            assertTrue(p.converged(), p.toString());
+            assertFalse(p.stillIncreasing(), p.toString());
+            assertTrue(p.bestStep() > 0 && p.bestStep() <= p.steps(), p.toString());
+            // without a permutation test, dependence by the CI rule
+            assertEquals(MiResult.Significance.TEST_CI, p.significance().test());
+            assertTrue(Double.isNaN(p.pValue()));
+        }
+        assertEquals(PairResult.OK, a.status());
+        assertTrue(a.miNats() > 0.5, a.toString()); // true 0.80 nats
+        // progress: the constant pair counts as done from the start, a stopped pair as soon as it stops
+        assertEquals(1, calls.get(0)[0]);
+        assertEquals(4, calls.get(0)[1]);
+        int stopStep = Math.min(c.steps(), d.steps());
+        int doneAfterStop = calls.stream().filter(x -> x[2] == stopStep).mapToInt(x -> x[0]).max().orElseThrow();
+        assertTrue(doneAfterStop >= 2, "pairs done after step " + stopStep + ": " + doneAfterStop);
+        int last = -1;
+        for (int[] x : calls) {
+            assertTrue(x[0] >= last, "pairs done never decreases without a retry");
+            last = x[0];
+        }
+        assertEquals(4, calls.get(calls.size() - 1)[0]);
+        assertEquals(0.0, etas.get(etas.size() - 1), 0.0, "no work left at the end");
+        assertTrue(etas.stream().skip(1).allMatch(e -> e >= 0 && Double.isFinite(e)));
+    }
+
+    @Test
+    void run_hugeLearningRate_divergedPairsRetriedThenReportedWithoutEstimate() {
+        Dataset<Row> df = table(SparkFixture.local2(), 4);
+        // lr 1e4 (and 1e3 on the retry): Adam moves every weight by ~lr per step, the critic's
+        // outputs explode within a few steps and the minibatch DV leaves the finite range
+        MineSpec wild = spec().withSteps(60).withLearningRate(1e4).withEvalEvery(20).withPermutations(9);
+        PairsResult res = PairsRunner.run(df, vsTarget(List.of("a", "c", "k"), "t", wild), null);
+        for (String p : List.of("a ~ t", "c ~ t")) {
+            PairResult r = res.get(p);
+            assertEquals(PairResult.DIVERGED, r.status(), r.toString());
+            assertTrue(r.diverged() && r.retried() && !r.converged(), r.toString());
+            assertTrue(Double.isNaN(r.miNats()) && Double.isNaN(r.ci95Low()) && Double.isNaN(r.pValue()), r.toString());
+            assertFalse(r.dependent());
+            assertTrue(r.message().contains("again on the retry"), r.message());
+        }
+        assertEquals(PairResult.CONSTANT, res.get("k ~ t").status());
     }
 }
