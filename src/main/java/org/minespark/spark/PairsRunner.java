@@ -84,6 +84,12 @@ public final class PairsRunner {
     private static final long VALIDATE = 9;
     private static final long PERMUTE = 10;
 
+    /**
+     * The retry's learning rate is {@code lr / retryDivisor}: {@link MineRunner#RETRY_LR_DIVISOR};
+     * tests set 1 to make the retry repeat the first attempt's divergence bit for bit.
+     */
+    static volatile double retryDivisor = MineRunner.RETRY_LR_DIVISOR;
+
     private PairsRunner() {
     }
 
@@ -242,7 +248,7 @@ public final class PairsRunner {
                         seed, stats.valid());
                 List<Integer> toRetry = trainPasses(cx, trainable, spec.learningRate(), null, results, work, "");
                 if (!toRetry.isEmpty()) {
-                    double lr2 = spec.learningRate() / MineRunner.RETRY_LR_DIVISOR;
+                    double lr2 = spec.learningRate() / retryDivisor;
                     LOG.warn("{} pair(s) diverged at learning rate {}; retrying them once from scratch at {}",
                             toRetry.size(), MineRunner.rate(spec.learningRate()), MineRunner.rate(lr2));
                     String[] first = new String[total];
@@ -712,9 +718,8 @@ public final class PairsRunner {
             if (failed != null || divergence != null) {
                 String msg = failed != null ? failed : divergence;
                 if (retried && divergence != null) {
-                    msg = "diverged at learning rate " + MineRunner.rate(lr * MineRunner.RETRY_LR_DIVISOR) + " ("
-                            + firstDivergence + ") and again on the retry from scratch: " + divergence
-                            + "; no estimate. Use a smaller --lr or a larger --batch-size, or check the column for extreme values";
+                    msg = firstDivergence + "; and again on the retry from scratch: " + divergence
+                            + "; no estimate. Use a smaller --lr or a larger --batch-size, or check the columns for extreme values";
                 }
                 return new PairResult(name(p), p[0], p[1], Double.NaN, Double.NaN, Double.NaN, MiResult.Significance.NONE,
                         cx.usable, eval.count(), stepsDone[m], keptStep[m], false, false, divergence != null, retried,
@@ -735,8 +740,8 @@ public final class PairsRunner {
             }
             List<String> notes = new ArrayList<>();
             if (retried) {
-                notes.add("training diverged at learning rate " + MineRunner.rate(lr * MineRunner.RETRY_LR_DIVISOR) + " ("
-                        + firstDivergence + "); the estimate comes from one retry from scratch at learning rate " + rate);
+                notes.add(firstDivergence + "; the estimate comes from one retry from scratch at learning rate " + rate
+                        + ": use --lr " + rate + " or lower next time");
             }
             if (mon.stillIncreasing()) {
                 notes.add("the validation estimate was still rising when the steps ran out: the estimate may be low;"
