@@ -61,7 +61,8 @@ import scala.Tuple2;
  *     the test rows: a {@link BoundStats} (estimate and delta-method CI) per pair and, unless
  *     {@code permutations} is 0, the Monte-Carlo permutation test of independence per pair
  *     ({@link PermutationStats}, as the estimate's evaluation; each pair with its own streams, so
- *     its p-value does not depend on the other pairs).</li>
+ *     its p-value does not depend on the other pairs), on at most {@link #PERMUTATION_MAX_ROWS}
+ *     of the test rows.</li>
  * </ol>
  * A pair with a constant side gets MI 0 without training. A pair whose training diverges
  * (non-finite or collapsing minibatch/validation values, see {@link ConvergenceMonitor}) or whose
@@ -89,6 +90,17 @@ public final class PairsRunner {
      * tests set 1 to make the retry repeat the first attempt's divergence bit for bit.
      */
     static volatile double retryDivisor = MineRunner.RETRY_LR_DIVISOR;
+
+    /**
+     * The permutation test of each pair uses at most about this many test rows: the first chunks
+     * of every partition's randomly ordered test rows, {@code PERMUTATION_MAX_ROWS / partitions}
+     * rows each (rounded up to whole chunks). The rows are chosen by their random position, not
+     * their values, so the test stays exact; its resolution is still 1/(K+1). It bounds the cost:
+     * every replicate is one more critic forward pass per row and pair, so K = 99 over the 2 M
+     * test rows of a 10 M-row table and 20 pairs would be ~4 G row forwards, 20 times this cap's.
+     * The estimate and its CI use all test rows.
+     */
+    public static final long PERMUTATION_MAX_ROWS = 100_000;
 
     private PairsRunner() {
     }
@@ -147,6 +159,9 @@ public final class PairsRunner {
     private static PairsResult runUnwrapped(Dataset<Row> data, PairsSpec ps, PairsProgressListener progress) {
         long t0 = System.nanoTime();
         MineSpec spec = ps.training();
+        if (spec.checkpointDir() != null) {
+            LOG.warn("pairs does not write checkpoints: --checkpoint-dir {} is ignored", spec.checkpointDir());
+        }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
         final long seed = spec.seed();
         Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, ps.columns(), ps.categoricalTopK());
@@ -641,6 +656,7 @@ public final class PairsRunner {
             final String kn = spec.kernels();
             final Bound bd = bound;
             final long sd = cx.seed;
+            final long permRows = (PERMUTATION_MAX_ROWS + cx.parts - 1) / cx.parts;
             try {
                 EvalStats[] zero = new EvalStats[n];
                 for (int m = 0; m < n; m++) {
@@ -665,6 +681,7 @@ public final class PairsRunner {
                     float[] chunk = null;
                     int width = 0;
                     int c = 0;
+                    long seen = 0; // rows of earlier chunks: the permutation test takes the first permRows
                     while (it.hasNext()) {
                         float[] f = it.next()._2();
                         if (chunk == null) {
@@ -673,12 +690,13 @@ public final class PairsRunner {
                         }
                         System.arraycopy(f, 0, chunk, c * width, width);
                         if (++c == chunkRows) {
-                            w.evaluateChunk(p, chunk, width, c, rngs, st, ps, prngs);
+                            w.evaluateChunk(p, chunk, width, c, rngs, st, seen < permRows ? ps : null, prngs);
+                            seen += c;
                             c = 0;
                         }
                     }
                     if (chunk != null) {
-                        w.evaluateChunk(p, chunk, width, c, rngs, st, ps, prngs);
+                        w.evaluateChunk(p, chunk, width, c, rngs, st, seen < permRows ? ps : null, prngs);
                     }
                     EvalStats[] out = new EvalStats[n];
                     for (int m = 0; m < n; m++) {
