@@ -126,6 +126,11 @@ final class StreamTrainer implements TrainingLoop {
     /** Test hook: called with the server's port once it listens, before the stage is submitted. */
     static volatile java.util.function.IntConsumer listenHookForTests;
 
+    /** A trainer for {@link #runSegment} only (the sides say what travels). */
+    StreamTrainer(JavaRDD<FloatBlock> blocks, int[] batchPerPartition) {
+        this(blocks, null, null, batchPerPartition, 0L);
+    }
+
     StreamTrainer(JavaRDD<FloatBlock> blocks, CriticShape shape, String kernels, int[] batchPerPartition, long seed) {
         this.blocks = blocks;
         this.shape = shape;
@@ -174,12 +179,73 @@ final class StreamTrainer implements TrainingLoop {
 
     @Override
     public void run(int from, int to, long purpose, MineOptimizer opt, StepListener listener) {
+        if (shape == null) {
+            throw new IllegalStateException("this stream trainer was built for runSegment (no critic shape)");
+        }
+        runSegment(from, to, new SingleDriver(opt, listener, (int) shape.numParams()),
+                new SingleTask(shape, kernels, batchPerPartition, seed, purpose, maxBatch, opt.bound()));
+    }
+
+    /**
+     * Driver side of a segment of steps: each step's weights message, the merge of the
+     * partitions' answers in partition order, and the update. {@link #run} uses one critic's;
+     * {@code pairs} uses one with every pair of a pass ({@code PairsRunner}).
+     */
+    interface DriverSide {
+        /** Bytes of the weights message after its step number. */
+        int weightBytes();
+
+        /** Bytes of a partition's answer after its step number. */
+        int aggBytes();
+
+        /** Writes the current weights into {@code msg[4, 4 + weightBytes)}; allocation-free. */
+        void writeWeights(byte[] msg);
+
+        /** Starts a step's merge (again when a step is redone after a stage retry). */
+        void beginStep();
+
+        /** Merges one partition's answer, {@link #aggBytes} bytes at {@code b}'s position; partitions come in order. */
+        void merge(ByteBuffer b);
+
+        /** All answers of {@code step} are merged: update and report. */
+        void endStep(int step, long stepNanos);
+    }
+
+    /** Task side of a segment, serialised into the barrier stage's closure. */
+    interface TaskSide extends Serializable {
+        int weightBytes();
+
+        int aggBytes();
+
+        /** Opens the computation of one partition's task over its cached blocks. */
+        TaskStep open(int partition, List<FloatBlock> blocks);
+    }
+
+    /** One partition's per-step computation inside a task. */
+    interface TaskStep {
+        /**
+         * Computes {@code step} with the weights in {@code weights[0, weightBytes)} and writes the
+         * answer ({@code aggBytes} bytes) at {@code out}'s position.
+         */
+        void compute(int step, byte[] weights, ByteBuffer out);
+
+        /** Releases the computation's resources (pooled workers). */
+        void close();
+    }
+
+    /**
+     * Runs steps {@code from, ..., to - 1} in one barrier stage with the given sides (the
+     * scheduling, transport and fault handling described on the class).
+     */
+    void runSegment(int from, int to, DriverSide side, TaskSide task) {
         if (from >= to) {
             return;
         }
+        if (side.weightBytes() != task.weightBytes() || side.aggBytes() != task.aggBytes()) {
+            throw new IllegalArgumentException("driver and task sides disagree on the message sizes");
+        }
         SparkContext sc = blocks.context();
         checkCluster(sc);
-        int numParams = (int) shape.numParams();
         byte[] token = new byte[16];
         new SecureRandom().nextBytes(token);
         SparkConf conf = sc.getConf();
@@ -194,14 +260,13 @@ final class StreamTrainer implements TrainingLoop {
             throw new IllegalStateException("stream trainer: cannot listen on " + bind + ":" + port
                     + " (spark.driver.bindAddress / " + PORT_KEY + "): " + e.getMessage(), e);
         }
-        Driver d = new Driver(server, token, numParams);
+        Driver d = new Driver(server, token, side);
         try {
             java.util.function.IntConsumer hook = listenHookForTests;
             if (hook != null) {
                 hook.accept(server.getLocalPort());
             }
-            TaskBody body = new TaskBody(host, server.getLocalPort(), token, shape, kernels, batchPerPartition,
-                    seed, purpose, maxBatch, timeoutMs, failOnceAtStep, opt.bound());
+            TaskBody body = new TaskBody(host, server.getLocalPort(), token, task, timeoutMs, failOnceAtStep);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
             RDD<Integer> stage = blocks.rdd().barrier().mapPartitions(body, false, tag);
             sc.setJobDescription("mine stream training steps " + from + ".." + (to - 1));
@@ -209,7 +274,7 @@ final class StreamTrainer implements TrainingLoop {
             // barrier ShuffleMapStage, but aborts the job when a barrier ResultStage fails
             d.job = stage.toJavaRDD().repartition(1).countAsync();
             sc.setJobDescription(null);
-            d.runSteps(from, to, opt, listener);
+            d.runSteps(from, to);
             d.finish();
         } finally {
             d.close();
@@ -286,31 +351,29 @@ final class StreamTrainer implements TrainingLoop {
     private final class Driver {
         final ServerSocket server;
         final byte[] token;
-        final int numParams;
+        final DriverSide side;
+        final int aggBytes;
         final BlockingQueue<Conn> pending = new LinkedBlockingQueue<>();
         final Thread acceptor;
         final Conn[] conns;
         final byte[] weightMsg;
         final ByteBuffer weightBuf;
-        final FloatBuffer weightFloats;
         final byte[] aggMsg;
         final ByteBuffer aggBuf;
-        final StepAggregate scratch;
         JavaFutureAction<Long> job;
         int attempt = -1;
         volatile boolean closed;
 
-        Driver(ServerSocket server, byte[] token, int numParams) {
+        Driver(ServerSocket server, byte[] token, DriverSide side) {
             this.server = server;
             this.token = token;
-            this.numParams = numParams;
+            this.side = side;
+            this.aggBytes = side.aggBytes();
             this.conns = new Conn[parts];
-            this.weightMsg = new byte[4 + 4 * numParams];
+            this.weightMsg = new byte[4 + side.weightBytes()];
             this.weightBuf = ByteBuffer.wrap(weightMsg).order(ByteOrder.LITTLE_ENDIAN);
-            this.weightFloats = ByteBuffer.wrap(weightMsg, 4, 4 * numParams).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            this.aggMsg = new byte[4 + StepAggregate.wireBytes(numParams)];
+            this.aggMsg = new byte[4 + aggBytes];
             this.aggBuf = ByteBuffer.wrap(aggMsg).order(ByteOrder.LITTLE_ENDIAN);
-            this.scratch = new StepAggregate(numParams);
             this.acceptor = new Thread(this::acceptLoop, "mine-stream-accept");
             acceptor.setDaemon(true);
             acceptor.start();
@@ -331,15 +394,15 @@ final class StreamTrainer implements TrainingLoop {
                     h.get(got);
                     int p = h.getInt();
                     int att = h.getInt();
-                    int np = h.getInt();
+                    int ab = h.getInt();
                     if (!MessageDigest.isEqual(got, token)) {
                         LOG.warn("stream trainer: dropped a connection from {} with a wrong token", s.getRemoteSocketAddress());
                         s.close();
                         continue;
                     }
-                    if (p < 0 || p >= parts || np != numParams) {
-                        LOG.warn("stream trainer: dropped a connection for partition {} with {} parameters (expected < {} and {})",
-                                p, np, parts, numParams);
+                    if (p < 0 || p >= parts || ab != aggBytes) {
+                        LOG.warn("stream trainer: dropped a connection for partition {} with {}-byte answers (expected < {} and {})",
+                                p, ab, parts, aggBytes);
                         s.close();
                         continue;
                     }
@@ -428,15 +491,13 @@ final class StreamTrainer implements TrainingLoop {
             throw new IllegalStateException("stream trainer: the training stage ended before step " + step);
         }
 
-        void runSteps(int from, int to, MineOptimizer opt, StepListener listener) {
-            float[][] params = opt.params();
+        void runSteps(int from, int to) {
             int s = from;
             while (s < to) {
                 connectAll(s);
                 long t0 = System.nanoTime();
-                StepAggregate merged;
                 try {
-                    merged = exchange(s, params);
+                    exchange(s);
                 } catch (StaleAttempt e) {
                     LOG.warn("stream trainer: stage attempt {} broke during step {} ({}); redoing the step with the "
                             + "next attempt", attempt, s, e.getMessage());
@@ -444,20 +505,16 @@ final class StreamTrainer implements TrainingLoop {
                     attempt++;
                     continue;
                 }
-                double estimate = opt.step(merged);
-                listener.afterStep(s, estimate, merged, System.nanoTime() - t0);
+                side.endStep(s, System.nanoTime() - t0);
                 s++;
             }
         }
 
-        /** Sends the weights of step {@code s} to every task and merges their aggregates in partition order. */
-        StepAggregate exchange(int s, float[][] params) throws StaleAttempt {
+        /** Sends the weights of step {@code s} to every task and merges their answers in partition order. */
+        void exchange(int s) throws StaleAttempt {
             weightBuf.clear();
             weightBuf.putInt(s);
-            weightFloats.clear();
-            for (float[] t : params) {
-                weightFloats.put(t);
-            }
+            side.writeWeights(weightMsg);
             for (int p = 0; p < parts; p++) {
                 try {
                     conns[p].out.write(weightMsg);
@@ -466,7 +523,7 @@ final class StreamTrainer implements TrainingLoop {
                     throw new StaleAttempt("sending weights to partition " + p + ": " + e);
                 }
             }
-            StepAggregate merged = new StepAggregate(numParams);
+            side.beginStep();
             for (int p = 0; p < parts; p++) {
                 receive(conns[p], s);
                 aggBuf.clear();
@@ -475,10 +532,8 @@ final class StreamTrainer implements TrainingLoop {
                     throw new IllegalStateException("stream trainer: partition " + p + " answered step " + got
                             + " to step " + s);
                 }
-                scratch.readWire(aggBuf);
-                merged.merge(scratch);
+                side.merge(aggBuf);
             }
-            return merged;
         }
 
         /** Reads one aggregate message, checking on every poll timeout for a failed job or a newer attempt. */
@@ -599,36 +654,23 @@ final class StreamTrainer implements TrainingLoop {
         throw (E) t;
     }
 
-    /** The task of one partition: connect, then compute one aggregate per step until told to stop. */
+    /** The task of one partition: connect, then compute one answer per step until told to stop. */
     static final class TaskBody extends AbstractFunction1<Iterator<FloatBlock>, Iterator<Integer>> implements Serializable {
         private static final long serialVersionUID = 1L;
         private final String host;
         private final int port;
         private final byte[] token;
-        private final CriticShape shape;
-        private final String kernels;
-        private final int[] batchPerPartition;
-        private final long seed;
-        private final long purpose;
-        private final int maxBatch;
+        private final TaskSide task;
         private final int timeoutMs;
         private final int failOnceAtStep;
-        private final org.minespark.core.Bound bound;
 
-        TaskBody(String host, int port, byte[] token, CriticShape shape, String kernels, int[] batchPerPartition,
-                 long seed, long purpose, int maxBatch, int timeoutMs, int failOnceAtStep, org.minespark.core.Bound bound) {
+        TaskBody(String host, int port, byte[] token, TaskSide task, int timeoutMs, int failOnceAtStep) {
             this.host = host;
             this.port = port;
             this.token = token;
-            this.shape = shape;
-            this.kernels = kernels;
-            this.batchPerPartition = batchPerPartition;
-            this.seed = seed;
-            this.purpose = purpose;
-            this.maxBatch = maxBatch;
+            this.task = task;
             this.timeoutMs = timeoutMs;
             this.failOnceAtStep = failOnceAtStep;
-            this.bound = bound;
         }
 
         @Override
@@ -639,7 +681,6 @@ final class StreamTrainer implements TrainingLoop {
             while (it.hasNext()) {
                 mine.add(it.next());
             }
-            int numParams = (int) shape.numParams();
             try (Socket s = new Socket()) {
                 s.setTcpNoDelay(true);
                 try {
@@ -653,10 +694,10 @@ final class StreamTrainer implements TrainingLoop {
                 InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
                 OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);
                 ByteBuffer hello = ByteBuffer.allocate(HELLO_BYTES);
-                hello.put(token).putInt(p).putInt(ctx.stageAttemptNumber()).putInt(numParams);
+                hello.put(token).putInt(p).putInt(ctx.stageAttemptNumber()).putInt(task.aggBytes());
                 out.write(hello.array());
                 out.flush();
-                loop(p, ctx.stageAttemptNumber(), mine, in, out, numParams);
+                loop(p, ctx.stageAttemptNumber(), mine, in, out);
             } catch (SocketException | EOFException e) {
                 // the driver closed the connection: it abandoned this stage attempt or the run
                 throw new IllegalStateException("stream trainer: the driver closed the connection of partition "
@@ -667,17 +708,15 @@ final class StreamTrainer implements TrainingLoop {
             return scala.collection.Iterator$.MODULE$.empty();
         }
 
-        private void loop(int p, int stageAttempt, List<FloatBlock> mine, InputStream in, OutputStream out, int numParams)
+        private void loop(int p, int stageAttempt, List<FloatBlock> mine, InputStream in, OutputStream out)
                 throws IOException {
-            byte[] wmsg = new byte[4 * numParams];
-            FloatBuffer wbuf = ByteBuffer.wrap(wmsg).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            byte[] amsg = new byte[4 + StepAggregate.wireBytes(numParams)];
+            int weightBytes = task.weightBytes();
+            byte[] wmsg = new byte[weightBytes];
+            byte[] amsg = new byte[4 + task.aggBytes()];
             ByteBuffer abuf = ByteBuffer.wrap(amsg).order(ByteOrder.LITTLE_ENDIAN);
             byte[] head = new byte[4];
             ByteBuffer headBuf = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-            float[][] weights = shape.zeros();
-            StepAggregate agg = new StepAggregate(numParams);
-            PartitionWorker w = PartitionWorker.acquire(shape, Kernels.forName(kernels), maxBatch, bound);
+            TaskStep ts = task.open(p, mine);
             try {
                 while (true) {
                     readFully(in, head, 4);
@@ -688,13 +727,129 @@ final class StreamTrainer implements TrainingLoop {
                         }
                         return;
                     }
-                    readFully(in, wmsg, 4 * numParams);
+                    readFully(in, wmsg, weightBytes);
+                    if (step == failOnceAtStep && p == 0 && stageAttempt == 0) {
+                        throw new IllegalStateException("injected test failure at step " + step);
+                    }
+                    abuf.clear();
+                    abuf.putInt(step);
+                    ts.compute(step, wmsg, abuf);
+                    out.write(amsg);
+                    out.flush();
+                }
+            } finally {
+                ts.close();
+            }
+        }
+    }
+
+    /** {@link #run}'s driver side: one critic's weights out, its aggregates merged, one optimiser step. */
+    private static final class SingleDriver implements DriverSide {
+        private final MineOptimizer opt;
+        private final StepListener listener;
+        private final int numParams;
+        private final StepAggregate scratch;
+        private StepAggregate merged;
+        private byte[] msg;
+        private FloatBuffer floats;
+
+        SingleDriver(MineOptimizer opt, StepListener listener, int numParams) {
+            this.opt = opt;
+            this.listener = listener;
+            this.numParams = numParams;
+            this.scratch = new StepAggregate(numParams);
+        }
+
+        @Override
+        public int weightBytes() {
+            return 4 * numParams;
+        }
+
+        @Override
+        public int aggBytes() {
+            return StepAggregate.wireBytes(numParams);
+        }
+
+        @Override
+        public void writeWeights(byte[] m) {
+            if (m != msg) {
+                msg = m;
+                floats = ByteBuffer.wrap(m, 4, 4 * numParams).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            }
+            floats.clear();
+            for (float[] t : opt.params()) {
+                floats.put(t);
+            }
+        }
+
+        @Override
+        public void beginStep() {
+            merged = new StepAggregate(numParams);
+        }
+
+        @Override
+        public void merge(ByteBuffer b) {
+            scratch.readWire(b);
+            merged.merge(scratch);
+        }
+
+        @Override
+        public void endStep(int step, long stepNanos) {
+            double estimate = opt.step(merged);
+            listener.afterStep(step, estimate, merged, stepNanos);
+        }
+    }
+
+    /** {@link #run}'s task side: {@link PartitionWorker#trainStep} of one critic per step. */
+    private static final class SingleTask implements TaskSide {
+        private static final long serialVersionUID = 1L;
+        private final CriticShape shape;
+        private final String kernels;
+        private final int[] batchPerPartition;
+        private final long seed;
+        private final long purpose;
+        private final int maxBatch;
+        private final org.minespark.core.Bound bound;
+
+        SingleTask(CriticShape shape, String kernels, int[] batchPerPartition, long seed, long purpose, int maxBatch,
+                   org.minespark.core.Bound bound) {
+            this.shape = shape;
+            this.kernels = kernels;
+            this.batchPerPartition = batchPerPartition;
+            this.seed = seed;
+            this.purpose = purpose;
+            this.maxBatch = maxBatch;
+            this.bound = bound;
+        }
+
+        @Override
+        public int weightBytes() {
+            return 4 * (int) shape.numParams();
+        }
+
+        @Override
+        public int aggBytes() {
+            return StepAggregate.wireBytes((int) shape.numParams());
+        }
+
+        @Override
+        public TaskStep open(int p, List<FloatBlock> mine) {
+            float[][] weights = shape.zeros();
+            StepAggregate agg = new StepAggregate((int) shape.numParams());
+            PartitionWorker w = PartitionWorker.acquire(shape, Kernels.forName(kernels), maxBatch, bound);
+            return new TaskStep() {
+                private byte[] src;
+                private FloatBuffer wbuf;
+
+                @Override
+                public void compute(int step, byte[] wmsg, ByteBuffer out) {
+                    if (wmsg != src) {
+                        src = wmsg;
+                        wbuf = ByteBuffer.wrap(wmsg).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                    }
                     wbuf.clear();
                     for (float[] t : weights) {
                         wbuf.get(t);
-                    }
-                    if (step == failOnceAtStep && p == 0 && stageAttempt == 0) {
-                        throw new IllegalStateException("injected test failure at step " + step);
                     }
                     long t0 = System.nanoTime();
                     agg.clear();
@@ -703,15 +858,14 @@ final class StreamTrainer implements TrainingLoop {
                         agg.merge(w.trainStep(b, weights, batchPerPartition[p], stream));
                     }
                     agg.recordComputeNanos(System.nanoTime() - t0);
-                    abuf.clear();
-                    abuf.putInt(step);
-                    agg.writeWire(abuf);
-                    out.write(amsg);
-                    out.flush();
+                    agg.writeWire(out);
                 }
-            } finally {
-                PartitionWorker.release(w);
-            }
+
+                @Override
+                public void close() {
+                    PartitionWorker.release(w);
+                }
+            };
         }
     }
 }
