@@ -1,5 +1,6 @@
 package org.minespark.spark;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
@@ -71,9 +72,11 @@ import scala.Tuple2;
  * estimate retries); after a second divergence it is reported {@link PairResult#DIVERGED} with no
  * estimate (never NaN in the outputs). Any pair's failure leaves the other pairs unaffected.
  *
- * <p>Training runs one Spark job per step (the {@code jobs} trainer); {@code --trainer} is not
- * used here: {@link TrainingLoop} and {@link StreamTrainer} carry one critic's weights and
- * aggregate.
+ * <p>Trainer ({@code --trainer}): {@code stream} (default) runs each segment of {@code eval-every}
+ * steps of a pass as one barrier stage ({@link StreamTrainer#runSegment} with this pass's driver
+ * and task sides: all pairs' weights out, all pairs' aggregates back, over the open connections);
+ * {@code jobs} runs one Spark job per step. Same arithmetic in the same order: the same weights bit
+ * for bit.
  */
 public final class PairsRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PairsRunner.class);
@@ -468,91 +471,53 @@ public final class PairsRunner {
             }
         }
 
+        private long[] wall;
+        private long[] compute;
+        private int[] activeAt;
+        private int ran;
+        private String label;
+
+        /**
+         * Trains the pass: segments of {@code eval-every} steps (the whole run without validation),
+         * each followed by a validation job; on the {@code stream} trainer ({@code --trainer}) a
+         * segment is one barrier stage ({@link StreamTrainer#runSegment}), on {@code jobs} one Spark
+         * job per step. Both do the same arithmetic in the same order: the same weights bit for bit.
+         */
         void train(String label) {
-            int n = shapes.length;
+            this.label = label;
+            int steps = spec.steps();
+            int every = cx.validation != null ? spec.evalEvery() : steps;
+            wall = new long[steps];
+            compute = new long[steps];
+            activeAt = new int[steps];
+            ran = 0;
             int maxBatch = 1;
             for (int b : cx.perPart) {
                 maxBatch = Math.max(maxBatch, b);
             }
-            final int mb = maxBatch;
-            final CriticShape[] sh = shapes;
-            final int[][] xd = xDims;
-            final int[][] yd = yDims;
-            final String kn = spec.kernels();
-            final Bound bd = bound;
-            final int[] bpp = cx.perPart;
-            final long sd = cx.seed;
-            final long k = key;
-            final int steps = spec.steps();
-            final int every = cx.validation != null ? spec.evalEvery() : steps;
-            StepAggregate[] zero = new StepAggregate[n];
-            long[] wall = new long[steps];
-            long[] compute = new long[steps];
-            int[] activeAt = new int[steps];
-            int ran = 0;
-            for (int s = 0; s < steps; s++) {
-                long w0 = System.nanoTime();
-                float[][][] params = new float[n][][];
-                int active = 0;
-                for (int m = 0; m < n; m++) {
-                    if (!over[m]) {
-                        params[m] = opts[m].snapshot();
-                        active++;
+            boolean stream = Trainers.STREAM.equals(spec.trainer());
+            StreamTrainer st = stream ? new StreamTrainer(cx.blocks, cx.perPart) : null;
+            int done = 0;
+            while (done < steps && active() > 0) {
+                int to = Math.min(steps, (done / every + 1) * every);
+                if (st != null) {
+                    st.runSegment(done, to, new PassDriver(),
+                            new PassTask(shapes, xDims, yDims, spec.kernels(), bound, cx.perPart, cx.seed, maxBatch, key));
+                } else {
+                    for (int s = done; s < to && active() > 0; s++) {
+                        jobsStep(s, maxBatch);
                     }
                 }
-                if (active == 0) {
-                    break;
-                }
-                final int step = s;
-                JavaRDD<StepAggregate[]> aggs = cx.blocks.mapPartitionsWithIndex((pi, it) -> {
-                    long c0 = System.nanoTime();
-                    MultiPairWorker w = acquire(k, () -> new MultiPairWorker(sh, xd, yd, Kernels.forName(kn), mb, 0, bd));
-                    StepAggregate[] out = null;
-                    try {
-                        while (it.hasNext()) {
-                            StepAggregate[] a = w.trainStep(it.next(), params, bpp[pi], Seeds.derive(sd, TRAIN, step, pi));
-                            out = out == null ? a : mergeAll(out, a);
-                        }
-                    } finally {
-                        release(k, w);
-                    }
-                    if (out != null && out.length > 0) {
-                        out[0].recordComputeNanos(System.nanoTime() - c0);
-                    }
-                    return Collections.singletonList(out).iterator();
-                }, false);
-                for (int m = 0; m < n; m++) {
-                    zero[m] = new StepAggregate((int) shapes[m].numParams());
-                }
-                StepAggregate[] merged = Merge.ordered(aggs, zero, PairsRunner::mergeAll,
-                        SyncTrainer.MAX_COLLECTED_PARTITIONS);
-                compute[s] = merged.length > 0 ? merged[0].computeNanos() : 0;
-                activeAt[s] = active;
-                work.done += active;
-                for (int m = 0; m < n; m++) {
-                    if (over[m]) {
-                        continue;
-                    }
-                    try {
-                        double est = opts[m].step(merged[m]);
-                        stepsDone[m] = s + 1;
-                        if (monitors[m].onStep(s, est)) {
-                            LOG.warn("pair {}: training diverged: {}", name(names.get(m)), monitors[m].divergence());
-                            end(m, s + 1);
-                        }
-                    } catch (RuntimeException e) {
-                        failure[m] = "training failed at step " + (s + 1) + ": " + e.getMessage();
-                        LOG.warn("pair {}: {}", name(names.get(m)), failure[m]);
-                        end(m, s + 1);
+                done = to;
+                if (cx.validation != null) {
+                    int before = work.pairsDone;
+                    validate(done);
+                    if (work.pairsDone != before) {
+                        work.report(done, label); // early stops count at once, not at the next step
                     }
                 }
-                if (cx.validation != null && ((s + 1) % every == 0 || s + 1 == steps)) {
-                    validate(s + 1);
-                }
-                wall[s] = System.nanoTime() - w0;
-                ran = s + 1;
-                work.report(s + 1, label);
             }
+            int n = shapes.length;
             for (int m = 0; m < n; m++) {
                 if (kept[m] == null && failure[m] == null && !monitors[m].diverged()) {
                     kept[m] = opts[m].snapshot();
@@ -565,9 +530,163 @@ public final class PairsRunner {
                 long[] c = java.util.Arrays.copyOf(compute, ran);
                 java.util.Arrays.sort(w);
                 java.util.Arrays.sort(c);
-                LOG.info(String.format(Locale.ROOT, "pass of %d pairs: %d steps, median step %.2f ms (slowest partition's"
-                        + " compute %.2f ms, %d pairs active at the median step)", n, ran, w[ran / 2] / 1e6,
-                        c[ran / 2] / 1e6, activeAt[ran / 2]));
+                LOG.info(String.format(Locale.ROOT, "pass of %d pairs (%s trainer): %d steps, median step %.2f ms"
+                        + " (slowest partition's compute %.2f ms, %d pairs active at the median step)", n,
+                        stream ? "stream" : "jobs", ran, w[ran / 2] / 1e6, c[ran / 2] / 1e6, activeAt[ran / 2]));
+            }
+        }
+
+        private int active() {
+            int a = 0;
+            for (boolean o : over) {
+                a += o ? 0 : 1;
+            }
+            return a;
+        }
+
+        /** One step as one Spark job ({@code jobs} trainer). */
+        private void jobsStep(int s, int maxBatch) {
+            int n = shapes.length;
+            long w0 = System.nanoTime();
+            float[][][] params = new float[n][][];
+            for (int m = 0; m < n; m++) {
+                if (!over[m]) {
+                    params[m] = opts[m].snapshot();
+                }
+            }
+            final int mb = maxBatch;
+            final CriticShape[] sh = shapes;
+            final int[][] xd = xDims;
+            final int[][] yd = yDims;
+            final String kn = spec.kernels();
+            final Bound bd = bound;
+            final int[] bpp = cx.perPart;
+            final long sd = cx.seed;
+            final long k = key;
+            final int step = s;
+            JavaRDD<StepAggregate[]> aggs = cx.blocks.mapPartitionsWithIndex((pi, it) -> {
+                long c0 = System.nanoTime();
+                MultiPairWorker w = acquire(k, () -> new MultiPairWorker(sh, xd, yd, Kernels.forName(kn), mb, 0, bd));
+                StepAggregate[] out = null;
+                try {
+                    while (it.hasNext()) {
+                        StepAggregate[] a = w.trainStep(it.next(), params, bpp[pi], Seeds.derive(sd, TRAIN, step, pi));
+                        out = out == null ? a : mergeAll(out, a);
+                    }
+                } finally {
+                    release(k, w);
+                }
+                if (out != null && out.length > 0) {
+                    out[0].recordComputeNanos(System.nanoTime() - c0);
+                }
+                return Collections.singletonList(out).iterator();
+            }, false);
+            StepAggregate[] zero = new StepAggregate[n];
+            for (int m = 0; m < n; m++) {
+                zero[m] = new StepAggregate((int) shapes[m].numParams());
+            }
+            StepAggregate[] merged = Merge.ordered(aggs, zero, PairsRunner::mergeAll, SyncTrainer.MAX_COLLECTED_PARTITIONS);
+            afterStep(s, merged, System.nanoTime() - w0);
+        }
+
+        /** The driver's part of a step once every partition's aggregates are merged: per-pair updates and monitors. */
+        private void afterStep(int s, StepAggregate[] merged, long stepNanos) {
+            int n = shapes.length;
+            compute[s] = merged.length > 0 ? merged[0].computeNanos() : 0;
+            int active = active();
+            activeAt[s] = active;
+            work.done += active;
+            for (int m = 0; m < n; m++) {
+                if (over[m]) {
+                    continue;
+                }
+                try {
+                    double est = opts[m].step(merged[m]);
+                    stepsDone[m] = s + 1;
+                    if (monitors[m].onStep(s, est)) {
+                        LOG.warn("pair {}: training diverged: {}", name(names.get(m)), monitors[m].divergence());
+                        end(m, s + 1);
+                    }
+                } catch (RuntimeException e) {
+                    failure[m] = "training failed at step " + (s + 1) + ": " + e.getMessage();
+                    LOG.warn("pair {}: {}", name(names.get(m)), failure[m]);
+                    end(m, s + 1);
+                }
+            }
+            wall[s] = stepNanos;
+            ran = s + 1;
+            work.report(s + 1, label);
+        }
+
+        /**
+         * The stream trainer's driver side of this pass. Weights message: one int per pair (1 =
+         * training, 0 = over: its critic is skipped), then every training pair's weights at the
+         * pair's fixed offset; answer: every pair's {@link StepAggregate} wire form, in pair order
+         * (an over pair's is empty).
+         */
+        private final class PassDriver implements StreamTrainer.DriverSide {
+            private final int n = shapes.length;
+            private final int[] offset = floatOffsets(shapes);
+            private final StepAggregate[] scratch = new StepAggregate[n];
+            private StepAggregate[] merged;
+            private byte[] msg;
+            private ByteBuffer head;
+            private java.nio.FloatBuffer floats;
+
+            PassDriver() {
+                for (int m = 0; m < n; m++) {
+                    scratch[m] = new StepAggregate((int) shapes[m].numParams());
+                }
+            }
+
+            @Override
+            public int weightBytes() {
+                return 4 * n + 4 * offset[n];
+            }
+
+            @Override
+            public int aggBytes() {
+                return answerBytes(shapes);
+            }
+
+            @Override
+            public void writeWeights(byte[] m) {
+                if (m != msg) {
+                    msg = m;
+                    head = ByteBuffer.wrap(m).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    floats = ByteBuffer.wrap(m, 4 + 4 * n, 4 * offset[n]).slice().order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                            .asFloatBuffer();
+                }
+                for (int p = 0; p < n; p++) {
+                    head.putInt(4 + 4 * p, over[p] ? 0 : 1);
+                    if (!over[p]) {
+                        floats.position(offset[p]);
+                        for (float[] t : opts[p].params()) {
+                            floats.put(t);
+                        }
+                    }
+                }
+            }
+
+            @Override
+            public void beginStep() {
+                merged = new StepAggregate[n];
+                for (int m = 0; m < n; m++) {
+                    merged[m] = new StepAggregate((int) shapes[m].numParams());
+                }
+            }
+
+            @Override
+            public void merge(ByteBuffer b) {
+                for (int m = 0; m < n; m++) {
+                    scratch[m].readWire(b);
+                    merged[m] = merged[m].merge(scratch[m]);
+                }
+            }
+
+            @Override
+            public void endStep(int step, long stepNanos) {
+                afterStep(step, merged, stepNanos);
             }
         }
 
@@ -768,6 +887,127 @@ public final class PairsRunner {
             return new PairResult(name(p), p[0], p[1], Math.max(0, est), Math.max(0, lo), Math.max(0, hi), sig, cx.usable,
                     eval.count(), stepsDone[m], keptStep[m], mon.converged(), mon.stillIncreasing(), false, retried,
                     seconds, PairResult.OK, String.join("; ", notes));
+        }
+    }
+
+    /** Per pair, the offset of its weights among all pairs' floats; entry n is the total. */
+    static int[] floatOffsets(CriticShape[] shapes) {
+        int[] o = new int[shapes.length + 1];
+        for (int m = 0; m < shapes.length; m++) {
+            o[m + 1] = o[m] + (int) shapes[m].numParams();
+        }
+        return o;
+    }
+
+    /** Bytes of one partition's answer on the stream trainer: every pair's aggregate wire form. */
+    static int answerBytes(CriticShape[] shapes) {
+        int b = 0;
+        for (CriticShape s : shapes) {
+            b += StepAggregate.wireBytes((int) s.numParams());
+        }
+        return b;
+    }
+
+    /**
+     * The stream trainer's task side of a pass: per step, read which pairs train and their
+     * weights, run {@link MultiPairWorker#trainStep} (the stream and draws of the jobs trainer)
+     * and write every pair's aggregate.
+     */
+    private static final class PassTask implements StreamTrainer.TaskSide {
+        private static final long serialVersionUID = 1L;
+        private final CriticShape[] shapes;
+        private final int[][] xDims;
+        private final int[][] yDims;
+        private final String kernels;
+        private final Bound bound;
+        private final int[] batchPerPartition;
+        private final long seed;
+        private final int maxBatch;
+        private final long key;
+
+        PassTask(CriticShape[] shapes, int[][] xDims, int[][] yDims, String kernels, Bound bound, int[] batchPerPartition,
+                 long seed, int maxBatch, long key) {
+            this.shapes = shapes;
+            this.xDims = xDims;
+            this.yDims = yDims;
+            this.kernels = kernels;
+            this.bound = bound;
+            this.batchPerPartition = batchPerPartition;
+            this.seed = seed;
+            this.maxBatch = maxBatch;
+            this.key = key;
+        }
+
+        @Override
+        public int weightBytes() {
+            return 4 * shapes.length + 4 * floatOffsets(shapes)[shapes.length];
+        }
+
+        @Override
+        public int aggBytes() {
+            return answerBytes(shapes);
+        }
+
+        @Override
+        public StreamTrainer.TaskStep open(int p, List<FloatBlock> mine) {
+            int n = shapes.length;
+            int[] offset = floatOffsets(shapes);
+            float[][][] weights = new float[n][][];
+            for (int m = 0; m < n; m++) {
+                weights[m] = shapes[m].zeros();
+            }
+            float[][][] params = new float[n][][];
+            MultiPairWorker w = acquire(key, () -> new MultiPairWorker(shapes, xDims, yDims, Kernels.forName(kernels),
+                    maxBatch, 0, bound));
+            return new StreamTrainer.TaskStep() {
+                private byte[] src;
+                private ByteBuffer head;
+                private java.nio.FloatBuffer floats;
+
+                @Override
+                public void compute(int step, byte[] wmsg, ByteBuffer out) {
+                    if (wmsg != src) {
+                        src = wmsg;
+                        head = ByteBuffer.wrap(wmsg).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                        floats = ByteBuffer.wrap(wmsg, 4 * n, 4 * offset[n]).slice()
+                                .order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                    }
+                    for (int m = 0; m < n; m++) {
+                        if (head.getInt(4 * m) != 0) {
+                            floats.position(offset[m]);
+                            for (float[] t : weights[m]) {
+                                floats.get(t);
+                            }
+                            params[m] = weights[m];
+                        } else {
+                            params[m] = null;
+                        }
+                    }
+                    long c0 = System.nanoTime();
+                    StepAggregate[] res = null;
+                    for (FloatBlock b : mine) {
+                        StepAggregate[] a = w.trainStep(b, params, batchPerPartition[p], Seeds.derive(seed, TRAIN, step, p));
+                        res = res == null ? a : mergeAll(res, a);
+                    }
+                    if (res == null) {
+                        res = new StepAggregate[n];
+                        for (int m = 0; m < n; m++) {
+                            res[m] = new StepAggregate((int) shapes[m].numParams());
+                        }
+                    }
+                    if (n > 0) {
+                        res[0].recordComputeNanos(System.nanoTime() - c0);
+                    }
+                    for (StepAggregate a : res) {
+                        a.writeWire(out);
+                    }
+                }
+
+                @Override
+                public void close() {
+                    release(key, w);
+                }
+            };
         }
     }
 

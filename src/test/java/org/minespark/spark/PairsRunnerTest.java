@@ -74,6 +74,28 @@ class PairsRunnerTest {
     }
 
     @Test
+    void run_streamTrainer_bitIdenticalToJobsTrainer() {
+        Dataset<Row> df = table(SparkFixture.local2(), 5);
+        // early stopping every 10 steps: the independent c stops (no gain of 0.05 nats in 2
+        // evaluations) while a and s go on, so the stream trainer's "pair is over" mask is exercised
+        MineSpec base = spec().withSteps(60).withEvalEvery(10).withPatience(2).withMinDelta(0.05).withPermutations(19);
+        List<PairResult> jobs = PairsRunner.run(df, vsTarget(List.of("a", "c", "s"), "t", base.withTrainer("jobs")), null)
+                .pairs();
+        List<PairResult> stream = PairsRunner.run(df, vsTarget(List.of("a", "c", "s"), "t", base.withTrainer("stream")),
+                null).pairs();
+        assertTrue(jobs.get(1).steps() < 60, jobs.get(1).toString());
+        for (int i = 0; i < 3; i++) {
+            // same streams, same float32 rounding of the partition aggregates, same merge order
+            assertEquals(Double.doubleToRawLongBits(jobs.get(i).miNats()), Double.doubleToRawLongBits(stream.get(i).miNats()),
+                    jobs.get(i) + " / " + stream.get(i));
+            assertEquals(jobs.get(i).ci95High(), stream.get(i).ci95High(), 0.0);
+            assertEquals(jobs.get(i).pValue(), stream.get(i).pValue(), 0.0);
+            assertEquals(jobs.get(i).steps(), stream.get(i).steps());
+            assertEquals(jobs.get(i).bestStep(), stream.get(i).bestStep());
+        }
+    }
+
+    @Test
     void run_dependentColumns_rankAboveIndependentOnesWithPermutationTest() {
         Dataset<Row> df = table(SparkFixture.local2(), 1);
         PairsResult result = PairsRunner.run(df, vsTarget(List.of("a", "b", "c", "d", "s", "u", "k"), "t", spec()), null);
