@@ -22,7 +22,7 @@ import org.minespark.api.PairsSpec;
  * (t^2, |t|, sin(2t), t^3, cos t) + 0.5 e, f10..f19 independent N(0,1). Estimates all 20
  * features vs t batched (one pass) and one pair at a time, and prints wall times and the ranking.
  *
- * <p>{@code java -cp ... org.minespark.spark.PairsBench ROWS STEPS BATCH [sequential=true|false] [dir] [hidden=64,64]}
+ * <p>{@code java -cp ... org.minespark.spark.PairsBench ROWS STEPS BATCH [sequential=true|false] [dir] [hidden=64,64] [trainer=stream|jobs]}
  * (a short warm-up run comes first so that JIT and first-job costs are not charged to either side).
  */
 public final class PairsBench {
@@ -38,6 +38,7 @@ public final class PairsBench {
         boolean sequential = a.length < 4 || Boolean.parseBoolean(a[3]);
         String path = a.length > 4 ? a[4] : "/tmp/pairs-bench-" + rows + ".parquet";
         hidden = a.length > 5 ? java.util.Arrays.stream(a[5].split(",")).map(Integer::valueOf).toList() : PairsSpec.DEFAULT_HIDDEN;
+        String trainer = a.length > 6 ? a[6] : MineSpec.DEFAULT_TRAINER;
         SparkSession spark = SparkSession.builder().master("local[2]").appName("pairs-bench")
                 .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4")
                 .config("spark.driver.memory", "4g").getOrCreate();
@@ -60,7 +61,7 @@ public final class PairsBench {
         }
         Dataset<Row> df = spark.read().parquet(path);
         MineSpec spec = MineSpec.of(List.of("x"), List.of("y")).withSteps(steps).withBatchSize(batch)
-                .withPartitions(2).withSeed(7).withLogEvery(Math.max(1, steps / 4)).withTrainer("jobs");
+                .withPartitions(2).withSeed(7).withLogEvery(Math.max(1, steps / 4)).withTrainer(trainer);
         List<String> features = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             features.add("f" + i);
@@ -69,7 +70,8 @@ public final class PairsBench {
         long t0 = System.nanoTime();
         List<PairResult> batched = PairsRunner.run(df, spec(features).withTraining(spec), null).pairs();
         double batchedSeconds = (System.nanoTime() - t0) / 1e9;
-        System.out.printf(Locale.ROOT, "hidden %s, %d steps, batch %d, %d rows%n", hidden, steps, batch, rows);
+        System.out.printf(Locale.ROOT, "hidden %s, %d steps, batch %d, %d rows, %s trainer%n", hidden, steps, batch, rows,
+                trainer);
         System.out.printf(Locale.ROOT, "BATCHED: %d pairs in %.1f s = %.2f s per pair%n", batched.size(), batchedSeconds,
                 batchedSeconds / batched.size());
         batched.stream().sorted((x, y) -> Double.compare(y.miNats(), x.miNats())).forEach(r -> System.out.printf(Locale.ROOT,
