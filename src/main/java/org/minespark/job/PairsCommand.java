@@ -39,7 +39,8 @@ import picocli.CommandLine.Option;
         description = {
             "Estimates the mutual information of many pairs of columns in one job: with --target, every listed "
                 + "column against each target; without, all unordered pairs of the listed columns. All pairs' "
-                + "critics train on the same minibatches in the same Spark jobs.",
+                + "critics train on the same minibatches in the same steps; each pair gets a permutation-test "
+                + "p-value and its own early stopping (converged / still_increasing / diverged flags).",
             "A column may be numeric, array<numeric>, a Spark ML Vector or a string (one-hot of the K most "
                 + "frequent values plus \"other\"); --groups makes a named group of columns act as one column.",
             "Writes DIR/results/run_date=D/ (Parquet table partitioned by run date; re-running a date replaces "

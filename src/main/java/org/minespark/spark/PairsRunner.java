@@ -104,6 +104,8 @@ public final class PairsRunner {
      * The estimate and its CI use all test rows.
      */
     public static final long PERMUTATION_MAX_ROWS = 100_000;
+    /** {@link #PERMUTATION_MAX_ROWS}; tests lower it. */
+    static volatile long permutationMaxRows = PERMUTATION_MAX_ROWS;
 
     private PairsRunner() {
     }
@@ -775,7 +777,7 @@ public final class PairsRunner {
             final String kn = spec.kernels();
             final Bound bd = bound;
             final long sd = cx.seed;
-            final long permRows = (PERMUTATION_MAX_ROWS + cx.parts - 1) / cx.parts;
+            final long permRows = (permutationMaxRows + cx.parts - 1) / cx.parts;
             try {
                 EvalStats[] zero = new EvalStats[n];
                 for (int m = 0; m < n; m++) {

@@ -133,6 +133,31 @@ class PairsRunnerTest {
     }
 
     @Test
+    void run_permutationRowCap_sameEstimateTestOnFirstChunksOnly() {
+        Dataset<Row> df = table(SparkFixture.local2(), 6);
+        MineSpec quick = spec().withSteps(60).withEvalChunkRows(64).withPermutations(19);
+        PairsResult all = PairsRunner.run(df, vsTarget(List.of("a", "c"), "t", quick), null);
+        long saved = PairsRunner.permutationMaxRows;
+        PairsRunner.permutationMaxRows = 2; // 1 row per partition: only each partition's first chunk of 64
+        PairsResult capped;
+        try {
+            capped = PairsRunner.run(df, vsTarget(List.of("a", "c"), "t", quick), null);
+        } finally {
+            PairsRunner.permutationMaxRows = saved;
+        }
+        for (String p : List.of("a ~ t", "c ~ t")) {
+            // the estimate and its CI use every test row whatever the cap (own random streams)
+            assertEquals(all.get(p).miNats(), capped.get(p).miNats(), 0.0, p);
+            assertEquals(all.get(p).ci95High(), capped.get(p).ci95High(), 0.0, p);
+        }
+        // a (0.80 nats) on 128 test rows: S - S_k is ~0.8 against a null spread of ~0.1: p = 1/20
+        assertEquals(0.05, capped.get("a ~ t").pValue(), 1e-12);
+        // c: fewer rows give other replicate sums: the null spread (an average over fewer rows) widens
+        assertTrue(capped.get("c ~ t").significance().nullStdNats() > all.get("c ~ t").significance().nullStdNats(),
+                capped.get("c ~ t") + " / " + all.get("c ~ t"));
+    }
+
+    @Test
     void run_earlyStopping_stoppedPairsEndEarlyAndProgressCountsThem() {
         Dataset<Row> df = table(SparkFixture.local2(), 3);
         // validation every 20 steps, stop after 2 evaluations without a gain of 0.05 nats: the
