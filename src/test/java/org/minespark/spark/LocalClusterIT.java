@@ -48,6 +48,14 @@ class LocalClusterIT {
         return MutualInformation.estimate(s.read().parquet(path), spec);
     }
 
+    /** A pairs run (3 pairs, validation every 50 steps) on the given trainer. */
+    private static List<org.minespark.api.PairResult> pairs(SparkSession s, String path, String trainer) {
+        org.minespark.api.PairsSpec ps = org.minespark.api.PairsSpec.againstTargets(List.of("x0", "x1", "x2"),
+                List.of("y0"), java.util.Map.of()).withTraining(MineSpec.x("x").y("y").withSeed(11).withSteps(150)
+                .withBatchSize(256).withEvalEvery(50).withPermutations(19).withTrainer(trainer));
+        return MutualInformation.pairs(s.read().parquet(path), ps).pairs();
+    }
+
     @Test
     void localCluster_givesSameEstimateAsLocal2() {
         String home = System.getenv("SPARK_HOME");
@@ -59,14 +67,18 @@ class LocalClusterIT {
                 .write().parquet(path);
         MiResult a = estimate(local, path, "jobs");
         MiResult a2 = estimate(local, path, "stream");
+        List<org.minespark.api.PairResult> pa = pairs(local, path, "jobs");
         local.stop();
 
         SparkSession cluster = session("local-cluster[2,1,1024]");
         MiResult b;
+        List<org.minespark.api.PairResult> pb;
         try {
             assertEquals(2, cluster.sparkContext().defaultParallelism(), "two executor cores");
             // the stream trainer: a barrier stage whose tasks in the executor JVMs talk to the driver over TCP
             b = estimate(cluster, path, "stream");
+            // pairs on the stream trainer: the pass's task side travels to the executor JVMs
+            pb = pairs(cluster, path, "stream");
         } finally {
             cluster.stop();
         }
@@ -86,5 +98,12 @@ class LocalClusterIT {
                 1e-12 * Math.abs(a.significance().nullMeanNats()));
         assertEquals(a.significance().nullStdNats(), b.significance().nullStdNats(),
                 1e-12 * Math.abs(a.significance().nullStdNats()));
+        assertEquals(3, pb.size());
+        for (int i = 0; i < pa.size(); i++) {
+            assertEquals(org.minespark.api.PairResult.OK, pb.get(i).status(), pb.get(i).toString());
+            assertEquals(pa.get(i).miNats(), pb.get(i).miNats(), 1e-12 * Math.abs(pa.get(i).miNats()), pa.get(i).pair());
+            assertEquals(pa.get(i).pValue(), pb.get(i).pValue(), 0.0, pa.get(i).pair());
+            assertEquals(pa.get(i).steps(), pb.get(i).steps(), pa.get(i).pair());
+        }
     }
 }
