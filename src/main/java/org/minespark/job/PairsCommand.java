@@ -231,8 +231,7 @@ final class PairsCommand implements Callable<Integer> {
         ranked.sort(Comparator.comparingDouble((PairResult r) -> Double.isNaN(r.miNats()) ? -1 : r.miNats()).reversed());
         for (PairResult r : ranked) {
             String flags = !PairResult.OK.equals(r.status()) ? r.status() + ": " + r.message()
-                    : (r.dependent() ? "dependent" : "independent") + (Double.isNaN(r.pValue()) ? "" : " (p = "
-                    + PairsOutput.num(r.pValue()) + ")") + (r.converged() ? ", converged" : "")
+                    : r.significance().describe() + (r.converged() ? ", converged" : "")
                     + (r.stillIncreasing() ? ", still increasing" : "") + (r.retried() ? ", retried at lr/10" : "");
             ctx.out.println(String.format(Locale.ROOT, "%-40s %8s nats  95%% CI [%s, %s]  %s", r.pair(),
                     PairsOutput.num(r.miNats()), PairsOutput.num(r.ci95Low()), PairsOutput.num(r.ci95High()), flags));
