@@ -380,10 +380,10 @@ public final class PartitionWorker {
      * position p, y of row idx[r] (marginal: idx[perm[r]]) at position p).
      */
     private void fillInput(FloatBlock block, int batch, boolean marginal) {
-        int dx = shape.dx();
-        int dy = shape.dy();
         int xw = block.dx(); // P dx
         int yw = block.dy();
+        int dx = positions == 1 ? xw : shape.dx();
+        int dy = positions == 1 ? yw : shape.dy();
         int in = dx + dy;
         float[] input = critic.input();
         float[] bx = block.x();

@@ -44,7 +44,7 @@ class TensorShapeSparkTest {
      * is about sqrt((0.84 + 16) / 57600) = 0.017 nats (0.026 for this critic, the printed CI). The
      * rest of the tolerance (0.12 nats in all) covers the optimisation gap of a short run: 800 steps
      * of 128 rows (12288 (row, position) pairs per step), hidden [64] (the seed's [20] stays 0.15
-     * nats below the truth after 600 steps: it must push T of inconsistent pairs, y_p - x_p = +-2,
+     * nats below the truth after 600 steps: it must push T of impossible pairs, |y - x| = 3 at a coordinate,
      * towards -inf). Measured while tuning (fixed seed, 3000 rows): [20] 2.22-2.29, [64] 2.34-2.37,
      * [64] x 800 steps x batch 128 2.377, [64, 64] 2.39; 10000 rows did not help (2.366). The bound
      * is a lower bound in expectation: above the truth by more than 5 % means a broken estimator.
