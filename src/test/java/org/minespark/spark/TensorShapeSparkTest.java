@@ -67,6 +67,42 @@ class TensorShapeSparkTest {
         assertEquals(r.miTotalNats() / MiResult.LN2, (double) r.toMap().get("mi_total_bits"), 1e-9);
     }
 
+    /** Both trainers give the same bits with tensor rows (the shape, with its positions, reaches the tasks). */
+    @Test
+    void trainers_tensorRows_sameBits() {
+        MineSpec s = spec().withXShape(POSITIONS, DIM).withSteps(30).withBatchSize(32).withEvalEvery(10)
+                .withPermutations(5).withPartitions(2);
+        MiResult stream = MineRunner.run(data, s.withTrainer("stream"), null);
+        MiResult jobs = MineRunner.run(data, s.withTrainer("jobs"), null);
+        assertEquals(stream.miNats(), jobs.miNats(), 0.0);
+        assertEquals(stream.stdErrNats(), jobs.stdErrNats(), 0.0);
+        assertArrayEquals(stream.curve(), jobs.curve(), 0.0);
+        assertEquals(stream.significance().pValue(), jobs.significance().pValue(), 0.0);
+    }
+
+    /**
+     * Pooled standardisation: feature j of every position gets mean_p mean_pj and the pooled
+     * variance mean_p (sd_pj^2 + mean_pj^2) - m_j^2, separately for x and y.
+     */
+    @Test
+    void poolPositions_oneAffineMapPerFeature() {
+        // x: 2 positions x 2 features, y: 2 positions x 1 feature
+        double[] mean = {1, 10, 3, 20, 0, 4};
+        double[] invStd = {1, 0.5, 1, 0.25, 1, 0.5};
+        TensorShapes.poolPositions(mean, invStd, 2, 2, 1);
+        // x feature 0: means 1, 3 (sd 1, 1): m = 2, var = (1 + 1 + 1 + 9) / 2 - 4 = 2
+        // x feature 1: means 10, 20 (sd 2, 4): m = 15, var = (4 + 100 + 16 + 400) / 2 - 225 = 35
+        // y: means 0, 4 (sd 1, 2): m = 2, var = (1 + 0 + 4 + 16) / 2 - 4 = 6.5
+        assertArrayEquals(new double[] {2, 15, 2, 15, 2, 2}, mean, 1e-12);
+        assertArrayEquals(new double[] {1 / Math.sqrt(2), 1 / Math.sqrt(35), 1 / Math.sqrt(2), 1 / Math.sqrt(35),
+                1 / Math.sqrt(6.5), 1 / Math.sqrt(6.5)}, invStd, 1e-12);
+        double[] plain = {1, 2};
+        double[] plainInv = {3, 4};
+        TensorShapes.poolPositions(plain, plainInv, 1, 1, 1);
+        assertArrayEquals(new double[] {1, 2}, plain, 0.0);
+        assertArrayEquals(new double[] {3, 4}, plainInv, 0.0);
+    }
+
     @Test
     void xShape_wrongWidth_namesFlagAndValues() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
