@@ -591,7 +591,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         return new MLReader<>() {
             @Override
             public MineEstimator load(String path) {
-                MineEstimator e = new MineEstimator(MlPersistence.savedUid(path, sparkSession()));
+                MineEstimator e = new MineEstimator(MlPersistence.savedUid(path, MineEstimator.class, sparkSession()));
                 MlPersistence.loadParams(e, MineEstimator.class, path, sparkSession());
                 return e;
             }

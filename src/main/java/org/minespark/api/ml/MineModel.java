@@ -108,8 +108,9 @@ public final class MineModel extends Model<MineModel> implements MLWritable {
         return new MLReader<>() {
             @Override
             public MineModel load(String path) {
+                String uid = MlPersistence.savedUid(path, MineModel.class, sparkSession());
                 MiResult r = MiResultJson.fromJson(MlPersistence.readLine(sparkSession(), path + "/data"));
-                MineModel m = new MineModel(MlPersistence.savedUid(path, sparkSession()), r);
+                MineModel m = new MineModel(uid, r);
                 MlPersistence.loadParams(m, MineModel.class, path, sparkSession());
                 return m;
             }

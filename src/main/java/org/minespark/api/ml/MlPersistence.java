@@ -79,22 +79,28 @@ final class MlPersistence {
      */
     static void loadParams(Params instance, Class<?> expected, String path, SparkSession spark) {
         JsonNode m = parse(readLine(spark, path + "/metadata"));
-        JsonNode cls = m.get("class");
-        if (cls == null || !expected.getName().equals(cls.asText())) {
-            throw new IllegalArgumentException("cannot load " + path + " as " + expected.getSimpleName()
-                    + ": it holds a " + (cls == null ? "stage without a class" : cls.asText()));
-        }
+        checkClass(m, expected, path);
         setAll(instance, m.get("defaultParamMap"), true);
         setAll(instance, m.get("paramMap"), false);
     }
 
-    /** The uid stored in {@code <path>/metadata}. */
-    static String savedUid(String path, SparkSession spark) {
-        JsonNode uid = parse(readLine(spark, path + "/metadata")).get("uid");
+    /** The uid stored in {@code <path>/metadata}, after checking that it was written for {@code expected}. */
+    static String savedUid(String path, Class<?> expected, SparkSession spark) {
+        JsonNode m = parse(readLine(spark, path + "/metadata"));
+        checkClass(m, expected, path);
+        JsonNode uid = m.get("uid");
         if (uid == null || !uid.isTextual()) {
             throw new IllegalArgumentException("cannot load " + path + ": its metadata has no uid");
         }
         return uid.textValue();
+    }
+
+    private static void checkClass(JsonNode metadata, Class<?> expected, String path) {
+        JsonNode cls = metadata.get("class");
+        if (cls == null || !expected.getName().equals(cls.asText())) {
+            throw new IllegalArgumentException("cannot load " + path + " as " + expected.getSimpleName()
+                    + ": it holds a " + (cls == null ? "stage without a class" : cls.asText()));
+        }
     }
 
     private static void setAll(Params instance, JsonNode map, boolean asDefault) {
