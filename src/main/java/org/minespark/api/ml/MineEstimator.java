@@ -43,7 +43,9 @@ import org.minespark.api.MutualInformation;
  * {@code MutualInformation.estimate(df, toSpec())} give the same result bit for bit (for the same
  * dataset partitioning). Setters validate at once through {@link MineSpec}: a bad value throws
  * {@link IllegalArgumentException} naming the param and the value; values set through a
- * {@link ParamMap} are validated by {@link #fit}.
+ * {@link ParamMap} are validated by {@link #fit}. Not mapped (they keep MineSpec's defaults): the
+ * kernel backend, logging, the evaluation chunk size and checkpointing; use
+ * {@link MutualInformation#estimate} with a full {@link MineSpec} for those.
  *
  * <p>Persistence: {@link #write()}/{@link #load(String)} save and restore the params in Spark's
  * layout ({@code <path>/metadata}), also as a stage of a saved {@code Pipeline}.
