@@ -1,5 +1,8 @@
 package org.minespark.api.ml;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,11 +15,21 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.minespark.api.MiResult;
 
 /**
- * Every field of a {@link MiResult} (curve, warnings, convergence, significance and reliability
- * included) as one line of JSON and back, exactly: finite doubles are written with
- * {@link Double#toString} (shortest representation that parses back to the same double),
- * NaN and the infinities as the strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"}.
- * Version 1 of the format ({@code "format": 1}); reading refuses other versions.
+ * Every field of a {@link MiResult} as one line of JSON and back, exactly. The record is walked
+ * by its components (so a component added to {@code MiResult} or to one of its nested records is
+ * saved without a change here, as long as its type is one of those below), each under its
+ * component name:
+ * <ul>
+ *   <li>{@code double}: finite values as JSON numbers written with {@link Double#toString} (the
+ *       shortest decimal that parses back to the same double), NaN and the infinities as the
+ *       strings {@code "NaN"}, {@code "Infinity"}, {@code "-Infinity"};</li>
+ *   <li>{@code int}, {@code long}, {@code boolean}, {@code String} (null kept), {@code double[]},
+ *       {@code int[]}, {@code List<String>};</li>
+ *   <li>a nested record: a JSON object of its components, rebuilt with its canonical constructor
+ *       (which validates it again).</li>
+ * </ul>
+ * Format version {@value #FORMAT} ({@code "format"} key); reading refuses other versions and a
+ * saved result without one of the current components.
  */
 final class MiResultJson {
     static final int FORMAT = 1;
@@ -27,57 +40,8 @@ final class MiResultJson {
     }
 
     static String toJson(MiResult r) {
-        ObjectNode o = F.objectNode();
+        ObjectNode o = write(r);
         o.put("format", FORMAT);
-        o.set("mi_nats", num(r.miNats()));
-        o.set("ci95_low_nats", num(r.ci95LowNats()));
-        o.set("ci95_high_nats", num(r.ci95HighNats()));
-        o.set("std_err_nats", num(r.stdErrNats()));
-        o.put("n_rows", r.nRows());
-        o.put("n_dropped", r.nDropped());
-        o.put("n_train", r.nTrain());
-        o.put("n_eval", r.nEval());
-        o.put("steps", r.steps());
-        o.put("bound", r.bound());
-        o.put("kernels", r.kernels());
-        o.set("seconds", num(r.seconds()));
-        o.set("train_seconds", num(r.trainSeconds()));
-        o.set("train_samples_per_s", num(r.trainSamplesPerS()));
-        o.set("curve", nums(r.curve()));
-        o.put("status", r.status());
-        ArrayNode w = o.putArray("warnings");
-        r.warnings().forEach(w::add);
-
-        MiResult.Convergence c = r.convergence();
-        ObjectNode co = o.putObject("convergence");
-        co.put("best_step", c.bestStep());
-        co.put("converged", c.converged());
-        co.put("still_increasing", c.stillIncreasing());
-        co.put("diverged", c.diverged());
-        co.set("learning_rate", num(c.learningRate()));
-        co.set("retried_learning_rate", num(c.retriedLearningRate()));
-        co.put("n_validation", c.nValidation());
-        ArrayNode vs = co.putArray("validation_steps");
-        for (int s : c.validationSteps()) {
-            vs.add(s);
-        }
-        co.set("validation_nats", nums(c.validationNats()));
-
-        MiResult.Significance s = r.significance();
-        ObjectNode so = o.putObject("significance");
-        so.put("test", s.test());
-        so.put("permutations", s.permutations());
-        so.set("significance_level", num(s.significanceLevel()));
-        so.set("p_value", num(s.pValue()));
-        so.put("dependent", s.dependent());
-        so.set("null_mean_nats", num(s.nullMeanNats()));
-        so.set("null_std_nats", num(s.nullStdNats()));
-
-        MiResult.Reliability rel = r.reliability();
-        ObjectNode ro = o.putObject("reliability");
-        ro.set("marginal_ess", num(rel.marginalEss()));
-        ro.set("reach_nats", num(rel.reachNats()));
-        ro.put("near_estimator_limit", rel.nearEstimatorLimit());
         try {
             return MAPPER.writeValueAsString(o);
         } catch (JsonProcessingException e) {
@@ -93,36 +57,154 @@ final class MiResultJson {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("saved MineModel result is not JSON: " + e.getOriginalMessage(), e);
         }
-        int format = req(o, "format").asInt(-1);
-        if (format != FORMAT) {
-            throw new IllegalArgumentException("saved MineModel result has format " + req(o, "format")
+        JsonNode format = o == null ? null : o.get("format");
+        if (format == null || format.asInt(-1) != FORMAT) {
+            throw new IllegalArgumentException("saved MineModel result has format " + format
                     + ", this version reads format " + FORMAT);
         }
-        JsonNode co = req(o, "convergence");
-        JsonNode vsNode = req(co, "validation_steps");
-        int[] vs = new int[vsNode.size()];
-        for (int i = 0; i < vs.length; i++) {
-            vs[i] = vsNode.get(i).intValue();
+        return read(MiResult.class, o, "result");
+    }
+
+    private static ObjectNode write(Record r) {
+        ObjectNode o = F.objectNode();
+        for (RecordComponent c : r.getClass().getRecordComponents()) {
+            o.set(c.getName(), value(c, get(c, r)));
         }
-        MiResult.Convergence c = new MiResult.Convergence(req(co, "best_step").intValue(),
-                req(co, "converged").booleanValue(), req(co, "still_increasing").booleanValue(),
-                req(co, "diverged").booleanValue(), dbl(co, "learning_rate"), dbl(co, "retried_learning_rate"),
-                req(co, "n_validation").longValue(), vs, dbls(co, "validation_nats"));
-        JsonNode so = req(o, "significance");
-        MiResult.Significance s = new MiResult.Significance(req(so, "test").textValue(),
-                req(so, "permutations").intValue(), dbl(so, "significance_level"), dbl(so, "p_value"),
-                req(so, "dependent").booleanValue(), dbl(so, "null_mean_nats"), dbl(so, "null_std_nats"));
-        JsonNode ro = req(o, "reliability");
-        MiResult.Reliability rel = new MiResult.Reliability(dbl(ro, "marginal_ess"), dbl(ro, "reach_nats"),
-                req(ro, "near_estimator_limit").booleanValue());
-        List<String> warnings = new ArrayList<>();
-        req(o, "warnings").forEach(n -> warnings.add(n.textValue()));
-        return new MiResult(dbl(o, "mi_nats"), dbl(o, "ci95_low_nats"), dbl(o, "ci95_high_nats"),
-                dbl(o, "std_err_nats"), req(o, "n_rows").longValue(), req(o, "n_dropped").longValue(),
-                req(o, "n_train").longValue(), req(o, "n_eval").longValue(), req(o, "steps").intValue(),
-                req(o, "bound").textValue(), req(o, "kernels").textValue(), dbl(o, "seconds"),
-                dbl(o, "train_seconds"), dbl(o, "train_samples_per_s"), dbls(o, "curve"),
-                req(o, "status").textValue(), warnings, c, s, rel);
+        return o;
+    }
+
+    private static JsonNode value(RecordComponent c, Object v) {
+        Class<?> t = c.getType();
+        if (t == double.class) {
+            return num((Double) v);
+        }
+        if (t == int.class || t == long.class) {
+            return F.numberNode(((Number) v).longValue());
+        }
+        if (t == boolean.class) {
+            return F.booleanNode((Boolean) v);
+        }
+        if (t == String.class) {
+            return v == null ? F.nullNode() : F.textNode((String) v);
+        }
+        if (t == double[].class) {
+            ArrayNode a = F.arrayNode();
+            for (double d : (double[]) v) {
+                a.add(num(d));
+            }
+            return a;
+        }
+        if (t == int[].class) {
+            ArrayNode a = F.arrayNode();
+            for (int i : (int[]) v) {
+                a.add(i);
+            }
+            return a;
+        }
+        if (t == List.class) {
+            ArrayNode a = F.arrayNode();
+            for (Object e : (List<?>) v) {
+                if (!(e instanceof String s)) {
+                    throw new IllegalStateException("MiResultJson: " + c + " holds a " + e + ", only strings are supported");
+                }
+                a.add(s);
+            }
+            return a;
+        }
+        if (t.isRecord()) {
+            return write((Record) v);
+        }
+        throw new IllegalStateException("MiResultJson: unsupported component type " + c + "; extend MiResultJson");
+    }
+
+    private static <R> R read(Class<R> type, JsonNode o, String where) {
+        if (o == null || !o.isObject()) {
+            throw new IllegalArgumentException("saved MineModel result: '" + where + "' is not an object");
+        }
+        RecordComponent[] cs = type.getRecordComponents();
+        Class<?>[] types = new Class<?>[cs.length];
+        Object[] args = new Object[cs.length];
+        for (int i = 0; i < cs.length; i++) {
+            types[i] = cs[i].getType();
+            JsonNode n = o.get(cs[i].getName());
+            if (n == null) {
+                throw new IllegalArgumentException("saved MineModel result has no '" + where + "." + cs[i].getName() + "'");
+            }
+            args[i] = parse(cs[i], n, where + "." + cs[i].getName());
+        }
+        try {
+            Constructor<R> k = type.getDeclaredConstructor(types);
+            return k.newInstance(args);
+        } catch (InvocationTargetException e) {
+            throw new IllegalArgumentException("saved MineModel result: invalid '" + where + "': "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("MiResultJson: cannot rebuild " + type.getName() + ": " + e, e);
+        }
+    }
+
+    private static Object parse(RecordComponent c, JsonNode n, String where) {
+        Class<?> t = c.getType();
+        if (t == double.class) {
+            return toDouble(n, where);
+        }
+        if (t == int.class) {
+            return integral(n, where).intValue();
+        }
+        if (t == long.class) {
+            return integral(n, where).longValue();
+        }
+        if (t == boolean.class) {
+            if (!n.isBoolean()) {
+                throw bad(where, n);
+            }
+            return n.booleanValue();
+        }
+        if (t == String.class) {
+            if (n.isNull()) {
+                return null;
+            }
+            if (!n.isTextual()) {
+                throw bad(where, n);
+            }
+            return n.textValue();
+        }
+        if (t == double[].class) {
+            double[] v = new double[array(n, where).size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = toDouble(n.get(i), where);
+            }
+            return v;
+        }
+        if (t == int[].class) {
+            int[] v = new int[array(n, where).size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = integral(n.get(i), where).intValue();
+            }
+            return v;
+        }
+        if (t == List.class) {
+            List<String> v = new ArrayList<>();
+            for (JsonNode e : array(n, where)) {
+                if (!e.isTextual()) {
+                    throw bad(where, e);
+                }
+                v.add(e.textValue());
+            }
+            return v;
+        }
+        if (t.isRecord()) {
+            return read(t, n, where);
+        }
+        throw new IllegalStateException("MiResultJson: unsupported component type " + c + "; extend MiResultJson");
+    }
+
+    private static Object get(RecordComponent c, Record r) {
+        try {
+            return c.getAccessor().invoke(r);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("MiResultJson: cannot read " + c + ": " + e, e);
+        }
     }
 
     private static JsonNode num(double v) {
@@ -132,36 +214,21 @@ final class MiResultJson {
         return F.textNode(Double.isNaN(v) ? "NaN" : v > 0 ? "Infinity" : "-Infinity");
     }
 
-    private static ArrayNode nums(double[] v) {
-        ArrayNode a = F.arrayNode(v.length);
-        for (double d : v) {
-            a.add(num(d));
-        }
-        return a;
-    }
-
-    private static JsonNode req(JsonNode o, String key) {
-        JsonNode n = o.get(key);
-        if (n == null || n.isNull()) {
-            throw new IllegalArgumentException("saved MineModel result has no '" + key + "'");
+    private static JsonNode array(JsonNode n, String where) {
+        if (!n.isArray()) {
+            throw bad(where, n);
         }
         return n;
     }
 
-    private static double dbl(JsonNode o, String key) {
-        return toDouble(req(o, key), key);
-    }
-
-    private static double[] dbls(JsonNode o, String key) {
-        JsonNode a = req(o, key);
-        double[] v = new double[a.size()];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = toDouble(a.get(i), key);
+    private static JsonNode integral(JsonNode n, String where) {
+        if (!n.isIntegralNumber()) {
+            throw bad(where, n);
         }
-        return v;
+        return n;
     }
 
-    private static double toDouble(JsonNode n, String key) {
+    private static double toDouble(JsonNode n, String where) {
         if (n.isNumber()) {
             return n.doubleValue();
         }
@@ -177,6 +244,10 @@ final class MiResultJson {
                     break;
             }
         }
-        throw new IllegalArgumentException("saved MineModel result: '" + key + "' is not a number: " + n);
+        throw bad(where, n);
+    }
+
+    private static IllegalArgumentException bad(String where, JsonNode n) {
+        return new IllegalArgumentException("saved MineModel result: '" + where + "' has the wrong type: " + n);
     }
 }

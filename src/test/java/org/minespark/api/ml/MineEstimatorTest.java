@@ -116,6 +116,29 @@ class MineEstimatorTest {
     }
 
     @Test
+    void miResultJson_missingWrongOrInvalidField_rejectedWithItsName() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper om = new com.fasterxml.jackson.databind.ObjectMapper();
+        String json = MiResultJson.toJson(fitted.result());
+
+        com.fasterxml.jackson.databind.node.ObjectNode noSteps = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(json);
+        noSteps.remove("steps");
+        assertMessage(() -> MiResultJson.fromJson(noSteps.toString()), "'result.steps'");
+
+        com.fasterxml.jackson.databind.node.ObjectNode textSteps = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(json);
+        textSteps.put("steps", "many");
+        assertMessage(() -> MiResultJson.fromJson(textSteps.toString()), "'result.steps'", "many");
+
+        com.fasterxml.jackson.databind.node.ObjectNode badP = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(json);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) badP.get("significance")).put("pValue", 2.0);
+        assertMessage(() -> MiResultJson.fromJson(badP.toString()), "'result.significance'", "pValue");
+
+        com.fasterxml.jackson.databind.node.ObjectNode v2 = (com.fasterxml.jackson.databind.node.ObjectNode) om.readTree(json);
+        v2.put("format", 2);
+        assertMessage(() -> MiResultJson.fromJson(v2.toString()), "format 2");
+        assertMessage(() -> MiResultJson.fromJson("{not json"), "not JSON");
+    }
+
+    @Test
     void pipelineSaveLoad_withSparkWriters_keepsStagesAndParams() throws IOException {
         Pipeline p = new Pipeline().setStages(new PipelineStage[] {estimator().setBound("smile").setSmileTau(4.0)});
         String pPath = tmp.resolve("pipeline").toString();
