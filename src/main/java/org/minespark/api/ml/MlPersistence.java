@@ -1,6 +1,5 @@
 package org.minespark.api.ml;
 
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -107,8 +106,7 @@ final class MlPersistence {
         if (map == null || map.isNull()) {
             return;
         }
-        for (Iterator<Map.Entry<String, JsonNode>> it = map.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : map.properties()) {
             if (!instance.hasParam(e.getKey())) {
                 throw new IllegalArgumentException("cannot load " + instance.getClass().getSimpleName()
                         + ": unknown param '" + e.getKey() + "' in the saved metadata");
