@@ -31,6 +31,20 @@ import org.minespark.spark.PairsRunner;
  * Columns may be numeric scalars, {@code array<float|double>} or Spark ML vectors (pairs also
  * take string columns, one-hot encoded). The session is the one the dataset belongs to; nothing
  * here creates or stops a session.
+ *
+ * <p>As a stage of a Spark ML {@code Pipeline}: {@link org.minespark.api.ml.MineEstimator} (params
+ * mapped onto {@link MineSpec}; its {@code fit} calls {@link #estimate(Dataset, MineSpec)}) gives a
+ * {@link org.minespark.api.ml.MineModel} holding the {@link MiResult}; both save and load with
+ * Spark's {@code MLWritable}/{@code MLReader}:
+ *
+ * <pre>{@code
+ * MineEstimator mine = new MineEstimator().setXCols("a", "b").setYCols("c").setSteps(2000).setSeed(7);
+ * PipelineModel pm = new Pipeline().setStages(new PipelineStage[] {mine}).fit(df);
+ * MineModel model = (MineModel) pm.stages()[0];
+ * System.out.println(model.result().significance().describe());
+ * model.write().overwrite().save("/models/mine-abc");
+ * MiResult again = MineModel.load("/models/mine-abc").result();
+ * }</pre>
  */
 public final class MutualInformation {
     private MutualInformation() {
