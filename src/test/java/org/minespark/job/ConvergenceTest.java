@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,7 +14,6 @@ import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.minespark.spark.SparkFixture;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,24 +28,17 @@ class ConvergenceTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private final CliHarness cli = new CliHarness();
+    private final ByteArrayOutputStream out = cli.out;
+    private final ByteArrayOutputStream err = cli.err;
 
     @BeforeAll
     static void startSpark() {
         spark = SparkFixture.local2();
     }
 
-    @BeforeEach
-    void reset() {
-        out.reset();
-        err.reset();
-    }
-
     private int run(String... args) {
-        JobContext ctx = new JobContext(cmd -> spark, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return Main.run(args, ctx);
+        return cli.run(args);
     }
 
     private String err() {
@@ -61,7 +52,7 @@ class ConvergenceTest {
             assertEquals(ExitCodes.OK, run("generate", "--task", "corr-gaussian", "--dim", "1", "--mi", "0.5",
                     "--rows", "20000", "--partitions", "2", "--out", d.toString()), err());
             data = d;
-            reset();
+            cli.reset();
         }
         return data;
     }
