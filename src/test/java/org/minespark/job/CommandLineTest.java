@@ -308,6 +308,13 @@ class CommandLineTest {
     }
 
     @Test
+    void pairs_nullRetrain_exit2EstimateOnly() {
+        assertEquals(ExitCodes.USAGE, run("pairs", "--input", "i", "--columns", "a,b", "--out", "o",
+                "--null-retrain", "3"));
+        assertTrue(err().contains("--null-retrain / mine.eval.null-retrain is for estimate only"), err());
+    }
+
+    @Test
     void estimateFlags_badPermutationsOrAlpha_exit2NamingFlagAndValue() {
         assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o",
                 "--permutations", "-1"));
