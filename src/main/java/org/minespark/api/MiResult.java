@@ -41,6 +41,11 @@ import java.util.Objects;
  * @param reliability    how far the estimate can be trusted: the partition term's effective sample
  *                       size and whether the estimate is near the estimator's limit
  *                       ({@link Reliability#NONE} when not evaluated)
+ * @param positions      position vectors per row of tensor inputs ({@code MineSpec.withXShape}); 1 for
+ *                       plain rows. With {@code positions > 1} the fields above are per position
+ *                       vector: the bound pooled over all (row, position) pairs with one critic
+ *                       shared by the positions, the CI over rows (a row's positions are not
+ *                       independent); {@link #miTotalNats()} is {@code positions} times it
  * @param retrainedNull  the optional retrained permutation null ({@link RetrainedNull#NONE} unless
  *                       {@code null-retrain} R &gt; 0)
  */
@@ -48,7 +53,8 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                        double[] curve, String status, List<String> warnings, Convergence convergence,
-                       Significance significance, Reliability reliability, RetrainedNull retrainedNull) {
+                       Significance significance, Reliability reliability, int positions,
+                       RetrainedNull retrainedNull) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
@@ -58,6 +64,9 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
     public static final String STATUS_CONSTANT = "constant";
 
     public MiResult {
+        if (positions < 1) {
+            throw new IllegalArgumentException("positions must be >= 1, got " + positions);
+        }
         curve = curve.clone();
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(convergence, "convergence");
@@ -67,7 +76,7 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         warnings = List.copyOf(warnings);
     }
 
-    /** A result without a retrained null ({@link RetrainedNull#NONE}). */
+    /** A result of plain rows ({@code positions} 1) without a retrained null ({@link RetrainedNull#NONE}). */
     public MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                     long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                     String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
@@ -75,14 +84,46 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                     Significance significance, Reliability reliability) {
         this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
                 kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, RetrainedNull.NONE);
+                significance, reliability, 1, RetrainedNull.NONE);
+    }
+
+    /** This result with {@code positions} position vectors per row (see {@link #miTotalNats()}). */
+    public MiResult withPositions(int positions) {
+        return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
+                bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
+                significance, reliability, positions, retrainedNull);
+    }
+
+    /**
+     * {@code positions x} {@link #miNats()}: for tensor inputs whose positions are independent and
+     * identically distributed (as in seed 000, and as the position-shared critic assumes) this is
+     * the MI of the whole x and y tensors {@code I(X_1..X_P; Y_1..Y_P) = sum_p I(X_p; Y_p)}.
+     * Otherwise it is only P times the pooled per-position MI, a different quantity (not an
+     * estimate of the tensors' MI: dependence across positions is not seen by the critic). Equals
+     * {@link #miNats()} for plain rows.
+     */
+    public double miTotalNats() {
+        return positions * miNats;
+    }
+
+    public double miTotalBits() {
+        return miTotalNats() / LN2;
+    }
+
+    /** The 95% CI of {@link #miTotalNats()}: the per-position CI times {@code positions}. */
+    public double ci95TotalLowNats() {
+        return positions * ci95LowNats;
+    }
+
+    public double ci95TotalHighNats() {
+        return positions * ci95HighNats;
     }
 
     /** This result with {@code n} as its retrained null (everything else unchanged). */
     public MiResult withRetrainedNull(RetrainedNull n) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, n);
+                significance, reliability, positions, n);
     }
 
     /** A result with a significance test and no reliability information ({@link Reliability#NONE}). */
@@ -325,6 +366,11 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("ci95_bits", new double[] {ci95LowBits(), ci95HighBits()});
         m.put("std_err_nats", stdErrNats);
         m.put("std_err_bits", stdErrBits());
+        m.put("positions", positions);
+        m.put("mi_total_nats", miTotalNats());
+        m.put("mi_total_bits", miTotalBits());
+        m.put("ci95_total_nats", new double[] {ci95TotalLowNats(), ci95TotalHighNats()});
+        m.put("ci95_total_bits", new double[] {ci95TotalLowNats() / LN2, ci95TotalHighNats() / LN2});
         m.put("n_rows", nRows);
         m.put("n_dropped", nDropped);
         m.put("n_train", nTrain);

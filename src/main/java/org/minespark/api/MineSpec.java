@@ -113,6 +113,9 @@ public final class MineSpec implements Serializable {
     private double significanceLevel = DEFAULT_SIGNIFICANCE_LEVEL;
     private int nullRetrain = 0;
 
+    private List<Integer> xShape = List.of(); // (positions, dim) or empty
+    private List<Integer> yShape = List.of();
+
     private String checkpointDir;
     private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
     private boolean resume;
@@ -152,6 +155,8 @@ public final class MineSpec implements Serializable {
         s.permutations = permutations;
         s.significanceLevel = significanceLevel;
         s.nullRetrain = nullRetrain;
+        s.xShape = xShape;
+        s.yShape = yShape;
         return s;
     }
 
@@ -474,6 +479,51 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    /** Largest number of values of a tensor shape (positions x dim). */
+    public static final int MAX_SHAPE_VALUES = 1 << 20;
+
+    /**
+     * Reads each row's x values as a tensor of {@code positions} vectors of {@code dim} values (seed
+     * 000: {@code xShape(96, 7)}), flattened row-major: value {@code j} of position {@code p} is
+     * the flattened x value {@code p * dim + j} (the x columns in order, arrays and vectors
+     * expanded, as for any estimate). The critic then sees one position at a time,
+     * {@code T(x_p, y_p)} with weights shared by all positions, marginal pairs take y from another
+     * row at the same position, and the estimate is per position vector
+     * ({@link MiResult#miNats()}) and in total ({@link MiResult#miTotalNats()}). The flattened x
+     * width must equal {@code positions * dim} (checked when the data are read).
+     *
+     * <p>When only one of x-shape and y-shape is given, the other one has the same positions and
+     * its flattened width divided by them as dim (an error names both when it does not divide).
+     * With both, the positions must agree. Needs the concat critic and a pairwise bound (dv,
+     * dv-biased, nwj, smile): infonce and the separable critic are rejected when the estimate
+     * starts.
+     */
+    public MineSpec withXShape(int positions, int dim) {
+        MineSpec s = copy();
+        s.xShape = shape("x-shape", positions, dim, yShape, "y-shape");
+        return s;
+    }
+
+    /** The tensor shape of y; see {@link #withXShape(int, int)}. */
+    public MineSpec withYShape(int positions, int dim) {
+        MineSpec s = copy();
+        s.yShape = shape("y-shape", positions, dim, xShape, "x-shape");
+        return s;
+    }
+
+    private static List<Integer> shape(String what, int positions, int dim, List<Integer> other, String otherName) {
+        if (positions < 1 || dim < 1 || (long) positions * dim > MAX_SHAPE_VALUES) {
+            throw new IllegalArgumentException(what + " must be positions,dim with positions >= 1, dim >= 1 and"
+                    + " positions x dim <= " + MAX_SHAPE_VALUES + ", got " + positions + "," + dim);
+        }
+        if (!other.isEmpty() && other.get(0) != positions) {
+            throw new IllegalArgumentException(what + " " + positions + "," + dim + " has " + positions
+                    + " positions but " + otherName + " " + other.get(0) + "," + other.get(1) + " has " + other.get(0)
+                    + ": x and y must have the same positions");
+        }
+        return List.of(positions, dim);
+    }
+
     /** Embedding size E of the separable critic g(x), h(y) in R^E. */
     public MineSpec withEmbedDim(int v) {
         if (v < 1 || v > 65536) {
@@ -556,6 +606,21 @@ public final class MineSpec implements Serializable {
         return xColumns;
     }
 
+    /** The x tensor shape {@code [positions, dim]}, or empty (one vector per row); see {@link #withXShape}. */
+    public List<Integer> xShape() {
+        return xShape;
+    }
+
+    /** The y tensor shape {@code [positions, dim]}, or empty; see {@link #withYShape}. */
+    public List<Integer> yShape() {
+        return yShape;
+    }
+
+    /** Position vectors per row: from x-shape or y-shape, 1 when neither is given. */
+    public int positions() {
+        return !xShape.isEmpty() ? xShape.get(0) : !yShape.isEmpty() ? yShape.get(0) : 1;
+    }
+
     public List<String> yColumns() {
         return yColumns;
     }
@@ -635,6 +700,6 @@ public final class MineSpec implements Serializable {
                 + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions
                 + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta
                 + ", permutations=" + permutations + ", significanceLevel=" + significanceLevel + ", nullRetrain=" + nullRetrain
-                + ", checkpointDir=" + checkpointDir + ", checkpointEvery=" + checkpointEvery + ", resume=" + resume + "}";
+                + ", xShape=" + xShape + ", yShape=" + yShape + ", checkpointDir=" + checkpointDir + ", checkpointEvery=" + checkpointEvery + ", resume=" + resume + "}";
     }
 }

@@ -14,8 +14,36 @@ import org.minespark.spark.MineRunner;
  * System.out.printf("%.3f nats, 95%% CI [%.3f, %.3f]%n", r.miNats(), r.ci95LowNats(), r.ci95HighNats());
  * }</pre>
  *
- * Columns may be numeric scalars, {@code array<float|double>} or Spark ML vectors. The session is
- * the one the dataset belongs to; nothing here creates or stops a session.
+ * Many pairs at once ({@link #pairs}): every feature against a target, or all pairs of a set of
+ * columns, trained together on shared minibatches, each with a p-value and convergence flags:
+ *
+ * <pre>{@code
+ * PairsSpec ps = PairsSpec.againstTargets(List.of("f0", "f1", "f2"), List.of("t"), Map.of())
+ *         .withTraining(MineSpec.x("x").y("y").withSteps(1500).withSeed(7));
+ * PairsResult res = MutualInformation.pairs(df, ps);
+ * for (PairResult p : res.pairs()) {
+ *     System.out.printf("%s: %.3f nats, p = %.3f%s%n", p.pair(), p.miNats(), p.pValue(),
+ *             p.dependent() ? " (dependent)" : "");
+ * }
+ * }</pre>
+ *
+ * Columns may be numeric scalars, {@code array<float|double>} or Spark ML vectors (pairs also
+ * take string columns, one-hot encoded). The session is the one the dataset belongs to; nothing
+ * here creates or stops a session.
+ *
+ * <p>As a stage of a Spark ML {@code Pipeline}: {@link org.minespark.api.ml.MineEstimator} (params
+ * mapped onto {@link MineSpec}; its {@code fit} calls {@link #estimate(Dataset, MineSpec)}) gives a
+ * {@link org.minespark.api.ml.MineModel} holding the {@link MiResult}; both save and load with
+ * Spark's {@code MLWritable}/{@code MLReader}:
+ *
+ * <pre>{@code
+ * MineEstimator mine = new MineEstimator().setXCols("a", "b").setYCols("c").setSteps(2000).setSeed(7);
+ * PipelineModel pm = new Pipeline().setStages(new PipelineStage[] {mine}).fit(df);
+ * MineModel model = (MineModel) pm.stages()[0];
+ * System.out.println(model.result().significance().describe());
+ * model.write().overwrite().save("/models/mine-abc");
+ * MiResult again = MineModel.load("/models/mine-abc").result();
+ * }</pre>
  */
 public final class MutualInformation {
     private MutualInformation() {

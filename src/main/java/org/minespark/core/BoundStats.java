@@ -21,6 +21,15 @@ public abstract class BoundStats implements Serializable {
     /** Adds {@code rows} pairs: joint scores {@code tJoint[0..rows)}, marginal scores {@code tMarg[0..rows)}. */
     public abstract void add(float[] tJoint, float[] tMarg, int rows);
 
+    /**
+     * A marginal score as this statistic uses it inside {@code e^b} (SMILE: clipped to
+     * {@code [-tau, tau]}; others: unchanged). Lets tensor rows pool their positions' marginal
+     * scores into one value per row ({@link PartitionWorker}) before {@link #add}.
+     */
+    double clipMarginal(double b) {
+        return b;
+    }
+
     /** Adds one group's {@code k x k} score matrix (row-major, joint scores on the diagonal). */
     public void addScores(float[] scores, int k) {
         throw new IllegalStateException(getClass().getSimpleName() + " takes joint/marginal score arrays, not a score matrix");

@@ -17,6 +17,13 @@ import java.util.SplittableRandom;
  * Parameters are kept as one float array per tensor in the order W1, b1, W2, b2, ..., W_L, b_L
  * (for the separable critic: g's tensors, then h's) with W_l stored row-major as
  * (in_l x out_l), so a layer is {@code Z = H_{l-1} W_l + b_l}. Immutable.
+ *
+ * <p><b>Positions</b> ({@link #withPositions}): with {@code P > 1} a data row holds a tensor of
+ * {@code P} position vectors, x of shape {@code (P, dx)} and y of shape {@code (P, dy)}, flattened
+ * row-major ({@code x[p * dx + j]}, so {@link #xWidth()} {@code = P dx} values per row). The critic
+ * above acts on one position at a time, {@code T(x_p, y_p)} with the same weights for every
+ * position (the statistics network of seed 000, whose linear layers act on the last tensor axis),
+ * and the bounds average T over rows and positions; see {@link PartitionWorker}.
  */
 public final class CriticShape implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -25,6 +32,7 @@ public final class CriticShape implements Serializable {
     private final int dy;
     private final int[] widths; // concat: input, hidden..., 1; separable: g's widths
     private final int[] hWidths; // separable: h's widths; null for concat
+    private final int positions; // position vectors per row (>= 1); 0 only in instances serialised before it existed
 
     /** The concat critic {@code MLP([x, y])}. */
     public CriticShape(int dx, int dy, int[] hidden) {
@@ -52,6 +60,14 @@ public final class CriticShape implements Serializable {
         throw new IllegalArgumentException("critic type must be concat or separable, got '" + type + "'");
     }
 
+    private CriticShape(CriticShape base, int positions) {
+        this.dx = base.dx;
+        this.dy = base.dy;
+        this.widths = base.widths;
+        this.hWidths = base.hWidths;
+        this.positions = positions;
+    }
+
     private CriticShape(int dx, int dy, int[] hidden, int embedDim) {
         if (dx < 1 || dy < 1) {
             throw new IllegalArgumentException("critic input dims must be >= 1, got dx=" + dx + ", dy=" + dy);
@@ -77,6 +93,34 @@ public final class CriticShape implements Serializable {
         }
         this.dx = dx;
         this.dy = dy;
+        this.positions = 1;
+    }
+
+    /**
+     * The same critic applied to each of {@code positions} position vectors of a row (shared
+     * weights): x rows of {@code positions * dx} values, y rows of {@code positions * dy}; 1 is the
+     * plain critic of one vector per row.
+     */
+    public CriticShape withPositions(int positions) {
+        if (positions < 1) {
+            throw new IllegalArgumentException("positions must be >= 1, got " + positions);
+        }
+        return new CriticShape(this, positions);
+    }
+
+    /** Position vectors per row (1 unless {@link #withPositions} was used). */
+    public int positions() {
+        return Math.max(1, positions);
+    }
+
+    /** Values of x per data row: {@code positions() * dx()}. */
+    public int xWidth() {
+        return positions() * dx;
+    }
+
+    /** Values of y per data row: {@code positions() * dy()}. */
+    public int yWidth() {
+        return positions() * dy;
     }
 
     /** Whether this is the separable critic {@code g(x) . h(y)}. */
@@ -237,19 +281,21 @@ public final class CriticShape implements Serializable {
     @Override
     public boolean equals(Object o) {
         return o instanceof CriticShape && ((CriticShape) o).dx == dx && ((CriticShape) o).dy == dy
-                && Arrays.equals(((CriticShape) o).widths, widths) && Arrays.equals(((CriticShape) o).hWidths, hWidths);
+                && Arrays.equals(((CriticShape) o).widths, widths) && Arrays.equals(((CriticShape) o).hWidths, hWidths)
+                && ((CriticShape) o).positions() == positions();
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * (31 * dx + dy) + Arrays.hashCode(widths)) + Arrays.hashCode(hWidths);
+        return 31 * (31 * (31 * dx + dy) + Arrays.hashCode(widths)) + Arrays.hashCode(hWidths) + 977 * (positions() - 1);
     }
 
     @Override
     public String toString() {
+        String at = positions() > 1 ? " shared over " + positions() + " positions" : "";
         if (isSeparable()) {
-            return "SeparableCritic(g" + Arrays.toString(widths) + " . h" + Arrays.toString(hWidths) + ")";
+            return "SeparableCritic(g" + Arrays.toString(widths) + " . h" + Arrays.toString(hWidths) + ")" + at;
         }
-        return "Critic" + Arrays.toString(widths) + "(dx=" + dx + ", dy=" + dy + ")";
+        return "Critic" + Arrays.toString(widths) + "(dx=" + dx + ", dy=" + dy + ")" + at;
     }
 }

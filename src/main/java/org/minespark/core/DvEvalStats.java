@@ -69,6 +69,11 @@ public final class DvEvalStats extends BoundStats {
         return clip == Float.POSITIVE_INFINITY ? b : Math.min(Math.max(b, -clip), clip);
     }
 
+    @Override
+    double clipMarginal(double b) {
+        return clip == Float.POSITIVE_INFINITY ? b : Math.min(Math.max(b, -clip), clip);
+    }
+
     private void rescaleTo(double m) {
         if (m > max) {
             if (n > 0) {

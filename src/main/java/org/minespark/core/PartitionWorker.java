@@ -14,9 +14,24 @@ import java.util.SplittableRandom;
  * group is scored: with the concat critic by forward/backward passes over slices of whole score
  * rows (a row's softmax weights depend only on that row), with the separable critic by one GEMM
  * of the group's embeddings.
+ *
+ * <p><b>Positions</b> ({@link CriticShape#positions()} {@code P > 1}, tensor rows as in seed 000):
+ * a row holds P position vectors and the concat critic scores each position on its own with shared
+ * weights. A minibatch of b rows ({@link #drawMinibatch}, unchanged) gives {@code b P} joint critic
+ * rows {@code (x_{i,p}, y_{i,p})} and {@code b P} marginal rows {@code (x_{i,p}, y_{perm(i),p})}: y
+ * comes from another row at the same position, shuffled along the batch axis only. The bound's
+ * sums run over all {@code b P} critic rows, e.g. DV
+ * {@code mean_{i,p} T(x_{i,p}, y_{i,p}) - ln mean_{i,p} e^{T(x_{i,p}, y_{perm(i),p})}}, so the
+ * gradient is the average of the per-position gradients. Held-out evaluation keeps the row as the
+ * statistical unit (positions of a row are dependent): each row contributes the mean of its P joint
+ * scores and the log of the mean of its P marginal {@code e^T} (clipped as the bound clips), so
+ * the bound's estimate is the pooled one and the delta-method CI is over rows; the permutation test
+ * re-pairs whole rows (positions kept) and scores each row by its mean joint T. Supported with the
+ * pairwise bounds and the concat critic only.
  */
 public final class PartitionWorker {
     private final CriticShape shape;
+    private final int positions; // position vectors per row (1: plain rows)
     private final Bound bound;
     private final Kernels kernels;
     private final Critic critic; // concat, else null
@@ -28,6 +43,8 @@ public final class PartitionWorker {
     private final float[] weights;
     private final float[] tJoint;
     private final float[] tMarg;
+    private final float[] rowJoint; // positions > 1: per-row mean joint T of an evaluation pass
+    private final float[] rowMarg; // positions > 1: per-row log-mean-exp of the marginal T (and permuted means)
     private final double[] sumScratch = new double[1];
     private final float[] scores; // K x K score matrix of an all-pairs group, else null
     private final float[] dScores; // K x K upstream weights (separable all-pairs), else null
@@ -44,20 +61,32 @@ public final class PartitionWorker {
         this.shape = shape;
         this.bound = java.util.Objects.requireNonNull(bound, "bound");
         this.kernels = kernels;
+        this.positions = shape.positions();
+        if (positions > 1 && (shape.isSeparable() || bound.groupSize() > 0)) {
+            throw new IllegalArgumentException("tensor rows (" + positions + " positions) need the concat critic and a"
+                    + " pairwise bound; got " + shape.type() + " critic and bound " + bound.name());
+        }
+        if (maxRows < 1 || (long) maxRows * positions > Integer.MAX_VALUE / Math.max(1, shape.inputDim())) {
+            throw new IllegalArgumentException("maxRows must be >= 1 and maxRows x positions x input width must fit an"
+                    + " array, got maxRows " + maxRows + ", " + positions + " positions");
+        }
+        int critRows = maxRows * positions; // critic rows: one per (row, position)
         if (shape.isSeparable()) {
             this.critic = null;
             this.sep = new SeparableCritic(shape, kernels, maxRows);
         } else {
-            this.critic = new Critic(shape, kernels, maxRows);
+            this.critic = new Critic(shape, kernels, critRows);
             this.sep = null;
         }
         this.maxRows = maxRows;
         this.gradJoint = shape.zeros();
         this.gradMarg = shape.zeros();
-        this.ones = new float[maxRows];
+        this.ones = new float[critRows];
         java.util.Arrays.fill(ones, 1f);
-        this.weights = new float[maxRows];
+        this.weights = new float[critRows];
         this.tJoint = new float[maxRows];
+        this.rowJoint = new float[positions > 1 ? maxRows : 0];
+        this.rowMarg = new float[positions > 1 ? maxRows : 0];
         this.tMarg = new float[sep != null ? maxRows : 0]; // marginal scores of the separable critic
         int k = bound.groupSize();
         this.scores = k > 0 ? new float[k * k] : null;
@@ -106,7 +135,7 @@ public final class PartitionWorker {
     public long workspaceBytes() {
         long critBytes = critic != null ? critic.workspaceBytes() : sep.workspaceBytes();
         long scoreBytes = 4L * ((scores == null ? 0 : scores.length) + (dScores == null ? 0 : dScores.length));
-        return critBytes + 2 * 4 * shape.numParams() + 4L * (ones.length + weights.length + tJoint.length + tMarg.length)
+        return critBytes + 2 * 4 * shape.numParams() + 4L * (ones.length + weights.length + tJoint.length + tMarg.length + rowJoint.length + rowMarg.length)
                 + 4L * (idx.length + perm.length) + scoreBytes;
     }
 
@@ -176,29 +205,31 @@ public final class PartitionWorker {
         }
 
         boolean js = bound.jsGradient();
-        // joint pairs (x_i, y_i)
+        int n = batch * positions; // critic rows: one per (row, position)
+        // joint pairs (x_i, y_i) (per position: (x_ip, y_ip))
         fillInput(block, batch, false);
-        float[] t = critic.forward(params, batch);
+        float[] t = critic.forward(params, n);
         double sumT = 0;
-        for (int r = 0; r < batch; r++) {
+        for (int r = 0; r < n; r++) {
             sumT += t[r];
         }
         if (js) {
-            jsWeights(t, batch, true, weights);
+            jsWeights(t, n, true, weights);
         }
-        critic.backward(params, js ? weights : ones, batch, gradJoint);
+        critic.backward(params, js ? weights : ones, n, gradJoint);
 
-        // marginal pairs (x_i, y_perm(i)), weights exp(T - max) (clipped form for SMILE)
+        // marginal pairs (x_i, y_perm(i)) (per position: (x_ip, y_perm(i)p)), weights exp(T - max)
+        // (clipped form for SMILE)
         fillInput(block, batch, true);
-        t = critic.forward(params, batch);
-        float max = bound.marginalWeights(t, batch, weights, sumScratch);
+        t = critic.forward(params, n);
+        float max = bound.marginalWeights(t, n, weights, sumScratch);
         if (js) {
-            jsWeights(t, batch, false, weights);
+            jsWeights(t, n, false, weights);
         }
-        critic.backward(params, weights, batch, js ? gradJoint : gradMarg);
+        critic.backward(params, weights, n, js ? gradJoint : gradMarg);
 
-        agg.addJoint(batch, sumT, gradJoint);
-        agg.addMarginal(batch, max, sumScratch[0], gradMarg);
+        agg.addJoint(n, sumT, gradJoint);
+        agg.addMarginal(n, max, sumScratch[0], gradMarg);
         return agg;
     }
 
@@ -344,18 +375,28 @@ public final class PartitionWorker {
         }
     }
 
+    /**
+     * Critic input of the minibatch in {@code idx}: row {@code r P + p} is (x of row idx[r] at
+     * position p, y of row idx[r] (marginal: idx[perm[r]]) at position p).
+     */
     private void fillInput(FloatBlock block, int batch, boolean marginal) {
-        int dx = block.dx();
-        int dy = block.dy();
+        int xw = block.dx(); // P dx
+        int yw = block.dy();
+        int dx = positions == 1 ? xw : shape.dx();
+        int dy = positions == 1 ? yw : shape.dy();
         int in = dx + dy;
         float[] input = critic.input();
         float[] bx = block.x();
         float[] by = block.y();
+        int o = 0;
         for (int r = 0; r < batch; r++) {
             int xi = idx[r];
             int yi = marginal ? idx[perm[r]] : xi;
-            System.arraycopy(bx, xi * dx, input, r * in, dx);
-            System.arraycopy(by, yi * dy, input, r * in + dx, dy);
+            for (int p = 0; p < positions; p++) {
+                System.arraycopy(bx, xi * xw + p * dx, input, o, dx);
+                System.arraycopy(by, yi * yw + p * dy, input, o + dx, dy);
+                o += in;
+            }
         }
     }
 
@@ -415,6 +456,10 @@ public final class PartitionWorker {
         int cap = maxRows;
         for (int start = 0; start < count; start += cap) {
             int rows = Math.min(cap, count - start);
+            if (positions > 1) {
+                tensorEvalPass(params, x, y, count, start, rows, shift, reps, stats, perm);
+                continue;
+            }
             if (sep != null) {
                 float[] xin = sep.xInput();
                 float[] yin = sep.yInput();
@@ -462,6 +507,84 @@ public final class PartitionWorker {
                     perm.addPermuted(q, critic.forward(params, rows), rows);
                 }
             }
+        }
+    }
+
+    /**
+     * One evaluation pass of tensor rows {@code [start, start+rows)} of a chunk of {@code count}
+     * rows: per row i the mean joint score {@code a_i = mean_p T(x_ip, y_ip)} and the marginal value
+     * {@code b_i = ln mean_p e^{T(x_ip, y_jp)}} with {@code j = (i + shift) mod count} (each T clipped
+     * as the bound's statistics clip it, so {@code e^{b_i}} is the row's mean of the clipped
+     * {@code e^T}) go to {@code stats}: its sums over rows give the pooled bound over all (row,
+     * position) pairs and a delta-method variance with the row as the unit. Permutation replicate
+     * q re-pairs whole rows ({@code j = (i + shifts[q]) mod count}, positions kept) and is scored
+     * by the row means of T.
+     */
+    private void tensorEvalPass(float[][] params, float[] x, float[] y, int count, int start, int rows, int shift,
+                                int reps, BoundStats stats, PermutationStats perm) {
+        int n = rows * positions;
+        fillEvalInput(x, y, count, start, rows, 0);
+        rowMeans(critic.forward(params, n), rows, rowJoint);
+        fillEvalInput(x, y, count, start, rows, shift);
+        float[] t = critic.forward(params, n);
+        int o = 0;
+        for (int r = 0; r < rows; r++) {
+            double m = Double.NEGATIVE_INFINITY;
+            for (int p = 0; p < positions; p++) {
+                m = Math.max(m, stats.clipMarginal(t[o + p]));
+            }
+            double s = 0;
+            for (int p = 0; p < positions; p++) {
+                s += Math.exp(stats.clipMarginal(t[o + p]) - m);
+            }
+            rowMarg[r] = (float) (m + Math.log(s / positions));
+            o += positions;
+        }
+        stats.add(rowJoint, rowMarg, rows);
+        if (reps > 0) {
+            perm.addObserved(rowJoint, rows);
+            for (int q = 0; q < reps; q++) {
+                int s = shifts[q];
+                if (s == 0) {
+                    perm.addPermuted(q, rowJoint, rows); // the identity re-pairing
+                    continue;
+                }
+                fillEvalInput(x, y, count, start, rows, s);
+                rowMeans(critic.forward(params, n), rows, rowMarg);
+                perm.addPermuted(q, rowMarg, rows);
+            }
+        }
+    }
+
+    /** Critic rows {@code r P + p} = (x of chunk row start+r at position p, y of row (start+r+s) mod count at p). */
+    private void fillEvalInput(float[] x, float[] y, int count, int start, int rows, int s) {
+        int dx = shape.dx();
+        int dy = shape.dy();
+        int xw = positions * dx;
+        int yw = positions * dy;
+        int in = dx + dy;
+        float[] input = critic.input();
+        int o = 0;
+        for (int r = 0; r < rows; r++) {
+            int i = start + r;
+            int j = (i + s) % count;
+            for (int p = 0; p < positions; p++) {
+                System.arraycopy(x, i * xw + p * dx, input, o, dx);
+                System.arraycopy(y, j * yw + p * dy, input, o + dx, dy);
+                o += in;
+            }
+        }
+    }
+
+    /** {@code out[r] = mean_p t[r P + p]} for r in [0, rows). */
+    private void rowMeans(float[] t, int rows, float[] out) {
+        int o = 0;
+        for (int r = 0; r < rows; r++) {
+            double s = 0;
+            for (int p = 0; p < positions; p++) {
+                s += t[o++];
+            }
+            out[r] = (float) (s / positions);
         }
     }
 

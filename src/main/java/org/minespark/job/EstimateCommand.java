@@ -33,6 +33,17 @@ final class EstimateCommand implements Callable<Integer> {
     @Option(names = "--y", required = true, split = ",", splitSynopsisLabel = ",", paramLabel = "COL", description = "Y columns, comma-separated.")
     List<String> y;
 
+    @Option(names = "--x-shape", split = ",", splitSynopsisLabel = ",", paramLabel = "N",
+            description = "Tensor rows: the flattened x values as P position vectors of D values (P,D, e.g. 96,7; "
+                + "row-major). One critic is shared by the positions; mi_nats is per position vector, "
+                + "mi_total_nats = P x mi_nats. Without --y-shape, y gets the same P (mine.data.x-shape, default none).")
+    List<Integer> xShape;
+
+    @Option(names = "--y-shape", split = ",", splitSynopsisLabel = ",", paramLabel = "N",
+            description = "Tensor rows: the y values as P,D (same P as --x-shape; without --x-shape, x gets the same P) "
+                + "(mine.data.y-shape, default none).")
+    List<Integer> yShape;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must not exist unless --overwrite).")
     String out;
 
@@ -56,7 +67,15 @@ final class EstimateCommand implements Callable<Integer> {
 
     /** The spec from config + flags; validates everything that can be checked without Spark. */
     MineSpec buildSpec() {
-        MineSpec spec = MineConfig.toSpec(MineConfig.load(training.config, training.overrides()), x, y).withResume(resume);
+        java.util.Map<String, Object> flags = training.overrides();
+        if (xShape != null) {
+            flags.put(MineConfig.X_SHAPE, xShape);
+        }
+        if (yShape != null) {
+            flags.put(MineConfig.Y_SHAPE, yShape);
+        }
+        com.typesafe.config.Config c = MineConfig.load(training.config, flags);
+        MineSpec spec = MineConfig.withShapes(c, MineConfig.toSpec(c, x, y)).withResume(resume);
         if (resume && spec.checkpointDir() == null) {
             throw new IllegalArgumentException("--resume needs a checkpoint directory (--checkpoint-dir DIR or "
                     + MineConfig.CHECKPOINT_DIR + ") to resume from");

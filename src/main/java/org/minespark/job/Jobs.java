@@ -157,7 +157,9 @@ final class Jobs {
         } catch (IOException e) {
             throw new InputDataException("--input " + input + " is not accessible: " + e.getMessage(), e);
         }
-        double truth = Truth.miNats(Truth.read(inFs, input));
+        // _truth.json holds the MI of the whole row; tensor rows are estimated per position vector
+        double truthTotal = Truth.miNats(Truth.read(inFs, input));
+        double truth = truthTotal / spec.positions();
         FileSystem outFs = OutputDir.fileSystem(out, spark.sparkContext().hadoopConfiguration());
         try (OutputDir dir = OutputDir.begin(outFs, out, overwrite, "--out")) {
             MiResult r;
@@ -172,6 +174,9 @@ final class Jobs {
             Map<String, Object> fields = ResultFiles.resultMap(r, spec, qualifiedInput.toString(), format, truth,
                     spark.version());
             fields.put("units", units.label());
+            if (spec.positions() > 1) {
+                fields.put("truth_total_nats", Double.isFinite(truthTotal) ? truthTotal : null);
+            }
             ResultFiles.write(spark, dir, fields, r, truth, units);
             dir.commit();
             ctx.out.println(summary(r, truth, units));
@@ -195,11 +200,22 @@ final class Jobs {
         String s = String.format(Locale.ROOT, "MI estimate: %.2f %s (%.2f %s), 95%% CI [%.2f, %.2f]%s",
                 u.fromNats(r.miNats()), u.label(), u.other().fromNats(r.miNats()), u.other().label(),
                 u.fromNats(r.ci95LowNats()), u.fromNats(r.ci95HighNats()), u == Units.NATS ? "" : " " + u.label());
+        if (r.positions() > 1) {
+            s += " per position vector";
+        }
         if (MiResult.STATUS_CONSTANT.equals(r.status())) {
             s += " (exact: a constant column group, no training)";
         }
         if (Double.isFinite(truthNats)) {
             s += String.format(Locale.ROOT, ", truth %.3f %s", u.fromNats(truthNats), u.label());
+        }
+        if (r.positions() > 1) {
+            s += String.format(Locale.ROOT, "; total over %d positions %.2f %s, 95%% CI [%.2f, %.2f]", r.positions(),
+                    u.fromNats(r.miTotalNats()), u.label(), u.fromNats(r.ci95TotalLowNats()),
+                    u.fromNats(r.ci95TotalHighNats()));
+            if (Double.isFinite(truthNats)) {
+                s += String.format(Locale.ROOT, ", truth %.3f %s", u.fromNats(truthNats * r.positions()), u.label());
+            }
         }
         return s + convergenceNote(r) + significanceNote(r);
     }

@@ -51,6 +51,8 @@ final class MineConfig {
     static final String EVAL_FRACTION = "mine.data.eval-fraction";
     static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
     static final String PARTITIONS = "mine.data.partitions";
+    static final String X_SHAPE = "mine.data.x-shape";
+    static final String Y_SHAPE = "mine.data.y-shape";
     static final String EVAL_CHUNK_ROWS = "mine.eval.chunk-rows";
     static final String PERMUTATIONS = "mine.eval.permutations";
     static final String NULL_RETRAIN = "mine.eval.null-retrain";
@@ -229,6 +231,34 @@ final class MineConfig {
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@code spec} with the tensor shapes of {@code mine.data.x-shape} / {@code y-shape} (the
+     * {@code estimate} subcommand only; an empty list leaves the spec as it is). A shape is two
+     * integers {@code [P, D]}; anything else names the flag, the key and the value.
+     */
+    static MineSpec withShapes(Config c, MineSpec spec) {
+        try {
+            MineSpec s = shape("--x-shape", X_SHAPE, spec, c, true);
+            return shape("--y-shape", Y_SHAPE, s, c, false);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
+        }
+    }
+
+    private static MineSpec shape(String flag, String key, MineSpec spec, Config c, boolean x) {
+        List<Integer> v = c.getIntList(key);
+        if (v.isEmpty()) {
+            return spec;
+        }
+        return param(flag, key, spec, c, q -> {
+            if (v.size() != 2) {
+                throw new IllegalArgumentException("expected P,D (positions and values per position), got "
+                        + v.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(",")));
+            }
+            return x ? q.withXShape(v.get(0), v.get(1)) : q.withYShape(v.get(0), v.get(1));
+        });
     }
 
     /** The printing unit ({@code mine.units}); anything but nats/bits names the flag, key and value. */

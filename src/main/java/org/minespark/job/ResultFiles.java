@@ -51,6 +51,10 @@ final class ResultFiles {
         Map<String, Object> m = new LinkedHashMap<>(r.toMap());
         m.put("x", List.copyOf(spec.xColumns()));
         m.put("y", List.copyOf(spec.yColumns()));
+        if (spec.positions() > 1) { // tensor rows: the shapes as given (an inferred one is empty)
+            m.put("x_shape", List.copyOf(spec.xShape()));
+            m.put("y_shape", List.copyOf(spec.yShape()));
+        }
         m.put("input", input);
         m.put("format", format);
         m.put("truth_nats", Double.isFinite(truthNats) ? truthNats : null);

@@ -224,6 +224,9 @@ public final class MineRunner {
         JavaRDD<Row> rows = selectedRows(data, layout);
         final ColumnLayout lay = layout;
         final int dims = layout.dx() + layout.dy();
+        int[] hidden = spec.hidden().stream().mapToInt(Integer::intValue).toArray();
+        int[] pdd = TensorShapes.resolve(spec, layout.dx(), layout.dy()); // {positions, dx, dy} per position
+        CriticShape shape = TensorShapes.critic(spec, pdd, hidden);
 
         // counts, moments and the input checks
         InputChecks checks = InputChecks.run(rows, lay);
@@ -231,10 +234,12 @@ public final class MineRunner {
         List<String> warnings = checks.warnings();
         if (checks.allConstant()) {
             return new MiResult(0.0, 0.0, 0.0, 0.0, stats.rows(), stats.dropped(), 0, 0, 0, spec.bound(), spec.kernels(),
-                    (System.nanoTime() - t0) / 1e9, 0.0, 0.0, new double[0], MiResult.STATUS_CONSTANT, warnings);
+                    (System.nanoTime() - t0) / 1e9, 0.0, 0.0, new double[0], MiResult.STATUS_CONSTANT, warnings)
+                    .withPositions(pdd[0]);
         }
         final double[] mean = checks.mean();
         final double[] invStd = checks.invStd();
+        TensorShapes.poolPositions(mean, invStd, pdd[0], pdd[1], pdd[2]);
 
         int parts = spec.partitions() > 0 ? spec.partitions() : defaultPartitions(jsc);
         final double evalFraction = spec.evalFraction();
@@ -249,8 +254,6 @@ public final class MineRunner {
                 sampleFraction, mean, invStd);
 
         // training, with early stopping on the validation rows and one retry after a divergence
-        int[] hidden = spec.hidden().stream().mapToInt(Integer::intValue).toArray();
-        CriticShape shape = CriticShape.of(spec.critic(), layout.dx(), layout.dy(), hidden, spec.embedDim());
         Bound bound = Bound.forName(spec.bound(), spec.emaAlpha(), spec.smileTau(), spec.infonceK());
         Kernels driverKernels = Kernels.forName(spec.kernels());
         TrainingData td = trainingData(tagged, parts, seed, layout, spec, stats.valid());
@@ -284,7 +287,8 @@ public final class MineRunner {
                 spec.evalChunkRows(), spec.permutations());
         LOG.info(String.format(Locale.ROOT, "test-row evaluation: %d rows, %d permutations, %.2f s", eval.bound.count(),
                 spec.permutations(), (System.nanoTime() - tEval) / 1e9));
-        MiResult res = result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings);
+        MiResult res = result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings)
+                .withPositions(shape.positions());
         if (nulls.length > 0) {
             MiResult.RetrainedNull rn = MiResult.RetrainedNull.of(eval.bound.estimate(), nulls);
             LOG.info(String.format(Locale.ROOT, "retrained null: %d critics, %.4f +- %.4f nats, p = %.4g", rn.critics(),
@@ -873,7 +877,7 @@ public final class MineRunner {
                 if (b.rows() < 2) {
                     continue;
                 }
-                PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(b.rows(), 4096), bound);
+                PartitionWorker w = PartitionWorker.acquire(shape, k, evalRows(Math.min(b.rows(), 4096), shape), bound);
                 try {
                     w.evaluateChunk(p, b.x(), b.y(), b.rows(), new SplittableRandom(Seeds.derive(seed, VALIDATE, pi)), s);
                 } finally {
@@ -882,6 +886,14 @@ public final class MineRunner {
             }
             return Collections.singletonList(s).iterator();
         }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
+    }
+
+    /**
+     * Rows per critic pass of an evaluation worker: {@code rows}, divided by the positions of tensor
+     * rows so a pass scores at most {@code rows} critic rows (at least one data row).
+     */
+    static int evalRows(int rows, CriticShape shape) {
+        return Math.max(1, rows / shape.positions());
     }
 
     /**
@@ -1016,12 +1028,13 @@ public final class MineRunner {
         JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> t._1() == TEST_ROW), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
-            int dx = shape.dx();
-            int dy = shape.dy();
+            int dx = shape.xWidth();
+            int dy = shape.yWidth();
             return Merge.ordered(keyed
                     .mapPartitionsWithIndex((pi, it) -> {
                         Kernels k = Kernels.forName(kernels);
-                        PartitionWorker w = PartitionWorker.acquire(shape, k, Math.min(chunkRows, 4096), bound);
+                        PartitionWorker w = PartitionWorker.acquire(shape, k, evalRows(Math.min(chunkRows, 4096), shape),
+                                bound);
                         SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, 1000003L + pi));
                         BoundStats s = bound.newStats();
                         PermutationStats ps = permutations > 0 ? new PermutationStats(permutations) : null;

@@ -33,4 +33,13 @@ class LayeringTest {
                 .should().dependOnClassesThat().resideInAnyPackage("org.minespark.job..")
                 .check(MAIN);
     }
+
+    /** The Spark ML adapter is built on the public facade ({@code MutualInformation}, {@code MineSpec}), not beside it. */
+    @Test
+    void mlAdapter_usesOnlyTheFacade() {
+        noClasses().that().resideInAPackage("org.minespark.api.ml..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.minespark.core..", "org.minespark.spark..",
+                        "org.minespark.job..")
+                .check(MAIN);
+    }
 }

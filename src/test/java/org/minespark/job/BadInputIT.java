@@ -331,6 +331,11 @@ class BadInputIT {
                 train("--overwrite"), null, "'nope'", "not found");
         add("output path not writable (parent is a file)", false, output, "base.parquet", "a", "b", "afile/result",
                 train(), null, "--out", "afile/result");
+        fail("--x-shape that does not match the x width", usage, "base.parquet", "v", "b",
+                new String[] {"--x-shape", "2,2"}, "--x-shape 2,2 needs 4 values per row but x column v has 3");
+        fail("--x-shape whose positions do not divide the y width", usage, "base.parquet", "v", "a,b",
+                new String[] {"--x-shape", "3,1"}, "--y-shape is not given", "columns a,b have 2 values per row",
+                "not a multiple of the 3 positions of --x-shape");
         // the same exit codes through the launcher script (spark-submit in a separate JVM)
         add("input path missing, via mine-submit", true, input, "no-such-table", "a", "b", null, none, null,
                 "--input", "does not exist");
