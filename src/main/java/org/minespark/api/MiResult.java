@@ -46,12 +46,15 @@ import java.util.Objects;
  *                       vector: the bound pooled over all (row, position) pairs with one critic
  *                       shared by the positions, the CI over rows (a row's positions are not
  *                       independent); {@link #miTotalNats()} is {@code positions} times it
+ * @param retrainedNull  the optional retrained permutation null ({@link RetrainedNull#NONE} unless
+ *                       {@code null-retrain} R &gt; 0)
  */
 public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                        double[] curve, String status, List<String> warnings, Convergence convergence,
-                       Significance significance, Reliability reliability, int positions) {
+                       Significance significance, Reliability reliability, int positions,
+                       RetrainedNull retrainedNull) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
@@ -69,10 +72,11 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         Objects.requireNonNull(convergence, "convergence");
         Objects.requireNonNull(significance, "significance");
         Objects.requireNonNull(reliability, "reliability");
+        Objects.requireNonNull(retrainedNull, "retrainedNull");
         warnings = List.copyOf(warnings);
     }
 
-    /** A result of plain rows ({@code positions} 1). */
+    /** A result of plain rows ({@code positions} 1) without a retrained null ({@link RetrainedNull#NONE}). */
     public MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                     long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                     String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
@@ -80,14 +84,14 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                     Significance significance, Reliability reliability) {
         this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
                 kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, 1);
+                significance, reliability, 1, RetrainedNull.NONE);
     }
 
     /** This result with {@code positions} position vectors per row (see {@link #miTotalNats()}). */
     public MiResult withPositions(int positions) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions);
+                significance, reliability, positions, retrainedNull);
     }
 
     /**
@@ -113,6 +117,13 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
 
     public double ci95TotalHighNats() {
         return positions * ci95HighNats;
+    }
+
+    /** This result with {@code n} as its retrained null (everything else unchanged). */
+    public MiResult withRetrainedNull(RetrainedNull n) {
+        return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
+                bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
+                significance, reliability, positions, n);
     }
 
     /** A result with a significance test and no reliability information ({@link Reliability#NONE}). */
@@ -186,6 +197,61 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                     : "p = " + new java.math.BigDecimal(pValue).round(new java.math.MathContext(2)).stripTrailingZeros()
                             .toPlainString();
             return (dependent ? "dependent (" : "no evidence of dependence (") + p + ")";
+        }
+    }
+
+    /**
+     * The retrained permutation null (issue 4): R fresh critics, each trained with the run's settings
+     * on the training rows with y permuted across rows (so X and Y are independent) and evaluated on
+     * the test rows with y permuted the same way. Under independence the observed estimate and the R
+     * null estimates are exchangeable (each is a critic trained and evaluated on rows from the same
+     * product distribution), so {@code p = (1 + #{null_r >= observed}) / (R + 1)} is a valid
+     * Monte-Carlo p-value (Phipson and Smyth 2010), at least {@code 1/(R + 1)}. Unlike the
+     * fixed-critic test ({@link Significance}) it also says what training alone makes of
+     * independent data: {@code meanNats} is the bias of the whole procedure at MI 0.
+     *
+     * @param critics  R, the null critics trained (0: none)
+     * @param meanNats mean of their held-out estimates (raw bound, not clamped at 0); NaN when R = 0
+     * @param stdNats  their sample standard deviation; NaN when R &lt; 2
+     * @param pValue   {@code (1 + #{null_r >= observed raw estimate}) / (R + 1)}; NaN when R = 0
+     */
+    public record RetrainedNull(int critics, double meanNats, double stdNats, double pValue) {
+        /** No retrained null. */
+        public static final RetrainedNull NONE = new RetrainedNull(0, Double.NaN, Double.NaN, Double.NaN);
+
+        public RetrainedNull {
+            if (critics < 0) {
+                throw new IllegalArgumentException("critics must be >= 0, got " + critics);
+            }
+            if (!Double.isNaN(pValue) && !(pValue > 0 && pValue <= 1)) {
+                throw new IllegalArgumentException("pValue must be in (0, 1] or NaN, got " + pValue);
+            }
+        }
+
+        /**
+         * From the observed raw estimate and the null critics' raw estimates:
+         * mean, sample standard deviation and {@code (1 + #{null_r >= observed}) / (R + 1)}.
+         */
+        public static RetrainedNull of(double observed, double[] nulls) {
+            int r = nulls.length;
+            if (r == 0) {
+                return NONE;
+            }
+            double sum = 0;
+            int atLeast = 0;
+            for (double v : nulls) {
+                sum += v;
+                if (v >= observed) {
+                    atLeast++;
+                }
+            }
+            double mean = sum / r;
+            double ss = 0;
+            for (double v : nulls) {
+                ss += (v - mean) * (v - mean);
+            }
+            double sd = r > 1 ? Math.sqrt(ss / (r - 1)) : Double.NaN;
+            return new RetrainedNull(r, mean, sd, (1.0 + atLeast) / (r + 1.0));
         }
     }
 
@@ -329,6 +395,12 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("null_std_nats", nullIfNaN(significance.nullStdNats()));
         m.put("null_mean_bits", nullIfNaN(significance.nullMeanNats() / LN2));
         m.put("null_std_bits", nullIfNaN(significance.nullStdNats() / LN2));
+        m.put("null_retrained", retrainedNull.critics());
+        m.put("null_retrained_mean_nats", nullIfNaN(retrainedNull.meanNats()));
+        m.put("null_retrained_std_nats", nullIfNaN(retrainedNull.stdNats()));
+        m.put("null_retrained_mean_bits", nullIfNaN(retrainedNull.meanNats() / LN2));
+        m.put("null_retrained_std_bits", nullIfNaN(retrainedNull.stdNats() / LN2));
+        m.put("p_value_retrained", nullIfNaN(retrainedNull.pValue()));
         m.put("bound", bound);
         m.put("kernels", kernels);
         m.put("seconds", seconds);

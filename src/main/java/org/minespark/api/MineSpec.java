@@ -79,6 +79,8 @@ public final class MineSpec implements Serializable {
     public static final int DEFAULT_PERMUTATIONS = 99;
     /** Largest accepted number of permutation replicates (p-value resolution 1e-4). */
     public static final int MAX_PERMUTATIONS = 9_999;
+    /** Largest accepted number of retrained null critics ({@link #withNullRetrain}): each is a full training run. */
+    public static final int MAX_NULL_RETRAIN = 999;
     /** Default significance level of the {@code dependent} verdict. */
     public static final double DEFAULT_SIGNIFICANCE_LEVEL = 0.05;
 
@@ -109,6 +111,7 @@ public final class MineSpec implements Serializable {
     private int embedDim = DEFAULT_EMBED_DIM;
     private int permutations = DEFAULT_PERMUTATIONS;
     private double significanceLevel = DEFAULT_SIGNIFICANCE_LEVEL;
+    private int nullRetrain = 0;
 
     private List<Integer> xShape = List.of(); // (positions, dim) or empty
     private List<Integer> yShape = List.of();
@@ -151,6 +154,7 @@ public final class MineSpec implements Serializable {
         s.resume = resume;
         s.permutations = permutations;
         s.significanceLevel = significanceLevel;
+        s.nullRetrain = nullRetrain;
         s.xShape = xShape;
         s.yShape = yShape;
         return s;
@@ -340,6 +344,24 @@ public final class MineSpec implements Serializable {
         }
         MineSpec s = copy();
         s.permutations = v;
+        return s;
+    }
+
+    /**
+     * Retrained permutation null: R fresh critics (default 0 = none), each trained with the same
+     * settings on the training rows with y permuted across rows (dependence removed) and evaluated
+     * on test rows with y permuted the same way. Their estimates give
+     * {@code null_retrained_mean/std} and the p-value {@code (1 + #{null >= observed}) / (R + 1)}.
+     * Each costs a full training run (R times the training time); the {@code dependent} verdict
+     * still comes from the fixed-critic test ({@link #withPermutations}).
+     */
+    public MineSpec withNullRetrain(int v) {
+        if (v < 0 || v > MAX_NULL_RETRAIN) {
+            throw new IllegalArgumentException("null-retrain must be in [0, " + MAX_NULL_RETRAIN
+                    + "] (0 = off), got " + v);
+        }
+        MineSpec s = copy();
+        s.nullRetrain = v;
         return s;
     }
 
@@ -663,6 +685,11 @@ public final class MineSpec implements Serializable {
         return significanceLevel;
     }
 
+    /** Retrained null critics R (0 = none); see {@link #withNullRetrain}. */
+    public int nullRetrain() {
+        return nullRetrain;
+    }
+
     @Override
     public String toString() {
         return "MineSpec{x=" + xColumns + ", y=" + yColumns + ", seed=" + seed + ", hidden=" + hidden
@@ -672,7 +699,7 @@ public final class MineSpec implements Serializable {
                 + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha
                 + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions
                 + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta
-                + ", permutations=" + permutations + ", significanceLevel=" + significanceLevel
+                + ", permutations=" + permutations + ", significanceLevel=" + significanceLevel + ", nullRetrain=" + nullRetrain
                 + ", xShape=" + xShape + ", yShape=" + yShape + ", checkpointDir=" + checkpointDir + ", checkpointEvery=" + checkpointEvery + ", resume=" + resume + "}";
     }
 }

@@ -50,4 +50,33 @@ public final class FloatBlock implements Serializable {
     public long dataBytes() {
         return 4L * n * (dx + dy);
     }
+
+    /**
+     * A copy whose y rows are re-paired with the x rows by a uniformly random cyclic permutation
+     * (Sattolo's algorithm, seeded by {@code seed}): row i gets the y of row {@code pi(i) != i}, so no
+     * row keeps its own y and every (x, y) pair of the copy comes from two different rows: with
+     * i.i.d. rows each pair is distributed as {@code p(x) p(y)}. The x array is shared (not copied);
+     * blocks with fewer than 2 rows are returned as they are.
+     */
+    public FloatBlock withPermutedY(long seed) {
+        if (n < 2) {
+            return this;
+        }
+        int[] pi = new int[n];
+        for (int i = 0; i < n; i++) {
+            pi[i] = i;
+        }
+        java.util.SplittableRandom rnd = new java.util.SplittableRandom(seed);
+        for (int i = n - 1; i > 0; i--) {
+            int j = rnd.nextInt(i); // j < i: Sattolo, one n-cycle, no fixed point
+            int t = pi[i];
+            pi[i] = pi[j];
+            pi[j] = t;
+        }
+        float[] py = new float[n * dy];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(y, pi[i] * dy, py, i * dy, dy);
+        }
+        return new FloatBlock(n, dx, dy, x, py);
+    }
 }

@@ -220,10 +220,20 @@ final class Jobs {
         return s + convergenceNote(r) + significanceNote(r);
     }
 
-    /** "; dependent (p = 0.01)", "; no evidence of dependence (p = 0.43)"; empty without a test (constant columns). */
+    /**
+     * "; dependent (p = 0.01)", "; no evidence of dependence (p = 0.43)"; empty without a test (constant
+     * columns); with {@code --null-retrain R} followed by "; retrained null (R critics) p = 0.05".
+     */
     static String significanceNote(MiResult r) {
         MiResult.Significance g = r.significance();
-        return MiResult.Significance.TEST_NONE.equals(g.test()) ? "" : "; " + g.describe();
+        String s = MiResult.Significance.TEST_NONE.equals(g.test()) ? "" : "; " + g.describe();
+        MiResult.RetrainedNull n = r.retrainedNull();
+        if (n.critics() > 0) {
+            s += String.format(Locale.ROOT, "; retrained null (%d critics) p = %s", n.critics(),
+                    new java.math.BigDecimal(n.pValue()).round(new java.math.MathContext(2)).stripTrailingZeros()
+                            .toPlainString());
+        }
+        return s;
     }
 
     /** "; converged (...)", "; still increasing ..." etc., empty without validation or retry. */

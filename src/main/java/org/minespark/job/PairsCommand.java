@@ -175,6 +175,10 @@ final class PairsCommand implements Callable<Integer> {
         }
         Config c = MineConfig.load(training.config, flags);
         MineSpec spec = MineConfig.toSpec(c, List.of("x"), List.of("y"));
+        if (spec.nullRetrain() > 0) {
+            throw new IllegalArgumentException("--null-retrain / " + MineConfig.NULL_RETRAIN + " is for estimate only:"
+                    + " pairs trains no null critics; got " + spec.nullRetrain() + ", expected 0");
+        }
         List<Integer> hidden = training.hidden != null ? training.hidden : c.getIntList(MineConfig.PAIRS_HIDDEN);
         PairsSpec ps = pairsSpec(columns, targets, readGroups(groups), c.getInt(MineConfig.PAIRS_TOP_K), hidden,
                 c.getInt(MineConfig.PAIRS_PER_PASS)).withTraining(spec);

@@ -28,7 +28,9 @@ import org.minespark.api.MineSpec;
  * {@code diverged}, {@code retried_learning_rate} (null without a retry), {@code n_validation},
  * {@code dependent}, {@code significance_test}, {@code p_value}, {@code permutations},
  * {@code significance_level}, {@code null_mean_nats}, {@code null_std_nats}, {@code null_mean_bits},
- * {@code null_std_bits} (null without a permutation test), {@code bound}, {@code kernels}, {@code seconds}, {@code train_seconds},
+ * {@code null_std_bits} (null without a permutation test), {@code null_retrained}, {@code null_retrained_mean_nats},
+ * {@code null_retrained_std_nats}, {@code null_retrained_mean_bits}, {@code null_retrained_std_bits}, {@code p_value_retrained}
+ * (null with --null-retrain 0), {@code bound}, {@code kernels}, {@code seconds}, {@code train_seconds},
  * {@code train_samples_per_s}, {@code status}, {@code warnings}), then {@code x}, {@code y}
  * (column lists), {@code input}, {@code format}, {@code truth_nats} (null if unknown), the
  * training settings (with {@code eval_every}, {@code patience}, {@code min_delta}) and, from

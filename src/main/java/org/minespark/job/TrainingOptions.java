@@ -110,6 +110,12 @@ final class TrainingOptions {
                 + MineSpec.MAX_PERMUTATIONS + ").")
     Integer permutations;
 
+    @Option(names = "--null-retrain", paramLabel = "R",
+            description = "Retrained permutation null: R fresh critics trained with the same settings on rows with y "
+                + "permuted across rows, each evaluated on permuted test rows; gives p_value_retrained (R + 1 "
+                + "training runs in all; mine.eval.null-retrain, default 0 = off, at most " + MineSpec.MAX_NULL_RETRAIN + ").")
+    Integer nullRetrain;
+
     @Option(names = "--alpha", paramLabel = "A",
             description = "Significance level: dependent when the permutation p-value is <= A "
                 + "(mine.eval.significance-level, default " + MineSpec.DEFAULT_SIGNIFICANCE_LEVEL + ", in (0, 1)).")
@@ -163,6 +169,7 @@ final class TrainingOptions {
         put(m, MineConfig.PARTITIONS, partitions);
         put(m, MineConfig.EVAL_CHUNK_ROWS, evalChunkRows);
         put(m, MineConfig.PERMUTATIONS, permutations);
+        put(m, MineConfig.NULL_RETRAIN, nullRetrain);
         put(m, MineConfig.SIGNIFICANCE_LEVEL, alpha);
         put(m, MineConfig.KERNELS, kernels);
         put(m, MineConfig.TRAINER, trainer);

@@ -82,6 +82,10 @@ public final class MineRunner {
     private static final long VALIDATION_SPREAD = 8;
     private static final long VALIDATE = 9;
     private static final long PERMUTE = 10;
+    private static final long NULL_RETRAIN = 11;
+    private static final long NULL_PERMUTE = 12;
+    private static final long NULL_TEST_SPREAD = 13;
+    private static final long NULL_EVAL = 14;
 
     /** Row roles in the tagged stream: training sample, validation (early stopping), test (the estimate). */
     static final byte TRAIN_ROW = 0;
@@ -262,12 +266,14 @@ public final class MineRunner {
             LOG.warn(warnings.get(warnings.size() - 1));
         }
         Trained trained;
+        double[] nulls;
         ValidationData validation = null;
         Checkpoints ck;
         try {
             ck = Checkpoints.open(jsc, spec, fingerprint(spec, parts, stats, mean, invStd, td.rows, shape), warnings);
             validation = validationData(tagged, validationFraction, parts, seed, layout, spec, warnings);
             trained = trainWithRetry(td, validation, shape, bound, driverKernels, spec, listener, warnings, ck);
+            nulls = retrainedNull(tagged, td, validation, shape, bound, driverKernels, spec, parts, layout);
         } finally {
             td.blocks.unpersist(false);
             if (validation != null) {
@@ -283,6 +289,12 @@ public final class MineRunner {
                 spec.permutations(), (System.nanoTime() - tEval) / 1e9));
         MiResult res = result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings)
                 .withPositions(shape.positions());
+        if (nulls.length > 0) {
+            MiResult.RetrainedNull rn = MiResult.RetrainedNull.of(eval.bound.estimate(), nulls);
+            LOG.info(String.format(Locale.ROOT, "retrained null: %d critics, %.4f +- %.4f nats, p = %.4g", rn.critics(),
+                    rn.meanNats(), rn.stdNats(), rn.pValue()));
+            res = res.withRetrainedNull(rn);
+        }
         ck.discard();
         return res;
     }
@@ -430,6 +442,77 @@ public final class MineRunner {
                 LOG.warn("could not delete the checkpoints in {}: {}", store.dir(), e.toString());
             }
         }
+    }
+
+    /**
+     * The retrained permutation null ({@code null-retrain} R, see {@link MiResult.RetrainedNull}):
+     * for r = 1..R, a fresh critic (initial weights and minibatch streams from a seed derived from
+     * (seed, r)) is trained with the run's settings on the training blocks with y re-paired within
+     * each block ({@link FloatBlock#withPermutedY}, rows are randomly spread and ordered, so this
+     * re-pairs random rows), early-stopped on the validation blocks re-paired the same way, and its
+     * kept weights are evaluated on the test rows, packed into blocks and re-paired likewise.
+     * Returns the R raw (unclamped) null estimates; empty when R is 0.
+     */
+    private static double[] retrainedNull(JavaRDD<Tuple2<Byte, float[]>> tagged, TrainingData td,
+                                          ValidationData validation, CriticShape shape, Bound bound,
+                                          Kernels driverKernels, MineSpec spec, int parts, ColumnLayout layout) {
+        int r = spec.nullRetrain();
+        if (r == 0) {
+            return new double[0];
+        }
+        long seed = spec.seed();
+        JavaRDD<FloatBlock> test = buildBlocks(tagged, TEST_ROW, parts, seed, NULL_TEST_SPREAD, layout.dx(), layout.dy())
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        double[] out = new double[r];
+        try {
+            for (int i = 0; i < r; i++) {
+                long rs = Seeds.derive(seed, NULL_RETRAIN, i);
+                JavaRDD<FloatBlock> train = permutedBlocks(td.blocks, Seeds.derive(rs, NULL_PERMUTE, TRAIN_ROW))
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                JavaRDD<FloatBlock> val = validation == null ? null
+                        : permutedBlocks(validation.blocks, Seeds.derive(rs, NULL_PERMUTE, VALIDATION_ROW))
+                                .persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    List<String> scratch = new ArrayList<>();
+                    Checkpoints none = new Checkpoints(null, 0, java.util.Map.of(), null, scratch);
+                    Trained t;
+                    try {
+                        t = trainWithRetry(new TrainingData(train, td.rows, td.batchPerPartition),
+                                val == null ? null : new ValidationData(val, validation.rows), shape, bound,
+                                driverKernels, spec.withSeed(rs).withCheckpointDir(""), null, scratch, none);
+                    } catch (MineTrainingException e) {
+                        throw new MineTrainingException("retrained null critic " + (i + 1) + " of " + r
+                                + " (--null-retrain): " + e.getMessage());
+                    }
+                    JavaRDD<FloatBlock> permutedTest = permutedBlocks(test, Seeds.derive(rs, NULL_PERMUTE, TEST_ROW));
+                    out[i] = validate(permutedTest, t.params, shape, bound, spec.kernels(), Seeds.derive(rs, NULL_EVAL))
+                            .estimate();
+                    LOG.info(String.format(Locale.ROOT, "retrained null critic %d/%d: %.4f nats (best step %d)", i + 1,
+                            r, out[i], t.bestStep));
+                } finally {
+                    train.unpersist(false);
+                    if (val != null) {
+                        val.unpersist(false);
+                    }
+                }
+            }
+        } finally {
+            test.unpersist(false);
+        }
+        return out;
+    }
+
+    /** Every block with its y rows re-paired ({@link FloatBlock#withPermutedY}), seeded per partition. */
+    private static JavaRDD<FloatBlock> permutedBlocks(JavaRDD<FloatBlock> blocks, long seed) {
+        return blocks.mapPartitionsWithIndex((pi, it) -> {
+            long ps = Seeds.derive(seed, pi);
+            return new MappingIterator<FloatBlock, FloatBlock>(it) {
+                @Override
+                protected FloatBlock map(FloatBlock b, long index) {
+                    return b.withPermutedY(Seeds.derive(ps, index));
+                }
+            };
+        }, true);
     }
 
     /** The cached validation rows (one block per partition) and their number. */

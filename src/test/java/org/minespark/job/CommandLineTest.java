@@ -290,6 +290,30 @@ class CommandLineTest {
     }
 
     @Test
+    void summary_withRetrainedNull_addsItsPValue() {
+        MiResult r = JsonWriterTest.significantResult().withRetrainedNull(
+                MiResult.RetrainedNull.of(4.0, new double[] {0.01, -0.02, 0.03, 0.0}));
+        assertTrue(Jobs.summary(r, Double.NaN).endsWith("; dependent (p = 0.01); retrained null (4 critics) p = 0.2"),
+                Jobs.summary(r, Double.NaN));
+        assertEquals(0.2, (Double) r.toMap().get("p_value_retrained"), 1e-15);
+    }
+
+    @Test
+    void estimateFlags_badNullRetrain_exit2NamingFlagAndValue() {
+        assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o",
+                "--null-retrain", "-1"));
+        assertTrue(err().contains("--null-retrain / mine.eval.null-retrain: null-retrain must be in [0, 999]"
+                + " (0 = off), got -1"), err());
+    }
+
+    @Test
+    void pairs_nullRetrain_exit2EstimateOnly() {
+        assertEquals(ExitCodes.USAGE, run("pairs", "--input", "i", "--columns", "a,b", "--out", "o",
+                "--null-retrain", "3"));
+        assertTrue(err().contains("--null-retrain / mine.eval.null-retrain is for estimate only"), err());
+    }
+
+    @Test
     void estimateFlags_badPermutationsOrAlpha_exit2NamingFlagAndValue() {
         assertEquals(ExitCodes.USAGE, run("estimate", "--input", "i", "--x", "a", "--y", "b", "--out", "o",
                 "--permutations", "-1"));
