@@ -60,6 +60,7 @@ final class MineConfig {
     static final String PAIRS_TOP_K = "mine.pairs.categorical-top-k";
     static final String PAIRS_HIDDEN = "mine.pairs.hidden";
     static final String PAIRS_PER_PASS = "mine.pairs.pairs-per-pass";
+    static final String PAIRS_DRIFT_MIN_NATS = "mine.pairs.drift-min-nats";
 
     private MineConfig() {
     }

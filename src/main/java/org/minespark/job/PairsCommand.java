@@ -47,6 +47,13 @@ import picocli.CommandLine.Option;
                 + "only that partition, atomically) and DIR/reports/run_date=D/{pairs.csv,pairs.json,pairs.png,drift.csv}."
         })
 final class PairsCommand implements Callable<Integer> {
+    /**
+     * Default of {@code mine.pairs.drift-min-nats}: near 0 nats the held-out CIs of an independent
+     * pair are a few thousandths of a nat wide, so changes far below anything meaningful would
+     * otherwise count as drift.
+     */
+    static final double DEFAULT_DRIFT_MIN_NATS = 0.01;
+
     private final JobContext ctx;
 
     @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input table (file or directory).")
@@ -83,6 +90,11 @@ final class PairsCommand implements Callable<Integer> {
             description = "Pairs trained together per pass over the cached data (mine.pairs.pairs-per-pass, default "
                 + PairsSpec.DEFAULT_PAIRS_PER_PASS + ").")
     Integer pairsPerPass;
+
+    @Option(names = "--drift-min-nats", paramLabel = "NATS",
+            description = "drift.csv lists a pair only when its estimate moved beyond both runs' 95%% CIs and by at "
+                + "least NATS (mine.pairs.drift-min-nats, default " + DEFAULT_DRIFT_MIN_NATS + "; >= 0).")
+    Double driftMinNats;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
@@ -173,7 +185,12 @@ final class PairsCommand implements Callable<Integer> {
         if (pairsPerPass != null) {
             flags.put(MineConfig.PAIRS_PER_PASS, pairsPerPass);
         }
+        if (driftMinNats != null) {
+            flags.put(MineConfig.PAIRS_DRIFT_MIN_NATS, driftMinNats);
+        }
         Config c = MineConfig.load(training.config, flags);
+        Units units = MineConfig.units(c);
+        double driftMin = driftMinNats(c);
         MineSpec spec = MineConfig.toSpec(c, List.of("x"), List.of("y"));
         if (spec.nullRetrain() > 0) {
             throw new IllegalArgumentException("--null-retrain / " + MineConfig.NULL_RETRAIN + " is for estimate only:"
@@ -184,19 +201,43 @@ final class PairsCommand implements Callable<Integer> {
                 c.getInt(MineConfig.PAIRS_PER_PASS)).withTraining(spec);
         LocalDate date = runDate();
         String fmt = Jobs.resolveFormat(format, input);
-        run(ctx, ctx.spark("pairs"), input, fmt, ps, out, date, targets != null && !targets.isEmpty());
+        run(ctx, ctx.spark("pairs"), input, fmt, ps, out, date, targets != null && !targets.isEmpty(), units, driftMin);
         return ExitCodes.OK;
+    }
+
+    /** {@code mine.pairs.drift-min-nats}: a finite number >= 0, else the message names the flag, key and value. */
+    static double driftMinNats(Config c) {
+        String where = c.hasPath(MineConfig.PAIRS_DRIFT_MIN_NATS)
+                ? " (" + c.getValue(MineConfig.PAIRS_DRIFT_MIN_NATS).origin().description() + ")" : "";
+        double v;
+        try {
+            v = c.getDouble(MineConfig.PAIRS_DRIFT_MIN_NATS);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--drift-min-nats / " + MineConfig.PAIRS_DRIFT_MIN_NATS
+                    + ": expected a number of nats >= 0" + where, e);
+        }
+        if (!(v >= 0) || Double.isInfinite(v)) {
+            throw new IllegalArgumentException("--drift-min-nats / " + MineConfig.PAIRS_DRIFT_MIN_NATS
+                    + ": must be a finite number >= 0, got " + v + where);
+        }
+        return v;
+    }
+
+    /** As below, printing nats and the default drift threshold. */
+    static List<PairResult> run(JobContext ctx, SparkSession spark, String input, String fmt, PairsSpec ps,
+                                String out, LocalDate date, boolean targetMode) {
+        return run(ctx, spark, input, fmt, ps, out, date, targetMode, Units.NATS, DEFAULT_DRIFT_MIN_NATS);
     }
 
     /** Estimates, then writes the partition and the reports; nothing is written if estimation fails. */
     static List<PairResult> run(JobContext ctx, SparkSession spark, String input, String fmt, PairsSpec ps,
-                                String out, LocalDate date, boolean targetMode) {
+                                String out, LocalDate date, boolean targetMode, Units units, double driftMinNats) {
         MineSpec spec = ps.training();
         Dataset<Row> df = Jobs.read(spark, input, fmt);
         List<PairResult> results;
         try {
-            // the CLI is built on the Java API's pairs facade; progress goes to the log
-            results = MutualInformation.pairs(df, ps).pairs();
+            // the CLI is built on the Java API's pairs facade; progress goes to the log (and a bar on a terminal)
+            results = MutualInformation.pairs(df, ps, ConsoleProgress.forPairs(ctx.err, spec.logEvery())).pairs();
         } catch (RuntimeException e) {
             throw Jobs.readFailure(e, input, fmt);
         }
@@ -204,7 +245,7 @@ final class PairsCommand implements Callable<Integer> {
         org.apache.hadoop.fs.Path root = fs.makeQualified(new org.apache.hadoop.fs.Path(out));
         org.apache.hadoop.fs.Path table = new org.apache.hadoop.fs.Path(root, PairsOutput.TABLE);
         var prev = PairsOutput.previous(spark, fs, table, date);
-        List<PairsOutput.Drift> drift = PairsOutput.drift(results, prev);
+        List<PairsOutput.Drift> drift = PairsOutput.drift(results, prev, driftMinNats);
         String reports = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(root, PairsOutput.REPORTS),
                 PairsOutput.PARTITION + date).toString();
         try (OutputDir dir = OutputDir.begin(fs, reports, true, "--out")) {
@@ -213,6 +254,7 @@ final class PairsCommand implements Callable<Integer> {
             run.put("mode", targetMode ? "target" : "all-pairs");
             run.put("previous_run_date", prev == null ? null : prev.getKey());
             run.put("drifted_pairs", drift.size());
+            run.put("drift_min_nats", driftMinNats);
             run.put("steps", spec.steps());
             run.put("batch_size", spec.batchSize());
             run.put("hidden", ps.hidden());
@@ -237,14 +279,24 @@ final class PairsCommand implements Callable<Integer> {
             String flags = !PairResult.OK.equals(r.status()) ? r.status() + ": " + r.message()
                     : r.significance().describe() + (r.converged() ? ", converged" : "")
                     + (r.stillIncreasing() ? ", still increasing" : "") + (r.retried() ? ", retried at lr/10" : "");
-            ctx.out.println(String.format(Locale.ROOT, "%-40s %8s nats  95%% CI [%s, %s]  %s", r.pair(),
-                    PairsOutput.num(r.miNats()), PairsOutput.num(r.ci95Low()), PairsOutput.num(r.ci95High()), flags));
+            ctx.out.println(summaryLine(r, flags, units));
         }
         if (prev != null) {
-            ctx.out.println(drift.size() + " pair(s) drifted since " + prev.getKey());
+            ctx.out.println(String.format(Locale.ROOT, "%d pair(s) drifted since %s (beyond both 95%% CIs and by >= %s %s)",
+                    drift.size(), prev.getKey(), PairsOutput.num(units.fromNats(driftMinNats)), units.label()));
         }
         ctx.out.println("results: " + Jobs.display(table) + " (run_date=" + date + "), reports: " + Jobs.display(
                 new org.apache.hadoop.fs.Path(reports)));
         return results;
+    }
+
+    /**
+     * One console line of the summary in {@code u}: {@code a ~ t   0.803 nats  95% CI [0.74, 0.86]  FLAGS};
+     * in bits the CI carries the unit too, as in the estimate summary. The files keep both units.
+     */
+    static String summaryLine(PairResult r, String flags, Units u) {
+        return String.format(Locale.ROOT, "%-40s %8s %s  95%% CI [%s, %s]%s  %s", r.pair(),
+                PairsOutput.num(u.fromNats(r.miNats())), u.label(), PairsOutput.num(u.fromNats(r.ci95Low())),
+                PairsOutput.num(u.fromNats(r.ci95High())), u == Units.NATS ? "" : " " + u.label(), flags);
     }
 }

@@ -143,8 +143,21 @@ final class PairsOutput {
         return Map.entry(best, m);
     }
 
-    /** Pairs whose estimate moved beyond both runs' CIs: now outside the previous CI and previous outside the current CI. */
+    /** As {@link #drift(List, Map.Entry, double)} with no minimum change. */
     static List<Drift> drift(List<PairResult> now, Map.Entry<String, Map<String, double[]>> prev) {
+        return drift(now, prev, 0.0);
+    }
+
+    /**
+     * Pairs whose estimate moved beyond both runs' CIs (now outside the previous CI and previous
+     * outside the current CI) and by at least {@code minNats} nats ({@code |now - previous| >= minNats};
+     * {@code --drift-min-nats}). The CIs alone are not enough near 0 nats, where they are a few
+     * thousandths of a nat wide.
+     */
+    static List<Drift> drift(List<PairResult> now, Map.Entry<String, Map<String, double[]>> prev, double minNats) {
+        if (!(minNats >= 0) || Double.isInfinite(minNats)) {
+            throw new IllegalArgumentException("drift-min-nats must be a finite number >= 0, got " + minNats);
+        }
         List<Drift> out = new ArrayList<>();
         if (prev == null) {
             return out;
@@ -156,7 +169,7 @@ final class PairsOutput {
             }
             boolean nowOutsidePrev = r.miNats() < p[1] || r.miNats() > p[2];
             boolean prevOutsideNow = p[0] < r.ci95Low() || p[0] > r.ci95High();
-            if (nowOutsidePrev && prevOutsideNow) {
+            if (nowOutsidePrev && prevOutsideNow && Math.abs(r.miNats() - p[0]) >= minNats) {
                 out.add(new Drift(r, prev.getKey(), p[0], p[1], p[2]));
             }
         }
