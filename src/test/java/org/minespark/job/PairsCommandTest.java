@@ -216,8 +216,9 @@ class PairsCommandTest {
         assertEquals(0, run(args("pairs", "--input", dep, "--columns", "a,b,c", "--target", "t", "--out", o,
                 "--run-date", "2026-02-01")), err.toString());
         assertEquals(List.of(PairsOutputHeader.DRIFT), csvLines(o, "2026-02-01", "drift.csv"), "no earlier run");
+        // the second run prints bits and raises the drift floor: a ~ t moves by 0.8 nats, far above it
         assertEquals(0, run(args("pairs", "--input", ind, "--columns", "a,b,c", "--target", "t", "--out", o,
-                "--run-date", "2026-02-03")), err.toString());
+                "--run-date", "2026-02-03", "--units", "bits", "--drift-min-nats", "0.05")), err.toString());
         List<String> drift = csvLines(o, "2026-02-03", "drift.csv");
         // a ~ t fell from 0.80 nats to 0 (CIs about +-0.1 wide): beyond both CIs. b, c and t are the
         // same rows in both tables and the seed is the same, so their pairs' estimates are
@@ -226,7 +227,12 @@ class PairsCommandTest {
         // samples of an unchanged but under-trained pair can differ by more than the CIs.
         assertEquals(2, drift.size(), drift.toString());
         assertTrue(drift.get(1).startsWith("a ~ t,a,t,2026-02-01,"), drift.toString());
-        assertTrue(out.toString().contains("1 pair(s) drifted since 2026-02-01"), out.toString());
+        assertTrue(out.toString().contains("1 pair(s) drifted since 2026-02-01 (beyond both 95% CIs and by >= 0.0721348 bits)"),
+                out.toString());
+        assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("b ~ t") && l.contains(" bits  95% CI [")
+                && l.contains("] bits  ")), out.toString());
+        assertTrue(Files.readString(Path.of(o, "reports", "run_date=2026-02-03", "pairs.json")).replace(" ", "")
+                .contains("\"drift_min_nats\":0.05"));
     }
 
     @Test
@@ -288,5 +294,53 @@ class PairsCommandTest {
         assertTrue(PairsOutput.drift(List.of(moved), null).isEmpty());
         assertTrue(new String(PairsOutput.csv(List.of(failed)).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
                 .contains("c ~ t,c,t,,,,,,false,none,,,100,20,10,0,false,false,true,true,1.00000,diverged,x"));
+    }
+
+    @Test
+    void drift_movedBeyondCisButLessThanMinNats_notListed() {
+        // near 0 nats the CIs are a few thousandths wide: 0.004 [0.002, 0.006] -> 0.012 [0.010, 0.014]
+        // is beyond both CIs but only 0.008 nats; a ~ t moved 0.3 nats
+        PairResult tiny = ok("c ~ t", 0.012, 0.010, 0.014);
+        PairResult moved = ok("a ~ t", 0.2, 0.15, 0.25);
+        var prev = Map.entry("2026-01-01", Map.of("c ~ t", new double[] {0.004, 0.002, 0.006},
+                "a ~ t", new double[] {0.5, 0.4, 0.6}));
+        assertEquals(List.of("c ~ t", "a ~ t"), PairsOutput.drift(List.of(tiny, moved), prev, 0.0).stream()
+                .map(d -> d.now().pair()).toList(), "CIs only");
+        assertEquals(List.of("a ~ t"), PairsOutput.drift(List.of(tiny, moved), prev, 0.01).stream()
+                .map(d -> d.now().pair()).toList(), "default floor");
+        // the floor is inclusive: a change of exactly 0.008 nats counts at 0.008, not above it
+        assertEquals(1, PairsOutput.drift(List.of(tiny), prev, 0.008 - 1e-12).size());
+        assertEquals(0, PairsOutput.drift(List.of(tiny), prev, 0.008 + 1e-12).size());
+        // decreases count like increases: a fell by 0.3
+        assertEquals(1, PairsOutput.drift(List.of(moved), prev, 0.3 - 1e-12).size());
+        assertEquals(0, PairsOutput.drift(List.of(moved), prev, 0.3 + 1e-12).size());
+        assertThrows(IllegalArgumentException.class, () -> PairsOutput.drift(List.of(moved), prev, -0.01));
+        assertThrows(IllegalArgumentException.class, () -> PairsOutput.drift(List.of(moved), prev, Double.NaN));
+        // the drift.csv columns are unchanged (change_nats carries the signed move)
+        assertEquals("pair,x,y,previous_run_date,previous_mi_nats,previous_ci95_low_nats,previous_ci95_high_nats,"
+                + "mi_nats,ci95_low_nats,ci95_high_nats,change_nats", PairsOutputHeader.DRIFT);
+    }
+
+    @Test
+    void driftMinNats_defaultAndBadValues_nameFlagKeyAndValue() {
+        assertEquals(PairsCommand.DEFAULT_DRIFT_MIN_NATS, PairsCommand.driftMinNats(MineConfig.load(null, new java.util.HashMap<>())));
+        assertEquals(0.05, PairsCommand.driftMinNats(MineConfig.load(null, new java.util.HashMap<>(
+                Map.of(MineConfig.PAIRS_DRIFT_MIN_NATS, 0.05)))));
+        String m = assertThrows(IllegalArgumentException.class, () -> PairsCommand.driftMinNats(MineConfig.load(null,
+                new java.util.HashMap<>(Map.of(MineConfig.PAIRS_DRIFT_MIN_NATS, -0.5))))).getMessage();
+        assertTrue(m.startsWith("--drift-min-nats / mine.pairs.drift-min-nats: ") && m.contains("-0.5"), m);
+        // on the command line: exit 2 before Spark reads the input
+        assertEquals(2, run("pairs", "--input", dir.resolve("none.parquet").toString(), "--columns", "a,b",
+                "--out", dir.resolve("o").toString(), "--drift-min-nats", "-1"));
+        assertTrue(err.toString().contains("--drift-min-nats"), err.toString());
+    }
+
+    @Test
+    void summaryLine_units_nameTheUnit() {
+        PairResult r = ok("a ~ t", Math.log(2), 0.5 * Math.log(2), 1.5 * Math.log(2));
+        assertEquals(String.format("%-40s %8s nats  95%% CI [%s, %s]  dependent", "a ~ t", "0.693147", "0.346574", "1.03972"),
+                PairsCommand.summaryLine(r, "dependent", Units.NATS));
+        assertEquals(String.format("%-40s %8s bits  95%% CI [%s, %s] bits  dependent", "a ~ t", "1.00000", "0.500000", "1.50000"),
+                PairsCommand.summaryLine(r, "dependent", Units.BITS));
     }
 }
