@@ -333,6 +333,10 @@ class PairsCommandTest {
         assertEquals(2, run("pairs", "--input", dir.resolve("none.parquet").toString(), "--columns", "a,b",
                 "--out", dir.resolve("o").toString(), "--drift-min-nats", "-1"));
         assertTrue(err.toString().contains("--drift-min-nats"), err.toString());
+        out.reset();
+        assertEquals(0, run("pairs", "--help"));
+        assertTrue(out.toString().contains("--drift-min-nats") && out.toString().contains("both runs' 95% CIs"),
+                out.toString());
     }
 
     @Test
