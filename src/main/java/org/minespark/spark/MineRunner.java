@@ -265,6 +265,12 @@ public final class MineRunner {
                     bound.groupSize(), bound.capNats()));
             LOG.warn(warnings.get(warnings.size() - 1));
         }
+        if (bound.groupSize() > 1 && "concat".equals(spec.critic())) {
+            // a log line, not a result warning: it is about run time, not about the estimate
+            LOG.warn("bound {} with the concat critic scores every pairing of each group of K = {} rows, about {}x "
+                    + "the per-step work of dv; --critic separable scores a group with one matrix product",
+                    bound.name(), bound.groupSize(), Math.max(1, bound.groupSize() / 2));
+        }
         Trained trained;
         double[] nulls;
         ValidationData validation = null;
