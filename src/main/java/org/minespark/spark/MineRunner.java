@@ -780,8 +780,11 @@ public final class MineRunner {
                     monitor.resetPatience();
                 }
                 ConvergenceMonitor.Verdict verdict = monitor.onValidation(done, v.estimate());
-                LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)",
-                        done, v.estimate(), monitor.best(), monitor.bestStep()));
+                LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)%s",
+                        done, v.estimate(), monitor.best(), monitor.bestStep(), growth.enabled()
+                                ? String.format(Locale.ROOT, "; ~%.1f effective marginal pairs per step at batch %d",
+                                BatchGrowth.effectivePairsPerStep(v.marginalEss(), v.count(), batch[0]), batch[0])
+                                : ""));
                 if (verdict == ConvergenceMonitor.Verdict.DIVERGED) {
                     throw new Diverged();
                 }
