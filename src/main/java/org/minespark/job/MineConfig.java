@@ -218,7 +218,7 @@ final class MineConfig {
             s = param("--eval-every", EVAL_EVERY, s, c, q -> q.withEvalEvery(c.getInt(EVAL_EVERY)));
             s = param("--patience", PATIENCE, s, c, q -> q.withPatience(c.getInt(PATIENCE)));
             s = param("--min-delta", MIN_DELTA, s, c, q -> q.withMinDelta(c.getDouble(MIN_DELTA)));
-            s = param("--batch-growth", BATCH_GROWTH, s, c, q -> q.withBatchGrowth(c.getBoolean(BATCH_GROWTH)));
+            s = param("--batch-growth", BATCH_GROWTH, s, c, q -> q.withBatchGrowth(onOff(String.valueOf(c.getValue(BATCH_GROWTH).unwrapped()))));
             s = param("--max-batch-size", MAX_BATCH_SIZE, s, c, q -> q.withMaxBatchSize(c.getInt(MAX_BATCH_SIZE)));
             s = param("--batch-growth-pairs", BATCH_GROWTH_PAIRS, s, c,
                     q -> q.withBatchGrowthPairs(c.getDouble(BATCH_GROWTH_PAIRS)));
@@ -280,6 +280,15 @@ final class MineConfig {
             String where = " (" + c.getValue(UNITS).origin().description() + ")";
             throw new IllegalArgumentException("--units / " + UNITS + ": " + e.getMessage() + where, e);
         }
+    }
+
+    /** {@code on}/{@code true}/{@code yes} or {@code off}/{@code false}/{@code no} (any case). */
+    static boolean onOff(String v) {
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("expected on or off, got '" + v + "'");
+        };
     }
 
     private static MineSpec param(String flag, String key, MineSpec s, Config c, UnaryOperator<MineSpec> set) {
