@@ -134,6 +134,13 @@ final class ResultFiles {
                     l.add(d);
                 }
                 v = l;
+            } else if (v instanceof int[] a) {
+                t = DataTypes.createArrayType(DataTypes.IntegerType, false);
+                List<Integer> l = new ArrayList<>(a.length);
+                for (int k : a) {
+                    l.add(k);
+                }
+                v = l;
             } else if (v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Integer) {
                 t = DataTypes.createArrayType(DataTypes.IntegerType, false);
             } else if (v instanceof List<?>) {
