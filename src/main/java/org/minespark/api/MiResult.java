@@ -289,15 +289,28 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
      * @param nValidation         held-out rows used to decide when to stop (0 without validation)
      * @param validationSteps     step counts of the validation evaluations
      * @param validationNats      the validation DV estimates at those steps (nats)
+     * @param finalBatchSize      the global batch of the last training step (adaptive batch growth;
+     *                            0 when not trained)
+     * @param batchGrowthSteps    the steps after which the batch doubled (empty without growth)
      */
     public record Convergence(int bestStep, boolean converged, boolean stillIncreasing, boolean diverged,
                               double learningRate, double retriedLearningRate, long nValidation,
-                              int[] validationSteps, double[] validationNats) {
+                              int[] validationSteps, double[] validationNats, int finalBatchSize,
+                              int[] batchGrowthSteps) {
         /** No training or no validation. */
         public static final Convergence NONE = new Convergence(0, false, false, false, Double.NaN, Double.NaN, 0,
                 new int[0], new double[0]);
 
+        /** Without batch information (final batch 0, no growth). */
+        public Convergence(int bestStep, boolean converged, boolean stillIncreasing, boolean diverged,
+                           double learningRate, double retriedLearningRate, long nValidation,
+                           int[] validationSteps, double[] validationNats) {
+            this(bestStep, converged, stillIncreasing, diverged, learningRate, retriedLearningRate, nValidation,
+                    validationSteps, validationNats, 0, new int[0]);
+        }
+
         public Convergence {
+            batchGrowthSteps = batchGrowthSteps.clone();
             validationSteps = validationSteps.clone();
             validationNats = validationNats.clone();
             if (validationSteps.length != validationNats.length) {
@@ -314,6 +327,11 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         @Override
         public double[] validationNats() {
             return validationNats.clone();
+        }
+
+        @Override
+        public int[] batchGrowthSteps() {
+            return batchGrowthSteps.clone();
         }
     }
 
@@ -383,6 +401,8 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("retried_learning_rate", Double.isNaN(convergence.retriedLearningRate()) ? null
                 : convergence.retriedLearningRate());
         m.put("n_validation", convergence.nValidation());
+        m.put("final_batch_size", convergence.finalBatchSize() == 0 ? null : convergence.finalBatchSize());
+        m.put("batch_growth_steps", convergence.batchGrowthSteps());
         m.put("near_estimator_limit", reliability.nearEstimatorLimit());
         m.put("marginal_ess", Double.isNaN(reliability.marginalEss()) ? null : reliability.marginalEss());
         m.put("estimator_reach_nats", Double.isNaN(reliability.reachNats()) ? null : reliability.reachNats());

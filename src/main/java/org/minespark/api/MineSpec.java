@@ -103,6 +103,9 @@ public final class MineSpec implements Serializable {
     private int evalEvery = DEFAULT_EVAL_EVERY;
     private int patience = DEFAULT_PATIENCE;
     private double minDelta = DEFAULT_MIN_DELTA;
+    private boolean batchGrowth = true;
+    private int maxBatchSize = org.minespark.core.BatchGrowth.DEFAULT_MAX_BATCH;
+    private double batchGrowthPairs = org.minespark.core.BatchGrowth.DEFAULT_MIN_EFFECTIVE_PAIRS;
 
     private String bound = DEFAULT_BOUND;
     private double smileTau = DEFAULT_SMILE_TAU;
@@ -144,6 +147,9 @@ public final class MineSpec implements Serializable {
         s.evalEvery = evalEvery;
         s.patience = patience;
         s.minDelta = minDelta;
+        s.batchGrowth = batchGrowth;
+        s.maxBatchSize = maxBatchSize;
+        s.batchGrowthPairs = batchGrowthPairs;
         s.bound = bound;
         s.smileTau = smileTau;
         s.infonceK = infonceK;
@@ -423,6 +429,50 @@ public final class MineSpec implements Serializable {
         return s;
     }
 
+    /**
+     * Adaptive batch growth for the dv and dv-biased bounds ({@link org.minespark.core.BatchGrowth}):
+     * at each validation pass the batch doubles (up to {@link #maxBatchSize()}) while the held-out
+     * partition term has fewer than {@link #batchGrowthPairs()} effective marginal pairs per step.
+     * Default on; no effect on the other bounds or without validation ({@code eval-every 0}).
+     */
+    public MineSpec withBatchGrowth(boolean v) {
+        MineSpec s = copy();
+        s.batchGrowth = v;
+        return s;
+    }
+
+    /** Cap of the grown global batch (same meaning as {@code batch-size}: rows per step over all partitions). */
+    public MineSpec withMaxBatchSize(int v) {
+        if (v < 1) {
+            throw new IllegalArgumentException("max-batch-size must be >= 1, got " + v);
+        }
+        MineSpec s = copy();
+        s.maxBatchSize = v;
+        return s;
+    }
+
+    /** The batch grows while a step has fewer effective marginal pairs than this (&gt; 0). */
+    public MineSpec withBatchGrowthPairs(double v) {
+        if (!(v > 0) || !Double.isFinite(v)) {
+            throw new IllegalArgumentException("batch-growth-pairs must be a finite value > 0, got " + v);
+        }
+        MineSpec s = copy();
+        s.batchGrowthPairs = v;
+        return s;
+    }
+
+    public boolean batchGrowth() {
+        return batchGrowth;
+    }
+
+    public int maxBatchSize() {
+        return maxBatchSize;
+    }
+
+    public double batchGrowthPairs() {
+        return batchGrowthPairs;
+    }
+
     public double lrFinalFraction() {
         return lrFinalFraction;
     }
@@ -699,6 +749,7 @@ public final class MineSpec implements Serializable {
                 + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha
                 + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions
                 + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta
+                + ", batchGrowth=" + batchGrowth + ", maxBatchSize=" + maxBatchSize + ", batchGrowthPairs=" + batchGrowthPairs
                 + ", permutations=" + permutations + ", significanceLevel=" + significanceLevel + ", nullRetrain=" + nullRetrain
                 + ", xShape=" + xShape + ", yShape=" + yShape + ", checkpointDir=" + checkpointDir + ", checkpointEvery=" + checkpointEvery + ", resume=" + resume + "}";
     }

@@ -161,6 +161,16 @@ public final class ConvergenceMonitor {
         return isBest ? Verdict.BEST : Verdict.CONTINUE;
     }
 
+    /**
+     * Restarts the patience count (the passes without improvement) after a change of the training
+     * noise level, such as a batch growth ({@link BatchGrowth}): the new segment gets the full
+     * {@code patience} passes to improve on the best value so far. The reference level, the best
+     * value and the history are kept.
+     */
+    public void resetPatience() {
+        sinceImprovement = 0;
+    }
+
     public boolean diverged() {
         return divergence != null;
     }

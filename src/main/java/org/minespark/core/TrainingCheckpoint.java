@@ -30,12 +30,14 @@ import java.util.zip.CRC32;
  * <p>Binary format (big-endian, {@link DataOutputStream}): magic {@code MINECKPT}, version, the
  * fields, then a CRC-32 of everything before it, so a truncated or damaged file is detected.
  * Floats and doubles are stored as their raw bits, so a round trip is exact (NaN payloads too).
- * Pure Java; the Spark layer decides where the bytes go.
+ * Pure Java; the Spark layer decides where the bytes go. Version 2 appends the adaptive batch state
+ * (the global batch of the next step, the growth steps; {@link #withBatch}); a version-1 file
+ * (written before batch growth existed) reads as "no growth yet" ({@link #batchSize()} 0).
  */
 public final class TrainingCheckpoint {
     private static final byte[] MAGIC = {'M', 'I', 'N', 'E', 'C', 'K', 'P', 'T'};
     /** Format version; a checkpoint of another version is refused. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     private final Map<String, String> fingerprint;
     private final int attempt;
@@ -53,11 +55,16 @@ public final class TrainingCheckpoint {
     private final int keptStep;
     private final double[] curve;
     private final double trainingSeconds;
+    /** The global batch of the next step (adaptive growth), 0 = not recorded (use the spec's batch). */
+    private final int batchSize;
+    /** The steps after which the batch grew, in order. */
+    private final int[] batchGrowthSteps;
 
     private TrainingCheckpoint(Map<String, String> fingerprint, int attempt, double learningRate,
                                String firstDivergence, int step, boolean finished, float[][] params, float[][] m,
                                float[][] v, int adamT, double[] boundState, byte[] monitorState, float[][] kept,
-                               int keptStep, double[] curve, double trainingSeconds) {
+                               int keptStep, double[] curve, double trainingSeconds, int batchSize,
+                               int[] batchGrowthSteps) {
         this.fingerprint = Collections.unmodifiableMap(new LinkedHashMap<>(fingerprint));
         this.attempt = attempt;
         this.learningRate = learningRate;
@@ -74,6 +81,31 @@ public final class TrainingCheckpoint {
         this.keptStep = keptStep;
         this.curve = curve;
         this.trainingSeconds = trainingSeconds;
+        this.batchSize = batchSize;
+        this.batchGrowthSteps = batchGrowthSteps.clone();
+    }
+
+    /**
+     * This checkpoint with the batch state of adaptive growth ({@link BatchGrowth}): the global
+     * batch of the next step and the steps after which it grew.
+     */
+    public TrainingCheckpoint withBatch(int batchSize, int[] batchGrowthSteps) {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("checkpoint: batch size must be >= 1, got " + batchSize);
+        }
+        return new TrainingCheckpoint(fingerprint, attempt, learningRate, firstDivergence, step, finished, params, m,
+                v, adamT, boundState, monitorState, kept, keptStep, curve, trainingSeconds, batchSize,
+                batchGrowthSteps);
+    }
+
+    /** The global batch of the next step, or 0 when not recorded (then the run's configured batch). */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** The steps after which the batch grew (a copy; empty without growth). */
+    public int[] batchGrowthSteps() {
+        return batchGrowthSteps.clone();
     }
 
     /**
@@ -104,7 +136,7 @@ public final class TrainingCheckpoint {
         return new TrainingCheckpoint(fingerprint, attempt, learningRate, firstDivergence, step, finished,
                 deepCopy(opt.params()), deepCopy(opt.adamM()), deepCopy(opt.adamV()), opt.stepsDone(),
                 opt.boundState().clone(), mon.toByteArray(), kept == null ? null : deepCopy(kept), keptStep,
-                Arrays.copyOf(curve, step), trainingSeconds);
+                Arrays.copyOf(curve, step), trainingSeconds, 0, new int[0]);
     }
 
     /**
@@ -164,6 +196,11 @@ public final class TrainingCheckpoint {
         d.writeInt(keptStep);
         writeDoubles(d, curve);
         d.writeLong(Double.doubleToRawLongBits(trainingSeconds));
+        d.writeInt(batchSize);
+        d.writeInt(batchGrowthSteps.length);
+        for (int g : batchGrowthSteps) {
+            d.writeInt(g);
+        }
         d.flush();
         CRC32 crc = new CRC32();
         crc.update(buf.toByteArray());
@@ -195,8 +232,8 @@ public final class TrainingCheckpoint {
         }
         DataInputStream d = new DataInputStream(new ByteArrayInputStream(all, MAGIC.length, all.length - 8 - MAGIC.length));
         int version = d.readInt();
-        if (version != VERSION) {
-            throw new IOException("checkpoint format version " + version + ", this build reads version " + VERSION);
+        if (version != VERSION && version != 1) {
+            throw new IOException("checkpoint format version " + version + ", this build reads versions 1 and " + VERSION);
         }
         int nf = d.readInt();
         Map<String, String> fp = new LinkedHashMap<>();
@@ -219,8 +256,22 @@ public final class TrainingCheckpoint {
         int keptStep = d.readInt();
         double[] curve = readDoubles(d);
         double seconds = Double.longBitsToDouble(d.readLong());
+        int batch = 0;
+        int[] growth = new int[0];
+        if (version >= 2) {
+            // version 1 predates adaptive batch growth: read as "no growth yet" (batch 0 = the run's batch)
+            batch = d.readInt();
+            int ng = d.readInt();
+            if (ng < 0 || ng > 64) {
+                throw new IOException("checkpoint: bad batch growth count " + ng);
+            }
+            growth = new int[ng];
+            for (int i = 0; i < ng; i++) {
+                growth[i] = d.readInt();
+            }
+        }
         return new TrainingCheckpoint(fp, attempt, lr, firstDivergence, step, finished, params, m, v, adamT,
-                boundState, mon, kept, keptStep, curve, seconds);
+                boundState, mon, kept, keptStep, curve, seconds, batch, growth);
     }
 
     /**

@@ -45,6 +45,9 @@ final class MineConfig {
     static final String EVAL_EVERY = "mine.train.eval-every";
     static final String PATIENCE = "mine.train.patience";
     static final String MIN_DELTA = "mine.train.min-delta";
+    static final String BATCH_GROWTH = "mine.train.batch-growth";
+    static final String MAX_BATCH_SIZE = "mine.train.max-batch-size";
+    static final String BATCH_GROWTH_PAIRS = "mine.train.batch-growth-pairs";
     static final String TRAINER = "mine.train.trainer";
     static final String CHECKPOINT_DIR = "mine.train.checkpoint-dir";
     static final String CHECKPOINT_EVERY = "mine.train.checkpoint-every";
@@ -217,6 +220,10 @@ final class MineConfig {
             s = param("--eval-every", EVAL_EVERY, s, c, q -> q.withEvalEvery(c.getInt(EVAL_EVERY)));
             s = param("--patience", PATIENCE, s, c, q -> q.withPatience(c.getInt(PATIENCE)));
             s = param("--min-delta", MIN_DELTA, s, c, q -> q.withMinDelta(c.getDouble(MIN_DELTA)));
+            s = param("--batch-growth", BATCH_GROWTH, s, c, q -> q.withBatchGrowth(onOff(String.valueOf(c.getValue(BATCH_GROWTH).unwrapped()))));
+            s = param("--max-batch-size", MAX_BATCH_SIZE, s, c, q -> q.withMaxBatchSize(c.getInt(MAX_BATCH_SIZE)));
+            s = param("--batch-growth-pairs", BATCH_GROWTH_PAIRS, s, c,
+                    q -> q.withBatchGrowthPairs(c.getDouble(BATCH_GROWTH_PAIRS)));
             s = param("--trainer", TRAINER, s, c, q -> q.withTrainer(c.getString(TRAINER)));
             s = param("--checkpoint-dir", CHECKPOINT_DIR, s, c, q -> q.withCheckpointDir(c.getString(CHECKPOINT_DIR)));
             s = param("--checkpoint-every", CHECKPOINT_EVERY, s, c,
@@ -276,6 +283,15 @@ final class MineConfig {
             String where = " (" + c.getValue(UNITS).origin().description() + ")";
             throw new IllegalArgumentException("--units / " + UNITS + ": " + e.getMessage() + where, e);
         }
+    }
+
+    /** {@code on}/{@code true}/{@code yes} or {@code off}/{@code false}/{@code no} (any case). */
+    static boolean onOff(String v) {
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("expected on or off, got '" + v + "'");
+        };
     }
 
     private static MineSpec param(String flag, String key, MineSpec s, Config c, UnaryOperator<MineSpec> set) {

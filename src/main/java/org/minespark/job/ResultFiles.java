@@ -26,6 +26,8 @@ import org.minespark.api.MineSpec;
  * {@code std_err_bits}, {@code n_rows}, {@code n_dropped}, {@code n_train}, {@code n_eval} (test
  * rows), {@code steps} (run), {@code best_step}, {@code converged}, {@code still_increasing},
  * {@code diverged}, {@code retried_learning_rate} (null without a retry), {@code n_validation},
+ * {@code final_batch_size} (the batch of the last step after adaptive growth; null if not trained),
+ * {@code batch_growth_steps} (the steps after which the batch doubled),
  * {@code dependent}, {@code significance_test}, {@code p_value}, {@code permutations},
  * {@code significance_level}, {@code null_mean_nats}, {@code null_std_nats}, {@code null_mean_bits},
  * {@code null_std_bits} (null without a permutation test), {@code null_retrained}, {@code null_retrained_mean_nats},
@@ -33,7 +35,8 @@ import org.minespark.api.MineSpec;
  * (null with --null-retrain 0), {@code bound}, {@code kernels}, {@code seconds}, {@code train_seconds},
  * {@code train_samples_per_s}, {@code status}, {@code warnings}), then {@code x}, {@code y}
  * (column lists), {@code input}, {@code format}, {@code truth_nats} (null if unknown), the
- * training settings (with {@code eval_every}, {@code patience}, {@code min_delta}) and, from
+ * training settings (with {@code eval_every}, {@code patience}, {@code min_delta},
+ * {@code batch_growth}, {@code max_batch_size}, {@code batch_growth_pairs}) and, from
  * {@code estimate}/{@code demo}, {@code units} (what was printed).
  */
 final class ResultFiles {
@@ -73,6 +76,9 @@ final class ResultFiles {
         m.put("eval_every", spec.evalEvery());
         m.put("patience", spec.patience());
         m.put("min_delta", spec.minDelta());
+        m.put("batch_growth", spec.batchGrowth());
+        m.put("max_batch_size", spec.maxBatchSize());
+        m.put("batch_growth_pairs", spec.batchGrowthPairs());
         m.put("spark_version", sparkVersion);
         m.put("created_utc", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return m;
@@ -128,6 +134,13 @@ final class ResultFiles {
                 List<Double> l = new ArrayList<>(a.length);
                 for (double d : a) {
                     l.add(d);
+                }
+                v = l;
+            } else if (v instanceof int[] a) {
+                t = DataTypes.createArrayType(DataTypes.IntegerType, false);
+                List<Integer> l = new ArrayList<>(a.length);
+                for (int k : a) {
+                    l.add(k);
                 }
                 v = l;
             } else if (v instanceof List<?> l && !l.isEmpty() && l.get(0) instanceof Integer) {

@@ -58,6 +58,22 @@ final class TrainingOptions {
                 + MineSpec.DEFAULT_MIN_DELTA + ").")
     Double minDelta;
 
+    @Option(names = "--batch-growth", paramLabel = "on|off",
+            description = "Adaptive batch growth for the dv and dv-biased bounds: at each validation pass double the "
+                + "batch while a step has fewer than --batch-growth-pairs effective marginal pairs "
+                + "(mine.train.batch-growth, default on).")
+    String batchGrowth;
+
+    @Option(names = "--max-batch-size", paramLabel = "N",
+            description = "Cap of the grown batch, rows per step over all partitions like --batch-size "
+                + "(mine.train.max-batch-size, default " + org.minespark.core.BatchGrowth.DEFAULT_MAX_BATCH + ").")
+    Integer maxBatchSize;
+
+    @Option(names = "--batch-growth-pairs", paramLabel = "M",
+            description = "The batch grows while a step has fewer than M effective marginal pairs "
+                + "(mine.train.batch-growth-pairs, default " + org.minespark.core.BatchGrowth.DEFAULT_MIN_EFFECTIVE_PAIRS + ").")
+    Double batchGrowthPairs;
+
     @Option(names = "--units", paramLabel = "U",
             description = "Unit of the printed numbers and the plot: nats or bits; result.json and the CSV carry both "
                 + "(mine.units, default nats).")
@@ -158,6 +174,9 @@ final class TrainingOptions {
         put(m, MineConfig.EVAL_EVERY, evalEvery);
         put(m, MineConfig.PATIENCE, patience);
         put(m, MineConfig.MIN_DELTA, minDelta);
+        put(m, MineConfig.BATCH_GROWTH, batchGrowth);
+        put(m, MineConfig.MAX_BATCH_SIZE, maxBatchSize);
+        put(m, MineConfig.BATCH_GROWTH_PAIRS, batchGrowthPairs);
         put(m, MineConfig.UNITS, units);
         put(m, MineConfig.BOUND, bound);
         put(m, MineConfig.SMILE_TAU, smileTau);

@@ -26,6 +26,7 @@ import org.minespark.api.ProgressListener;
 import org.minespark.core.Bound;
 import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
+import org.minespark.core.BatchGrowth;
 import org.minespark.core.ConvergenceMonitor;
 import org.minespark.core.CriticShape;
 import org.minespark.core.EstimatorReach;
@@ -333,6 +334,8 @@ public final class MineRunner {
         f.put("eval-every", Integer.toString(spec.evalEvery()));
         f.put("patience", Integer.toString(spec.patience()));
         f.put("min-delta", Double.toString(spec.minDelta()));
+        f.put("batch-growth", (spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) ? "on" : "off")
+                + ", max-batch-size " + spec.maxBatchSize() + ", batch-growth-pairs " + spec.batchGrowthPairs());
         f.put("eval-fraction", Double.toString(spec.evalFraction()));
         f.put("max-train-rows", Long.toString(spec.maxTrainRows()));
         f.put("kernels", spec.kernels());
@@ -483,7 +486,7 @@ public final class MineRunner {
                     Checkpoints none = new Checkpoints(null, 0, java.util.Map.of(), null, scratch);
                     Trained t;
                     try {
-                        t = trainWithRetry(new TrainingData(train, td.rows, td.batchPerPartition),
+                        t = trainWithRetry(new TrainingData(train, td.rows, td.batchPerPartition, td.batchLimit),
                                 val == null ? null : new ValidationData(val, validation.rows), shape, bound,
                                 driverKernels, spec.withSeed(rs).withCheckpointDir(""), null, scratch, none);
                     } catch (MineTrainingException e) {
@@ -613,7 +616,8 @@ public final class MineRunner {
                 + " (--lr / " + rate(RETRY_LR_DIVISOR) + "): use --lr " + rate(lr2) + " or lower next time");
         addFlagWarnings(second, spec, warnings);
         return new Trained(second.params, second.curve, second.seconds, second.stepsRun, second.bestStep,
-                second.monitor, lr2, true, second.nValidation);
+                second.monitor, lr2, true, second.nValidation, second.finalBatch, second.growthSteps,
+                second.samples);
     }
 
     private static void addFlagWarnings(Trained t, MineSpec spec, List<String> warnings) {
@@ -659,7 +663,7 @@ public final class MineRunner {
         ConvergenceMonitor m = trained.monitor;
         MiResult.Convergence conv = new MiResult.Convergence(trained.bestStep, m.converged(), m.stillIncreasing(),
                 trained.retried, trained.learningRate, trained.retried ? trained.learningRate : Double.NaN,
-                trained.nValidation, m.steps(), m.values());
+                trained.nValidation, m.steps(), m.values(), trained.finalBatch, trained.growthSteps);
         // how far the estimate can be trusted (issue 4: near the estimator's limit, never silent)
         double ess = eval.marginalEss();
         boolean near = EstimatorReach.nearLimit(hi, eval.count(), ess);
@@ -671,7 +675,7 @@ public final class MineRunner {
         MiResult.Reliability rel = new MiResult.Reliability(ess, EstimatorReach.reachNats(eval.count()), near);
         return new MiResult(est, lo, hi, eval.stdError(), stats.rows(), stats.dropped(),
                 nTrain, eval.count(), trained.stepsRun, boundName, kernels, seconds, trained.seconds,
-                trained.stepsRun * (double) spec.batchSize() / trained.seconds, trained.curve, MiResult.STATUS_OK,
+                trained.samples / trained.seconds, trained.curve, MiResult.STATUS_OK,
                 warnings, conv, sig, rel);
     }
 
@@ -696,19 +700,25 @@ public final class MineRunner {
         return s;
     }
 
-    /** The cached training blocks, their row count and every partition's share of the batch. */
-    private record TrainingData(JavaRDD<FloatBlock> blocks, long rows, int[] batchPerPartition) {
+    /**
+     * The cached training blocks, their row count, every partition's share of the batch, and the
+     * largest global batch the blocks can hold ({@code min(rows, parts * smallest block)}: every
+     * share of {@link #splitBatch} fits its block), which caps the adaptive batch growth.
+     */
+    private record TrainingData(JavaRDD<FloatBlock> blocks, long rows, int[] batchPerPartition, int batchLimit) {
     }
 
     /**
      * A training run: the kept weights (best on validation, else the last), the per-step minibatch
      * DV estimates of the steps run, the wall time of the step loop (without validation passes),
      * the steps run, the step count of the kept weights, the monitor with the validation history
-     * and flags, the learning rate used, whether this is the retry after a divergence, and the
-     * validation rows.
+     * and flags, the learning rate used, whether this is the retry after a divergence, the
+     * validation rows, the global batch of the last step, the steps after which the batch grew, and
+     * the training rows drawn in all (for samples per second).
      */
     private record Trained(float[][] params, double[] curve, double seconds, int stepsRun, int bestStep,
-                           ConvergenceMonitor monitor, double learningRate, boolean retried, long nValidation) {
+                           ConvergenceMonitor monitor, double learningRate, boolean retried, long nValidation,
+                           int finalBatch, int[] growthSteps, double samples) {
     }
 
     /**
@@ -744,7 +754,12 @@ public final class MineRunner {
         LOG.info("training sample: {} rows in {} partitions ({} MiB as floats), batch {} per step",
                 nTrain, blockRows.size(), String.format(Locale.ROOT, "%.1f",
                         nTrain * 4.0 * (layout.dx() + layout.dy()) / (1 << 20)), spec.batchSize());
-        return new TrainingData(blocks, nTrain, perPart);
+        int minBlock = Integer.MAX_VALUE;
+        for (int n : blockRows) {
+            minBlock = Math.min(minBlock, n);
+        }
+        long limit = Math.min(nTrain, (long) minBlock * blockRows.size());
+        return new TrainingData(blocks, nTrain, perPart, (int) Math.min(Integer.MAX_VALUE, Math.max(limit, spec.batchSize())));
     }
 
     /**
@@ -764,6 +779,12 @@ public final class MineRunner {
                 bound, driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
         TrainingLoop trainer = Trainers.create(spec.trainer(), td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
         ConvergenceMonitor monitor = new ConvergenceMonitor(spec.patience(), spec.minDelta());
+        BatchGrowth growth = spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) && validation != null
+                ? new BatchGrowth(true, spec.batchGrowthPairs(), spec.maxBatchSize()) : BatchGrowth.OFF;
+        int parts = td.batchPerPartition.length;
+        int[] batch = {spec.batchSize()}; // the global batch of the next step
+        int[] growthSteps = new int[0];
+        double[] samples = {0}; // training rows drawn so far
         int total = spec.steps();
         double[] curve = new double[total];
         double[] smooth = {Double.NaN};
@@ -775,13 +796,14 @@ public final class MineRunner {
             overhead[step] = stepNanos - agg.computeNanos();
             loopNanos[0] += stepNanos;
             curve[step] = dv;
+            samples[0] += batch[0];
             if (monitor.onStep(step, dv)) {
                 throw new Diverged();
             }
             smooth[0] = Double.isNaN(smooth[0]) ? dv : 0.98 * smooth[0] + 0.02 * dv;
             if ((step + 1) % spec.logEvery() == 0 || step + 1 == total) {
                 double el = loopNanos[0] / 1e9;
-                double sps = (step + 1) * (double) spec.batchSize() / el;
+                double sps = samples[0] / el;
                 double eta = (System.nanoTime() - tStart) / 1e9 / (step + 1 - firstStep) * (total - step - 1);
                 String line = String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
                         step + 1, total, smooth[0], sps, eta);
@@ -809,6 +831,12 @@ public final class MineRunner {
             keptStep = resume.keptStep();
             loopNanos[0] = (long) (resume.trainingSeconds() * 1e9);
             finished = resume.finished();
+            growthSteps = resume.batchGrowthSteps();
+            if (resume.batchSize() > 0) {
+                batch[0] = resume.batchSize();
+                trainer.setBatchPerPartition(splitBatch(batch[0], parts));
+            }
+            samples[0] = samplesDrawn(spec.batchSize(), growthSteps, batch[0], done);
         }
         try {
             while (!finished && done < total) {
@@ -819,14 +847,33 @@ public final class MineRunner {
                     if (ck.due(done) || done == total) {
                         ck.save(org.minespark.core.TrainingCheckpoint.capture(ck.fingerprint, attempt, lr,
                                 firstDivergence, done, done == total, opt, monitor, kept, keptStep, curve,
-                                loopNanos[0] / 1e9));
+                                loopNanos[0] / 1e9).withBatch(batch[0], growthSteps));
                     }
                     continue;
                 }
                 BoundStats v = validate(validation.blocks, opt.params(), shape, bound, spec.kernels(), seed);
+                // adaptive batch growth (decided on this pass, used from the next step): a growth
+                // restarts the patience window before this pass is counted, so the run is never
+                // stopped at the pass where its gradient noise level changes (patience >= 2)
+                int grown = done < total && Double.isFinite(v.estimate())
+                        ? growth.next(batch[0], v.marginalEss(), v.count(), td.batchLimit) : batch[0];
+                if (grown > batch[0]) {
+                    LOG.info(String.format(Locale.ROOT, "batch %d -> %d at step %d: ~%.1f effective marginal pairs"
+                                    + " per step (held-out ESS %.1f of %d; threshold %s)", batch[0], grown, done,
+                            BatchGrowth.effectivePairsPerStep(v.marginalEss(), v.count(), batch[0]), v.marginalEss(),
+                            v.count(), growth.minEffectivePairs()));
+                    batch[0] = grown;
+                    trainer.setBatchPerPartition(splitBatch(grown, parts));
+                    growthSteps = java.util.Arrays.copyOf(growthSteps, growthSteps.length + 1);
+                    growthSteps[growthSteps.length - 1] = done;
+                    monitor.resetPatience();
+                }
                 ConvergenceMonitor.Verdict verdict = monitor.onValidation(done, v.estimate());
-                LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)",
-                        done, v.estimate(), monitor.best(), monitor.bestStep()));
+                LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)%s",
+                        done, v.estimate(), monitor.best(), monitor.bestStep(), growth.enabled()
+                                ? String.format(Locale.ROOT, "; ~%.1f effective marginal pairs per step at batch %d",
+                                BatchGrowth.effectivePairsPerStep(v.marginalEss(), v.count(), batch[0]), batch[0])
+                                : ""));
                 if (verdict == ConvergenceMonitor.Verdict.DIVERGED) {
                     throw new Diverged();
                 }
@@ -839,7 +886,7 @@ public final class MineRunner {
                 if (ck.due(done) || stop || done == total) {
                     ck.save(org.minespark.core.TrainingCheckpoint.capture(ck.fingerprint, attempt, lr,
                             firstDivergence, done, stop || done == total, opt, monitor, kept, keptStep, curve,
-                            loopNanos[0] / 1e9));
+                            loopNanos[0] / 1e9).withBatch(batch[0], growthSteps));
                 }
                 if (stop) {
                     LOG.info("early stop after step {}: no validation gain above {} nats in {} passes; keeping the"
@@ -851,7 +898,7 @@ public final class MineRunner {
             int ran = opt.stepsDone();
             LOG.warn("training diverged at learning rate {} after {} steps: {}", rate(lr), ran, monitor.divergence());
             return new Trained(null, java.util.Arrays.copyOf(curve, ran), loopNanos[0] / 1e9, ran, 0, monitor, lr,
-                    false, nValidation);
+                    false, nValidation, batch[0], growthSteps, samples[0]);
         }
         if (kept == null) {
             kept = opt.snapshot();
@@ -863,8 +910,12 @@ public final class MineRunner {
         LOG.info(String.format(Locale.ROOT, "training: %d of %d steps in %.1f s (%.1f s with validation), median"
                         + " distribution overhead %.2f ms per step", done, total, seconds,
                 (System.nanoTime() - tStart) / 1e9, ov.length == 0 ? 0.0 : ov[ov.length / 2] / 1e6));
+        if (growthSteps.length > 0) {
+            LOG.info("batch growth: {} -> {} rows per step, grown after steps {}", spec.batchSize(), batch[0],
+                    java.util.Arrays.toString(growthSteps));
+        }
         return new Trained(kept, java.util.Arrays.copyOf(curve, done), seconds, done, keptStep, monitor, lr, false,
-                nValidation);
+                nValidation, batch[0], growthSteps, samples[0]);
     }
 
     /**
@@ -912,6 +963,24 @@ public final class MineRunner {
     static int defaultPartitions(JavaSparkContext jsc) {
         int taskCpus = Math.max(1, jsc.getConf().getInt("spark.task.cpus", 1));
         return Math.max(1, jsc.defaultParallelism() / taskCpus);
+    }
+
+    /**
+     * Training rows drawn in the first {@code done} steps of a run that started at batch
+     * {@code initial}, grew after the given steps and now runs at {@code current}: every growth
+     * doubles the batch except perhaps the last, which may be capped (for samples per second after a
+     * resume; approximate only if a cap applied before the last growth, which doubling rules out).
+     */
+    static double samplesDrawn(int initial, int[] growthSteps, int current, int done) {
+        double s = 0;
+        int b = initial;
+        int from = 0;
+        for (int i = 0; i < growthSteps.length; i++) {
+            s += (double) b * (Math.min(growthSteps[i], done) - from);
+            from = Math.min(growthSteps[i], done);
+            b = i == growthSteps.length - 1 ? current : 2 * b;
+        }
+        return s + (double) b * (done - from);
     }
 
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */

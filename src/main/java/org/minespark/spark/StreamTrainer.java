@@ -116,9 +116,9 @@ final class StreamTrainer implements TrainingLoop {
     private final JavaRDD<FloatBlock> blocks;
     private final CriticShape shape;
     private final String kernels;
-    private final int[] batchPerPartition;
+    private int[] batchPerPartition;
     private final long seed;
-    private final int maxBatch;
+    private int maxBatch;
     private final int parts;
     private final int port;
     private final int timeoutMs;
@@ -170,6 +170,23 @@ final class StreamTrainer implements TrainingLoop {
     StreamTrainer withInjectedFailure(int step) {
         this.failOnceAtStep = step;
         return this;
+    }
+
+    @Override
+    public void setBatchPerPartition(int[] bpp) {
+        if (bpp.length != batchPerPartition.length) {
+            throw new IllegalArgumentException("batchPerPartition has " + bpp.length + " entries, expected "
+                    + batchPerPartition.length + " (one per training partition)");
+        }
+        int m = 1;
+        for (int b : bpp) {
+            if (b < 0) {
+                throw new IllegalArgumentException("batchPerPartition has a negative entry: " + b);
+            }
+            m = Math.max(m, b);
+        }
+        this.batchPerPartition = bpp.clone();
+        this.maxBatch = m;
     }
 
     @Override

@@ -22,9 +22,9 @@ final class SyncTrainer implements TrainingLoop {
     private final JavaRDD<FloatBlock> blocks;
     private final CriticShape shape;
     private final String kernels;
-    private final int[] batchPerPartition;
+    private int[] batchPerPartition;
     private final long seed;
-    private final int maxBatch;
+    private int maxBatch;
 
     SyncTrainer(JavaRDD<FloatBlock> blocks, CriticShape shape, String kernels,
                 int[] batchPerPartition, long seed) {
@@ -46,6 +46,23 @@ final class SyncTrainer implements TrainingLoop {
      * reduce bounds the driver's memory (then float sums may associate differently between runs).
      */
     static final int MAX_COLLECTED_PARTITIONS = 64;
+
+    @Override
+    public void setBatchPerPartition(int[] bpp) {
+        if (bpp.length != batchPerPartition.length) {
+            throw new IllegalArgumentException("batchPerPartition has " + bpp.length + " entries, expected "
+                    + batchPerPartition.length + " (one per training partition)");
+        }
+        int m = 1;
+        for (int b : bpp) {
+            if (b < 0) {
+                throw new IllegalArgumentException("batchPerPartition has a negative entry: " + b);
+            }
+            m = Math.max(m, b);
+        }
+        this.batchPerPartition = bpp.clone();
+        this.maxBatch = m;
+    }
 
     @Override
     public String name() {

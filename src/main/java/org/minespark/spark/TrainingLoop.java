@@ -30,6 +30,17 @@ interface TrainingLoop {
     /** Runs steps {@code from, ..., to - 1} with stream purpose {@code purpose}, updating {@code opt}. */
     void run(int from, int to, long purpose, MineOptimizer opt, StepListener listener);
 
+    /**
+     * Sets every partition's share of the batch for the following {@link #run} calls (adaptive
+     * batch growth between segments). The workers' buffers are sized for the largest share when a
+     * segment starts (pooled workers that are large enough are reused), so a step still allocates
+     * nothing.
+     *
+     * @throws IllegalArgumentException if the array does not have one entry per partition or has a
+     *                                  negative entry
+     */
+    void setBatchPerPartition(int[] batchPerPartition);
+
     /** Short name for logs and results ({@code "jobs"}, ...). */
     String name();
 }

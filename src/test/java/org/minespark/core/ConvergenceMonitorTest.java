@@ -36,6 +36,19 @@ class ConvergenceMonitorTest {
     }
 
     @Test
+    void resetPatience_beforeAPass_restartsTheWindow() {
+        ConvergenceMonitor m = new ConvergenceMonitor(3, 0.01);
+        // two passes without gain after 2.5: one more would stop
+        feed(m, 100, 1.0, 2.5, 2.4, 2.45);
+        m.resetPatience(); // e.g. the batch grew after step 400
+        assertEquals(Verdict.CONTINUE, m.onValidation(500, 2.47), "the growth pass does not stop the run");
+        assertEquals(Verdict.CONTINUE, m.onValidation(600, 2.48));
+        assertEquals(Verdict.STOP, m.onValidation(700, 2.49), "three passes after the reset without gain");
+        assertEquals(2.5, m.best(), 0.0);
+        assertEquals(200, m.bestStep());
+    }
+
+    @Test
     void onValidation_patienceZero_neverStops() {
         ConvergenceMonitor m = new ConvergenceMonitor(0, 0.01);
         for (Verdict v : feed(m, 10, 1, 1, 1, 1, 1, 1, 1, 1)) {

@@ -142,6 +142,50 @@ class TrainingCheckpointTest {
     }
 
     @Test
+    void writeRead_grownBatch_roundTrips() throws IOException {
+        MineOptimizer opt = optimizer();
+        TrainingCheckpoint c = TrainingCheckpoint.capture(fingerprint(7), 0, 1e-2, null, 0, false, opt,
+                new ConvergenceMonitor(1, 0), null, 0, new double[0], 0.0).withBatch(4096, new int[] {500, 750});
+        TrainingCheckpoint back = TrainingCheckpoint.read(new ByteArrayInputStream(bytes(c)));
+        assertEquals(4096, back.batchSize());
+        assertArrayEquals(new int[] {500, 750}, back.batchGrowthSteps());
+        // without withBatch: 0 = "not recorded, the run's configured batch"
+        TrainingCheckpoint plain = TrainingCheckpoint.read(new ByteArrayInputStream(bytes(
+                TrainingCheckpoint.capture(fingerprint(7), 0, 1e-2, null, 0, false, opt,
+                        new ConvergenceMonitor(1, 0), null, 0, new double[0], 0.0))));
+        assertEquals(0, plain.batchSize());
+        assertEquals(0, plain.batchGrowthSteps().length);
+        assertThrows(IllegalArgumentException.class, () -> c.withBatch(0, new int[0]));
+    }
+
+    @Test
+    void read_versionOne_readsAsNoGrowthYet() throws IOException {
+        MineOptimizer opt = optimizer();
+        byte[] v2 = bytes(TrainingCheckpoint.capture(fingerprint(7), 0, 1e-2, null, 0, false, opt,
+                new ConvergenceMonitor(1, 0), null, 0, new double[0], 0.0));
+        // a version-1 file: the same bytes without the batch fields (int batch, int count = 8 bytes),
+        // version 1 in the header and a CRC-32 over the rest
+        byte[] body = Arrays.copyOf(v2, v2.length - 8 - 8);
+        TrainingCheckpoint back = TrainingCheckpoint.read(new ByteArrayInputStream(withVersion(body, 1)));
+        assertEquals(0, back.batchSize());
+        assertEquals(0, back.batchGrowthSteps().length);
+        assertEquals(fingerprint(7), back.fingerprint());
+        // an unknown future version is rejected with the version named
+        byte[] v9 = withVersion(Arrays.copyOf(v2, v2.length - 8), 9);
+        IOException e = assertThrows(IOException.class, () -> TrainingCheckpoint.read(new ByteArrayInputStream(v9)));
+        assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+    }
+
+    /** A checkpoint file from {@code body} (everything before the CRC) with the version set and a fresh CRC-32. */
+    private static byte[] withVersion(byte[] bodyWithoutCrc, int version) {
+        byte[] body = bodyWithoutCrc.clone();
+        java.nio.ByteBuffer.wrap(body).putInt(8, version); // after the 8-byte magic
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(body);
+        return java.nio.ByteBuffer.allocate(body.length + 8).put(body).putLong(crc.getValue()).array();
+    }
+
+    @Test
     void read_truncatedOrDamaged_isAnIOException() throws IOException {
         MineOptimizer opt = optimizer();
         byte[] ok = bytes(TrainingCheckpoint.capture(fingerprint(7), 0, 1e-2, null, 0, false, opt,

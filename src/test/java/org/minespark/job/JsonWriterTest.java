@@ -28,7 +28,8 @@ class JsonWriterTest {
                 "best_step", "converged", "still_increasing", "diverged", "retried_learning_rate", "n_validation",
                 "eval_every", "patience", "min_delta", "p_value", "dependent", "null_mean_nats", "null_std_nats",
                 "null_mean_bits", "null_std_bits", "permutations", "significance_level", "significance_test",
-                "near_estimator_limit", "marginal_ess", "estimator_reach_nats")) {
+                "near_estimator_limit", "marginal_ess", "estimator_reach_nats", "final_batch_size", "batch_growth_steps",
+                "batch_growth", "max_batch_size", "batch_growth_pairs")) {
             assertTrue(n.has(key), "missing key " + key);
         }
         assertEquals(4.12, n.get("mi_nats").asDouble(), 0.0);
@@ -43,6 +44,8 @@ class JsonWriterTest {
         assertTrue(n.get("retried_learning_rate").isNull(), "no retry: null, never NaN");
         assertTrue(n.get("near_estimator_limit").isBoolean() && !n.get("near_estimator_limit").asBoolean());
         assertTrue(n.get("marginal_ess").isNull(), "not evaluated: null, never NaN");
+        assertTrue(n.get("final_batch_size").isNull(), "no batch information: null");
+        assertEquals(0, n.get("batch_growth_steps").size());
         assertEquals("dv", n.get("bound").asText());
         assertEquals("x1", n.get("x").get(1).asText());
         assertEquals("y0", n.get("y").get(0).asText());

@@ -1,6 +1,7 @@
 package org.minespark.job;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -167,6 +168,29 @@ class MineConfigTest {
             {MineConfig.PERMUTATIONS, 10_000, "--permutations", "10000"},
             {MineConfig.SIGNIFICANCE_LEVEL, 0.0, "--alpha", "0.0"},
             {MineConfig.SIGNIFICANCE_LEVEL, 1.0, "--alpha", "1.0"},
+        }) {
+            Config merged = MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of((String) c[0], c[1]));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec(merged));
+            assertTrue(e.getMessage().contains((String) c[2]) && e.getMessage().contains((String) c[3]), e.getMessage());
+        }
+    }
+
+    @Test
+    void toSpec_batchGrowthKeys_fromFileAndFlags() throws IOException {
+        Path f = write("g.conf", "mine.train { batch-growth = off, max-batch-size = 4096 }");
+        MineSpec s = spec(MineConfig.merge(MineConfig.parseFile(f), Map.of(MineConfig.BATCH_GROWTH_PAIRS, 40.0)));
+        assertFalse(s.batchGrowth());
+        assertEquals(4096, s.maxBatchSize());
+        assertEquals(40.0, s.batchGrowthPairs(), 0.0); // flag
+        MineSpec on = spec(MineConfig.merge(MineConfig.parseFile(f), Map.of(MineConfig.BATCH_GROWTH, "on")));
+        assertTrue(on.batchGrowth(), "the flag value 'on' wins over the file's off");
+        MineSpec d = spec(MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of()));
+        assertTrue(d.batchGrowth());
+        assertEquals(8192, d.maxBatchSize());
+        for (Object[] c : new Object[][] {
+            {MineConfig.MAX_BATCH_SIZE, 0, "--max-batch-size", "0"},
+            {MineConfig.BATCH_GROWTH_PAIRS, -1.0, "--batch-growth-pairs", "-1.0"},
+            {MineConfig.BATCH_GROWTH, "maybe", "--batch-growth", "maybe"},
         }) {
             Config merged = MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of((String) c[0], c[1]));
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> spec(merged));

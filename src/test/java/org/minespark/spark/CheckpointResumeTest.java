@@ -74,6 +74,51 @@ class CheckpointResumeTest {
         }
     }
 
+    /**
+     * Batch growth forced by a threshold no minibatch can meet (1000 effective marginal pairs of a
+     * batch of at most 512): the batch doubles at the validation passes after steps 20 and 40 and
+     * stays at the cap 512 from then on.
+     */
+    private static MineSpec grown() {
+        return spec().withBatchGrowthPairs(1000).withMaxBatchSize(512);
+    }
+
+    @Test
+    void batchGrowth_forced_growsToTheCapWithTheSameBitsInBothTrainers() {
+        MiResult stream = MineRunner.run(data, grown().withTrainer("stream"), null);
+        MiResult jobs = MineRunner.run(data, grown().withTrainer("jobs"), null);
+        assertEquals(512, stream.convergence().finalBatchSize());
+        assertArrayEquals(new int[] {20, 40}, stream.convergence().batchGrowthSteps());
+        assertEquals(512, stream.toMap().get("final_batch_size"));
+        assertEquals(Double.doubleToRawLongBits(stream.miNats()), Double.doubleToRawLongBits(jobs.miNats()));
+        assertArrayEquals(stream.curve(), jobs.curve(), 0.0);
+        assertArrayEquals(stream.convergence().batchGrowthSteps(), jobs.convergence().batchGrowthSteps());
+        // the grown batch changes the steps after step 20 (and nothing before)
+        MiResult off = MineRunner.run(data, grown().withBatchGrowth(false), null);
+        assertEquals(128, off.convergence().finalBatchSize());
+        assertEquals(0, off.convergence().batchGrowthSteps().length);
+        assertArrayEquals(java.util.Arrays.copyOf(off.curve(), 20), java.util.Arrays.copyOf(stream.curve(), 20), 0.0);
+        assertTrue(off.curve()[20] != stream.curve()[20], "step 21 draws 256 rows instead of 128");
+    }
+
+    @Test
+    void resume_afterGrowth_continuesAtTheGrownBatchBitForBit() throws IOException {
+        MiResult uninterrupted = MineRunner.run(data, grown(), null);
+        Path dir = tmp.resolve("ckpt-grown");
+        MineSpec ck = grown().withCheckpointDir(dir.toString()).withCheckpointEvery(30);
+        interrupted(ck, STOP_AT); // the newest checkpoint is after step 60, at batch 512
+        MiResult resumed = MineRunner.run(data, ck.withResume(true).withTrainer("jobs"), null);
+        assertEquals(Double.doubleToRawLongBits(uninterrupted.miNats()), Double.doubleToRawLongBits(resumed.miNats()));
+        assertArrayEquals(uninterrupted.curve(), resumed.curve(), 0.0);
+        assertEquals(512, resumed.convergence().finalBatchSize());
+        assertArrayEquals(new int[] {20, 40}, resumed.convergence().batchGrowthSteps());
+        // a resume with growth switched off is another run: refused by the fingerprint
+        interrupted(ck, STOP_AT);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> MineRunner.run(data, ck.withResume(true).withBatchGrowth(false), null));
+        assertTrue(e.getMessage().contains("batch-growth"), e.getMessage());
+    }
+
     @Test
     void resume_afterInterruption_sameEstimateBitForBit() throws IOException {
         MiResult plain = plain();
