@@ -174,19 +174,8 @@ final class StreamTrainer implements TrainingLoop {
 
     @Override
     public void setBatchPerPartition(int[] bpp) {
-        if (bpp.length != batchPerPartition.length) {
-            throw new IllegalArgumentException("batchPerPartition has " + bpp.length + " entries, expected "
-                    + batchPerPartition.length + " (one per training partition)");
-        }
-        int m = 1;
-        for (int b : bpp) {
-            if (b < 0) {
-                throw new IllegalArgumentException("batchPerPartition has a negative entry: " + b);
-            }
-            m = Math.max(m, b);
-        }
+        this.maxBatch = TrainingLoop.checkedMaxBatch(batchPerPartition.length, bpp);
         this.batchPerPartition = bpp.clone();
-        this.maxBatch = m;
     }
 
     @Override

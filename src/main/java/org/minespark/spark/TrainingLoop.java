@@ -41,6 +41,25 @@ interface TrainingLoop {
      */
     void setBatchPerPartition(int[] batchPerPartition);
 
+    /**
+     * Checks a new per-partition batch split against the number of training partitions and
+     * returns its largest entry (at least 1), the size the workers' buffers must hold.
+     */
+    static int checkedMaxBatch(int partitions, int[] bpp) {
+        if (bpp.length != partitions) {
+            throw new IllegalArgumentException("batchPerPartition has " + bpp.length + " entries, expected "
+                    + partitions + " (one per training partition)");
+        }
+        int m = 1;
+        for (int b : bpp) {
+            if (b < 0) {
+                throw new IllegalArgumentException("batchPerPartition has a negative entry: " + b);
+            }
+            m = Math.max(m, b);
+        }
+        return m;
+    }
+
     /** Short name for logs and results ({@code "jobs"}, ...). */
     String name();
 }
