@@ -18,7 +18,7 @@ package org.minespark.core;
  * same shifted sums with the factor {@code e^{m-1}}. Not thread-safe.
  */
 public final class DvEvalStats extends BoundStats {
-    private static final long serialVersionUID = 2L;
+    private static final long serialVersionUID = 3L;
 
     private final float clip;
     private final boolean nwj;
@@ -30,6 +30,13 @@ public final class DvEvalStats extends BoundStats {
     private double sumE;
     private double sumE2;
     private double sumAE;
+    // several marginal pairings per row (addPairings): E is (B + C) / 2 and the pair-level sums
+    // for the effective sample size run over every scored pairing
+    private boolean twoSided;
+    private long pairs;
+    private double pairMax = Double.NEGATIVE_INFINITY;
+    private double pairSum;
+    private double pairSum2;
 
     /** The DV form without clipping ({@code dv}, {@code dv-biased}). */
     public DvEvalStats() {
@@ -65,6 +72,61 @@ public final class DvEvalStats extends BoundStats {
         n += count;
     }
 
+    @Override
+    boolean supportsPairings() {
+        return true;
+    }
+
+    @Override
+    void addPairings(float[] a, double[] lnE, double[] rowMax, double[] rowSum, double[] rowSum2, int count,
+                     int pairsPerRow) {
+        if (count <= 0) {
+            return;
+        }
+        if (n > 0 && !twoSided) {
+            throw new IllegalStateException("cannot mix one-pairing and several-pairing rows in one statistic");
+        }
+        twoSided = true;
+        double m = Double.NEGATIVE_INFINITY;
+        double pm = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < count; i++) {
+            m = Math.max(m, lnE[i]);
+            pm = Math.max(pm, rowMax[i]);
+        }
+        rescaleTo(m);
+        rescalePairsTo(pm);
+        for (int i = 0; i < count; i++) {
+            double ai = a[i];
+            double e = Math.exp(lnE[i] - max);
+            sumA += ai;
+            sumA2 += ai * ai;
+            sumE += e;
+            sumE2 += e * e;
+            sumAE += ai * e;
+            double f = Math.exp(rowMax[i] - pairMax);
+            pairSum += rowSum[i] * f;
+            pairSum2 += rowSum2[i] * f * f;
+        }
+        n += count;
+        pairs += (long) count * pairsPerRow;
+    }
+
+    private void rescalePairsTo(double m) {
+        if (m > pairMax) {
+            if (pairs > 0) {
+                double f = Math.exp(pairMax - m);
+                pairSum *= f;
+                pairSum2 *= f * f;
+            }
+            pairMax = m;
+        }
+    }
+
+    @Override
+    public long marginalPairs() {
+        return twoSided ? pairs : n;
+    }
+
     private double clipped(float b) {
         return clip == Float.POSITIVE_INFINITY ? b : Math.min(Math.max(b, -clip), clip);
     }
@@ -95,6 +157,19 @@ public final class DvEvalStats extends BoundStats {
         }
         if (o.n == 0) {
             return this;
+        }
+        if (n == 0) {
+            adoptPairings(o);
+            twoSided = o.twoSided;
+        } else if (twoSided != o.twoSided) {
+            throw new IllegalArgumentException("cannot merge one-pairing and several-pairing statistics");
+        }
+        if (twoSided) {
+            rescalePairsTo(o.pairMax);
+            double f = Math.exp(o.pairMax - pairMax);
+            pairSum += o.pairSum * f;
+            pairSum2 += o.pairSum2 * f * f;
+            pairs += o.pairs;
         }
         rescaleTo(o.max);
         double s = Math.exp(o.max - max);
@@ -132,7 +207,13 @@ public final class DvEvalStats extends BoundStats {
      */
     @Override
     public double marginalEss() {
-        if (nwj || n == 0 || !(sumE2 > 0)) {
+        if (nwj || n == 0) {
+            return Double.NaN;
+        }
+        if (twoSided) {
+            return pairSum2 > 0 ? pairSum * pairSum / pairSum2 : Double.NaN;
+        }
+        if (!(sumE2 > 0)) {
             return Double.NaN;
         }
         return sumE * sumE / sumE2;
@@ -150,6 +231,11 @@ public final class DvEvalStats extends BoundStats {
         double varA = Math.max(0, sumA2 / n - meanA * meanA);
         double varE = Math.max(0, sumE2 / n - mu * mu);
         double cov = sumAE / n - meanA * mu;
+        if (twoSided) {
+            // a row's influence on the partition mean is (B_i - mu) + (C_i - mu) = 2 (E_i - mu)
+            varE *= 4;
+            cov *= 2;
+        }
         double v;
         if (nwj) {
             double c = Math.exp(max - 1);

@@ -49,7 +49,16 @@ public final class EstimatorReach {
      * for bounds without a partition term, does not count).
      */
     public static boolean nearLimit(double ci95High, long nEval, double marginalEss) {
-        return ci95High >= reachNats(nEval) || fewEffectivePairs(nEval, marginalEss);
+        return nearLimit(ci95High, nEval, marginalEss, nEval);
+    }
+
+    /**
+     * As {@link #nearLimit(double, long, double)} when the partition term was averaged over
+     * {@code marginalPairs} scored pairings of the {@code nEval} rows ({@link BoundStats#marginalPairs()}):
+     * the ESS is counted in those pairs; the ln n reach stays that of the rows.
+     */
+    public static boolean nearLimit(double ci95High, long nEval, double marginalEss, long marginalPairs) {
+        return ci95High >= reachNats(nEval) || fewEffectivePairs(marginalPairs, marginalEss);
     }
 
     /**
@@ -64,10 +73,16 @@ public final class EstimatorReach {
 
     /** The warning for a flagged estimate: what was measured and how to read the estimate. */
     public static String warning(String bound, double estimate, double ci95High, long nEval, double marginalEss) {
+        return warning(bound, estimate, ci95High, nEval, marginalEss, nEval);
+    }
+
+    /** The warning for a flagged estimate whose partition term averaged {@code marginalPairs} pairings. */
+    public static String warning(String bound, double estimate, double ci95High, long nEval, double marginalEss,
+                                 long marginalPairs) {
         StringBuilder why = new StringBuilder();
-        if (fewEffectivePairs(nEval, marginalEss)) {
+        if (fewEffectivePairs(marginalPairs, marginalEss)) {
             why.append(String.format(Locale.ROOT, "the partition term ln mean e^T rests on an effective %.0f of %d"
-                    + " marginal pairs (fewer than %.0f), so the CI is likely too narrow", marginalEss, nEval,
+                    + " marginal pairs (fewer than %.0f), so the CI is likely too narrow", marginalEss, marginalPairs,
                     MIN_MARGINAL_ESS));
         }
         if (ci95High >= reachNats(nEval)) {

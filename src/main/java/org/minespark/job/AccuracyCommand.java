@@ -214,7 +214,12 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("lr_final_fraction", s.lrFinalFraction());
         m.put("hidden", s.hidden());
         m.put("ema_alpha", s.emaAlpha());
+        m.put("batch_growth", s.batchGrowth());
+        m.put("max_batch_size", s.maxBatchSize());
+        m.put("critic", s.critic());
         m.put("eval_fraction", s.evalFraction());
+        m.put("eval_pairings", s.evalPairings());
+        m.put("permutations", s.permutations());
         m.put("max_train_rows", s.maxTrainRows());
         m.put("partitions", s.partitions());
         m.put("kernels", s.kernels());

@@ -119,6 +119,13 @@ final class TrainingOptions {
             description = "Rows per block in the held-out evaluation (mine.eval.chunk-rows, default 4096).")
     Integer evalChunkRows;
 
+    @Option(names = "--eval-pairings", paramLabel = "M",
+            description = "Marginal pairings per held-out row for dv, dv-biased, nwj and smile: the partition term "
+                + "averages e^T over M re-pairings of the validation/test rows (variance down by up to M, M critic "
+                + "passes); 1 = one shuffle (mine.eval.pairings, default " + MineSpec.DEFAULT_EVAL_PAIRINGS
+                + ", at most " + MineSpec.MAX_EVAL_PAIRINGS + ").")
+    Integer evalPairings;
+
     @Option(names = "--permutations", paramLabel = "K",
             description = "Permutation test of independence: the trained critic on K re-paired versions of the test "
                 + "rows gives a p-value; 0 = off, then dependent means the 95%% CI is above 0 "
@@ -188,6 +195,7 @@ final class TrainingOptions {
         put(m, MineConfig.PARTITIONS, partitions);
         put(m, MineConfig.EVAL_CHUNK_ROWS, evalChunkRows);
         put(m, MineConfig.PERMUTATIONS, permutations);
+        put(m, MineConfig.EVAL_PAIRINGS, evalPairings);
         put(m, MineConfig.NULL_RETRAIN, nullRetrain);
         put(m, MineConfig.SIGNIFICANCE_LEVEL, alpha);
         put(m, MineConfig.KERNELS, kernels);

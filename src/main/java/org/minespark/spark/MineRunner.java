@@ -291,7 +291,7 @@ public final class MineRunner {
         // the reported estimate: the kept weights on the test rows (never used to choose them)
         long tEval = System.nanoTime();
         EvalStats eval = evaluate(jsc, tagged, trained.params, shape, bound, spec.kernels(), parts, seed,
-                spec.evalChunkRows(), spec.permutations());
+                spec.evalChunkRows(), spec.permutations(), spec.evalPairings());
         LOG.info(String.format(Locale.ROOT, "test-row evaluation: %d rows, %d permutations, %.2f s", eval.bound.count(),
                 spec.permutations(), (System.nanoTime() - tEval) / 1e9));
         MiResult res = result(eval, trained, stats, spec, td.rows, bound.name(), driverKernels.name(), t0, warnings)
@@ -494,7 +494,8 @@ public final class MineRunner {
                                 + " (--null-retrain): " + e.getMessage());
                     }
                     JavaRDD<FloatBlock> permutedTest = permutedBlocks(test, Seeds.derive(rs, NULL_PERMUTE, TEST_ROW));
-                    out[i] = validate(permutedTest, t.params, shape, bound, spec.kernels(), Seeds.derive(rs, NULL_EVAL))
+                    out[i] = validate(permutedTest, t.params, shape, bound, spec.kernels(), Seeds.derive(rs, NULL_EVAL),
+                            spec.evalPairings())
                             .estimate();
                     LOG.info(String.format(Locale.ROOT, "retrained null critic %d/%d: %.4f nats (best step %d)", i + 1,
                             r, out[i], t.bestStep));
@@ -666,9 +667,9 @@ public final class MineRunner {
                 trained.nValidation, m.steps(), m.values(), trained.finalBatch, trained.growthSteps);
         // how far the estimate can be trusted (issue 4: near the estimator's limit, never silent)
         double ess = eval.marginalEss();
-        boolean near = EstimatorReach.nearLimit(hi, eval.count(), ess);
+        boolean near = EstimatorReach.nearLimit(hi, eval.count(), ess, eval.marginalPairs());
         if (near) {
-            String w = EstimatorReach.warning(boundName, est, hi, eval.count(), ess);
+            String w = EstimatorReach.warning(boundName, est, hi, eval.count(), ess, eval.marginalPairs());
             LOG.warn(w);
             warnings.add(w);
         }
@@ -851,17 +852,20 @@ public final class MineRunner {
                     }
                     continue;
                 }
-                BoundStats v = validate(validation.blocks, opt.params(), shape, bound, spec.kernels(), seed);
+                BoundStats v = validate(validation.blocks, opt.params(), shape, bound, spec.kernels(), seed,
+                        spec.evalPairings());
                 // adaptive batch growth (decided on this pass, used from the next step): a growth
                 // restarts the patience window before this pass is counted, so the run is never
                 // stopped at the pass where its gradient noise level changes (patience >= 2)
+                // the held-out ESS per scored marginal pair, times the batch's marginal pairs
+                long vPairs = Math.max(1L, v.marginalPairs());
                 int grown = done < total && Double.isFinite(v.estimate())
-                        ? growth.next(batch[0], v.marginalEss(), v.count(), td.batchLimit) : batch[0];
+                        ? growth.next(batch[0], v.marginalEss(), vPairs, td.batchLimit) : batch[0];
                 if (grown > batch[0]) {
                     LOG.info(String.format(Locale.ROOT, "batch %d -> %d at step %d: ~%.1f effective marginal pairs"
                                     + " per step (held-out ESS %.1f of %d; threshold %s)", batch[0], grown, done,
-                            BatchGrowth.effectivePairsPerStep(v.marginalEss(), v.count(), batch[0]), v.marginalEss(),
-                            v.count(), growth.minEffectivePairs()));
+                            BatchGrowth.effectivePairsPerStep(v.marginalEss(), vPairs, batch[0]), v.marginalEss(),
+                            v.marginalPairs(), growth.minEffectivePairs()));
                     batch[0] = grown;
                     trainer.setBatchPerPartition(splitBatch(grown, parts));
                     growthSteps = java.util.Arrays.copyOf(growthSteps, growthSteps.length + 1);
@@ -872,7 +876,7 @@ public final class MineRunner {
                 LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)%s",
                         done, v.estimate(), monitor.best(), monitor.bestStep(), growth.enabled()
                                 ? String.format(Locale.ROOT, "; ~%.1f effective marginal pairs per step at batch %d",
-                                BatchGrowth.effectivePairsPerStep(v.marginalEss(), v.count(), batch[0]), batch[0])
+                                BatchGrowth.effectivePairsPerStep(v.marginalEss(), vPairs, batch[0]), batch[0])
                                 : ""));
                 if (verdict == ConvergenceMonitor.Verdict.DIVERGED) {
                     throw new Diverged();
@@ -924,11 +928,11 @@ public final class MineRunner {
      * and successive passes differ only by the weights.
      */
     static BoundStats validate(JavaRDD<FloatBlock> blocks, float[][] params, CriticShape shape, Bound bound,
-                               String kernels, long seed) {
+                               String kernels, long seed, int pairings) {
         final float[][] p = params;
         return Merge.ordered(blocks.mapPartitionsWithIndex((pi, it) -> {
             Kernels k = Kernels.forName(kernels);
-            BoundStats s = bound.newStats();
+            BoundStats s = newStats(bound, pairings);
             while (it.hasNext()) {
                 FloatBlock b = it.next();
                 if (b.rows() < 2) {
@@ -943,6 +947,16 @@ public final class MineRunner {
             }
             return Collections.singletonList(s).iterator();
         }, false), bound.newStats(), BoundStats::merge, Integer.MAX_VALUE);
+    }
+
+    /**
+     * A held-out accumulator of the bound scoring {@code pairings} marginal pairings per row
+     * ({@link MineSpec#evalPairings()}); all-pairs bounds (infonce) score their groups' pairings
+     * and take one.
+     */
+    static BoundStats newStats(Bound bound, int pairings) {
+        BoundStats s = bound.newStats();
+        return bound.groupSize() > 0 ? s : s.withMarginalPairings(pairings);
     }
 
     /**
@@ -1099,7 +1113,7 @@ public final class MineRunner {
     /** One streaming pass over the test rows, randomly spread and ordered, merged on the driver. */
     static EvalStats evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][] params,
                               CriticShape shape, Bound bound, String kernels, int parts, long seed, int chunkRows,
-                              int permutations) {
+                              int permutations, int pairings) {
         JavaPairRDD<Long, float[]> keyed = randomlyOrdered(tagged.filter(t -> t._1() == TEST_ROW), parts, seed, EVAL);
         Broadcast<float[][]> bc = jsc.broadcast(params);
         try {
@@ -1111,7 +1125,7 @@ public final class MineRunner {
                         PartitionWorker w = PartitionWorker.acquire(shape, k, evalRows(Math.min(chunkRows, 4096), shape),
                                 bound);
                         SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, EVAL, 1000003L + pi));
-                        BoundStats s = bound.newStats();
+                        BoundStats s = newStats(bound, pairings);
                         PermutationStats ps = permutations > 0 ? new PermutationStats(permutations) : null;
                         SplittableRandom prnd = new SplittableRandom(Seeds.derive(seed, PERMUTE, pi));
                         float[] x = new float[chunkRows * dx];

@@ -714,6 +714,7 @@ public final class PairsRunner {
             final int[][] yd = yDims;
             final String kn = spec.kernels();
             final Bound bd = bound;
+            final int pairings = spec.evalPairings();
             final long sd = cx.seed;
             BoundStats[] zero = new BoundStats[n];
             for (int m = 0; m < n; m++) {
@@ -722,7 +723,7 @@ public final class PairsRunner {
             BoundStats[] v = Merge.ordered(cx.validation.mapPartitionsWithIndex((pi, it) -> {
                 BoundStats[] st = new BoundStats[n];
                 for (int m = 0; m < n; m++) {
-                    st[m] = bd.newStats();
+                    st[m] = MineRunner.newStats(bd, pairings);
                 }
                 while (it.hasNext()) {
                     FloatBlock b = it.next();
@@ -776,6 +777,7 @@ public final class PairsRunner {
             final int[][] yd = yDims;
             final String kn = spec.kernels();
             final Bound bd = bound;
+            final int pairings = spec.evalPairings();
             final long sd = cx.seed;
             final long permRows = (permutationMaxRows + cx.parts - 1) / cx.parts;
             try {
@@ -793,7 +795,7 @@ public final class PairsRunner {
                         // the streams of MineRunner.evaluate, one copy per pair
                         rngs[m] = new SplittableRandom(Seeds.derive(sd, EVAL, 1000003L + pi));
                         prngs[m] = new SplittableRandom(Seeds.derive(sd, PERMUTE, pi));
-                        st[m] = bd.newStats();
+                        st[m] = MineRunner.newStats(bd, pairings);
                         if (ps != null) {
                             ps[m] = new PermutationStats(perms);
                         }

@@ -358,9 +358,9 @@ class BoundsTest {
                         for (int i = 0; i < k; i++) {
                             double se = 0;
                             for (int j = 0; j < k; j++) {
-                                se += Math.exp(RefMlp.score(shape, q, row(x, 3, r0 + i), row(y, 2, r0 + j)));
+                                se += Math.exp(RefMlp.score(shape, q, RefMlp.row(x, 3, r0 + i), RefMlp.row(y, 2, r0 + j)));
                             }
-                            sum += RefMlp.score(shape, q, row(x, 3, r0 + i), row(y, 2, r0 + i)) - Math.log(se / k);
+                            sum += RefMlp.score(shape, q, RefMlp.row(x, 3, r0 + i), RefMlp.row(y, 2, r0 + i)) - Math.log(se / k);
                         }
                         r0 += k;
                     }
@@ -369,8 +369,8 @@ class BoundsTest {
                     double sa = 0;
                     double sb = 0;
                     for (int i = 0; i < count; i++) {
-                        sa += RefMlp.score(shape, q, row(x, 3, i), row(y, 2, i));
-                        double b2 = RefMlp.score(shape, q, row(x, 3, i), row(y, 2, (i + shift) % count));
+                        sa += RefMlp.score(shape, q, RefMlp.row(x, 3, i), RefMlp.row(y, 2, i));
+                        double b2 = RefMlp.score(shape, q, RefMlp.row(x, 3, i), RefMlp.row(y, 2, (i + shift) % count));
                         sb += name.equals("nwj") ? Math.exp(b2 - 1) : Math.exp(name.equals("smile") ? Math.min(Math.max(b2, -0.2), 0.2) : b2);
                     }
                     expected = name.equals("nwj") ? sa / count - sb / count : sa / count - Math.log(sb / count);
@@ -380,14 +380,6 @@ class BoundsTest {
                 assertTrue(st.stdError() > 0 && Double.isFinite(st.stdError()), name + " std error " + st.stdError());
             }
         }
-    }
-
-    private static double[] row(float[] a, int d, int i) {
-        double[] v = new double[d];
-        for (int j = 0; j < d; j++) {
-            v[j] = a[i * d + j];
-        }
-        return v;
     }
 
     @Test

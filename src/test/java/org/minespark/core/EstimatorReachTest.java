@@ -95,17 +95,13 @@ class EstimatorReachTest {
     }
 
     static DvEvalStats optimalCriticStats(double mi, int n, long seed) {
-        int d = 20;
-        double omr = Math.exp(-2 * mi / d);
-        double rho = Math.sqrt(1 - omr);
-        double s = Math.sqrt(omr);
         SplittableRandom r = new SplittableRandom(seed);
-        double[] x = new double[n * d];
-        double[] y = new double[n * d];
-        for (int i = 0; i < n * d; i++) {
-            x[i] = r.nextGaussian();
-            y[i] = rho * x[i] + s * r.nextGaussian();
-        }
+        CorrelatedSample c = new CorrelatedSample(mi, n, r);
+        double[] x = c.x;
+        double[] y = c.y;
+        int d = CorrelatedSample.D;
+        double rho = c.rho;
+        double omr = c.omr;
         float[] a = new float[n];
         float[] b = new float[n];
         int shift = 1 + r.nextInt(n - 1);
@@ -118,8 +114,34 @@ class EstimatorReachTest {
         return st;
     }
 
+    /** n rows of the 20-d correlated Gaussian with MI {@code mi}: x ~ N(0, I), y = rho x + sqrt(1 - rho^2) e. */
+    static final class CorrelatedSample {
+        static final int D = 20;
+        final double omr;
+        final double rho;
+        final double[] x;
+        final double[] y;
+
+        CorrelatedSample(double mi, int n, SplittableRandom r) {
+            omr = Math.exp(-2 * mi / D);
+            rho = Math.sqrt(1 - omr);
+            double s = Math.sqrt(omr);
+            x = new double[n * D];
+            y = new double[n * D];
+            for (int i = 0; i < n * D; i++) {
+                x[i] = r.nextGaussian();
+                y[i] = rho * x[i] + s * r.nextGaussian();
+            }
+        }
+
+        /** T*(x_i, y_j) = ln p(y_j | x_i) / p(y_j). */
+        double tStar(int i, int j) {
+            return EstimatorReachTest.tStar(x, i, y, j, D, rho, omr);
+        }
+    }
+
     /** ln p(y_j | x_i) / p(y_j) for the standardised correlated Gaussian. */
-    private static double tStar(double[] x, int i, double[] y, int j, int d, double rho, double omr) {
+    static double tStar(double[] x, int i, double[] y, int j, int d, double rho, double omr) {
         double v = -0.5 * d * Math.log(omr);
         for (int k = 0; k < d; k++) {
             double yk = y[j * d + k];

@@ -17,14 +17,6 @@ class PermutationStatsTest {
     private static final CriticShape CONCAT = new CriticShape(3, 2, new int[] {7, 5});
     private static final CriticShape SEPARABLE = CriticShape.separable(3, 2, new int[] {7, 5}, 4);
 
-    private static float[] gaussians(SplittableRandom r, int n) {
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) r.nextGaussian();
-        }
-        return a;
-    }
-
     @Test
     void merge_equalsOnePass() {
         SplittableRandom r = new SplittableRandom(3);
@@ -32,11 +24,11 @@ class PermutationStatsTest {
         PermutationStats one = new PermutationStats(k);
         PermutationStats[] parts = {new PermutationStats(k), new PermutationStats(k), new PermutationStats(k)};
         for (int chunk = 0; chunk < 9; chunk++) {
-            float[] obs = gaussians(r, 20);
+            float[] obs = RefMlp.gaussians(r, 20);
             one.addObserved(obs, 20);
             parts[chunk % 3].addObserved(obs, 20);
             for (int q = 0; q < k; q++) {
-                float[] t = gaussians(r, 20);
+                float[] t = RefMlp.gaussians(r, 20);
                 one.addPermuted(q, t, 20);
                 parts[chunk % 3].addPermuted(q, t, 20);
             }
@@ -75,9 +67,9 @@ class PermutationStatsTest {
         for (int trial = 0; trial < 200; trial++) {
             int k = 1 + r.nextInt(30);
             PermutationStats s = new PermutationStats(k);
-            s.addObserved(gaussians(r, 5), 5);
+            s.addObserved(RefMlp.gaussians(r, 5), 5);
             for (int q = 0; q < k; q++) {
-                s.addPermuted(q, gaussians(r, 5), 5);
+                s.addPermuted(q, RefMlp.gaussians(r, 5), 5);
             }
             double p = s.pValue();
             assertTrue(p >= 1.0 / (k + 1) && p <= 1.0, "p " + p + " for K " + k);
@@ -112,8 +104,8 @@ class PermutationStatsTest {
         int atMost05 = 0;
         for (int seed = 1; seed <= m; seed++) {
             SplittableRandom r = new SplittableRandom(seed);
-            float[] x = gaussians(r, count * 3);
-            float[] y = gaussians(r, count * 2);
+            float[] x = RefMlp.gaussians(r, count * 3);
+            float[] y = RefMlp.gaussians(r, count * 2);
             PermutationStats ps = new PermutationStats(k);
             w.evaluateChunk(p, x, y, count, new SplittableRandom(seed), Bound.forName("dv").newStats(), ps,
                     new SplittableRandom(-seed));
@@ -137,8 +129,8 @@ class PermutationStatsTest {
         SplittableRandom r = new SplittableRandom(8);
         int count = 37;
         int k = 5;
-        float[] x = gaussians(r, count * 3);
-        float[] y = gaussians(r, count * 2);
+        float[] x = RefMlp.gaussians(r, count * 3);
+        float[] y = RefMlp.gaussians(r, count * 2);
         for (CriticShape shape : new CriticShape[] {CONCAT, SEPARABLE}) {
             float[][] p = shape.init(9);
             double[][] ref = RefMlp.copyParams(p);

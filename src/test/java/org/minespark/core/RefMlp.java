@@ -69,4 +69,22 @@ final class RefMlp {
         }
         return d;
     }
+
+    /** n standard normal floats. */
+    static float[] gaussians(java.util.SplittableRandom r, int n) {
+        float[] a = new float[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = (float) r.nextGaussian();
+        }
+        return a;
+    }
+
+    /** Row i of a row-major float matrix of d columns, as doubles. */
+    static double[] row(float[] a, int d, int i) {
+        double[] v = new double[d];
+        for (int j = 0; j < d; j++) {
+            v[j] = a[i * d + j];
+        }
+        return v;
+    }
 }

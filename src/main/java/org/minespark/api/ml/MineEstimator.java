@@ -72,6 +72,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
     private final DoubleParam lrFinalFraction;
     private final DoubleParam emaAlpha;
     private final IntParam permutations;
+    private final IntParam evalPairings;
     private final DoubleParam significanceLevel;
     private final Param<String> critic;
     private final IntParam embedDim;
@@ -103,6 +104,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         lrFinalFraction = new DoubleParam(this, "lrFinalFraction", "final learning rate of the cosine decay as a fraction of the base rate (MineSpec.withLrFinalFraction)");
         emaAlpha = new DoubleParam(this, "emaAlpha", "moving-average rate of the DV gradient correction in (0, 1] (MineSpec.withEmaAlpha)");
         permutations = new IntParam(this, "permutations", "permutation replicates K of the independence test; 0 = decide from the CI (MineSpec.withPermutations)");
+        evalPairings = new IntParam(this, "evalPairings", "marginal pairings per held-out row of the pairwise bounds (MineSpec.withEvalPairings)");
         significanceLevel = new DoubleParam(this, "significanceLevel", "significance level alpha of the dependent verdict (MineSpec.withSignificanceLevel)");
         critic = new Param<>(this, "critic", "the critic: concat (MLP on [x, y]) or separable (g(x) . h(y)) (MineSpec.withCritic)");
         embedDim = new IntParam(this, "embedDim", "embedding size of the separable critic (MineSpec.withEmbedDim)");
@@ -123,6 +125,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         setDefault(lrFinalFraction, PROBE.lrFinalFraction());
         setDefault(emaAlpha, PROBE.emaAlpha());
         setDefault(permutations, PROBE.permutations());
+        setDefault(evalPairings, PROBE.evalPairings());
         setDefault(significanceLevel, PROBE.significanceLevel());
         setDefault(critic, PROBE.critic());
         setDefault(embedDim, PROBE.embedDim());
@@ -376,6 +379,22 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         return this;
     }
 
+    /** Param: marginal pairings per held-out row of the pairwise bounds (MineSpec.withEvalPairings). */
+    public IntParam evalPairings() {
+        return evalPairings;
+    }
+
+    public int getEvalPairings() {
+        return (Integer) getOrDefault(evalPairings);
+    }
+
+    /** @throws IllegalArgumentException naming {@code evalPairings} and the value when MineSpec rejects it */
+    public MineEstimator setEvalPairings(int v) {
+        with(PROBE, "evalPairings", v, MineSpec::withEvalPairings);
+        set(evalPairings, v);
+        return this;
+    }
+
     /** Param: permutation replicates K of the independence test; 0 = decide from the CI (MineSpec.withPermutations). */
     public IntParam permutations() {
         return permutations;
@@ -541,6 +560,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         s = with(s, "lrFinalFraction", getLrFinalFraction(), MineSpec::withLrFinalFraction);
         s = with(s, "emaAlpha", getEmaAlpha(), MineSpec::withEmaAlpha);
         s = with(s, "permutations", getPermutations(), MineSpec::withPermutations);
+        s = with(s, "evalPairings", getEvalPairings(), MineSpec::withEvalPairings);
         s = with(s, "significanceLevel", getSignificanceLevel(), MineSpec::withSignificanceLevel);
         s = with(s, "critic", getCritic(), MineSpec::withCritic);
         s = with(s, "embedDim", getEmbedDim(), MineSpec::withEmbedDim);
