@@ -12,14 +12,19 @@ import java.util.Arrays;
  * an improvement training stops ({@code patience = 0}: never). Independently, the weights to keep
  * are those of the highest validation value seen ({@link Verdict#BEST}, strict {@code >}).
  *
- * <p><b>Divergence</b>: a non-finite minibatch or validation value; a minibatch value with
- * {@code |v| > }{@link #MAX_ABS_NATS} (no finite sample supports a DV value of that size: the
- * critic's outputs have blown up); or, after {@link #WARMUP_STEPS} steps, a minibatch value more
- * than {@link #EXPLODE_NATS} below its running level (an exponential moving average with factor
- * {@link #LEVEL_ALPHA} of the previous values), or a validation value that far below the best
- * validation value. The DV value of a minibatch of 1024 pairs fluctuates by well under 1 nat
- * around its level in healthy training, so a drop of {@value #EXPLODE_NATS} nats is a collapse of
- * the critic, not noise.
+ * <p><b>Divergence</b>: a non-finite minibatch or validation value; {@code extremeSteps}
+ * consecutive minibatch values that are extreme: {@code |v| > }{@link #MAX_ABS_NATS} (no finite
+ * sample supports a DV value of that size: the critic's outputs have blown up) or, after
+ * {@link #WARMUP_STEPS} steps, more than {@link #EXPLODE_NATS} below the running level (an
+ * exponential moving average with factor {@link #LEVEL_ALPHA} of the previous non-extreme values);
+ * or a validation value that far below the best validation value. The DV value of a minibatch of
+ * 1024 pairs fluctuates by well under 1 nat around its level in healthy training (a fall of 25
+ * nats needs one pair's e^T to outweigh all others by e^25), so for the DV-type bounds one extreme
+ * value is a collapse ({@code extremeSteps = 1}). The NWJ minibatch value
+ * {@code mean T - mean e^{T-1}} is linear in e^T and heavy-tailed at high MI: one marginal pair
+ * with {@code T = 12} among 1024 pulls it down by about 58 nats for that step only (the next
+ * steps' gradients push that T down), so NWJ ({@link #forBound}) needs {@link #NWJ_EXTREME_STEPS}
+ * in a row; a spike shorter than that neither counts nor moves the level.
  *
  * <p><b>Flags</b> (with {@code w = }{@link #PLATEAU_EVALS} evaluations, or {@code patience} if
  * smaller and positive):
@@ -40,6 +45,8 @@ public final class ConvergenceMonitor {
     public static final double MAX_ABS_NATS = 1000.0;
     /** Steps before the running-level test applies (the level needs some history). */
     public static final int WARMUP_STEPS = 10;
+    /** Consecutive extreme minibatch values that make a divergence of NWJ training. */
+    public static final int NWJ_EXTREME_STEPS = 5;
     /** Smoothing factor of the running level of the minibatch values. */
     public static final double LEVEL_ALPHA = 0.05;
     /** Evaluations that make up a plateau (or a recent rise) for the flags. */
@@ -63,9 +70,11 @@ public final class ConvergenceMonitor {
     private final int patience;
     private final double minDelta;
     private final int window;
+    private final int extremeSteps;
 
     private int minibatchSteps;
     private double level = Double.NaN;
+    private int extremeRun; // consecutive extreme minibatch values so far
 
     private double[] values = new double[16];
     private int[] steps = new int[16];
@@ -83,6 +92,22 @@ public final class ConvergenceMonitor {
      * @param minDelta the improvement (nats) that counts; &gt;= 0
      */
     public ConvergenceMonitor(int patience, double minDelta) {
+        this(patience, minDelta, 1);
+    }
+
+    /** The monitor of a run of {@code bound} (NWJ tolerates spikes shorter than {@link #NWJ_EXTREME_STEPS}). */
+    public static ConvergenceMonitor forBound(int patience, double minDelta, String bound) {
+        return new ConvergenceMonitor(patience, minDelta, "nwj".equals(bound) ? NWJ_EXTREME_STEPS : 1);
+    }
+
+    /**
+     * @param extremeSteps consecutive extreme minibatch values that make a divergence (&gt;= 1)
+     */
+    ConvergenceMonitor(int patience, double minDelta, int extremeSteps) {
+        if (extremeSteps < 1) {
+            throw new IllegalArgumentException("extremeSteps must be >= 1, got " + extremeSteps);
+        }
+        this.extremeSteps = extremeSteps;
         if (patience < 0) {
             throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping), got " + patience);
         }
@@ -106,16 +131,23 @@ public final class ConvergenceMonitor {
             divergence = "the minibatch estimate at step " + (step + 1) + " is " + value;
             return true;
         }
-        if (Math.abs(value) > MAX_ABS_NATS) {
-            divergence = "the minibatch estimate at step " + (step + 1) + " is " + fmt(value) + " nats (|value| > "
-                    + fmt(MAX_ABS_NATS) + ")";
+        boolean huge = Math.abs(value) > MAX_ABS_NATS;
+        boolean fell = minibatchSteps >= WARMUP_STEPS && value < level - EXPLODE_NATS;
+        if (huge || fell) {
+            extremeRun++;
+            if (extremeRun < extremeSteps) {
+                return false; // a spike: not counted in the level
+            }
+            String run = extremeSteps == 1 ? "" : " (" + extremeSteps + " consecutive steps)";
+            divergence = huge
+                    ? "the minibatch estimate at step " + (step + 1) + " is " + fmt(value) + " nats (|value| > "
+                        + fmt(MAX_ABS_NATS) + run + ")"
+                    : "the minibatch estimate at step " + (step + 1) + " fell to " + fmt(value)
+                        + " nats from a running level of " + fmt(level) + " (more than " + fmt(EXPLODE_NATS)
+                        + " nats" + (extremeSteps == 1 ? "" : " for " + extremeSteps + " consecutive steps") + ")";
             return true;
         }
-        if (minibatchSteps >= WARMUP_STEPS && value < level - EXPLODE_NATS) {
-            divergence = "the minibatch estimate at step " + (step + 1) + " fell to " + fmt(value)
-                    + " nats from a running level of " + fmt(level) + " (more than " + fmt(EXPLODE_NATS) + " nats)";
-            return true;
-        }
+        extremeRun = 0;
         level = minibatchSteps == 0 ? value : (1 - LEVEL_ALPHA) * level + LEVEL_ALPHA * value;
         minibatchSteps++;
         return false;
@@ -242,6 +274,7 @@ public final class ConvergenceMonitor {
         if (divergence != null) {
             out.writeUTF(divergence);
         }
+        out.writeInt(extremeRun); // appended last: state written before it existed reads as 0
     }
 
     /** Restores the state written by {@link #writeState} (patience and min-delta come from the constructor). */
@@ -266,6 +299,7 @@ public final class ConvergenceMonitor {
         sinceImprovement = in.readInt();
         stopped = in.readBoolean();
         divergence = in.readBoolean() ? in.readUTF() : null;
+        extremeRun = in.available() >= 4 ? in.readInt() : 0;
     }
 
     private static String fmt(double v) {

@@ -779,7 +779,7 @@ public final class MineRunner {
         MineOptimizer opt = new MineOptimizer(shape, shape.init(Seeds.derive(seed, INIT)), lr,
                 bound, driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
         TrainingLoop trainer = Trainers.create(spec.trainer(), td.blocks, shape, spec.kernels(), td.batchPerPartition, seed);
-        ConvergenceMonitor monitor = new ConvergenceMonitor(spec.patience(), spec.minDelta());
+        ConvergenceMonitor monitor = ConvergenceMonitor.forBound(spec.patience(), spec.minDelta(), bound.name());
         BatchGrowth growth = spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) && validation != null
                 ? new BatchGrowth(true, spec.batchGrowthPairs(), spec.maxBatchSize()) : BatchGrowth.OFF;
         int parts = td.batchPerPartition.length;

@@ -460,7 +460,7 @@ public final class PairsRunner {
                 shapes[m] = CriticShape.of(spec.critic(), xDims[m].length, yDims[m].length, hidden, spec.embedDim());
                 opts[m] = new MineOptimizer(shapes[m], shapes[m].init(Seeds.derive(cx.seed, INIT)), lr,
                         bound, driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
-                monitors[m] = new ConvergenceMonitor(spec.patience(), spec.minDelta());
+                monitors[m] = ConvergenceMonitor.forBound(spec.patience(), spec.minDelta(), bound.name());
             }
         }
 

@@ -126,6 +126,37 @@ class ConvergenceMonitorTest {
     }
 
     @Test
+    void onStep_nwj_isolatedSpikesAreNotDivergenceButARunOfThemIs() {
+        // an NWJ minibatch value with one marginal pair at T = 12 among 1024: about 58 nats down for
+        // one step; such spikes every third step, never NWJ_EXTREME_STEPS in a row
+        ConvergenceMonitor m = ConvergenceMonitor.forBound(5, 0.01, "nwj");
+        ConvergenceMonitor dv = ConvergenceMonitor.forBound(5, 0.01, "dv");
+        boolean dvDiverged = false;
+        for (int s = 0; s < 400; s++) {
+            double v = (s % 3 == 2 && s > 20) ? 4.0 - 58.0 : 4.0;
+            assertFalse(m.onStep(s, v), "step " + s);
+            dvDiverged |= dv.onStep(s, v);
+        }
+        assertFalse(m.diverged());
+        assertTrue(dvDiverged, "for dv one such fall is a collapse");
+        // the spikes did not drag the running level down, and a run of extreme values is a collapse
+        int k = ConvergenceMonitor.NWJ_EXTREME_STEPS;
+        for (int s = 0; s < k - 1; s++) {
+            assertFalse(m.onStep(400 + s, 4.0 - ConvergenceMonitor.EXPLODE_NATS - 1));
+        }
+        assertTrue(m.onStep(400 + k - 1, 4.0 - ConvergenceMonitor.EXPLODE_NATS - 1));
+        assertTrue(m.divergence().contains("running level of 4.000") && m.divergence().contains(k + " consecutive"),
+                m.divergence());
+
+        ConvergenceMonitor huge = ConvergenceMonitor.forBound(5, 0.01, "nwj");
+        for (int s = 0; s < k - 1; s++) {
+            assertFalse(huge.onStep(s, -2 * ConvergenceMonitor.MAX_ABS_NATS));
+        }
+        assertTrue(huge.onStep(k - 1, -2 * ConvergenceMonitor.MAX_ABS_NATS));
+        assertTrue(huge.onStep(k, Double.NaN), "stays diverged");
+    }
+
+    @Test
     void onStep_earlyLargeSwingsDuringWarmup_notDivergence() {
         ConvergenceMonitor m = new ConvergenceMonitor(5, 0.01);
         assertFalse(m.onStep(0, 0.0));
