@@ -219,6 +219,7 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("critic", s.critic());
         m.put("eval_fraction", s.evalFraction());
         m.put("eval_pairings", s.evalPairings());
+        m.put("transform", s.transform());
         m.put("permutations", s.permutations());
         m.put("max_train_rows", s.maxTrainRows());
         m.put("partitions", s.partitions());

@@ -59,6 +59,7 @@ final class MineConfig {
     static final String EVAL_CHUNK_ROWS = "mine.eval.chunk-rows";
     static final String PERMUTATIONS = "mine.eval.permutations";
     static final String EVAL_PAIRINGS = "mine.eval.pairings";
+    static final String TRANSFORM = "mine.data.transform";
     static final String NULL_RETRAIN = "mine.eval.null-retrain";
     static final String SIGNIFICANCE_LEVEL = "mine.eval.significance-level";
     static final String PAIRS_TOP_K = "mine.pairs.categorical-top-k";
@@ -234,6 +235,7 @@ final class MineConfig {
             s = param("--partitions", PARTITIONS, s, c, q -> q.withPartitions(c.getInt(PARTITIONS)));
             s = param("--permutations", PERMUTATIONS, s, c, q -> q.withPermutations(c.getInt(PERMUTATIONS)));
             s = param("--eval-pairings", EVAL_PAIRINGS, s, c, q -> q.withEvalPairings(c.getInt(EVAL_PAIRINGS)));
+            s = param("--transform", TRANSFORM, s, c, q -> q.withTransform(c.getString(TRANSFORM)));
             s = param("--null-retrain", NULL_RETRAIN, s, c, q -> q.withNullRetrain(c.getInt(NULL_RETRAIN)));
             s = param("--alpha", SIGNIFICANCE_LEVEL, s, c,
                     q -> q.withSignificanceLevel(c.getDouble(SIGNIFICANCE_LEVEL)));

@@ -119,6 +119,12 @@ final class TrainingOptions {
             description = "Rows per block in the held-out evaluation (mine.eval.chunk-rows, default 4096).")
     Integer evalChunkRows;
 
+    @Option(names = "--transform", paramLabel = "NAME",
+            description = "Per-dimension input transform: standardize (z-scores) or normal-scores (Gaussian copula "
+                + "Phi^-1(F(v)), strictly increasing so the MI is unchanged; for skewed or heavy-tailed columns; estimate "
+                + "only) (mine.data.transform, default " + MineSpec.DEFAULT_TRANSFORM + ").")
+    String transform;
+
     @Option(names = "--eval-pairings", paramLabel = "M",
             description = "Marginal pairings per held-out row for dv, dv-biased, nwj and smile: the partition term "
                 + "averages e^T over M re-pairings of the validation/test rows (variance down by up to M, M critic "
@@ -196,6 +202,7 @@ final class TrainingOptions {
         put(m, MineConfig.EVAL_CHUNK_ROWS, evalChunkRows);
         put(m, MineConfig.PERMUTATIONS, permutations);
         put(m, MineConfig.EVAL_PAIRINGS, evalPairings);
+        put(m, MineConfig.TRANSFORM, transform);
         put(m, MineConfig.NULL_RETRAIN, nullRetrain);
         put(m, MineConfig.SIGNIFICANCE_LEVEL, alpha);
         put(m, MineConfig.KERNELS, kernels);

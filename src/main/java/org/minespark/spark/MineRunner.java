@@ -33,6 +33,7 @@ import org.minespark.core.EstimatorReach;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
+import org.minespark.core.NormalScores;
 import org.minespark.core.PartitionWorker;
 import org.minespark.core.PermutationStats;
 import org.minespark.core.Seeds;
@@ -87,6 +88,9 @@ public final class MineRunner {
     private static final long NULL_PERMUTE = 12;
     private static final long NULL_TEST_SPREAD = 13;
     private static final long NULL_EVAL = 14;
+    private static final long NORMAL_SCORES_SAMPLE = 15;
+    /** Rows sampled to fit the normal-scores transform (at most; fewer when a row has many values). */
+    static final int NORMAL_SCORES_ROWS = 100_000;
 
     /** Row roles in the tagged stream: training sample, validation (early stopping), test (the estimate). */
     static final byte TRAIN_ROW = 0;
@@ -250,9 +254,19 @@ public final class MineRunner {
                 : Math.max(0.0, (cap - 4 * Math.sqrt(cap)) / expectedTrain);
         double validationFraction = validationFraction(spec, stats.valid());
 
-        // standardised float rows tagged train / validation / test by seeded hashes
+        // the normal-scores transform, fitted on a seeded sample of the valid rows
+        NormalScores scores = null;
+        if ("normal-scores".equals(spec.transform())) {
+            long tn = System.nanoTime();
+            scores = fitNormalScores(rows, lay, dims, stats.valid(), seed);
+            LOG.info(String.format(Locale.ROOT, "normal-scores transform: %d dimensions fitted on a sample of %d rows"
+                    + " (%d knots per dimension at most), %.2f s", dims, scoresSampleRows(dims, stats.valid()),
+                    NormalScores.DEFAULT_KNOTS, (System.nanoTime() - tn) / 1e9));
+        }
+
+        // standardised (or normal-scored) float rows tagged train / validation / test by seeded hashes
         JavaRDD<Tuple2<Byte, float[]>> tagged = streamTagged(rows, lay, dims, seed, evalFraction, validationFraction,
-                sampleFraction, mean, invStd);
+                sampleFraction, mean, invStd, scores);
 
         // training, with early stopping on the validation rows and one retry after a divergence
         Bound bound = Bound.forName(spec.bound(), spec.emaAlpha(), spec.smileTau(), spec.infonceK());
@@ -337,6 +351,8 @@ public final class MineRunner {
         f.put("batch-growth", (spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) ? "on" : "off")
                 + ", max-batch-size " + spec.maxBatchSize() + ", batch-growth-pairs " + spec.batchGrowthPairs());
         f.put("eval-fraction", Double.toString(spec.evalFraction()));
+        f.put("eval-pairings", Integer.toString(spec.evalPairings()));
+        f.put("transform", spec.transform());
         f.put("max-train-rows", Long.toString(spec.maxTrainRows()));
         f.put("kernels", spec.kernels());
         f.put("partitions", Integer.toString(parts));
@@ -1017,6 +1033,14 @@ public final class MineRunner {
     static JavaRDD<Tuple2<Byte, float[]>> streamTagged(JavaRDD<Row> rows, ColumnLayout lay, int dims, long seed,
                                                        double evalFraction, double validationFraction,
                                                        double sampleFraction, double[] mean, double[] invStd) {
+        return streamTagged(rows, lay, dims, seed, evalFraction, validationFraction, sampleFraction, mean, invStd, null);
+    }
+
+    /** As above, with the rows mapped by {@code scores} (normal-scores transform) instead of standardised when not null. */
+    static JavaRDD<Tuple2<Byte, float[]>> streamTagged(JavaRDD<Row> rows, ColumnLayout lay, int dims, long seed,
+                                                       double evalFraction, double validationFraction,
+                                                       double sampleFraction, double[] mean, double[] invStd,
+                                                       NormalScores scores) {
         return rows.mapPartitionsWithIndex((pi, it) -> {
             double[] v = new double[dims];
             return new MappingIterator<Row, Tuple2<Byte, float[]>>(it) {
@@ -1026,7 +1050,10 @@ public final class MineRunner {
                         return null;
                     }
                     byte role = role(seed, pi, rowId, evalFraction, validationFraction, sampleFraction);
-                    return role == SKIP ? null : new Tuple2<>(role, standardised(v, dims, mean, invStd));
+                    if (role == SKIP) {
+                        return null;
+                    }
+                    return new Tuple2<>(role, scores == null ? standardised(v, dims, mean, invStd) : scored(v, dims, scores));
                 }
             };
         }, true);
@@ -1049,6 +1076,52 @@ public final class MineRunner {
         }
         return Seeds.unit(Seeds.derive(seed, VALIDATION_SPLIT, partition, rowId)) < validationFraction
                 ? VALIDATION_ROW : TEST_ROW;
+    }
+
+    /** The normal scores of the first {@code n} values, as floats. */
+    static float[] scored(double[] v, int n, NormalScores scores) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) scores.apply(i, v[i]);
+        }
+        return f;
+    }
+
+    /** Rows of the normal-scores sample: {@link #NORMAL_SCORES_ROWS}, fewer for wide rows (at most 4M values), at most the valid rows. */
+    static long scoresSampleRows(int dims, long valid) {
+        return Math.min(valid, Math.min(NORMAL_SCORES_ROWS, 4_000_000L / Math.max(1, dims)));
+    }
+
+    /**
+     * Fits the normal-scores transform on a seeded Bernoulli sample of about
+     * {@link #scoresSampleRows} valid rows, gathered on the driver (bounded: at most 4M values, and
+     * only those rows, never the table).
+     */
+    static NormalScores fitNormalScores(JavaRDD<Row> rows, ColumnLayout lay, int dims, long valid, long seed) {
+        double fraction = Math.min(1.0, (double) scoresSampleRows(dims, valid) / Math.max(1, valid));
+        List<double[]> sample = rows.mapPartitionsWithIndex((pi, it) -> {
+            double[] v = new double[dims];
+            return new MappingIterator<Row, double[]>(it) {
+                @Override
+                protected double[] map(Row row, long rowId) {
+                    if (!lay.extract(row, v)) {
+                        return null;
+                    }
+                    return Seeds.unit(Seeds.derive(seed, NORMAL_SCORES_SAMPLE, pi, rowId)) < fraction ? v.clone() : null;
+                }
+            };
+        }, true).collect();
+        if (sample.isEmpty()) {
+            throw new IllegalStateException("the normal-scores sample is empty although " + valid + " rows are valid");
+        }
+        double[][] perDim = new double[dims][sample.size()];
+        for (int r = 0; r < sample.size(); r++) {
+            double[] row = sample.get(r);
+            for (int d = 0; d < dims; d++) {
+                perDim[d][r] = row[d];
+            }
+        }
+        return NormalScores.fit(perDim, NormalScores.DEFAULT_KNOTS);
     }
 
     /** {@code (v[i] - mean[i]) * invStd[i]} for the first {@code n} values, as floats. */

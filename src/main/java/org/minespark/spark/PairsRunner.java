@@ -164,6 +164,10 @@ public final class PairsRunner {
     private static PairsResult runUnwrapped(Dataset<Row> data, PairsSpec ps, PairsProgressListener progress) {
         long t0 = System.nanoTime();
         MineSpec spec = ps.training();
+        if (!MineSpec.DEFAULT_TRANSFORM.equals(spec.transform())) {
+            throw new IllegalArgumentException("--transform / mine.data.transform " + spec.transform() + " is for estimate"
+                    + " only: pairs standardises its columns; use --transform " + MineSpec.DEFAULT_TRANSFORM);
+        }
         if (spec.checkpointDir() != null) {
             LOG.warn("pairs does not write checkpoints: --checkpoint-dir {} is ignored", spec.checkpointDir());
         }

@@ -60,6 +60,11 @@ final class TensorShapes {
             throw new IllegalArgumentException("--x-shape/--y-shape (" + p + " positions) is not supported with --critic "
                     + spec.critic() + ": the position-shared critic is the concat MLP; use --critic concat");
         }
+        if (p > 1 && !"standardize".equals(spec.transform())) {
+            throw new IllegalArgumentException("--transform " + spec.transform() + " is not supported with --x-shape/--y-shape ("
+                    + p + " positions): a critic shared by the positions needs one scale per feature; use --transform"
+                    + " standardize");
+        }
         if (p > 1 && "infonce".equals(spec.bound())) {
             throw new IllegalArgumentException("--x-shape/--y-shape (" + p + " positions) is not supported with --bound"
                     + " infonce (its all-pairs groups would score K x K pairings at every position and need a row-level"
