@@ -320,6 +320,10 @@ class BadInputIT {
                 "--steps", "mine.train.steps", ">= 1", "-5");
         fail("learning rate 0", usage, "base.parquet", "a", "b", new String[] {"--lr", "0"},
                 "--lr", "mine.train.learning-rate", "(0, 1]", "0.0");
+        fail("held-out pairings 0", usage, "base.parquet", "a", "b", new String[] {"--eval-pairings", "0"},
+                "--eval-pairings", "mine.eval.pairings", "[1, 1024]", "0");
+        fail("unknown input transform", usage, "base.parquet", "a", "b", new String[] {"--transform", "rank"},
+                "--transform", "mine.data.transform", "'rank'", "normal-scores");
         fail("batch larger than the data", usage, "base.parquet", "a", "b", train("--batch-size", "5000"),
                 "--batch-size 5000 is larger than the", "training rows");
         fail("too few rows per partition for the batch", usage, "base.parquet", "a", "b",
