@@ -73,6 +73,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
     private final DoubleParam emaAlpha;
     private final IntParam permutations;
     private final IntParam evalPairings;
+    private final Param<String> transform;
     private final DoubleParam significanceLevel;
     private final Param<String> critic;
     private final IntParam embedDim;
@@ -105,6 +106,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         emaAlpha = new DoubleParam(this, "emaAlpha", "moving-average rate of the DV gradient correction in (0, 1] (MineSpec.withEmaAlpha)");
         permutations = new IntParam(this, "permutations", "permutation replicates K of the independence test; 0 = decide from the CI (MineSpec.withPermutations)");
         evalPairings = new IntParam(this, "evalPairings", "marginal pairings per held-out row of the pairwise bounds (MineSpec.withEvalPairings)");
+        transform = new Param<>(this, "transform", "per-dimension input transform: standardize or normal-scores (MineSpec.withTransform)");
         significanceLevel = new DoubleParam(this, "significanceLevel", "significance level alpha of the dependent verdict (MineSpec.withSignificanceLevel)");
         critic = new Param<>(this, "critic", "the critic: concat (MLP on [x, y]) or separable (g(x) . h(y)) (MineSpec.withCritic)");
         embedDim = new IntParam(this, "embedDim", "embedding size of the separable critic (MineSpec.withEmbedDim)");
@@ -126,6 +128,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         setDefault(emaAlpha, PROBE.emaAlpha());
         setDefault(permutations, PROBE.permutations());
         setDefault(evalPairings, PROBE.evalPairings());
+        setDefault(transform, PROBE.transform());
         setDefault(significanceLevel, PROBE.significanceLevel());
         setDefault(critic, PROBE.critic());
         setDefault(embedDim, PROBE.embedDim());
@@ -379,6 +382,22 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         return this;
     }
 
+    /** Param: per-dimension input transform, standardize or normal-scores (MineSpec.withTransform). */
+    public Param<String> transform() {
+        return transform;
+    }
+
+    public String getTransform() {
+        return getOrDefault(transform);
+    }
+
+    /** @throws IllegalArgumentException naming {@code transform} and the value when MineSpec rejects it */
+    public MineEstimator setTransform(String v) {
+        with(PROBE, "transform", v, MineSpec::withTransform);
+        set(transform, v);
+        return this;
+    }
+
     /** Param: marginal pairings per held-out row of the pairwise bounds (MineSpec.withEvalPairings). */
     public IntParam evalPairings() {
         return evalPairings;
@@ -561,6 +580,7 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
         s = with(s, "emaAlpha", getEmaAlpha(), MineSpec::withEmaAlpha);
         s = with(s, "permutations", getPermutations(), MineSpec::withPermutations);
         s = with(s, "evalPairings", getEvalPairings(), MineSpec::withEvalPairings);
+        s = with(s, "transform", getTransform(), MineSpec::withTransform);
         s = with(s, "significanceLevel", getSignificanceLevel(), MineSpec::withSignificanceLevel);
         s = with(s, "critic", getCritic(), MineSpec::withCritic);
         s = with(s, "embedDim", getEmbedDim(), MineSpec::withEmbedDim);
