@@ -54,11 +54,21 @@ public final class EstimatorReach {
 
     /**
      * As {@link #nearLimit(double, long, double)} when the partition term was averaged over
-     * {@code marginalPairs} scored pairings of the {@code nEval} rows ({@link BoundStats#marginalPairs()}):
-     * the ESS is counted in those pairs; the ln n reach stays that of the rows.
+     * {@code marginalPairs} scored pairings of the {@code nEval} rows ({@link BoundStats#marginalPairs()}),
+     * {@code marginalEss} being the ESS over those pairs. The rule is applied to the ESS in units of
+     * held-out rows, {@code marginalEss * nEval / marginalPairs} (the ESS of one pairing per row,
+     * for which the threshold was calibrated: docs/accuracy-diagnosis.md, section 1): more pairings
+     * of the same rows make the partition term steadier, but whether a few rows' pairs dominate it,
+     * and how far a trained critic falls short at high MI, is still told by the per-row figure. The
+     * ln n reach stays that of the rows.
      */
     public static boolean nearLimit(double ci95High, long nEval, double marginalEss, long marginalPairs) {
-        return ci95High >= reachNats(nEval) || fewEffectivePairs(marginalPairs, marginalEss);
+        return ci95High >= reachNats(nEval) || fewEffectivePairs(nEval, perRowEss(nEval, marginalEss, marginalPairs));
+    }
+
+    /** The ESS over {@code marginalPairs} pairs of {@code nEval} rows in units of rows (the ESS itself for one pairing). */
+    static double perRowEss(long nEval, double marginalEss, long marginalPairs) {
+        return marginalPairs <= nEval ? marginalEss : marginalEss * nEval / marginalPairs;
     }
 
     /**
@@ -80,10 +90,17 @@ public final class EstimatorReach {
     public static String warning(String bound, double estimate, double ci95High, long nEval, double marginalEss,
                                  long marginalPairs) {
         StringBuilder why = new StringBuilder();
-        if (fewEffectivePairs(marginalPairs, marginalEss)) {
-            why.append(String.format(Locale.ROOT, "the partition term ln mean e^T rests on an effective %.0f of %d"
-                    + " marginal pairs (fewer than %.0f), so the CI is likely too narrow", marginalEss, marginalPairs,
-                    MIN_MARGINAL_ESS));
+        double perRow = perRowEss(nEval, marginalEss, marginalPairs);
+        if (fewEffectivePairs(nEval, perRow)) {
+            if (marginalPairs > nEval) {
+                why.append(String.format(Locale.ROOT, "the partition term ln mean e^T rests on an effective %.0f of %d"
+                        + " marginal pairs (%.1f in units of the %d held-out rows, fewer than %.0f), so the CI is likely too narrow",
+                        marginalEss, marginalPairs, perRow, nEval, MIN_MARGINAL_ESS));
+            } else {
+                why.append(String.format(Locale.ROOT, "the partition term ln mean e^T rests on an effective %.0f of %d"
+                        + " marginal pairs (fewer than %.0f), so the CI is likely too narrow", marginalEss, nEval,
+                        MIN_MARGINAL_ESS));
+            }
         }
         if (ci95High >= reachNats(nEval)) {
             if (why.length() > 0) {

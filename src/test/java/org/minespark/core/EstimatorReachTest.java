@@ -83,6 +83,18 @@ class EstimatorReachTest {
      * Thresholds 100 are far from both, so one fixed seed cannot flip the verdict.
      */
     @Test
+    void nearLimit_severalPairingsPerRow_judgesTheEssInUnitsOfRows() {
+        // 30 000 test rows scored with 16 pairings each: an ESS of 1 600 over 480 000 pairs is 100
+        // in units of rows (the calibrated threshold), 1 584 is 99
+        assertFalse(EstimatorReach.nearLimit(7.0, 30_000, 1_600, 480_000));
+        assertTrue(EstimatorReach.nearLimit(7.0, 30_000, 1_584, 480_000));
+        String w = EstimatorReach.warning("dv", 7.0, 7.2, 30_000, 1_584, 480_000);
+        assertTrue(w.contains("effective 1584 of 480000 marginal pairs (99.0 in units of the 30000 held-out rows"), w);
+        // one pairing per row: the rule of nearLimit(ci, n, ess)
+        assertEquals(EstimatorReach.nearLimit(7.0, 30_000, 99), EstimatorReach.nearLimit(7.0, 30_000, 99, 30_000));
+    }
+
+    @Test
     void nearLimit_optimalCriticOfCorrelatedGaussian_flagsEightNatsNotTwo() {
         DvEvalStats two = optimalCriticStats(2.0, 15_000, 1);
         DvEvalStats eight = optimalCriticStats(8.0, 15_000, 1);
