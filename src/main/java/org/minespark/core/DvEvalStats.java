@@ -15,7 +15,16 @@ package org.minespark.core;
  * <p>SMILE (Song and Ermon 2020) is the DV form with the marginal scores clipped to
  * {@code [-tau, tau]} (i.e. {@code clip(e^b, e^-tau, e^tau)}). NWJ (Nguyen, Wainwright and Jordan 2010)
  * is {@code mean(a) - mean(e^{b-1})}, linear in the pairs: {@code Var = Var(a - e^{b-1})/n}, from the
- * same shifted sums with the factor {@code e^{m-1}}. Not thread-safe.
+ * same shifted sums with the factor {@code e^{m-1}}.
+ *
+ * <p><b>Several pairings per row</b> ({@link #addPairings}, from
+ * {@code PartitionWorker.evaluatePairings}): row i contributes {@code E_i = (B_i + C_i) / 2}, the
+ * mean of the row's {@code e^b} over the M pairings that take x from it ({@code B_i}) and the M that
+ * take y from it ({@code C_i}); {@code mean E} is the mean over all scored pairings, and the
+ * influence of row i on it is {@code 2 (E_i - mu)}, so the delta method above runs with
+ * {@code 4 Var(E)} and {@code 2 cov(a, E)} (conservative by the pairings' own within-row noise,
+ * which this counts on both sides). Kish's ESS is then taken over the individual pairs, from
+ * separately kept shifted sums. Not thread-safe.
  */
 public final class DvEvalStats extends BoundStats {
     private static final long serialVersionUID = 3L;
