@@ -41,7 +41,6 @@ public final class DvEvalStats extends BoundStats {
     private double sumAE;
     // several marginal pairings per row (addPairings): E is (B + C) / 2 and the pair-level sums
     // for the effective sample size run over every scored pairing
-    private boolean twoSided;
     private long pairs;
     private double pairMax = Double.NEGATIVE_INFINITY;
     private double pairSum;
@@ -92,10 +91,9 @@ public final class DvEvalStats extends BoundStats {
         if (count <= 0) {
             return;
         }
-        if (n > 0 && !twoSided) {
+        if (n > 0 && !twoSided()) {
             throw new IllegalStateException("cannot mix one-pairing and several-pairing rows in one statistic");
         }
-        twoSided = true;
         double m = Double.NEGATIVE_INFINITY;
         double pm = Double.NEGATIVE_INFINITY;
         for (int i = 0; i < count; i++) {
@@ -131,9 +129,14 @@ public final class DvEvalStats extends BoundStats {
         }
     }
 
+    /** Whether the rows came with several pairings each ({@link #addPairings}): then pairs counts them. */
+    private boolean twoSided() {
+        return pairs > 0;
+    }
+
     @Override
     public long marginalPairs() {
-        return twoSided ? pairs : n;
+        return twoSided() ? pairs : n;
     }
 
     private double clipped(float b) {
@@ -169,11 +172,10 @@ public final class DvEvalStats extends BoundStats {
         }
         if (n == 0) {
             adoptPairings(o);
-            twoSided = o.twoSided;
-        } else if (twoSided != o.twoSided) {
+        } else if (twoSided() != o.twoSided()) {
             throw new IllegalArgumentException("cannot merge one-pairing and several-pairing statistics");
         }
-        if (twoSided) {
+        if (o.twoSided()) {
             rescalePairsTo(o.pairMax);
             double f = Math.exp(o.pairMax - pairMax);
             pairSum += o.pairSum * f;
@@ -219,7 +221,7 @@ public final class DvEvalStats extends BoundStats {
         if (nwj || n == 0) {
             return Double.NaN;
         }
-        if (twoSided) {
+        if (twoSided()) {
             return pairSum2 > 0 ? pairSum * pairSum / pairSum2 : Double.NaN;
         }
         if (!(sumE2 > 0)) {
@@ -240,7 +242,7 @@ public final class DvEvalStats extends BoundStats {
         double varA = Math.max(0, sumA2 / n - meanA * meanA);
         double varE = Math.max(0, sumE2 / n - mu * mu);
         double cov = sumAE / n - meanA * mu;
-        if (twoSided) {
+        if (twoSided()) {
             // a row's influence on the partition mean is (B_i - mu) + (C_i - mu) = 2 (E_i - mu)
             varE *= 4;
             cov *= 2;
