@@ -21,7 +21,6 @@ import org.apache.spark.sql.SparkSession;
 import org.minespark.spark.SparkFixture;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -182,7 +181,10 @@ class SparkJobTest {
         assertTrue(siblingsOf(target).isEmpty(), "left behind: " + siblingsOf(target));
     }
 
-    /** Needs the real trainer: skipped while MineRunner is a stub. */
+    /**
+     * {@code generate} then {@code estimate} on the real trainer (40 steps): exit code OK, the summary
+     * line with the task's truth, and every output file with the run's settings.
+     */
     @Test
     void estimate_generatedChannel_writesAllOutputs() throws Exception {
         Path data = dir.resolve("chan");
@@ -190,8 +192,6 @@ class SparkJobTest {
         assertEquals(ExitCodes.OK, run("generate", "--task", "gauss-channel", "--rows", "20000", "--out", data.toString()));
         int code = run("estimate", "--input", data.toString(), "--x", "x0,x1,x2", "--y", "y0,y1,y2",
                 "--out", res.toString(), "--steps", "40", "--batch-size", "256", "--hidden", "32,32", "--log-every", "20");
-        Assumptions.assumeFalse(code == ExitCodes.FAILURE && err().contains("UnsupportedOperationException"),
-                "MineRunner not implemented yet");
         assertEquals(ExitCodes.OK, code, err());
         String stdout = out.toString(StandardCharsets.UTF_8);
         assertTrue(stdout.matches("(?s).*MI estimate: -?\\d+\\.\\d\\d nats \\(-?\\d+\\.\\d\\d bits\\), 95% CI "
