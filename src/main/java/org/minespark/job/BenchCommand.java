@@ -17,21 +17,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.SparkSession;
 import org.minespark.api.MineSpec;
-import org.minespark.core.KernelBench;
+import org.minespark.bench.FmaPeak;
+import org.minespark.bench.KernelBench;
+import org.minespark.bench.Machine;
 import org.minespark.core.Kernels;
 import org.minespark.spark.TrainingLoopBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code bench}: workload W per kernel backend, batch size and thread count; the whole Spark
- * training loop on the current master; and the PyTorch reference when the system Python has torch.
- * Medians of repeated runs after warm-up. Not a test: numbers go to docs/benchmarks.md by hand.
+ * {@code bench}: workload W (the production critic step) per kernel backend, batch size and thread
+ * count, with this machine's Vector API FMA peak on 1 and 2 threads and W's share of it; the whole
+ * Spark training loop on the current master; and the PyTorch reference when the system Python has
+ * torch. Medians of repeated runs after warm-up (the FMA peak: the fastest repetition). Not a test:
+ * numbers go to docs/benchmarks.md by hand.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Measures workload W (BENCHMARKS.md: Linear(40,256)-ReLU-Linear(256,256)-ReLU-Linear(256,1), "
-                + "forward+DV+backward+Adam) per kernel backend at B = 64, 512, 4096 on 1 and 2 threads, "
+                + "forward+DV+backward+Adam, the production training step) per kernel backend at B = 64, 512, "
+                + "4096 on 1 and 2 threads, with the machine's FMA peak (Vector API) and W's share of it, "
                 + "the Spark training loop at global batch 512 and 4096, and the PyTorch reference "
                 + "(../shared/tools/ref_torch_mine.py) when /usr/bin/python3 has torch.",
             "Prints a table, or one JSON object with --json."
@@ -70,7 +75,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-spark", description = "Only the kernel and PyTorch measurements.")
     boolean skipSpark;
 
-    @Option(names = "--skip-kernels", description = "Skip the workload W kernel measurements.")
+    @Option(names = "--skip-kernels", description = "Skip the workload W kernel and FMA peak measurements.")
     boolean skipKernels;
 
     @Option(names = "--skip-torch", description = "Skip the PyTorch reference.")
@@ -98,6 +103,9 @@ final class BenchCommand implements Callable<Integer> {
         List<Map<String, Object>> rows = new ArrayList<>();
         Double k1 = null;
         Double k2 = null;
+        double[] peak = skipKernels ? null : fmaPeaks(); // index: threads
+        Map<String, Object> shares = new LinkedHashMap<>(); // <backend>_<n>t_peak_share at shareBatch
+        int shareBatch = batches.contains(512) ? 512 : batches.stream().mapToInt(Integer::intValue).max().orElse(0);
         for (String name : skipKernels ? List.<String>of() : kernels) {
             Kernels k;
             try {
@@ -114,6 +122,7 @@ final class BenchCommand implements Callable<Integer> {
             for (int b : batches) {
                 for (int threads = 1; threads <= 2; threads++) {
                     KernelBench.Result res = KernelBench.runWorkloadW(k, b, threads, 2, reps);
+                    double share = res.peakShare(peak[threads]);
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("kernels", name);
                     r.put("batch", b);
@@ -121,9 +130,13 @@ final class BenchCommand implements Callable<Integer> {
                     r.put("samples_per_s", Math.round(res.samplesPerSec()));
                     r.put("gflops", round(res.gflops(), 1));
                     r.put("ms_per_step", round(res.msPerStep(), 3));
+                    r.put("peak_share", round(share, 3));
                     rows.add(r);
-                    ctx.err.printf(Locale.ROOT, "  W %-11s B=%-5d %dt  %,10.0f samples/s  %6.1f GFLOP/s%n",
-                            name, b, threads, res.samplesPerSec(), res.gflops());
+                    ctx.err.printf(Locale.ROOT, "  W %-11s B=%-5d %dt  %,10.0f samples/s  %6.1f GFLOP/s  %5.1f %% of FMA peak%n",
+                            name, b, threads, res.samplesPerSec(), res.gflops(), 100 * share);
+                    if (b == shareBatch) {
+                        shares.put(name.replace('-', '_') + "_" + threads + "t_peak_share", round(share, 3));
+                    }
                     if (name.equals("vector") && b == 512) {
                         if (threads == 1) {
                             k1 = res.samplesPerSec();
@@ -136,6 +149,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.put("kernel_1t_samples_per_s", k1 == null ? null : (Object) Math.round(k1));
         out.put("kernel_2t_samples_per_s", k2 == null ? null : (Object) Math.round(k2));
+        out.put("cpu_model", Machine.cpuModel());
+        out.put("vector_species_bits", FmaPeak.vectorBits());
+        out.put("fma_peak_1t_gflops", peak == null ? null : (Object) round(peak[1], 1));
+        out.put("fma_peak_2t_gflops", peak == null ? null : (Object) round(peak[2], 1));
+        if (peak != null && peak.length > 3) {
+            out.put("fma_peak_" + (peak.length - 1) + "t_gflops", round(peak[peak.length - 1], 1));
+        }
+        out.put("peak_share_batch", shares.isEmpty() ? null : (Object) shareBatch);
+        out.putAll(shares);
         out.put("workload_w", rows);
 
         Double spark4096 = null;
@@ -215,11 +237,30 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             ctx.out.printf(Locale.ROOT, "workload W, vector, B=512: %s samples/s on 1 thread, %s on 2%n",
                     out.get("kernel_1t_samples_per_s"), out.get("kernel_2t_samples_per_s"));
+            ctx.out.printf(Locale.ROOT, "FMA peak (%d-bit Vector API): %s GFLOP/s on 1 thread, %s on 2; W vector share %s / %s%n",
+                    FmaPeak.vectorBits(), out.get("fma_peak_1t_gflops"), out.get("fma_peak_2t_gflops"),
+                    out.get("vector_1t_peak_share"), out.get("vector_2t_peak_share"));
             ctx.out.printf(Locale.ROOT, "Spark training loop, global batch 4096: %s samples/s, median step overhead %s ms%n",
                     out.get("spark_local2_samples_per_s"), out.get("spark_step_overhead_ms"));
             ctx.out.printf(Locale.ROOT, "PyTorch reference, best thread setting: %s samples/s%n", out.get("torch_samples_per_s"));
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * FMA peak GFLOP/s by thread count (index): 1 and 2 (W's thread counts) and, on a machine with
+     * more cores, all of them; the loop is warmed up once, on the first.
+     */
+    private double[] fmaPeaks() {
+        int all = Runtime.getRuntime().availableProcessors();
+        double[] peak = new double[Math.max(3, all + 1)];
+        for (int t : all > 2 ? new int[] {1, 2, all} : new int[] {1, 2}) {
+            FmaPeak.Result p = FmaPeak.measure(t, t == 1 ? 1.0 : 0.0, 5);
+            peak[t] = p.gflops();
+            ctx.err.printf(Locale.ROOT, "bench: FMA peak (%d-bit Vector API, %d accumulators), %d thread(s): %.1f GFLOP/s%n",
+                    FmaPeak.vectorBits(), FmaPeak.ACCUMULATORS, t, p.gflops());
+        }
+        return peak;
     }
 
     private File torchScript() {
@@ -253,18 +294,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static String machine() {
-        String cpu = "unknown CPU";
-        try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/cpuinfo"))) {
-                if (line.startsWith("model name")) {
-                    cpu = line.substring(line.indexOf(':') + 1).trim();
-                    break;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // not Linux: keep the generic name
-        }
-        return cpu + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version");
+        String cpu = Machine.cpuModel();
+        return (cpu == null ? "unknown CPU" : cpu) + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version");
     }
 
     private static double round(double v, int digits) {

@@ -371,28 +371,4 @@ class KernelsContractTest {
             assertTrue(e.getMessage().contains("apt-get install libopenblas0-pthread"), e.getMessage());
         }
     }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"vector", "native-blas"})
-    void workloadW_twentySteps_sameLossAsScalar(String name) {
-        // the benchmark's step is the critic's maths; after 20 Adam steps on the same data and
-        // initialisation the loss must agree with the scalar backend up to accumulated rounding
-        Kernels k = backend(name);
-        for (int threads = 1; threads <= 2; threads++) {
-            double ref = KernelBench.lossAfterSteps(SCALAR, 70, threads, 20);
-            double got = KernelBench.lossAfterSteps(k, 70, threads, 20);
-            assertTrue(Double.isFinite(ref), "scalar loss " + ref);
-            assertEquals(ref, got, 1e-4 * Math.max(1, Math.abs(ref)), name + ", threads=" + threads);
-        }
-    }
-
-    @Test
-    void runWorkloadW_badArguments_throwIllegalArgument() {
-        Kernels k = Kernels.forName("vector");
-        assertThrows(IllegalArgumentException.class, () -> KernelBench.runWorkloadW(k, 64, 3, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> KernelBench.runWorkloadW(k, 1, 1, 0, 1));
-        assertThrows(IllegalArgumentException.class, () -> KernelBench.runWorkloadW(k, 64, 1, 0, 0));
-        KernelBench.Result res = KernelBench.runWorkloadW(k, 64, 2, 0, 1);
-        assertTrue(res.samplesPerSec() > 0 && Double.isFinite(res.finalLoss()), res.toString());
-    }
 }

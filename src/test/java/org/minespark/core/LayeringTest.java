@@ -23,7 +23,8 @@ class LayeringTest {
     @Test
     void core_doesNotDependOnUpperLayers() {
         noClasses().that().resideInAPackage("org.minespark.core..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.minespark.spark..", "org.minespark.job..", "org.minespark.api..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.minespark.spark..", "org.minespark.job..", "org.minespark.api..",
+                        "org.minespark.bench..")
                 .check(MAIN);
     }
 
@@ -31,6 +32,17 @@ class LayeringTest {
     void spark_doesNotDependOnJobLayer() {
         noClasses().that().resideInAPackage("org.minespark.spark..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.minespark.job..")
+                .check(MAIN);
+    }
+
+    /**
+     * Benchmarks live in {@code org.minespark.bench} on top of the maths: bench may use core (it times
+     * the production training step), but nothing in core, spark or api depends on bench.
+     */
+    @Test
+    void core_spark_api_doNotDependOnBench() {
+        noClasses().that().resideInAnyPackage("org.minespark.core..", "org.minespark.spark..", "org.minespark.api..")
+                .should().dependOnClassesThat().resideInAPackage("org.minespark.bench..")
                 .check(MAIN);
     }
 
