@@ -29,7 +29,8 @@ import java.util.Objects;
  * @param retried         the estimate comes from the retry at {@code lr / 10} after a first divergence
  * @param seconds         wall seconds of its pass divided by the pairs in the pass (amortised)
  * @param status          {@link #OK}, {@link #CONSTANT} (a side is constant: MI = 0 exactly, no
- *                        training), {@link #DIVERGED} or {@link #FAILED}
+ *                        training), {@link #DIVERGED}, {@link #FAILED} or {@link #UNBOUNDED} (an
+ *                        exact affine relation: the message is the error an estimate gives)
  * @param message         why there is no estimate, or a warning (still increasing, retried), or empty
  */
 public record PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
@@ -40,11 +41,13 @@ public record PairResult(String pair, String x, String y, double miNats, double 
     public static final String CONSTANT = "constant";
     public static final String DIVERGED = "diverged";
     public static final String FAILED = "failed";
+    /** An x and a y dimension are in an exact affine relation: for continuous values I(X; Y) is infinite. */
+    public static final String UNBOUNDED = "unbounded";
 
     public PairResult {
         Objects.requireNonNull(significance, "significance");
-        if (!List.of(OK, CONSTANT, DIVERGED, FAILED).contains(status)) {
-            throw new IllegalArgumentException("status must be ok, constant, diverged or failed, got " + status);
+        if (!List.of(OK, CONSTANT, DIVERGED, FAILED, UNBOUNDED).contains(status)) {
+            throw new IllegalArgumentException("status must be ok, constant, diverged, failed or unbounded, got " + status);
         }
     }
 

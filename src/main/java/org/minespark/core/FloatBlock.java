@@ -52,16 +52,27 @@ public final class FloatBlock implements Serializable {
     }
 
     /**
-     * A copy whose y rows are re-paired with the x rows by a uniformly random cyclic permutation
-     * (Sattolo's algorithm, seeded by {@code seed}): row i gets the y of row {@code pi(i) != i}, so no
-     * row keeps its own y and every (x, y) pair of the copy comes from two different rows: with
-     * i.i.d. rows each pair is distributed as {@code p(x) p(y)}. The x array is shared (not copied);
-     * blocks with fewer than 2 rows are returned as they are.
+     * A copy of a wide block ({@code dy == 0}) whose columns {@code cols} are re-paired with the
+     * other columns by a uniformly random cyclic permutation of the rows (Sattolo's algorithm,
+     * seeded by {@code seed}; see {@link #withPermutedY}): with i.i.d. rows, the permuted columns
+     * are independent of the others. Blocks with fewer than 2 rows are returned as they are.
      */
-    public FloatBlock withPermutedY(long seed) {
+    public FloatBlock withPermutedColumns(int[] cols, long seed) {
         if (n < 2) {
             return this;
         }
+        int[] pi = cycle(n, seed);
+        float[] px = x.clone();
+        for (int i = 0; i < n; i++) {
+            for (int c : cols) {
+                px[i * dx + c] = x[pi[i] * dx + c];
+            }
+        }
+        return new FloatBlock(n, dx, dy, px, y);
+    }
+
+    /** A uniformly random n-cycle (Sattolo), no fixed point. */
+    private static int[] cycle(int n, long seed) {
         int[] pi = new int[n];
         for (int i = 0; i < n; i++) {
             pi[i] = i;
@@ -73,6 +84,21 @@ public final class FloatBlock implements Serializable {
             pi[i] = pi[j];
             pi[j] = t;
         }
+        return pi;
+    }
+
+    /**
+     * A copy whose y rows are re-paired with the x rows by a uniformly random cyclic permutation
+     * (Sattolo's algorithm, seeded by {@code seed}): row i gets the y of row {@code pi(i) != i}, so no
+     * row keeps its own y and every (x, y) pair of the copy comes from two different rows: with
+     * i.i.d. rows each pair is distributed as {@code p(x) p(y)}. The x array is shared (not copied);
+     * blocks with fewer than 2 rows are returned as they are.
+     */
+    public FloatBlock withPermutedY(long seed) {
+        if (n < 2) {
+            return this;
+        }
+        int[] pi = cycle(n, seed);
         float[] py = new float[n * dy];
         for (int i = 0; i < n; i++) {
             System.arraycopy(y, pi[i] * dy, py, i * dy, dy);

@@ -3,119 +3,143 @@ package org.minespark.core;
 import java.util.SplittableRandom;
 
 /**
- * One partition's share of a training step (and of the held-out evaluation) for many pairs of
- * column groups at once, all read from one wide block that holds every needed dimension.
+ * One partition's share of a training step (and of held-out evaluation) for N &ge; 1 critics at
+ * once, each reading its own x and y dimensions from one wide block that holds every needed
+ * dimension ({@code dy == 0}). Every command trains through here: an estimate is N = 1.
  *
- * <p>Each step draws ONE minibatch for all pairs: {@code batch} row indices uniformly with
- * replacement and one random permutation for the marginal pairing, exactly as
- * {@link PartitionWorker#trainStep} draws them from the same stream. Every pair then gathers its
- * own x and y dimensions of those rows into a small per-pair minibatch block and runs its own
- * critic on it ({@link PartitionWorker#trainStepOn}). Sharing the rows and the permutation is
- * sound: each pair's joint sample is still i.i.d. from P(X, Y) and its marginal pairing
- * (x_i, y_perm(i)) still a sample of P(X) P(Y), so each pair's step is distributed exactly as a
- * single-pair step; the pairs' gradient noises are correlated, which does not matter because
- * every pair has its own optimiser. It also makes a pair's result independent of which other
- * pairs share the pass: for the same seed it is bit-identical to training that pair alone
- * (see {@code PairsRunnerTest}).
+ * <p>Each critic m has its own batch share {@code batch[m]}. Critics with the same share use ONE
+ * minibatch: {@code batch} row indices uniformly with replacement and one random permutation for
+ * the marginal pairing, drawn by {@link PartitionWorker#drawMinibatch} from the step's stream. The
+ * draw depends only on (stream, rows, batch), so a critic gets exactly the minibatch it would get
+ * if it were trained alone (its result does not depend on which other critics share the pass).
+ * Sharing rows is sound: each critic's joint sample is still i.i.d. from P(X, Y) and its marginal
+ * pairing (x_i, y_perm(i)) a sample of P(X) P(Y); the critics' gradient noises are correlated,
+ * which does not matter because every critic has its own optimiser. Each critic gathers its
+ * dimensions of the drawn rows into a small per-critic block and runs
+ * {@link PartitionWorker#trainStepOn} on it.
  *
- * <p>All buffers (per-pair critics, minibatch blocks, index arrays) are allocated once. Not
- * thread-safe.
+ * <p>Buffers grow on demand (a batch larger than any before, a larger evaluation chunk) and are
+ * otherwise reused; a step allocates nothing. The returned aggregates belong to the worker and
+ * are overwritten by its next step. Not thread-safe; {@link #acquire}/{@link #release} pool
+ * workers per executor JVM.
  */
 public final class MultiPairWorker {
+    private final CriticShape[] shapes;
     private final int[][] xDims;
-    private final int[] numParams;
     private final int[][] yDims;
+    private final Kernels kernels;
+    private final Bound bound;
     private final PartitionWorker[] workers;
+    private final PartitionWorker[] evalWorkers;
     private final FloatBlock[] minis;
-    private final int maxRows;
-    private final int[] idx;
-    private final int[] perm;
-    private final int evalRows;
     private final float[][] evalX;
     private final float[][] evalY;
+    private final StepAggregate[] aggs;
+    private int[] idx = new int[0];
+    private int[] perm = new int[0];
 
     /**
-     * @param shapes   the critic shape of every pair ({@code shapes[p].dx() == xDims[p].length}, same for y)
-     * @param xDims    per pair, the columns of the wide block holding its x dimensions
-     * @param yDims    per pair, the columns holding its y dimensions
-     * @param maxRows  the largest minibatch share a step asks for
-     * @param evalRows the largest held-out chunk {@link #evaluateChunk} gets (0 if unused)
+     * @param shapes the critic shape of every critic ({@code shapes[m].xWidth() == xDims[m].length}, same for y)
+     * @param xDims  per critic, the columns of the wide block holding its x dimensions
+     * @param yDims  per critic, the columns holding its y dimensions
      */
-    public MultiPairWorker(CriticShape[] shapes, int[][] xDims, int[][] yDims, Kernels kernels, int maxRows,
-                           int evalRows, Bound bound) {
+    public MultiPairWorker(CriticShape[] shapes, int[][] xDims, int[][] yDims, Kernels kernels, Bound bound) {
         if (shapes.length != xDims.length || shapes.length != yDims.length) {
-            throw new IllegalArgumentException("shapes, xDims and yDims must have one entry per pair, got "
+            throw new IllegalArgumentException("shapes, xDims and yDims must have one entry per critic, got "
                     + shapes.length + ", " + xDims.length + ", " + yDims.length);
         }
-        if (maxRows < 1 || evalRows < 0) {
-            throw new IllegalArgumentException("maxRows must be >= 1 and evalRows >= 0, got " + maxRows + ", " + evalRows);
-        }
         int n = shapes.length;
+        for (int m = 0; m < n; m++) {
+            if (shapes[m].xWidth() != xDims[m].length || shapes[m].yWidth() != yDims[m].length) {
+                throw new IllegalArgumentException("critic " + m + ": shape " + shapes[m] + " does not match "
+                        + xDims[m].length + " x and " + yDims[m].length + " y dimensions");
+            }
+        }
+        this.shapes = shapes;
         this.xDims = xDims;
         this.yDims = yDims;
-        this.maxRows = maxRows;
-        this.evalRows = evalRows;
+        this.kernels = kernels;
+        this.bound = bound;
         this.workers = new PartitionWorker[n];
-        this.numParams = new int[n];
+        this.evalWorkers = new PartitionWorker[n];
         this.minis = new FloatBlock[n];
         this.evalX = new float[n][];
         this.evalY = new float[n][];
-        int evalCap = Math.min(Math.max(evalRows, 1), 4096);
-        for (int p = 0; p < n; p++) {
-            if (shapes[p].dx() != xDims[p].length || shapes[p].dy() != yDims[p].length) {
-                throw new IllegalArgumentException("pair " + p + ": shape " + shapes[p] + " does not match "
-                        + xDims[p].length + " x and " + yDims[p].length + " y dimensions");
-            }
-            int dx = xDims[p].length;
-            int dy = yDims[p].length;
-            numParams[p] = (int) shapes[p].numParams();
-            workers[p] = new PartitionWorker(shapes[p], kernels, Math.max(maxRows, evalCap), bound);
-            minis[p] = new FloatBlock(maxRows, dx, dy, new float[maxRows * dx], new float[maxRows * dy]);
-            evalX[p] = new float[evalRows * dx];
-            evalY[p] = new float[evalRows * dy];
+        this.aggs = new StepAggregate[n];
+        for (int m = 0; m < n; m++) {
+            aggs[m] = new StepAggregate((int) shapes[m].numParams());
         }
-        this.idx = new int[maxRows];
-        this.perm = new int[maxRows];
     }
 
-    public int pairs() {
+    public int critics() {
         return workers.length;
     }
 
+    /** Critic m's training worker, with room for a minibatch share of at least {@code rows} data rows. */
+    private PartitionWorker worker(int m, int rows) {
+        PartitionWorker w = workers[m];
+        if (w == null || w.maxRows() < rows) {
+            workers[m] = w = new PartitionWorker(shapes[m], kernels, rows, bound);
+        }
+        return w;
+    }
+
     /**
-     * The step aggregates of every pair for one shared minibatch of {@code batch} rows of
-     * {@code block} (a block whose x holds all dimensions, {@code dy == 0}). A pair whose
-     * {@code params[p]} is null (stopped: failed or diverged) gets an empty aggregate.
+     * Critic m's evaluation worker: it scores {@link #EVAL_ROWS} critic rows per pass (data rows
+     * divided by the positions of tensor rows), whatever the training batch, so held-out values
+     * do not depend on the training history.
      */
-    public StepAggregate[] trainStep(FloatBlock block, float[][][] params, int batch, long streamSeed) {
+    private PartitionWorker evalWorker(int m) {
+        PartitionWorker w = evalWorkers[m];
+        if (w == null) {
+            evalWorkers[m] = w = new PartitionWorker(shapes[m], kernels, Math.max(1, EVAL_ROWS / shapes[m].positions()),
+                    bound);
+        }
+        return w;
+    }
+
+    /**
+     * The step aggregates of every critic for the block {@code block} (x holds all dimensions,
+     * {@code dy == 0}): critic m draws {@code batch[m]} rows ({@code params[m]} null: the critic is
+     * over and gets an empty aggregate). The aggregates are the worker's own (see the class).
+     */
+    public StepAggregate[] trainStep(FloatBlock block, float[][][] params, int[] batch, long streamSeed) {
         int n = workers.length;
-        StepAggregate[] out = new StepAggregate[n];
-        if (batch > maxRows) {
-            throw new IllegalArgumentException("batch " + batch + " exceeds the workspace of " + maxRows + " rows");
-        }
-        if (batch > 0 && block.rows() == 0) {
-            throw new IllegalStateException("a training partition is empty but was asked for " + batch + " rows");
-        }
-        // the same draws as PartitionWorker.trainStep from the same stream
-        PartitionWorker.drawMinibatch(streamSeed, block.rows(), batch, idx, perm);
-        int width = block.dx();
-        float[] src = block.x();
-        for (int p = 0; p < n; p++) {
-            PartitionWorker w = workers[p];
-            StepAggregate agg = new StepAggregate(numParams[p]);
-            out[p] = agg;
-            if (params[p] == null || batch == 0) {
+        int drawn = -1;
+        for (int m = 0; m < n; m++) {
+            StepAggregate agg = aggs[m];
+            agg.clear();
+            int b = batch[m];
+            if (params[m] == null || b == 0) {
                 continue;
             }
-            gather(src, width, idx, batch, xDims[p], minis[p].x());
-            gather(src, width, idx, batch, yDims[p], minis[p].y());
-            for (int r = 0; r < batch; r++) {
+            if (block.rows() == 0) {
+                throw new IllegalStateException("a training partition is empty but was asked for " + b + " rows");
+            }
+            if (b != drawn) {
+                if (idx.length < b) {
+                    idx = new int[b];
+                    perm = new int[b];
+                }
+                PartitionWorker.drawMinibatch(streamSeed, block.rows(), b, idx, perm);
+                drawn = b;
+            }
+            PartitionWorker w = worker(m, b);
+            FloatBlock mini = minis[m];
+            int dx = xDims[m].length;
+            int dy = yDims[m].length;
+            if (mini == null || mini.rows() < b) {
+                mini = minis[m] = new FloatBlock(b, dx, dy, new float[b * dx], new float[b * dy]);
+            }
+            gather(block.x(), block.dx(), idx, b, xDims[m], mini.x());
+            gather(block.x(), block.dx(), idx, b, yDims[m], mini.y());
+            for (int r = 0; r < b; r++) {
                 w.idx[r] = r;
             }
-            System.arraycopy(perm, 0, w.perm, 0, batch);
-            w.trainStepOn(minis[p], params[p], batch, agg);
+            System.arraycopy(perm, 0, w.perm, 0, b);
+            w.trainStepOn(mini, params[m], b, agg);
         }
-        return out;
+        return aggs;
     }
 
     /** dst row r = the {@code dims} columns of src row rows[r] (rows null: identity). */
@@ -131,39 +155,56 @@ public final class MultiPairWorker {
     }
 
     /**
-     * Adds a chunk of held-out rows ({@code count x width}, all dimensions) to every pair's stats,
-     * each pair with its own random stream {@code rngs[p]} (as {@link PartitionWorker#evaluateChunk}).
-     * Pairs with null params are skipped.
-     */
-    public void evaluateChunk(float[][][] params, float[] rows, int width, int count, SplittableRandom[] rngs,
-                              BoundStats[] stats) {
-        evaluateChunk(params, rows, width, count, rngs, stats, null, null);
-    }
-
-    /**
-     * As {@link #evaluateChunk(float[][][], float[], int, int, SplittableRandom[], BoundStats[])},
-     * and when {@code perms} is not null also feeds every pair's permutation test of independence
-     * ({@link PermutationStats}, see
-     * {@link PartitionWorker#evaluateChunk(float[][], float[], float[], int, SplittableRandom, BoundStats,
-     * PermutationStats, SplittableRandom)}), each pair with its own shift stream {@code permRngs[p]},
-     * so a pair's p-value does not depend on the other pairs of the pass.
+     * Adds a chunk of held-out rows ({@code count x width}, all dimensions) to every critic's
+     * stats, each with its own random stream {@code rngs[m]} (as {@link PartitionWorker#evaluateChunk}),
+     * and when {@code perms} is not null to every critic's permutation test with its own shift
+     * stream {@code permRngs[m]}, so a critic's p-value does not depend on the others. Critics with
+     * null params are skipped.
      */
     public void evaluateChunk(float[][][] params, float[] rows, int width, int count, SplittableRandom[] rngs,
                               BoundStats[] stats, PermutationStats[] perms, SplittableRandom[] permRngs) {
         if (perms != null && (permRngs == null || perms.length != workers.length || permRngs.length != workers.length)) {
-            throw new IllegalArgumentException("perms and permRngs must both have one entry per pair");
+            throw new IllegalArgumentException("perms and permRngs must both have one entry per critic");
         }
-        if (count > evalRows) {
-            throw new IllegalArgumentException("chunk of " + count + " rows exceeds " + evalRows);
-        }
-        for (int p = 0; p < workers.length; p++) {
-            if (params[p] == null) {
+        for (int m = 0; m < workers.length; m++) {
+            if (params[m] == null || count == 0) {
                 continue;
             }
-            gather(rows, width, null, count, xDims[p], evalX[p]);
-            gather(rows, width, null, count, yDims[p], evalY[p]);
-            workers[p].evaluateChunk(params[p], evalX[p], evalY[p], count, rngs[p], stats[p],
-                    perms == null ? null : perms[p], perms == null ? null : permRngs[p]);
+            int dx = xDims[m].length;
+            int dy = yDims[m].length;
+            if (evalX[m] == null || evalX[m].length < count * dx || evalY[m].length < count * dy) {
+                evalX[m] = new float[count * dx];
+                evalY[m] = new float[count * dy];
+            }
+            gather(rows, width, null, count, xDims[m], evalX[m]);
+            gather(rows, width, null, count, yDims[m], evalY[m]);
+            evalWorker(m).evaluateChunk(params[m], evalX[m], evalY[m], count, rngs[m], stats[m],
+                    perms == null ? null : perms[m], perms == null ? null : permRngs[m]);
+        }
+    }
+
+    /** Data rows an evaluation worker scores per critic pass (larger chunks are scored in pieces). */
+    public static final int EVAL_ROWS = 4096;
+
+    // ---- per-executor pool: the workers of the current pass (a new key drops the previous pass's) ----
+    private static long poolKey;
+    private static final java.util.ArrayDeque<MultiPairWorker> POOL = new java.util.ArrayDeque<>();
+    private static final int MAX_POOLED = 2 * Runtime.getRuntime().availableProcessors() + 2;
+
+    /** A pooled worker of the pass {@code key}, or a new one from {@code make}. */
+    public static synchronized MultiPairWorker acquire(long key, java.util.function.Supplier<MultiPairWorker> make) {
+        if (key != poolKey) {
+            POOL.clear();
+            poolKey = key;
+        }
+        MultiPairWorker w = POOL.poll();
+        return w != null ? w : make.get();
+    }
+
+    /** Returns a worker of the pass {@code key} to the pool. */
+    public static synchronized void release(long key, MultiPairWorker w) {
+        if (key == poolKey && POOL.size() < MAX_POOLED) {
+            POOL.push(w);
         }
     }
 }

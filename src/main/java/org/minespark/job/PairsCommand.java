@@ -194,7 +194,9 @@ final class PairsCommand implements Callable<Integer> {
         MineSpec spec = MineConfig.toSpec(c, List.of("x"), List.of("y"));
         if (spec.nullRetrain() > 0) {
             throw new IllegalArgumentException("--null-retrain / " + MineConfig.NULL_RETRAIN + " is for estimate only:"
-                    + " pairs trains no null critics; got " + spec.nullRetrain() + ", expected 0");
+                    + " it trains R more critics per pair (R x the pairs' training cost), which a whole-table run cannot"
+                    + " afford; pairs reports each pair's permutation-test p-value (--permutations) instead. Got "
+                    + spec.nullRetrain() + ", expected 0; run estimate on a pair to retrain its null");
         }
         List<Integer> hidden = training.hidden != null ? training.hidden : c.getIntList(MineConfig.PAIRS_HIDDEN);
         PairsSpec ps = pairsSpec(columns, targets, readGroups(groups), c.getInt(MineConfig.PAIRS_TOP_K), hidden,
@@ -272,6 +274,12 @@ final class PairsCommand implements Callable<Integer> {
                     : PairsOutput.heatmap(results, new ArrayList<>(ps.units().keySet())));
             PairsOutput.writePartition(spark, fs, table, date, results);
             dir.commit();
+        }
+        for (PairResult r : results) {
+            if (!PairResult.OK.equals(r.status()) && !PairResult.CONSTANT.equals(r.status())) {
+                // no estimate for this pair: say why on stderr too, as estimate does for its one pair
+                ctx.err.println(Main.PROGRAM + ": warning: " + r.pair() + ": " + r.message());
+            }
         }
         List<PairResult> ranked = new ArrayList<>(results);
         ranked.sort(Comparator.comparingDouble((PairResult r) -> Double.isNaN(r.miNats()) ? -1 : r.miNats()).reversed());

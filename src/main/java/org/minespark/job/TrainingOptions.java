@@ -121,8 +121,8 @@ final class TrainingOptions {
 
     @Option(names = "--transform", paramLabel = "NAME",
             description = "Per-dimension input transform: standardize (z-scores) or normal-scores (Gaussian copula "
-                + "Phi^-1(F(v)), strictly increasing so the MI is unchanged; for skewed or heavy-tailed columns; estimate "
-                + "only) (mine.data.transform, default " + MineSpec.DEFAULT_TRANSFORM + ").")
+                + "Phi^-1(F(v)), strictly increasing so the MI is unchanged; for skewed or heavy-tailed columns) "
+                + "(mine.data.transform, default " + MineSpec.DEFAULT_TRANSFORM + ").")
     String transform;
 
     @Option(names = "--eval-pairings", paramLabel = "M",
@@ -161,8 +161,8 @@ final class TrainingOptions {
     String trainer;
 
     @Option(names = "--checkpoint-dir", paramLabel = "DIR",
-            description = "Write training checkpoints to DIR (local path or hdfs://, s3a://...; one estimate per DIR); "
-                + "empty = no checkpoints (mine.train.checkpoint-dir, default empty). Deleted when the estimate succeeds.")
+            description = "Write training checkpoints to DIR (local path or hdfs://, s3a://...; one estimate per DIR; pairs: "
+                + "only a run of one pair); empty = no checkpoints (mine.train.checkpoint-dir, default empty). Deleted when the estimate succeeds.")
     String checkpointDir;
 
     @Option(names = "--checkpoint-every", paramLabel = "N",

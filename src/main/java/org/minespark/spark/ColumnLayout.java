@@ -24,10 +24,10 @@ import org.minespark.api.MineInputException;
  * How the selected columns map onto the flat x and y vectors: each column is a numeric scalar (one
  * dimension), an {@code array<numeric>} or a Spark ML {@code Vector} (a fixed number of dimensions,
  * learned from the data and then checked on every row). The schema is checked before any work
- * ({@link #fromSchema}); rows are read with {@link #extract}. Problems with the data are
+ * ({@link #fromSchema}); rows are read with {@link #firstInvalid}. Problems with the data are
  * {@link MineInputException}s naming the column, what was found and what was expected.
  */
-final class ColumnLayout implements Serializable {
+final class ColumnLayout implements RowLayout {
     private static final long serialVersionUID = 1L;
 
     enum Kind { SCALAR, ARRAY, VECTOR }
@@ -46,12 +46,18 @@ final class ColumnLayout implements Serializable {
     }
 
     /** The selected columns in order: x columns then y columns. */
-    String[] names() {
+    @Override
+    public String[] names() {
         return names.clone();
     }
 
     int dx() {
         return dx;
+    }
+
+    @Override
+    public int width() {
+        return dx + dy;
     }
 
     int dy() {
@@ -193,19 +199,13 @@ final class ColumnLayout implements Serializable {
     }
 
     /**
-     * Reads one row (of the selected columns, in {@link #names()} order) into {@code out} (length
-     * dx + dy, x first). Returns false if a value is null, NaN or infinite (the row is dropped).
-     * Throws {@link MineInputException} if an array/vector has the wrong length.
+     * Reads one row (of the selected columns, in {@link #names()} order) into {@code out[0, dx + dy)}
+     * (x first); returns -1 for a usable row, else the index (in {@link #names()}) of the first
+     * selected column holding a null, NaN or infinite value (the row is dropped). Throws
+     * {@link MineInputException} if an array/vector has the wrong length.
      */
-    boolean extract(Row row, double[] out) {
-        return firstInvalid(row, out) < 0;
-    }
-
-    /**
-     * As {@link #extract}, returning -1 for a usable row, else the index (in {@link #names()}) of
-     * the first selected column holding a null, NaN or infinite value.
-     */
-    int firstInvalid(Row row, double[] out) {
+    @Override
+    public int firstInvalid(Row row, double[] out) {
         int ox = 0;
         int oy = dx;
         for (int i = 0; i < names.length; i++) {
@@ -243,7 +243,7 @@ final class ColumnLayout implements Serializable {
                 ox += widths[i];
             }
         }
-        for (int k = 0; k < out.length; k++) {
+        for (int k = 0; k < dx + dy; k++) {
             if (!Double.isFinite(out[k])) {
                 return columnOfDim(k);
             }
@@ -252,7 +252,8 @@ final class ColumnLayout implements Serializable {
     }
 
     /** The index in {@link #names()} of the column that holds flat dimension {@code k} (x first). */
-    int columnOfDim(int k) {
+    @Override
+    public int columnOfDim(int k) {
         int ox = 0;
         int oy = dx;
         for (int i = 0; i < names.length; i++) {
@@ -270,7 +271,8 @@ final class ColumnLayout implements Serializable {
     }
 
     /** A readable name of flat dimension {@code k}: the column, with {@code [j]} for arrays and vectors. */
-    String dimName(int k) {
+    @Override
+    public String dimName(int k) {
         int c = columnOfDim(k);
         if (kinds[c] == Kind.SCALAR) {
             return names[c];

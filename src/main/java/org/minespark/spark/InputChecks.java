@@ -14,37 +14,44 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The input checks of an estimate and the standardisation they produce, from one distributed
- * pass over the selected columns ({@link InputStats}; a second pass only when some dimension must
+ * The input checks of a plan (one pair or many) and the standardisation they produce, from one
+ * distributed pass over the wide row of every selected column ({@link InputStats}; a second pass only when some dimension must
  * be rescaled):
  * <ul>
  * <li>too few usable rows ({@link MineRunner#MIN_ROWS}) after dropping null/NaN/infinite ones: an
  *     error; dropped rows: a warning naming the offending columns;</li>
  * <li>values whose squares overflow or underflow a double: rescanned at an exact power-of-two
  *     scale per dimension (deviation outside [1e-140, 1e140]);</li>
- * <li>constant dimensions: a warning each; every x or every y dimension constant means
- *     I(X; Y) = 0 exactly ({@link #allConstant()}, reported without training);</li>
- * <li>an x and a y dimension in an exact affine relation ({@code |rho| >= 1 - }
- *     {@link MineRunner#UNBOUNDED_TOLERANCE}): unbounded MI for continuous values (an error), a
- *     warning when either has few distinct values.</li>
+ * <li>constant dimensions: a warning each for the pairs they belong to; every x or every y
+ *     dimension of a pair constant means I(X; Y) = 0 exactly for that pair ({@link #constant},
+ *     reported without training);</li>
+ * <li>an x and a y dimension of a pair in an exact affine relation ({@code |rho| >= 1 - }
+ *     {@link MineRunner#UNBOUNDED_TOLERANCE}): unbounded MI for continuous values ({@link #unbounded}:
+ *     an estimate fails with it, {@code pairs} reports it for that pair), a warning when either has
+ *     few distinct values.</li>
  * </ul>
- * Data problems are {@link MineInputException}s.
+ * Problems with all rows are {@link MineInputException}s.
  */
 final class InputChecks {
-    private static final Logger LOG = LoggerFactory.getLogger(MineRunner.class);
+    private static final Logger LOG = LoggerFactory.getLogger(InputChecks.class);
 
     private final ColumnStats stats;
     private final double[] mean;
     private final double[] invStd;
     private final List<String> warnings;
-    private final boolean allConstant;
+    private final String[] constant;
+    private final String[] unbounded;
+    private final List<List<String>> pairWarnings;
 
-    private InputChecks(ColumnStats stats, double[] mean, double[] invStd, List<String> warnings, boolean allConstant) {
+    private InputChecks(ColumnStats stats, double[] mean, double[] invStd, List<String> warnings, String[] constant,
+                        String[] unbounded, List<List<String>> pairWarnings) {
         this.stats = stats;
         this.mean = mean;
         this.invStd = invStd;
         this.warnings = warnings;
-        this.allConstant = allConstant;
+        this.constant = constant;
+        this.unbounded = unbounded;
+        this.pairWarnings = pairWarnings;
     }
 
     /** Row counts and per-dimension moments (after any rescaling). */
@@ -62,27 +69,38 @@ final class InputChecks {
         return invStd;
     }
 
-    /** The warnings so far (mutable: later stages append theirs). */
+    /** The run's warnings (dropped rows; mutable: later stages append theirs). */
     List<String> warnings() {
         return warnings;
     }
 
-    /** Every x or every y dimension is constant: I(X; Y) = 0 exactly. */
-    boolean allConstant() {
-        return allConstant;
+    /** Why pair m has I(X; Y) = 0 exactly (a side is constant), or null. */
+    String constant(int m) {
+        return constant[m];
+    }
+
+    /** Why pair m has unbounded mutual information (an exact affine relation), or null. */
+    String unbounded(int m) {
+        return unbounded[m];
+    }
+
+    /** Pair m's warnings (constant dimensions, exact relations of discrete dimensions). */
+    List<String> pairWarnings(int m) {
+        return pairWarnings.get(m);
     }
 
     /**
      * Runs the checks over {@code rows} of the selected columns.
      *
-     * @throws MineInputException for too few usable rows, an unrepresentable range or unbounded MI
+     * @throws MineInputException for too few usable rows or an unrepresentable range
      */
-    static InputChecks run(JavaRDD<Row> rows, ColumnLayout layout) {
-        final ColumnLayout lay = layout;
-        String[] names = layout.names();
-        final int dims = layout.dx() + layout.dy();
+    static InputChecks run(JavaRDD<Row> rows, Plan plan) {
+        final RowLayout lay = plan.layout();
+        String[] names = lay.names();
+        final int dims = lay.width();
+        int[][] cross = InputStats.crossPairs(plan.xDims(), plan.yDims());
         // pass 1: counts and moments, plus the statistics of the input checks
-        InputStats full = statsPass(rows, lay, names.length, null);
+        InputStats full = statsPass(rows, lay, cross, null);
         ColumnStats stats = full.base;
         if (stats.rows() == 0) {
             throw new MineInputException("the input has no rows; nothing to estimate (at least " + MineRunner.MIN_ROWS
@@ -95,8 +113,8 @@ final class InputChecks {
         }
         if (stats.valid() < MineRunner.MIN_ROWS) {
             throw new MineInputException("only " + stats.valid() + " usable rows (" + stats.rows() + " read, "
-                    + stats.dropped() + " dropped for null/NaN/Inf); at least " + MineRunner.MIN_ROWS
-                    + " are needed to train and evaluate the estimate on held-out rows");
+                    + stats.dropped() + " dropped for null/NaN/Inf in the selected columns " + String.join(", ", names)
+                    + "); at least " + MineRunner.MIN_ROWS + " are needed to train and evaluate the estimate on held-out rows");
         }
         List<String> warnings = new ArrayList<>();
         if (stats.dropped() > 0) {
@@ -116,11 +134,11 @@ final class InputChecks {
                 double big = Math.max(Math.abs(full.max[i]), Math.abs(full.min[i]));
                 scale[i] = Math.scalb(1.0, -Math.getExponent(big));
                 LOG.info("dimension {} has values up to {} in magnitude (deviation {}): rescanning it scaled by 2^{}",
-                        layout.dimName(i), num(big), num(sd), -Math.getExponent(big));
+                        lay.dimName(i), num(big), num(sd), -Math.getExponent(big));
             }
         }
         if (scale != null) {
-            full = statsPass(rows, lay, names.length, scale);
+            full = statsPass(rows, lay, cross, scale);
             stats = full.base;
         }
         double[] mean = new double[dims];
@@ -137,75 +155,105 @@ final class InputChecks {
                 double lo = (full.min[i] / scale[i] - mean[i]) * invStd[i];
                 double hi = (full.max[i] / scale[i] - mean[i]) * invStd[i];
                 if (!(Double.isFinite(mean[i]) && Double.isFinite(invStd[i]) && Double.isFinite(lo) && Double.isFinite(hi))) {
-                    throw new MineInputException("column '" + names[layout.columnOfDim(i)] + "': values from "
+                    throw new MineInputException("column '" + names[lay.columnOfDim(i)] + "': values from "
                             + num(full.min[i] / scale[i]) + " to " + num(full.max[i] / scale[i])
                             + " span more than a double can hold after centring; expected values whose range is below 1e308");
                 }
             }
         }
-        LOG.info("input: {} rows, {} dropped (null/NaN/Inf), x has {} dims, y has {} dims",
-                stats.rows(), stats.dropped(), layout.dx(), layout.dy());
+        LOG.info("input: {} rows, {} dropped (null/NaN/Inf), {} dimensions, {} pair(s)", stats.rows(), stats.dropped(),
+                dims, plan.size());
 
-        // constant dimensions: all of x or all of y constant means I(X; Y) = 0 exactly
-        List<String> constX = new ArrayList<>();
-        List<String> constY = new ArrayList<>();
-        for (int i = 0; i < dims; i++) {
-            if (full.min[i] == full.max[i]) {
-                String d = layout.dimName(i) + " = " + num(full.min[i] / (scale == null ? 1.0 : scale[i]));
-                (i < layout.dx() ? constX : constY).add(d);
+        int n = plan.size();
+        String[] constant = new String[n];
+        String[] unbounded = new String[n];
+        List<List<String>> pairWarnings = new ArrayList<>();
+        for (int m = 0; m < n; m++) {
+            pairWarnings.add(new ArrayList<>());
+        }
+        // constant dimensions: all of a pair's x or all of its y constant means I(X; Y) = 0 exactly
+        for (int m = 0; m < n; m++) {
+            Plan.Pair p = plan.pairs().get(m);
+            List<String> constX = constants(p.xDims(), full, scale, lay);
+            List<String> constY = constants(p.yDims(), full, scale, lay);
+            if (constX.size() == p.xDims().length || constY.size() == p.yDims().length) {
+                boolean xs = constX.size() == p.xDims().length;
+                constant[m] = "every " + (xs ? "x" : "y") + " dimension is constant (" + String.join(", ",
+                        xs ? constX : constY) + " in all " + stats.valid() + " usable rows): I(X; Y) = 0 exactly;"
+                        + " reported without training";
+                continue;
+            }
+            for (String c : constX) {
+                pairWarnings.get(m).add("x dimension " + c + " is constant: it carries no information");
+            }
+            for (String c : constY) {
+                pairWarnings.get(m).add("y dimension " + c + " is constant: it carries no information");
             }
         }
-        if (constX.size() == layout.dx() || constY.size() == layout.dy()) {
-            boolean xs = constX.size() == layout.dx();
-            warnings.add("every " + (xs ? "x" : "y") + " dimension is constant (" + String.join(", ", xs ? constX : constY)
-                    + " in all " + stats.valid() + " usable rows): I(X; Y) = 0 exactly; reported without training");
-            LOG.warn(warnings.get(warnings.size() - 1));
-            return new InputChecks(stats, mean, invStd, warnings, true);
-        }
-        for (String c : constX) {
-            warnings.add("x dimension " + c + " is constant: it carries no information");
-        }
-        for (String c : constY) {
-            warnings.add("y dimension " + c + " is constant: it carries no information");
-        }
 
-        // an x and a y dimension in an exact affine relation: unbounded MI for continuous data
+        // an x and a y dimension of a pair in an exact affine relation: unbounded MI for continuous data
         if (!full.hasPairs()) {
-            LOG.info("{} x {} dimension pairs: the exact-dependence check is skipped (at most {} pairs)",
-                    layout.dx(), layout.dy(), InputStats.MAX_PAIRS);
+            LOG.info("{} x/y dimension pairs: the exact-dependence check is skipped (at most {} pairs)",
+                    cross[0].length, InputStats.MAX_PAIRS);
         }
-        for (int i = 0; i < layout.dx(); i++) {
-            for (int j = 0; j < layout.dy(); j++) {
-                double rho = full.correlation(i, j);
-                if (!(Math.abs(rho) >= 1 - MineRunner.UNBOUNDED_TOLERANCE)) {
-                    continue;
+        java.util.Map<Long, Integer> crossIndex = new java.util.HashMap<>();
+        for (int k = 0; k < full.crossPairs(); k++) {
+            crossIndex.put(((long) full.crossA(k) << 32) | (full.crossB(k) & 0xffffffffL), k);
+        }
+        for (int m = 0; m < n && full.hasPairs(); m++) {
+            if (constant[m] != null) {
+                continue;
+            }
+            Plan.Pair p = plan.pairs().get(m);
+            for (int i : p.xDims()) {
+                for (int yd : p.yDims()) {
+                    double rho = full.correlation(crossIndex.get(((long) i << 32) | (yd & 0xffffffffL)));
+                    if (!(Math.abs(rho) >= 1 - MineRunner.UNBOUNDED_TOLERANCE)) {
+                        continue;
+                    }
+                    String what = "y " + lay.dimName(yd) + " is an exact affine function of x " + lay.dimName(i)
+                            + " (correlation " + String.format(Locale.ROOT, "%.12f", rho) + " over " + stats.valid()
+                            + " rows)";
+                    int k = Math.min(full.distinct(i), full.distinct(yd));
+                    if (k > InputStats.DISTINCT_CAP) {
+                        if (unbounded[m] == null) {
+                            unbounded[m] = "mutual information is unbounded: " + what
+                                    + "; for continuous values I(X; Y) is infinite and no estimate is meaningful."
+                                    + " Remove one of the two columns, or add noise if that is what you meant to measure";
+                        }
+                    } else {
+                        pairWarnings.get(m).add(what + " with only " + k + " distinct values: MI is finite (at most ln "
+                                + k + " = " + num(Math.log(k)) + " nats)");
+                    }
                 }
-                int yd = layout.dx() + j;
-                String what = "y " + layout.dimName(yd) + " is an exact affine function of x " + layout.dimName(i)
-                        + " (correlation " + String.format(Locale.ROOT, "%.12f", rho) + " over " + stats.valid() + " rows)";
-                int k = Math.min(full.distinct(i), full.distinct(yd));
-                if (k > InputStats.DISTINCT_CAP) {
-                    throw new MineInputException("mutual information is unbounded: " + what
-                            + "; for continuous values I(X; Y) is infinite and no estimate is meaningful."
-                            + " Remove one of the two columns, or add noise if that is what you meant to measure");
-                }
-                warnings.add(what + " with only " + k + " distinct values: MI is finite (at most ln " + k + " = "
-                        + num(Math.log(k)) + " nats)");
             }
         }
         for (String w : warnings) {
             LOG.warn(w);
         }
-        return new InputChecks(stats, mean, invStd, warnings, false);
+        return new InputChecks(stats, mean, invStd, warnings, constant, unbounded, pairWarnings);
+    }
+
+    /** "name = value" of the constant dimensions among {@code dims}. */
+    private static List<String> constants(int[] dims, InputStats full, double[] scale, RowLayout lay) {
+        List<String> out = new ArrayList<>();
+        for (int i : dims) {
+            if (full.min[i] == full.max[i]) {
+                out.add(lay.dimName(i) + " = " + num(full.min[i] / (scale == null ? 1.0 : scale[i])));
+            }
+        }
+        return out;
     }
 
     /** One pass over the rows for counts, moments and the checks' statistics ({@code scale} may be null). */
-    static InputStats statsPass(JavaRDD<Row> rows, ColumnLayout lay, int columns, double[] scale) {
-        final int dx = lay.dx();
-        final int dy = lay.dy();
+    static InputStats statsPass(JavaRDD<Row> rows, RowLayout lay, int[][] cross, double[] scale) {
+        final int columns = lay.names().length;
+        final int dims = lay.width();
+        final int[] ca = cross[0];
+        final int[] cb = cross[1];
         return Merge.ordered(rows.mapPartitions((Iterator<Row> it) -> {
-            InputStats s = new InputStats(columns, dx, dy, scale);
-            double[] v = new double[dx + dy];
+            InputStats s = new InputStats(columns, dims, ca, cb, scale);
+            double[] v = new double[dims];
             while (it.hasNext()) {
                 int bad = lay.firstInvalid(it.next(), v);
                 if (bad < 0) {
@@ -215,7 +263,7 @@ final class InputChecks {
                 }
             }
             return Collections.singletonList(s).iterator();
-        }), new InputStats(columns, dx, dy, scale), InputStats::merge, Integer.MAX_VALUE);
+        }), new InputStats(columns, dims, ca, cb, scale), InputStats::merge, Integer.MAX_VALUE);
     }
 
     /** "a: 3, b: 2" for the columns with dropped rows. */

@@ -13,9 +13,10 @@ import org.minespark.core.ColumnStats;
  * <li>per dimension: minimum and maximum (a dimension is constant iff they are equal) and up to
  *     {@link #DISTINCT_CAP} distinct values (to tell discrete from continuous data);</li>
  * <li>per selected column: rows dropped because that column was the first null/NaN/infinite one;</li>
- * <li>for every pair (x dimension i, y dimension j), when there are at most {@link #MAX_PAIRS}
- *     pairs: the co-moment {@code C_ij = Σ (x_i − mean x_i)(y_j − mean y_j)} with Welford's
- *     bivariate update and Chan et al.'s pairwise merge, giving the Pearson correlation.</li>
+ * <li>for every cross pair k of dimensions (a_k, b_k) the plan asks for (an x and a y dimension of
+ *     one of its pairs), when there are at most {@link #MAX_PAIRS} of them: the co-moment
+ *     {@code C_k = Σ (v_a − mean v_a)(v_b − mean v_b)} with Welford's bivariate update and Chan et
+ *     al.'s pairwise merge, giving the Pearson correlation.</li>
  * </ul>
  * An optional per-dimension scale (exact powers of two) is applied to every value first; it is used
  * for a second pass when values are so large (or small) that their squares overflow (underflow) a
@@ -26,42 +27,85 @@ final class InputStats implements Serializable {
 
     /** Distinct values tracked per dimension; more means "continuous". */
     static final int DISTINCT_CAP = 64;
-    /** Largest dx * dy for which pairwise co-moments are kept. */
+    /** Largest number of cross pairs for which co-moments are kept. */
     static final int MAX_PAIRS = 4096;
 
     final ColumnStats base;
     final long[] badByColumn;
     final double[] min;
     final double[] max;
-    private final int dx;
-    private final int dy;
+    private final int[] ca;
+    private final int[] cb;
     private final double[] scale;
     private final boolean pairs;
     private long n;
     private final double[] mean;
     private final double[] m2;
-    private final double[] co; // dx * dy, row-major in x
+    private final double[] co; // one per cross pair
     private final double[][] distinct;
     private final int[] nDistinct; // DISTINCT_CAP + 1 means "more than the cap"
     private transient double[] delta;
 
-    InputStats(int columns, int dx, int dy, double[] scale) {
-        int dims = dx + dy;
+    /**
+     * @param columns selected columns (for the drop counts)
+     * @param dims    dimensions of a row
+     * @param ca      first dimension of every cross pair (same length as {@code cb})
+     * @param cb      second dimension of every cross pair
+     * @param scale   per-dimension scale applied first, or null
+     */
+    InputStats(int columns, int dims, int[] ca, int[] cb, double[] scale) {
         this.base = new ColumnStats(dims);
         this.badByColumn = new long[columns];
-        this.dx = dx;
-        this.dy = dy;
         this.scale = scale;
         this.min = new double[dims];
         this.max = new double[dims];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        this.pairs = (long) dx * dy <= MAX_PAIRS;
+        this.pairs = ca.length <= MAX_PAIRS;
+        this.ca = pairs ? ca : new int[0];
+        this.cb = pairs ? cb : new int[0];
         this.mean = new double[dims];
         this.m2 = new double[dims];
-        this.co = new double[pairs ? dx * dy : 0];
+        this.co = new double[this.ca.length];
         this.distinct = new double[dims][]; // allocated on first use, dropped once past the cap
         this.nDistinct = new int[dims];
+    }
+
+    /** Statistics with the cross pairs of x dimensions {@code [0, dx)} and y dimensions {@code [dx, dx + dy)}, x major. */
+    static InputStats ofXY(int columns, int dx, int dy, double[] scale) {
+        int[][] c = crossPairs(new int[][] {range(0, dx)}, new int[][] {range(dx, dx + dy)});
+        return new InputStats(columns, dx + dy, c[0], c[1], scale);
+    }
+
+    static int[] range(int from, int to) {
+        int[] r = new int[Math.max(0, to - from)];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = from + i;
+        }
+        return r;
+    }
+
+    /**
+     * The cross pairs (x dimension, y dimension) of every pair m, x major, in pair order, each
+     * distinct pair once ({@code {a, b}} arrays).
+     */
+    static int[][] crossPairs(int[][] xDims, int[][] yDims) {
+        java.util.LinkedHashSet<Long> seen = new java.util.LinkedHashSet<>();
+        for (int m = 0; m < xDims.length; m++) {
+            for (int a : xDims[m]) {
+                for (int b : yDims[m]) {
+                    seen.add(((long) a << 32) | (b & 0xffffffffL));
+                }
+            }
+        }
+        int[] ca = new int[seen.size()];
+        int[] cb = new int[seen.size()];
+        int k = 0;
+        for (long v : seen) {
+            ca[k] = (int) (v >>> 32);
+            cb[k++] = (int) v;
+        }
+        return new int[][] {ca, cb};
     }
 
     boolean hasPairs() {
@@ -99,14 +143,8 @@ final class InputStats implements Serializable {
             }
             trackDistinct(i, v[i]);
         }
-        if (pairs) {
-            for (int i = 0; i < dx; i++) {
-                double di = delta[i];
-                int o = i * dy;
-                for (int j = 0; j < dy; j++) {
-                    co[o + j] += di * (v[dx + j] - mean[dx + j]);
-                }
-            }
+        for (int k = 0; k < co.length; k++) {
+            co[k] += delta[ca[k]] * (v[cb[k]] - mean[cb[k]]);
         }
     }
 
@@ -155,14 +193,8 @@ final class InputStats implements Serializable {
         }
         long total = n + o.n;
         double w = (double) n * o.n / total;
-        if (pairs) {
-            for (int i = 0; i < dx; i++) {
-                double di = o.mean[i] - mean[i];
-                for (int j = 0; j < dy; j++) {
-                    double dj = o.mean[dx + j] - mean[dx + j];
-                    co[i * dy + j] += o.co[i * dy + j] + di * dj * w;
-                }
-            }
+        for (int k = 0; k < co.length; k++) {
+            co[k] += o.co[k] + (o.mean[ca[k]] - mean[ca[k]]) * (o.mean[cb[k]] - mean[cb[k]]) * w;
         }
         for (int i = 0; i < mean.length; i++) {
             double d = o.mean[i] - mean[i];
@@ -178,12 +210,24 @@ final class InputStats implements Serializable {
         return nDistinct[i];
     }
 
-    /** Pearson correlation of x dimension i and y dimension j (NaN if undefined or not kept). */
-    double correlation(int i, int j) {
-        if (!pairs) {
-            return Double.NaN;
-        }
-        double den = Math.sqrt(m2[i]) * Math.sqrt(m2[dx + j]);
-        return den > 0 ? co[i * dy + j] / den : Double.NaN;
+    /** Cross pairs kept (0 when there were more than {@link #MAX_PAIRS}). */
+    int crossPairs() {
+        return co.length;
+    }
+
+    /** First dimension of cross pair k. */
+    int crossA(int k) {
+        return ca[k];
+    }
+
+    /** Second dimension of cross pair k. */
+    int crossB(int k) {
+        return cb[k];
+    }
+
+    /** Pearson correlation of cross pair k (NaN if undefined). */
+    double correlation(int k) {
+        double den = Math.sqrt(m2[ca[k]]) * Math.sqrt(m2[cb[k]]);
+        return den > 0 ? co[k] / den : Double.NaN;
     }
 }

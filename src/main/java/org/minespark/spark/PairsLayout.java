@@ -22,7 +22,7 @@ import org.minespark.api.MineInputException;
  * plus one "other" dimension when the column has more than K distinct values. A null, NaN or
  * infinite value in any selected column drops the row for every pair (one shared sample).
  */
-final class PairsLayout implements Serializable {
+final class PairsLayout implements RowLayout {
     private static final long serialVersionUID = 1L;
 
     private final String[] numericCols;
@@ -73,7 +73,7 @@ final class PairsLayout implements Serializable {
     /**
      * Checks the columns against the schema, learns array/vector widths and the string columns'
      * top-K values (one small Spark query per string column), and returns the layout plus the
-     * selection (numeric columns first, then string columns) its {@link #extract} reads.
+     * selection (numeric columns first, then string columns) its {@link #firstInvalid} reads.
      */
     static Map.Entry<PairsLayout, Dataset<Row>> create(Dataset<Row> data, List<String> columns, int topK) {
         StructType schema = data.schema();
@@ -138,7 +138,8 @@ final class PairsLayout implements Serializable {
     }
 
     /** All dimensions of the wide row. */
-    int width() {
+    @Override
+    public int width() {
         return width;
     }
 
@@ -152,30 +153,29 @@ final class PairsLayout implements Serializable {
     }
 
     /** A readable name of a wide-row dimension ({@code col}, {@code col[j]} or {@code col=value}). */
-    String dimName(int k) {
+    @Override
+    public String dimName(int k) {
         return dimNames.get(k);
     }
 
     /** The selected columns in read order (numeric first, then string). */
-    String[] names() {
+    @Override
+    public String[] names() {
         String[] out = Arrays.copyOf(numericCols, numericCols.length + stringCols.length);
         System.arraycopy(stringCols, 0, out, numericCols.length, stringCols.length);
         return out;
     }
 
-    /**
-     * Reads one selected row into {@code out} (length {@link #width()}), using {@code num}
-     * (length numeric dims) as scratch. False if any value is null, NaN or infinite.
-     */
-    boolean extract(Row row, double[] num, double[] out) {
-        if (numeric.firstInvalid(row, num) >= 0) {
-            return false;
+    @Override
+    public int firstInvalid(Row row, double[] out) {
+        int bad = numeric.firstInvalid(row, out); // numeric dimensions first, at offset 0
+        if (bad >= 0) {
+            return bad;
         }
-        System.arraycopy(num, 0, out, 0, num.length);
         int base = numericCols.length;
         for (int j = 0; j < stringCols.length; j++) {
             if (row.isNullAt(base + j)) {
-                return false;
+                return base + j;
             }
             int o = catOffset[j];
             int size = levels.get(j).size() + (hasOther[j] ? 1 : 0);
@@ -187,11 +187,20 @@ final class PairsLayout implements Serializable {
                 out[o + size - 1] = 1.0;
             }
         }
-        return true;
+        return -1;
     }
 
-    /** Numeric dimensions (the scratch size of {@link #extract}). */
-    int numericWidth() {
-        return numeric.dx();
+    @Override
+    public int columnOfDim(int k) {
+        if (k < numeric.dx()) {
+            return numeric.columnOfDim(k);
+        }
+        for (int j = stringCols.length - 1; j >= 0; j--) {
+            if (k >= catOffset[j]) {
+                return numericCols.length + j;
+            }
+        }
+        throw new IndexOutOfBoundsException("dimension " + k + " of " + width);
     }
+
 }

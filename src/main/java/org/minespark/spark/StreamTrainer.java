@@ -15,7 +15,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -33,13 +32,7 @@ import org.apache.spark.SparkContext;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
-import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
-import org.minespark.core.Kernels;
-import org.minespark.core.MineOptimizer;
-import org.minespark.core.PartitionWorker;
-import org.minespark.core.Seeds;
-import org.minespark.core.StepAggregate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,14 +43,14 @@ import scala.runtime.AbstractFunction1;
 
 /**
  * Synchronous training with one long-lived Spark stage per segment of steps instead of one Spark
- * job per step ({@link SyncTrainer}). The stage runs in barrier execution mode
+ * job per step (the {@code jobs} trainer of {@link PassSteps}). The stage runs in barrier execution mode
  * ({@code RDD.barrier()}): Spark launches the tasks of all training partitions at the same time
  * (gang scheduling), each task connects to a small TCP server on the driver and then, for every
- * step, receives the weights, computes its minibatch aggregate
- * ({@link PartitionWorker#trainStep} with the stream {@code Seeds.derive(seed, purpose, step, partition)})
- * and sends the aggregate back in {@link StepAggregate}'s float32 wire form. The driver merges the
- * aggregates in partition order, applies {@link MineOptimizer#step} and sends the new weights.
- * This does exactly the floating-point operations of {@link SyncTrainer} in the same order (the
+ * step, receives the weights, computes its minibatch aggregates
+ * (the {@link TaskSide}: {@link PassSteps} runs {@code MultiPairWorker.trainStep} with the stream
+ * {@code Seeds.derive(seed, purpose, step, partition)}) and sends them back in {@code StepAggregate}'s float32 wire form. The driver merges the
+ * aggregates in partition order, applies {@code MineOptimizer.step} and sends the new weights.
+ * This does exactly the floating-point operations of the jobs trainer in the same order (the
  * same streams, the same float32 rounding of the partition gradients, the same merge order, the
  * same optimiser calls), so both give bit-identical weights for a given seed and partitioning.
  *
@@ -68,7 +61,7 @@ import scala.runtime.AbstractFunction1;
  * 0.3 MB each way per task). Nothing is allocated per step on the driver except the merged
  * aggregate handed to the listener; a task allocates only its step aggregate.
  *
- * <p>Scheduling. A barrier stage needs one free task slot per partition at once: {@link #run}
+ * <p>Scheduling. A barrier stage needs one free task slot per partition at once: {@link #runSegment}
  * checks {@code maxNumConcurrentTasks} first (waiting up to the timeout for executors to
  * register) and fails with a message naming {@code --trainer jobs} instead of letting Spark retry
  * its own check for minutes. Spark rejects barrier stages when dynamic allocation is on
@@ -85,13 +78,13 @@ import scala.runtime.AbstractFunction1;
  *
  * <p>Transport. The server binds to {@code spark.driver.bindAddress} (default
  * {@code spark.driver.host}) on port {@value #PORT_KEY} (default 0 = ephemeral); tasks connect to
- * {@code spark.driver.host}. Each {@link #run} draws a random 128-bit token that travels in the
+ * {@code spark.driver.host}. Each {@link #runSegment} draws a random 128-bit token that travels in the
  * task closure; a connection that does not present it is dropped. Reads on both sides time out
  * after {@value #TIMEOUT_KEY} seconds (default 600) with an error naming the partition and step.
  *
  * <p>The driver decodes the aggregates one at a time into a scratch aggregate and merges them in
  * partition order whatever the partition count, so its memory is two aggregates; above
- * {@link SyncTrainer#MAX_COLLECTED_PARTITIONS} partitions {@link SyncTrainer} tree-reduces instead
+ * {@link PassSteps#MAX_COLLECTED_PARTITIONS} partitions the jobs trainer tree-reduces instead
  * and the two trainers then differ in the last bits. A task that hangs without closing its
  * connection (no TCP reset) is detected only by the read timeout; while the driver sends weights
  * it can block on such a task's full socket buffer until the OS gives up on the connection.
@@ -100,7 +93,7 @@ import scala.runtime.AbstractFunction1;
  * {@code spark.task.cpus} &gt; 1 the extra cores of the task stay idle; use one partition per core
  * instead (the default, {@code --partitions 0}).
  */
-final class StreamTrainer implements TrainingLoop {
+final class StreamTrainer {
     private static final Logger LOG = LoggerFactory.getLogger(StreamTrainer.class);
 
     /** Spark conf key of the driver's training server port (0 = any free port). */
@@ -114,11 +107,6 @@ final class StreamTrainer implements TrainingLoop {
     private static final int POLL_MS = 200;
 
     private final JavaRDD<FloatBlock> blocks;
-    private final CriticShape shape;
-    private final String kernels;
-    private int[] batchPerPartition;
-    private final long seed;
-    private int maxBatch;
     private final int parts;
     private final int port;
     private final int timeoutMs;
@@ -126,27 +114,10 @@ final class StreamTrainer implements TrainingLoop {
     /** Test hook: called with the server's port once it listens, before the stage is submitted. */
     static volatile java.util.function.IntConsumer listenHookForTests;
 
-    /** A trainer for {@link #runSegment} only (the sides say what travels). */
-    StreamTrainer(JavaRDD<FloatBlock> blocks, int[] batchPerPartition) {
-        this(blocks, null, null, batchPerPartition, 0L);
-    }
-
-    StreamTrainer(JavaRDD<FloatBlock> blocks, CriticShape shape, String kernels, int[] batchPerPartition, long seed) {
+    /** A trainer over the cached training blocks (one task per partition); the sides say what travels. */
+    StreamTrainer(JavaRDD<FloatBlock> blocks) {
         this.blocks = blocks;
-        this.shape = shape;
-        this.kernels = kernels;
-        this.batchPerPartition = batchPerPartition.clone();
-        this.seed = seed;
         this.parts = blocks.getNumPartitions();
-        if (batchPerPartition.length != parts) {
-            throw new IllegalArgumentException("batchPerPartition has " + batchPerPartition.length
-                    + " entries but the training data has " + parts + " partitions");
-        }
-        int m = 1;
-        for (int b : batchPerPartition) {
-            m = Math.max(m, b);
-        }
-        this.maxBatch = m;
         SparkConf conf = blocks.context().getConf();
         this.port = conf.getInt(PORT_KEY, 0);
         if (port < 0 || port > 65535) {
@@ -170,26 +141,6 @@ final class StreamTrainer implements TrainingLoop {
     StreamTrainer withInjectedFailure(int step) {
         this.failOnceAtStep = step;
         return this;
-    }
-
-    @Override
-    public void setBatchPerPartition(int[] bpp) {
-        this.maxBatch = TrainingLoop.checkedMaxBatch(batchPerPartition.length, bpp);
-        this.batchPerPartition = bpp.clone();
-    }
-
-    @Override
-    public String name() {
-        return "stream";
-    }
-
-    @Override
-    public void run(int from, int to, long purpose, MineOptimizer opt, StepListener listener) {
-        if (shape == null) {
-            throw new IllegalStateException("this stream trainer was built for runSegment (no critic shape)");
-        }
-        runSegment(from, to, new SingleDriver(opt, listener, (int) shape.numParams()),
-                new SingleTask(shape, kernels, batchPerPartition, seed, purpose, maxBatch, opt.bound()));
     }
 
     /**
@@ -223,8 +174,8 @@ final class StreamTrainer implements TrainingLoop {
 
         int aggBytes();
 
-        /** Opens the computation of one partition's task over its cached blocks. */
-        TaskStep open(int partition, List<FloatBlock> blocks);
+        /** Opens the computation of partition {@code partition} (of {@code parts}) over its cached blocks. */
+        TaskStep open(int partition, List<FloatBlock> blocks, int parts);
     }
 
     /** One partition's per-step computation inside a task. */
@@ -272,7 +223,7 @@ final class StreamTrainer implements TrainingLoop {
             if (hook != null) {
                 hook.accept(server.getLocalPort());
             }
-            TaskBody body = new TaskBody(host, server.getLocalPort(), token, task, timeoutMs, failOnceAtStep);
+            TaskBody body = new TaskBody(host, server.getLocalPort(), token, task, timeoutMs, failOnceAtStep, parts);
             ClassTag<Integer> tag = ClassTag$.MODULE$.apply(Integer.class);
             RDD<Integer> stage = blocks.rdd().barrier().mapPartitions(body, false, tag);
             sc.setJobDescription("mine stream training steps " + from + ".." + (to - 1));
@@ -669,8 +620,10 @@ final class StreamTrainer implements TrainingLoop {
         private final TaskSide task;
         private final int timeoutMs;
         private final int failOnceAtStep;
+        private final int parts;
 
-        TaskBody(String host, int port, byte[] token, TaskSide task, int timeoutMs, int failOnceAtStep) {
+        TaskBody(String host, int port, byte[] token, TaskSide task, int timeoutMs, int failOnceAtStep, int parts) {
+            this.parts = parts;
             this.host = host;
             this.port = port;
             this.token = token;
@@ -722,7 +675,7 @@ final class StreamTrainer implements TrainingLoop {
             ByteBuffer abuf = ByteBuffer.wrap(amsg).order(ByteOrder.LITTLE_ENDIAN);
             byte[] head = new byte[4];
             ByteBuffer headBuf = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN);
-            TaskStep ts = task.open(p, mine);
+            TaskStep ts = task.open(p, mine, parts);
             try {
                 while (true) {
                     readFully(in, head, 4);
@@ -746,132 +699,6 @@ final class StreamTrainer implements TrainingLoop {
             } finally {
                 ts.close();
             }
-        }
-    }
-
-    /** {@link #run}'s driver side: one critic's weights out, its aggregates merged, one optimiser step. */
-    private static final class SingleDriver implements DriverSide {
-        private final MineOptimizer opt;
-        private final StepListener listener;
-        private final int numParams;
-        private final StepAggregate scratch;
-        private StepAggregate merged;
-        private byte[] msg;
-        private FloatBuffer floats;
-
-        SingleDriver(MineOptimizer opt, StepListener listener, int numParams) {
-            this.opt = opt;
-            this.listener = listener;
-            this.numParams = numParams;
-            this.scratch = new StepAggregate(numParams);
-        }
-
-        @Override
-        public int weightBytes() {
-            return 4 * numParams;
-        }
-
-        @Override
-        public int aggBytes() {
-            return StepAggregate.wireBytes(numParams);
-        }
-
-        @Override
-        public void writeWeights(byte[] m) {
-            if (m != msg) {
-                msg = m;
-                floats = ByteBuffer.wrap(m, 4, 4 * numParams).slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            }
-            floats.clear();
-            for (float[] t : opt.params()) {
-                floats.put(t);
-            }
-        }
-
-        @Override
-        public void beginStep() {
-            merged = new StepAggregate(numParams);
-        }
-
-        @Override
-        public void merge(ByteBuffer b) {
-            scratch.readWire(b);
-            merged.merge(scratch);
-        }
-
-        @Override
-        public void endStep(int step, long stepNanos) {
-            double estimate = opt.step(merged);
-            listener.afterStep(step, estimate, merged, stepNanos);
-        }
-    }
-
-    /** {@link #run}'s task side: {@link PartitionWorker#trainStep} of one critic per step. */
-    private static final class SingleTask implements TaskSide {
-        private static final long serialVersionUID = 1L;
-        private final CriticShape shape;
-        private final String kernels;
-        private final int[] batchPerPartition;
-        private final long seed;
-        private final long purpose;
-        private final int maxBatch;
-        private final org.minespark.core.Bound bound;
-
-        SingleTask(CriticShape shape, String kernels, int[] batchPerPartition, long seed, long purpose, int maxBatch,
-                   org.minespark.core.Bound bound) {
-            this.shape = shape;
-            this.kernels = kernels;
-            this.batchPerPartition = batchPerPartition;
-            this.seed = seed;
-            this.purpose = purpose;
-            this.maxBatch = maxBatch;
-            this.bound = bound;
-        }
-
-        @Override
-        public int weightBytes() {
-            return 4 * (int) shape.numParams();
-        }
-
-        @Override
-        public int aggBytes() {
-            return StepAggregate.wireBytes((int) shape.numParams());
-        }
-
-        @Override
-        public TaskStep open(int p, List<FloatBlock> mine) {
-            float[][] weights = shape.zeros();
-            StepAggregate agg = new StepAggregate((int) shape.numParams());
-            PartitionWorker w = PartitionWorker.acquire(shape, Kernels.forName(kernels), maxBatch, bound);
-            return new TaskStep() {
-                private byte[] src;
-                private FloatBuffer wbuf;
-
-                @Override
-                public void compute(int step, byte[] wmsg, ByteBuffer out) {
-                    if (wmsg != src) {
-                        src = wmsg;
-                        wbuf = ByteBuffer.wrap(wmsg).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-                    }
-                    wbuf.clear();
-                    for (float[] t : weights) {
-                        wbuf.get(t);
-                    }
-                    long t0 = System.nanoTime();
-                    agg.clear();
-                    long stream = Seeds.derive(seed, purpose, step, p);
-                    for (FloatBlock b : mine) {
-                        agg.merge(w.trainStep(b, weights, batchPerPartition[p], stream));
-                    }
-                    agg.recordComputeNanos(System.nanoTime() - t0);
-                    agg.writeWire(out);
-                }
-
-                @Override
-                public void close() {
-                    PartitionWorker.release(w);
-                }
-            };
         }
     }
 }

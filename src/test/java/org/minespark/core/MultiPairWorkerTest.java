@@ -51,8 +51,8 @@ class MultiPairWorkerTest {
                 shapes[p] = new CriticShape(xd[p].length, yd[p].length, new int[] {8, 8});
                 params[p] = shapes[p].init(10 + p);
             }
-            MultiPairWorker multi = new MultiPairWorker(shapes, xd, yd, Kernels.forName("scalar"), 64, 0, bound);
-            StepAggregate[] got = multi.trainStep(block, params, 64, 99L);
+            MultiPairWorker multi = new MultiPairWorker(shapes, xd, yd, Kernels.forName("scalar"), bound);
+            StepAggregate[] got = multi.trainStep(block, params, new int[] {64, 64, 64}, 99L);
             for (int p = 0; p < 3; p++) {
                 StepAggregate ref = new PartitionWorker(shapes[p], Kernels.forName("scalar"), 64, bound)
                         .trainStep(narrow(w, xd[p], yd[p]), params[p], 64, 99L);
@@ -72,12 +72,36 @@ class MultiPairWorkerTest {
         int[][] xd = {{0}, {1}};
         int[][] yd = {{4}, {4}};
         CriticShape s = new CriticShape(1, 1, new int[] {8});
-        MultiPairWorker multi = new MultiPairWorker(new CriticShape[] {s, s}, xd, yd, Kernels.forName("scalar"), 32, 0,
+        MultiPairWorker multi = new MultiPairWorker(new CriticShape[] {s, s}, xd, yd, Kernels.forName("scalar"),
                 Bound.forName("dv"));
-        StepAggregate[] both = multi.trainStep(block, new float[][][] {s.init(1), s.init(2)}, 32, 5L);
-        StepAggregate[] one = multi.trainStep(block, new float[][][] {null, s.init(2)}, 32, 5L);
+        // the aggregates belong to the worker: read them before the next step
+        double bothSecond = multi.trainStep(block, new float[][][] {s.init(1), s.init(2)}, new int[] {32, 32}, 5L)[1]
+                .sumTJoint();
+        StepAggregate[] one = multi.trainStep(block, new float[][][] {null, s.init(2)}, new int[] {32, 32}, 5L);
         assertEquals(0, one[0].nJoint());
-        assertEquals(both[1].sumTJoint(), one[1].sumTJoint(), 0.0);
+        assertEquals(bothSecond, one[1].sumTJoint(), 0.0);
+    }
+
+    /** Critics of different batch shares: each gets the draw it gets alone (a draw depends only on its batch). */
+    @Test
+    void trainStep_differentBatches_eachBitIdenticalToSinglePairStep() {
+        Bound bound = Bound.forName("dv");
+        float[] w = wide();
+        FloatBlock block = new FloatBlock(ROWS, WIDTH, 0, w, new float[0]);
+        int[][] xd = {{0}, {1}, {2}};
+        int[][] yd = {{4}, {4}, {3}};
+        int[] batch = {16, 40, 16};
+        CriticShape s = new CriticShape(1, 1, new int[] {8});
+        float[][][] params = {s.init(1), s.init(2), s.init(3)};
+        StepAggregate[] got = new MultiPairWorker(new CriticShape[] {s, s, s}, xd, yd, Kernels.forName("scalar"), bound)
+                .trainStep(block, params, batch, 11L);
+        for (int p = 0; p < 3; p++) {
+            StepAggregate ref = new PartitionWorker(s, Kernels.forName("scalar"), 64, bound)
+                    .trainStep(narrow(w, xd[p], yd[p]), params[p], batch[p], 11L);
+            assertEquals(batch[p], got[p].nJoint(), "critic " + p);
+            assertEquals(ref.sumTJoint(), got[p].sumTJoint(), 0.0, "critic " + p);
+            assertArrayEquals(ref.gradMarg(), got[p].gradMarg(), 0.0, "critic " + p);
+        }
     }
 
     @Test
@@ -88,7 +112,7 @@ class MultiPairWorkerTest {
         Bound bound = Bound.forName("dv");
         CriticShape[] shapes = {new CriticShape(2, 1, new int[] {8}), new CriticShape(1, 1, new int[] {8})};
         float[][][] params = {shapes[0].init(1), shapes[1].init(2)};
-        MultiPairWorker multi = new MultiPairWorker(shapes, xd, yd, Kernels.forName("scalar"), 1, ROWS, bound);
+        MultiPairWorker multi = new MultiPairWorker(shapes, xd, yd, Kernels.forName("scalar"), bound);
         BoundStats[] st = {bound.newStats(), bound.newStats()};
         PermutationStats[] perms = {new PermutationStats(19), new PermutationStats(19)};
         multi.evaluateChunk(params, w, WIDTH, ROWS, new SplittableRandom[] {new SplittableRandom(7), new SplittableRandom(7)},
@@ -97,7 +121,7 @@ class MultiPairWorkerTest {
             FloatBlock nb = narrow(w, xd[p], yd[p]);
             BoundStats ref = bound.newStats();
             PermutationStats refPerm = new PermutationStats(19);
-            new PartitionWorker(shapes[p], Kernels.forName("scalar"), ROWS, bound).evaluateChunk(params[p], nb.x(), nb.y(),
+            new PartitionWorker(shapes[p], Kernels.forName("scalar"), MultiPairWorker.EVAL_ROWS, bound).evaluateChunk(params[p], nb.x(), nb.y(),
                     ROWS, new SplittableRandom(7), ref, refPerm, new SplittableRandom(8));
             assertEquals(ref.estimate(), st[p].estimate(), 0.0, "pair " + p);
             assertEquals(refPerm.pValue(), perms[p].pValue(), 0.0, "pair " + p);
@@ -117,7 +141,7 @@ class MultiPairWorkerTest {
     void constructor_mismatchedShape_namesPair() {
         CriticShape s = new CriticShape(2, 1, new int[] {8});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new MultiPairWorker(
-                new CriticShape[] {s}, new int[][] {{0}}, new int[][] {{1}}, Kernels.forName("scalar"), 8, 0, Bound.forName("dv")));
-        assertEquals(true, e.getMessage().startsWith("pair 0"));
+                new CriticShape[] {s}, new int[][] {{0}}, new int[][] {{1}}, Kernels.forName("scalar"), Bound.forName("dv")));
+        assertEquals(true, e.getMessage().startsWith("critic 0"), e.getMessage());
     }
 }

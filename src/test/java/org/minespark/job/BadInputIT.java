@@ -152,6 +152,7 @@ class BadInputIT {
 
         write(spark, scaled(rows, 1e30), ab, "huge30.parquet");
         write(spark, scaled(rows, 1e200), ab, "huge200.parquet");
+        write(spark, scaled(rows, 1e-200), ab, "tiny200.parquet");
         List<Row> cauchy = new ArrayList<>();
         Random rc = new Random(11);
         for (int i = 0; i < ROWS; i++) {
@@ -195,7 +196,11 @@ class BadInputIT {
 
     /** One row of the matrix. */
     record Case(String name, boolean viaScript, List<String> args, int code, List<String> expect,
-                String existingOut, Consumer<JsonNode> resultCheck) {
+                String existingOut, Consumer<JsonNode> resultCheck, String json) {
+        Case(String name, boolean viaScript, List<String> args, int code, List<String> expect, String existingOut,
+             Consumer<JsonNode> resultCheck) {
+            this(name, viaScript, args, code, expect, existingOut, resultCheck, ResultFiles.JSON);
+        }
     }
 
     record Outcome(int code, String stdout, String stderr) {
@@ -221,6 +226,43 @@ class BadInputIT {
         double b = j.get("mi_nats").asDouble();
         assertTrue(Double.isFinite(b), "finite estimate");
         assertEquals(a, b, 0.1 * ref.get("std_err_nats").asDouble(), "estimate at magnitude 1 vs here");
+    }
+
+    /** The run date of the pairs cases: their JSON is {@code out/reports/run_date=D/pairs.json}. */
+    static final String PAIRS_DATE = "2026-01-01";
+    static final String PAIRS_REFERENCE = "pairs: reference for the next two: the same rows at magnitude 1";
+
+    /** A {@code pairs} case over {@code columns} (all pairs), with the small training settings. */
+    static void pairs(String name, int code, String input, String columns, Consumer<JsonNode> check, String... expect) {
+        pairs(name, code, input, columns, new String[0], check, expect);
+    }
+
+    static void pairs(String name, int code, String input, String columns, String[] extra, Consumer<JsonNode> check,
+                      String... expect) {
+        List<String> args = new ArrayList<>(List.of("pairs", "--input", "$T/" + input, "--columns", columns,
+                "--out", "$T/out/" + (CASES.size() + 1), "--run-date", PAIRS_DATE));
+        args.addAll(Arrays.asList(train(extra)));
+        CASES.add(new Case(name, false, args, code, List.of(expect), null, check,
+                "reports/run_date=" + PAIRS_DATE + "/pairs.json"));
+    }
+
+    /** The row of {@code pair} in a pairs.json. */
+    static JsonNode pair(JsonNode pairsJson, String pair) {
+        for (JsonNode p : pairsJson.get("pairs")) {
+            if (pair.equals(p.get("pair").asText())) {
+                return p;
+            }
+        }
+        throw new AssertionError("no pair " + pair + " in " + pairsJson);
+    }
+
+    /** As {@link #assertSameEstimate} for the pair a ~ b of two pairs runs (se from the CI half-width). */
+    static void assertSamePairEstimate(JsonNode ref, JsonNode j) {
+        JsonNode a = pair(ref, "a ~ b");
+        JsonNode b = pair(j, "a ~ b");
+        assertEquals("ok", b.get("status").asText(), b.toString());
+        double se = (a.get("ci95_high_nats").asDouble() - a.get("ci95_low_nats").asDouble()) / (2 * 1.96);
+        assertEquals(a.get("mi_nats").asDouble(), b.get("mi_nats").asDouble(), 0.1 * se, "estimate at magnitude 1 vs here");
     }
 
     static void fail(String name, int code, String input, String x, String y, String[] extra, String... expect) {
@@ -314,6 +356,23 @@ class BadInputIT {
                 train(), j -> assertSameEstimate(RESULTS.get(REFERENCE), j));
         add("heavy tails (Cauchy)", false, ExitCodes.OK, "cauchy.parquet", "a", "b", null, train(),
                 j -> assertTrue(Double.isFinite(j.get("mi_nats").asDouble()), "finite estimate"));
+        // pairs runs the estimate's engine: the same rescan and the same exact-relation check, per pair
+        pairs(PAIRS_REFERENCE, ExitCodes.OK, "base.parquet", "a,b",
+                j -> assertTrue(Double.isFinite(pair(j, "a ~ b").get("mi_nats").asDouble())));
+        pairs("pairs: extreme magnitudes (1e200, squares overflow a double)", ExitCodes.OK, "huge200.parquet", "a,b",
+                j -> assertSamePairEstimate(RESULTS.get(PAIRS_REFERENCE), j));
+        pairs("pairs: tiny magnitudes (1e-200, squares underflow a double)", ExitCodes.OK, "tiny200.parquet", "a,b",
+                j -> assertSamePairEstimate(RESULTS.get(PAIRS_REFERENCE), j));
+        pairs("pairs: an exact affine pair (status unbounded, the estimate's error as its warning; other pairs trained)",
+                ExitCodes.OK, "base.parquet", "a,a2,b", j -> {
+                    JsonNode u = pair(j, "a ~ a2");
+                    assertEquals("unbounded", u.get("status").asText(), u.toString());
+                    assertTrue(u.get("message").asText().startsWith("mutual information is unbounded: y a2 is an exact"
+                            + " affine function of x a"), u.toString());
+                    assertEquals("ok", pair(j, "a ~ b").get("status").asText());
+                }, "a ~ a2: mutual information is unbounded", "exact affine function of x a");
+        pairs("pairs: --checkpoint-dir with several pairs (one critic's state per checkpoint)", usage, "base.parquet",
+                "a,b,c", new String[] {"--checkpoint-dir", "$T/out/ck"}, null, "--checkpoint-dir", "3 pairs");
         fail("unknown config key", usage, "base.parquet", "a", "b", new String[] {"--config", "$T/typo.conf"},
                 "mine.train.stpes", "did you mean mine.train.steps?");
         fail("negative steps", usage, "base.parquet", "a", "b", new String[] {"--steps", "-5"},
@@ -453,7 +512,7 @@ class BadInputIT {
                     problems.add("error printed: " + o.errorLines());
                 }
                 Path out = Path.of(args.get(args.indexOf("--out") + 1));
-                Path json = out.resolve(ResultFiles.JSON);
+                Path json = out.resolve(c.json());
                 if (!Files.exists(json)) {
                     problems.add("no " + json);
                 } else if (c.resultCheck() != null) {

@@ -30,20 +30,20 @@ class BlockMemoryTest {
         int rows = 10_007;
         List<Tuple2<Byte, float[]>> data = new ArrayList<>();
         for (int i = 0; i < rows; i++) {
-            data.add(new Tuple2<>(i % 5 != 0 ? MineRunner.TRAIN_ROW : MineRunner.TEST_ROW, new float[] {i, i + 1, i + 2, -i, -i - 1}));
+            data.add(new Tuple2<>(i % 5 != 0 ? TaggedRows.TRAIN_ROW : TaggedRows.TEST_ROW, new float[] {i, i + 1, i + 2, -i, -i - 1}));
         }
         JavaRDD<Tuple2<Byte, float[]>> tagged = jsc.parallelize(data, 3);
-        List<FloatBlock> blocks = MineRunner.buildBlocks(tagged, 4, 17, dx, dy).collect();
+        List<FloatBlock> blocks = TaggedRows.blocks(tagged, TaggedRows.TRAIN_ROW, 4, 17, Engine.SPREAD, dx + dy).collect();
         assertEquals(4, blocks.size());
         long n = 0;
         long bytes = 0;
         for (FloatBlock b : blocks) {
-            assertEquals((long) b.rows() * dx, b.x().length, "x holds exactly rows * dx floats");
-            assertEquals((long) b.rows() * dy, b.y().length, "y holds exactly rows * dy floats");
+            assertEquals((long) b.rows() * (dx + dy), b.x().length, "the wide block holds exactly rows * (dx + dy) floats");
+            assertEquals(0, b.y().length, "a wide block has no separate y");
             n += b.rows();
             bytes += b.dataBytes();
         }
-        long train = data.stream().filter(t -> t._1() == MineRunner.TRAIN_ROW).count();
+        long train = data.stream().filter(t -> t._1() == TaggedRows.TRAIN_ROW).count();
         assertEquals(train, n, "every training row lands in exactly one block");
         assertEquals(4L * (dx + dy) * train, bytes, "4 (dx + dy) bytes per row");
     }

@@ -23,7 +23,7 @@ class InputStatsTest {
     }
 
     private static InputStats onePass(double[][] v, int from, int to) {
-        InputStats s = new InputStats(5, 2, 3, null);
+        InputStats s = InputStats.ofXY(5, 2, 3, null);
         for (int i = from; i < to; i++) {
             s.add(v[i].clone());
         }
@@ -34,14 +34,14 @@ class InputStatsTest {
     void merge_randomSplitsWithEmptyParts_equalsOnePass() {
         double[][] v = rows(1000, 1);
         InputStats whole = onePass(v, 0, v.length);
-        InputStats merged = new InputStats(5, 2, 3, null);
+        InputStats merged = InputStats.ofXY(5, 2, 3, null);
         int[] cuts = {0, 0, 137, 137, 600, 999, 1000, 1000};
         for (int k = 1; k < cuts.length; k++) {
             merged.merge(onePass(v, cuts[k - 1], cuts[k]));
         }
         for (int i = 0; i < 2; i++) {
             for (int j = 0; j < 3; j++) {
-                assertEquals(whole.correlation(i, j), merged.correlation(i, j), 1e-12, i + "," + j);
+                assertEquals(whole.correlation(i * 3 + j), merged.correlation(i * 3 + j), 1e-12, i + "," + j);
             }
         }
         for (int d = 0; d < 5; d++) {
@@ -55,9 +55,9 @@ class InputStatsTest {
     @Test
     void correlation_affineAndEqualColumns_areOneWithinTolerance() {
         InputStats s = onePass(rows(5000, 2), 0, 5000);
-        assertTrue(1 - s.correlation(0, 0) <= MineRunner.UNBOUNDED_TOLERANCE, "2a + 1 vs a: " + s.correlation(0, 0));
-        assertEquals(1.0, s.correlation(1, 2), 1e-15, "identical columns: 1 up to the rounding of sqrt");
-        assertTrue(s.correlation(0, 1) < 0.95, "a + noise is not exact");
+        assertTrue(1 - s.correlation(0) <= MineRunner.UNBOUNDED_TOLERANCE, "2a + 1 vs a: " + s.correlation(0));
+        assertEquals(1.0, s.correlation(1 * 3 + 2), 1e-15, "identical columns: 1 up to the rounding of sqrt");
+        assertTrue(s.correlation(1) < 0.95, "a + noise is not exact");
     }
 
     @Test
@@ -83,8 +83,8 @@ class InputStatsTest {
 
     @Test
     void scale_powerOfTwo_makesHugeValuesSummable() {
-        InputStats raw = new InputStats(2, 1, 1, null);
-        InputStats scaled = new InputStats(2, 1, 1, new double[] {Math.scalb(1.0, -665), Math.scalb(1.0, -665)});
+        InputStats raw = InputStats.ofXY(2, 1, 1, null);
+        InputStats scaled = InputStats.ofXY(2, 1, 1, new double[] {Math.scalb(1.0, -665), Math.scalb(1.0, -665)});
         Random r = new Random(5);
         for (int i = 0; i < 100; i++) {
             double a = r.nextGaussian() * 1e200;
@@ -94,6 +94,6 @@ class InputStatsTest {
         assertTrue(!Double.isFinite(raw.base.std(0)), "1e200 squared overflows");
         double sd = scaled.base.std(0) / Math.scalb(1.0, -665);
         assertTrue(sd > 1e199 && sd < 1e201, "deviation " + sd);
-        assertEquals(1.0, scaled.correlation(0, 0), 0.0);
+        assertEquals(1.0, scaled.correlation(0), 0.0);
     }
 }

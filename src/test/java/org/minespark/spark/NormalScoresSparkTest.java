@@ -55,12 +55,19 @@ class NormalScoresSparkTest {
         assertTrue(ns.miNats() > st.miNats() + 0.1, "normal-scores " + ns.miNats() + " vs standardize " + st.miNats());
     }
 
+    /**
+     * pairs runs on the same engine: with normal-scores its x0,x1 ~ y0,y1 group pair is the
+     * estimate above bit for bit (same columns, settings and seed), and so beats standardize too.
+     */
     @Test
-    void pairs_normalScores_isRejectedNamingTheSetting() {
-        PairsSpec ps = PairsSpec.of(Map.of("x0", List.of("x0"), "y0", List.of("y0")), List.of(List.of("x0", "y0")))
-                .withTraining(MineSpec.x("x").y("y").withTransform("normal-scores"));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> MutualInformation.pairs(data, ps));
-        assertTrue(e.getMessage().contains("transform") && e.getMessage().contains("normal-scores"), e.getMessage());
+    void pairs_normalScores_groupPairEqualsTheEstimate() {
+        MineSpec s = spec("normal-scores");
+        PairsSpec ps = PairsSpec.of(Map.of("x", List.of("x0", "x1"), "y", List.of("y0", "y1")), List.of(List.of("x", "y")))
+                .withHidden(s.hidden()).withTraining(s);
+        org.minespark.api.PairResult p = MutualInformation.pairs(data, ps).pairs().get(0);
+        MiResult ns = MineRunner.run(data, s, null);
+        assertEquals(Double.doubleToRawLongBits(ns.miNats()), Double.doubleToRawLongBits(p.miNats()), ns + " / " + p);
+        assertEquals(TRUTH, p.miNats(), 0.15);
     }
 
     @Test

@@ -137,13 +137,13 @@ class PairsRunnerTest {
         Dataset<Row> df = table(SparkFixture.local2(), 6);
         MineSpec quick = spec().withSteps(60).withEvalChunkRows(64).withPermutations(19);
         PairsResult all = PairsRunner.run(df, vsTarget(List.of("a", "c"), "t", quick), null);
-        long saved = PairsRunner.permutationMaxRows;
-        PairsRunner.permutationMaxRows = 2; // 1 row per partition: only each partition's first chunk of 64
+        long saved = Evaluation.permutationMaxRows;
+        Evaluation.permutationMaxRows = 2; // 1 row per partition: only each partition's first chunk of 64
         PairsResult capped;
         try {
             capped = PairsRunner.run(df, vsTarget(List.of("a", "c"), "t", quick), null);
         } finally {
-            PairsRunner.permutationMaxRows = saved;
+            Evaluation.permutationMaxRows = saved;
         }
         for (String p : List.of("a ~ t", "c ~ t")) {
             // the estimate and its CI use every test row whatever the cap (own random streams)
@@ -229,13 +229,13 @@ class PairsRunnerTest {
     void run_divergesAgainOnRetry_reportedDivergedWithoutEstimate() {
         Dataset<Row> df = table(SparkFixture.local2(), 4);
         MineSpec wild = spec().withSteps(30).withLearningRate(1).withEvalEvery(20).withPermutations(9);
-        double saved = PairsRunner.retryDivisor;
-        PairsRunner.retryDivisor = 1; // the retry repeats the first attempt bit for bit: diverges again
+        double saved = Engine.retryDivisor;
+        Engine.retryDivisor = 1; // the retry repeats the first attempt bit for bit: diverges again
         PairsResult res;
         try {
             res = PairsRunner.run(df, vsTarget(List.of("a", "c"), "t", wild), null);
         } finally {
-            PairsRunner.retryDivisor = saved;
+            Engine.retryDivisor = saved;
         }
         for (PairResult r : res.pairs()) {
             assertEquals(PairResult.DIVERGED, r.status(), r.toString());

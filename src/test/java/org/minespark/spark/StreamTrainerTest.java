@@ -24,13 +24,17 @@ import org.minespark.core.SyntheticTasks;
 
 /**
  * The stream trainer (one barrier stage per segment, weights and aggregates over sockets) must do
- * exactly what the one-job-per-step trainer does: same streams, same float32 rounding of the
- * partition aggregates, same merge order, same optimiser calls, hence bit-identical weights; also
- * when a task fails and Spark retries the barrier stage.
+ * exactly what the one-job-per-step trainer does ({@link PassSteps}): same streams, same float32
+ * rounding of the partition aggregates, same merge order, same optimiser calls, hence bit-identical
+ * weights; also when a task fails and Spark retries the barrier stage, and for several critics of
+ * different batch sizes in one pass.
  */
 class StreamTrainerTest {
     private static final CriticShape SHAPE = new CriticShape(3, 2, new int[] {16, 8});
-    private static final int[] BATCH = {37, 27};
+    private static final CriticShape SHAPE2 = new CriticShape(1, 2, new int[] {8});
+    private static final int BATCH = 64;
+    private static final int[] X = {0, 1, 2};
+    private static final int[] Y = {3, 4};
     private static JavaRDD<FloatBlock> blocks;
 
     @BeforeAll
@@ -61,30 +65,88 @@ class StreamTrainerTest {
                 y[r * 3 + j] = (float) yr[j];
             }
         }
-        // y keeps 2 of its 3 columns so dx != dy
-        float[] y2 = new float[rows * 2];
+        // the engine's wide block: x (3 columns), then y keeping 2 of its 3 columns so dx != dy
+        float[] w = new float[rows * 5];
         for (int r = 0; r < rows; r++) {
-            y2[r * 2] = y[r * 3];
-            y2[r * 2 + 1] = y[r * 3 + 1];
+            System.arraycopy(x, r * 3, w, r * 5, 3);
+            w[r * 5 + 3] = y[r * 3];
+            w[r * 5 + 4] = y[r * 3 + 1];
         }
-        return new FloatBlock(rows, 3, 2, x, y2);
+        return new FloatBlock(rows, 5, 0, w, new float[0]);
     }
 
     private static MineOptimizer optimizer() {
         return new MineOptimizer(SHAPE, SHAPE.init(3), 1e-2, 0.05, Kernels.forName("vector")).withCosineDecay(30, 0.1);
     }
 
+    private static PassSteps steps(String trainer, JavaRDD<FloatBlock> data) {
+        return new PassSteps(trainer, data, new CriticShape[] {SHAPE}, new int[][] {X}, new int[][] {Y}, "vector",
+                org.minespark.core.Bound.forName("dv", 0.05, 5, 16), 5, new SplittableRandom().nextLong());
+    }
+
+    private static PassSteps stream() {
+        return steps(PassSteps.STREAM, blocks);
+    }
+
+    private static PassSteps jobs() {
+        return steps(PassSteps.JOBS, blocks);
+    }
+
+    /** One optimiser per critic, stepped in order; {@code onStep} sees every step first. */
+    private static final class Critics implements PassSteps.Critics {
+        final MineOptimizer[] opts;
+        final int[] batch;
+        final double[] estimates;
+        final java.util.function.IntConsumer onStep;
+        int next;
+
+        Critics(MineOptimizer[] opts, int[] batch, double[] estimates, java.util.function.IntConsumer onStep) {
+            this.opts = opts;
+            this.batch = batch;
+            this.estimates = estimates;
+            this.onStep = onStep;
+        }
+
+        @Override
+        public float[][] weights(int m) {
+            return opts[m].params();
+        }
+
+        @Override
+        public int batch(int m) {
+            return batch[m];
+        }
+
+        @Override
+        public boolean anyActive() {
+            return true;
+        }
+
+        @Override
+        public void afterStep(int step, org.minespark.core.StepAggregate[] merged, long nanos) {
+            onStep.accept(step);
+            assertEquals(next++, step, "steps in order");
+            for (int m = 0; m < opts.length; m++) {
+                double v = opts[m].step(merged[m]);
+                if (m == 0) {
+                    estimates[step] = v;
+                }
+            }
+        }
+    }
+
     /** Trains steps 0..split and split..steps as two segments; returns the weights and the estimates. */
-    private static float[][] train(TrainingLoop loop, int split, int steps, double[] estimates) {
+    private static float[][] train(PassSteps loop, int split, int steps, double[] estimates) {
+        return train(loop, split, steps, estimates, s -> { });
+    }
+
+    private static float[][] train(PassSteps loop, int split, int steps, double[] estimates,
+                                   java.util.function.IntConsumer onStep) {
         MineOptimizer opt = optimizer();
-        int[] next = {0};
-        TrainingLoop.StepListener l = (step, dv, agg, nanos) -> {
-            assertEquals(next[0]++, step, "steps in order");
-            estimates[step] = dv;
-        };
-        loop.run(0, split, 1, opt, l);
-        loop.run(split, steps, 1, opt, l);
-        assertEquals(steps, next[0]);
+        Critics c = new Critics(new MineOptimizer[] {opt}, new int[] {BATCH}, estimates, onStep);
+        loop.run(0, split, c);
+        loop.run(split, steps, c);
+        assertEquals(steps, c.next);
         return opt.snapshot();
     }
 
@@ -105,8 +167,8 @@ class StreamTrainerTest {
     void run_sameSeedAndPartitioning_bitIdenticalToJobs() {
         double[] dvJobs = new double[30];
         double[] dvStream = new double[30];
-        float[][] jobs = train(new SyncTrainer(blocks, SHAPE, "vector", BATCH, 5), 12, 30, dvJobs);
-        float[][] stream = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5), 12, 30, dvStream);
+        float[][] jobs = train(jobs(), 12, 30, dvJobs);
+        float[][] stream = train(stream(), 12, 30, dvStream);
         assertBitIdentical(jobs, stream);
         assertArrayEquals(dvJobs, dvStream, 0.0);
         // the weights moved (a trainer that did nothing would trivially agree with itself)
@@ -117,8 +179,10 @@ class StreamTrainerTest {
     void run_taskFailsOnce_stageRetriedAndWeightsBitIdentical() {
         double[] dvA = new double[30];
         double[] dvB = new double[30];
-        float[][] clean = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5), 30, 30, dvA);
-        float[][] faulty = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5).withInjectedFailure(17), 12, 30, dvB);
+        float[][] clean = train(stream(), 30, 30, dvA);
+        PassSteps faultySteps = stream();
+        faultySteps.streamTrainer().withInjectedFailure(17);
+        float[][] faulty = train(faultySteps, 12, 30, dvB);
         assertBitIdentical(clean, faulty);
         assertArrayEquals(dvA, dvB, 0.0);
     }
@@ -132,10 +196,11 @@ class StreamTrainerTest {
     void run_stageFailsAfterLastStep_newAttemptToldToStopAndWeightsBitIdentical() {
         double[] dvA = new double[30];
         double[] dvB = new double[30];
-        float[][] clean = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5), 30, 30, dvA);
+        float[][] clean = train(stream(), 30, 30, dvA);
         long t0 = System.nanoTime();
-        float[][] faulty = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5)
-                .withInjectedFailure(StreamTrainer.AFTER_LAST_STEP), 30, 30, dvB);
+        PassSteps faultySteps = stream();
+        faultySteps.streamTrainer().withInjectedFailure(StreamTrainer.AFTER_LAST_STEP);
+        float[][] faulty = train(faultySteps, 30, 30, dvB);
         assertBitIdentical(clean, faulty);
         assertArrayEquals(dvA, dvB, 0.0);
         // far below the 600 s read timeout the tasks of the rerun would otherwise wait for
@@ -144,9 +209,9 @@ class StreamTrainerTest {
 
     @Test
     void run_listenerThrows_exceptionPropagatesAndTheSlotsAreFreed() {
-        StreamTrainer t = new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5);
+        PassSteps t = stream();
         IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
-                () -> t.run(0, 10, 1, optimizer(), (s, dv, agg, n) -> {
+                () -> train(t, 10, 10, new double[10], s -> {
                     if (s == 3) {
                         throw new IllegalStateException("stop at 3");
                     }
@@ -155,7 +220,7 @@ class StreamTrainerTest {
         // the abandoned stage must not hold the task slots: a new barrier stage (all slots) runs
         double[] dv = new double[5];
         float[][] again = train(t, 2, 5, dv);
-        float[][] jobs = train(new SyncTrainer(blocks, SHAPE, "vector", BATCH, 5), 5, 5, new double[5]);
+        float[][] jobs = train(jobs(), 5, 5, new double[5]);
         assertBitIdentical(jobs, again);
     }
 
@@ -167,7 +232,8 @@ class StreamTrainerTest {
                 s.setSoTimeout(10_000);
                 // claims partition 0 of a later stage attempt: accepted, it would replace the real tasks
                 java.nio.ByteBuffer hello = java.nio.ByteBuffer.allocate(28);
-                hello.put(new byte[16]).putInt(0).putInt(99).putInt((int) SHAPE.numParams());
+                hello.put(new byte[16]).putInt(0).putInt(99).putInt(org.minespark.core.StepAggregate.wireBytes(
+                        (int) SHAPE.numParams()));
                 s.getOutputStream().write(hello.array());
                 s.getOutputStream().flush();
                 rogueRead[0] = s.getInputStream().read();
@@ -177,21 +243,52 @@ class StreamTrainerTest {
         };
         float[][] stream;
         try {
-            stream = train(new StreamTrainer(blocks, SHAPE, "vector", BATCH, 5), 8, 8, new double[8]);
+            stream = train(stream(), 8, 8, new double[8]);
         } finally {
             StreamTrainer.listenHookForTests = null;
         }
         org.junit.jupiter.api.Assertions.assertTrue(rogueRead[0] < 0, "the driver closed the rogue connection: " + rogueRead[0]);
-        assertBitIdentical(train(new SyncTrainer(blocks, SHAPE, "vector", BATCH, 5), 8, 8, new double[8]), stream);
+        assertBitIdentical(train(jobs(), 8, 8, new double[8]), stream);
     }
 
     @Test
     void run_morePartitionsThanSlots_failsClearly() {
         JavaRDD<FloatBlock> four = blocks.repartition(3);
-        StreamTrainer t = new StreamTrainer(four, SHAPE, "vector", new int[] {10, 10, 10}, 5);
+        PassSteps t = steps(PassSteps.STREAM, four);
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> t.run(0, 1, 1, optimizer(), (s, dv, agg, n) -> { }));
+                () -> train(t, 1, 1, new double[1]));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("only 2 task slots"), e.getMessage());
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("--trainer jobs"), e.getMessage());
+    }
+
+    /**
+     * Two critics of different shapes and batch sizes in one pass: both trainers agree bit for
+     * bit, and each critic's weights equal those it gets when trained alone (its minibatch draw
+     * depends only on its own batch, so the other critic cannot change it).
+     */
+    @Test
+    void run_twoCriticsDifferentBatches_bitIdenticalAcrossTrainersAndToEachAlone() {
+        PassSteps[] both = new PassSteps[2];
+        float[][][][] out = new float[2][][][];
+        for (int t = 0; t < 2; t++) {
+            both[t] = new PassSteps(t == 0 ? PassSteps.JOBS : PassSteps.STREAM, blocks, new CriticShape[] {SHAPE, SHAPE2},
+                    new int[][] {X, {4}}, new int[][] {Y, {0, 2}}, "vector",
+                    org.minespark.core.Bound.forName("dv", 0.05, 5, 16), 5, new SplittableRandom().nextLong());
+            MineOptimizer a = optimizer();
+            MineOptimizer b = new MineOptimizer(SHAPE2, SHAPE2.init(4), 1e-2, 0.05, Kernels.forName("vector"));
+            Critics c = new Critics(new MineOptimizer[] {a, b}, new int[] {BATCH, 21}, new double[20], s -> { });
+            both[t].run(0, 20, c);
+            out[t] = new float[][][] {a.snapshot(), b.snapshot()};
+        }
+        assertBitIdentical(out[0][0], out[1][0]);
+        assertBitIdentical(out[0][1], out[1][1]);
+        assertBitIdentical(train(jobs(), 20, 20, new double[20]), out[0][0]);
+        PassSteps alone = new PassSteps(PassSteps.JOBS, blocks, new CriticShape[] {SHAPE2}, new int[][] {{4}},
+                new int[][] {{0, 2}}, "vector", org.minespark.core.Bound.forName("dv", 0.05, 5, 16), 5,
+                new SplittableRandom().nextLong());
+        MineOptimizer b = new MineOptimizer(SHAPE2, SHAPE2.init(4), 1e-2, 0.05, Kernels.forName("vector"));
+        alone.run(0, 20, new Critics(new MineOptimizer[] {b}, new int[] {21}, new double[20], s -> { }));
+        assertBitIdentical(b.snapshot(), out[0][1]);
+        assertFalse(java.util.Arrays.equals(b.snapshot()[0], SHAPE2.init(4)[0]), "the second critic trained");
     }
 }

@@ -1,0 +1,550 @@
+package org.minespark.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.minespark.api.MineSpec;
+import org.minespark.api.PairResult;
+import org.minespark.core.Bound;
+import org.minespark.core.CriticShape;
+import org.minespark.core.FloatBlock;
+import org.minespark.core.NormalScores;
+import org.minespark.core.Seeds;
+import org.minespark.core.TrainingCheckpoint;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import scala.Tuple2;
+
+/**
+ * The one engine behind {@code estimate} and {@code pairs}: a {@link Plan} of N &ge; 1 pairs runs
+ * through the same stages.
+ * <ol>
+ * <li>{@link InputChecks}: counts, moments, overflow rescan, constant sides and exact affine
+ *     relations per pair, from one distributed pass over the wide row;</li>
+ * <li>the transform ({@code standardize} or {@code normal-scores}) of every dimension;</li>
+ * <li>{@link TaggedRows}: rows split train / validation / test by seeded hashes, a bounded random
+ *     sample of the training rows cached as one wide block per partition, the validation rows
+ *     likewise;</li>
+ * <li>training in {@link Pass}es of at most {@code pairsPerPass} critics (shared minibatch rows,
+ *     per-critic batch growth, early stopping, checkpoints for one-critic plans), on the stream or
+ *     jobs trainer ({@link PassSteps}); a critic that diverges (or whose held-out estimate is not
+ *     finite) is retried once from scratch at {@code lr / }{@link #RETRY_LR_DIVISOR};</li>
+ * <li>{@link Evaluation} of the kept weights of each pass on the test rows, with the permutation
+ *     test.</li>
+ * </ol>
+ * A pair's result does not depend on the other pairs of its pass (every random stream is per
+ * critic, or shared and then drawn identically), so {@code pairs} with one pair gives bit for bit
+ * what {@code estimate} gives.
+ */
+final class Engine implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    // stream purposes of Seeds.derive: every random choice of a run is a function of (seed, purpose, ...)
+    static final long SPLIT = 1;
+    static final long SAMPLE = 2;
+    static final long SPREAD = 3;
+    static final long TRAIN = 4;
+    static final long EVAL = 5;
+    static final long INIT = 6;
+    static final long VALIDATION_SPLIT = 7;
+    static final long VALIDATION_SPREAD = 8;
+    static final long VALIDATE = 9;
+    static final long PERMUTE = 10;
+    static final long NULL_RETRAIN = 11;
+    static final long NULL_PERMUTE = 12;
+    static final long NULL_TEST_SPREAD = 13;
+    static final long NULL_EVAL = 14;
+    static final long NORMAL_SCORES_SAMPLE = 15;
+
+    /**
+     * The share of the held-out rows used for validation (the rest are test rows). A quarter: the
+     * validation pass only has to rank successive critics on the same rows with the same pairing
+     * (their differences are far less noisy than the estimate itself), while the reported CI
+     * narrows with the test rows (3/4 of the held-out rows keep its width within 1.16x of the
+     * width on all of them).
+     */
+    static final double VALIDATION_SHARE = 0.25;
+    /** The validation part holds at most about this many rows (cached, evaluated every {@code eval-every} steps). */
+    static final long VALIDATION_MAX_ROWS = 50_000;
+    /** After a divergence the one retry runs at the learning rate divided by this. */
+    static final double RETRY_LR_DIVISOR = 10.0;
+    /** {@link #RETRY_LR_DIVISOR}; tests set 1 to make the retry repeat the first attempt's divergence bit for bit. */
+    static volatile double retryDivisor = RETRY_LR_DIVISOR;
+
+    /** Progress of a run, on the driver thread after every step. */
+    interface Progress {
+        /**
+         * @param step       steps done in the current pass (1-based)
+         * @param steps      steps planned per pass
+         * @param pairsDone  pairs whose training is over
+         * @param pairsTotal pairs of the plan
+         * @param smoothed   smoothed minibatch value of the pass's first critic
+         * @param sps        training rows per second of the pass's first critic
+         * @param eta        seconds until training of all pairs ends (NaN before the first step)
+         */
+        void onStep(int step, int steps, int pairsDone, int pairsTotal, double smoothed, double sps, double eta);
+    }
+
+    /** The cached validation rows (one block per partition) and their number. */
+    record Validation(JavaRDD<FloatBlock> blocks, long rows) {
+    }
+
+    /** What every pass of a run shares. */
+    record Run(Plan plan, MineSpec spec, CriticShape[] shapes, Bound bound, long seed, JavaRDD<FloatBlock> blocks,
+               int batchLimit, Validation validation, Work work) {
+    }
+
+    /**
+     * A pair's outcome: its status ({@link PairResult#OK}, {@code CONSTANT}, {@code UNBOUNDED},
+     * {@code DIVERGED}, {@code FAILED}), why it has no estimate (null for OK), its training (null
+     * when not trained), its test-row statistics (null when not evaluated), its warnings and its
+     * share of the wall time.
+     */
+    record Outcome(String status, String message, Pass.Trained trained, EvalStats eval, List<String> warnings,
+                   double seconds) {
+    }
+
+    private final JavaSparkContext jsc;
+    private final Plan plan;
+    private final MineSpec spec;
+    private final CriticShape[] shapes;
+    private final Bound bound;
+    private final long seed;
+    private final int parts;
+    private final InputChecks checks;
+    private final JavaRDD<Tuple2<Byte, float[]>> tagged;
+    private final double validationFraction;
+    private JavaRDD<FloatBlock> blocks;
+    private Validation validation;
+    private long nTrain;
+    private int batchLimit;
+    private int[] blockRows;
+
+    /**
+     * Runs the input checks and sets up the transform and the tagged rows (lazily: nothing is
+     * cached yet) of {@code plan} over {@code rows} (the selected columns as {@link RowLayout} reads them).
+     */
+    Engine(JavaSparkContext jsc, JavaRDD<Row> rows, Plan plan, MineSpec spec, CriticShape[] shapes) {
+        this.jsc = jsc;
+        this.plan = plan;
+        this.spec = spec;
+        this.shapes = shapes;
+        this.bound = Bound.forName(spec.bound(), spec.emaAlpha(), spec.smileTau(), spec.infonceK());
+        this.seed = spec.seed();
+        this.parts = spec.partitions() > 0 ? spec.partitions() : defaultPartitions(jsc);
+        this.checks = InputChecks.run(rows, plan);
+        double[] mean = checks.mean();
+        double[] invStd = checks.invStd();
+        if (plan.positions() > 1) {
+            TensorShapes.poolPositions(mean, invStd, plan.positions(), plan.pairs().get(0).xDims().length
+                    / plan.positions(), plan.pairs().get(0).yDims().length / plan.positions());
+        }
+        long valid = checks.stats().valid();
+        double expectedTrain = valid * (1 - spec.evalFraction());
+        double cap = spec.maxTrainRows();
+        double sampleFraction = expectedTrain <= cap ? 1.0 : Math.max(0.0, (cap - 4 * Math.sqrt(cap)) / expectedTrain);
+        this.validationFraction = validationFraction(spec, valid);
+        NormalScores scores = null;
+        if ("normal-scores".equals(spec.transform())) {
+            long tn = System.nanoTime();
+            scores = TaggedRows.fitNormalScores(rows, plan.layout(), valid, seed);
+            LOG.info(String.format(Locale.ROOT, "normal-scores transform: %d dimensions fitted on a sample of %d rows"
+                            + " (%d knots per dimension at most), %.2f s", plan.layout().width(),
+                    TaggedRows.scoresSampleRows(plan.layout().width(), valid), NormalScores.DEFAULT_KNOTS,
+                    (System.nanoTime() - tn) / 1e9));
+        }
+        this.tagged = TaggedRows.tag(rows, plan.layout(), seed, spec.evalFraction(), validationFraction, sampleFraction,
+                mean, invStd, scores);
+    }
+
+    InputChecks checks() {
+        return checks;
+    }
+
+    Bound bound() {
+        return bound;
+    }
+
+    int partitions() {
+        return parts;
+    }
+
+    /** Training rows cached (after {@link #run}). */
+    long trainingRows() {
+        return nTrain;
+    }
+
+    /**
+     * The fraction of held-out rows used for validation: {@link #VALIDATION_SHARE}, but at most about
+     * {@link #VALIDATION_MAX_ROWS} rows (they are cached); 0 when {@code eval-every} is 0.
+     */
+    static double validationFraction(MineSpec spec, long validRows) {
+        if (spec.evalEvery() == 0) {
+            return 0;
+        }
+        double heldOut = validRows * spec.evalFraction();
+        return Math.min(VALIDATION_SHARE, VALIDATION_MAX_ROWS / Math.max(1.0, heldOut));
+    }
+
+    /**
+     * Training partitions when {@code --partitions} is not given: one per task slot, i.e. Spark's
+     * default parallelism divided by {@code spark.task.cpus}, so every synchronous training task of
+     * a step can run at the same time (the stream trainer's barrier stage requires it).
+     */
+    static int defaultPartitions(JavaSparkContext jsc) {
+        int taskCpus = Math.max(1, jsc.getConf().getInt("spark.task.cpus", 1));
+        return Math.max(1, jsc.defaultParallelism() / taskCpus);
+    }
+
+    /** Splits a global batch over {@code parts} partitions as evenly as possible. */
+    static int[] splitBatch(int batch, int parts) {
+        int[] b = new int[parts];
+        for (int p = 0; p < parts; p++) {
+            b[p] = PassSteps.share(batch, parts, p);
+        }
+        return b;
+    }
+
+    /**
+     * Training rows drawn in the first {@code done} steps of a run that started at batch
+     * {@code initial}, grew after the given steps and now runs at {@code current}: every growth
+     * doubles the batch except perhaps the last, which may be capped (for samples per second after a
+     * resume).
+     */
+    static double samplesDrawn(int initial, int[] growthSteps, int current, int done) {
+        double s = 0;
+        int b = initial;
+        int from = 0;
+        for (int i = 0; i < growthSteps.length; i++) {
+            s += (double) b * (Math.min(growthSteps[i], done) - from);
+            from = Math.min(growthSteps[i], done);
+            b = i == growthSteps.length - 1 ? current : 2 * b;
+        }
+        return s + (double) b * (done - from);
+    }
+
+    /** A learning rate for messages: 4 significant digits, plain notation ("0.0001", "1"). */
+    static String rate(double v) {
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    /**
+     * Trains and evaluates every trainable pair of the plan in passes of at most
+     * {@code pairsPerPass}, and returns every pair's outcome in plan order. With a checkpoint
+     * directory (plans with one trainable pair only) the training state is saved and
+     * {@code resume} continues from it.
+     */
+    Outcome[] run(int pairsPerPass, Progress progress) {
+        int total = plan.size();
+        Outcome[] out = new Outcome[total];
+        List<Integer> trainable = new ArrayList<>();
+        for (int m = 0; m < total; m++) {
+            List<String> w = new ArrayList<>(checks.pairWarnings(m));
+            if (checks.constant(m) != null) {
+                out[m] = new Outcome(PairResult.CONSTANT, checks.constant(m), null, null, w, 0);
+            } else if (checks.unbounded(m) != null) {
+                out[m] = new Outcome(PairResult.UNBOUNDED, checks.unbounded(m), null, null, w, 0);
+            } else {
+                trainable.add(m);
+            }
+        }
+        if (trainable.isEmpty()) {
+            return out;
+        }
+        cacheTraining();
+        Work work = new Work(total, spec.steps(), (long) trainable.size() * spec.steps(), total - trainable.size(),
+                progress);
+        Run run = new Run(plan, spec, shapes, bound, seed, blocks, batchLimit, validation, work);
+        Checkpointing.Checkpoints ck = Checkpointing.none(checks.warnings());
+        if (spec.checkpointDir() != null && !spec.checkpointDir().isEmpty()) {
+            if (trainable.size() != 1) {
+                throw new IllegalArgumentException("--checkpoint-dir / mine.train.checkpoint-dir: a checkpoint holds the"
+                        + " training state of one critic, and this run trains " + trainable.size() + " critics in shared"
+                        + " passes; run the pairs separately to checkpoint them, or remove --checkpoint-dir");
+            }
+            int m = trainable.get(0);
+            ck = Checkpointing.Checkpoints.open(jsc, spec, Checkpointing.fingerprint(spec, plan.pairs().get(m), parts,
+                    checks.stats(), checks.mean(), checks.invStd(), nTrain, shapes[m]), checks.warnings());
+        } else if (spec.resume()) {
+            throw new IllegalArgumentException("--resume needs a checkpoint directory (--checkpoint-dir DIR"
+                    + " / mine.train.checkpoint-dir) to resume from");
+        }
+        double lr = spec.learningRate();
+        List<Integer> toRetry = new ArrayList<>();
+        String[] first = new String[total];
+        TrainingCheckpoint resume = ck.resumeFrom;
+        if (resume != null && resume.attempt() == 1) {
+            // the checkpoint is of the retry: the first attempt's outcome is in it
+            int m = trainable.get(0);
+            toRetry.add(m);
+            first[m] = resume.firstDivergence();
+        } else {
+            toRetry = passes(run, trainable, pairsPerPass, lr, 0, null, ck, resume, out);
+            for (int m : toRetry) {
+                first[m] = divergence(out[m]);
+            }
+        }
+        if (!toRetry.isEmpty()) {
+            double lr2 = lr / retryDivisor;
+            LOG.warn("{} critic(s) diverged at learning rate {}; retrying them once from scratch at {}", toRetry.size(),
+                    rate(lr), rate(lr2));
+            work.retry(toRetry.size());
+            passes(run, toRetry, pairsPerPass, lr2, 1, first, ck, resume != null && resume.attempt() == 1 ? resume : null,
+                    out);
+        }
+        ck.discard();
+        return out;
+    }
+
+    /** Why outcome o diverged (its monitor's reason or the non-finite held-out value), or null. */
+    private static String divergence(Outcome o) {
+        return PairResult.DIVERGED.equals(o.status()) ? o.message() : null;
+    }
+
+    /**
+     * Trains and evaluates {@code members} in passes, filling {@code out}; returns the members that
+     * diverged (to retry) on the first attempt.
+     */
+    private List<Integer> passes(Run run, List<Integer> members, int per, double lr, int attempt, String[] first,
+                                 Checkpointing.Checkpoints ck, TrainingCheckpoint resume, Outcome[] out) {
+        List<Integer> diverged = new ArrayList<>();
+        int passes = (members.size() + per - 1) / per;
+        for (int pass = 0; pass < passes; pass++) {
+            List<Integer> group = members.subList(pass * per, Math.min(members.size(), (pass + 1) * per));
+            long tPass = System.nanoTime();
+            String[] firstOfGroup = null;
+            if (first != null) {
+                firstOfGroup = new String[group.size()];
+                for (int m = 0; m < group.size(); m++) {
+                    firstOfGroup[m] = first[group.get(m)];
+                }
+            }
+            Pass p = new Pass(run, group, lr, attempt, firstOfGroup, ck, resume);
+            p.train();
+            long tEval = System.nanoTime();
+            EvalStats[] eval = p.evaluation().evaluate(jsc, tagged, p.keptWeights(), parts, seed, spec.evalChunkRows(),
+                    spec.permutations());
+            LOG.info(String.format(Locale.ROOT, "test-row evaluation of %d critic(s): %d rows, %d permutations, %.2f s",
+                    group.size(), eval[0].bound.count(), spec.permutations(), (System.nanoTime() - tEval) / 1e9));
+            double secondsEach = (System.nanoTime() - tPass) / 1e9 / group.size();
+            for (int m = 0; m < group.size(); m++) {
+                int idx = group.get(m);
+                Outcome o = outcome(idx, p.trained(m), eval[m], secondsEach);
+                out[idx] = o;
+                if (attempt == 0 && PairResult.DIVERGED.equals(o.status())) {
+                    diverged.add(idx);
+                }
+            }
+        }
+        return diverged;
+    }
+
+    private Outcome outcome(int idx, Pass.Trained t, EvalStats ev, double seconds) {
+        List<String> w = new ArrayList<>(checks.pairWarnings(idx));
+        if (t.failure() != null) {
+            return new Outcome(PairResult.FAILED, t.failure(), t, ev, w, seconds);
+        }
+        if (t.monitor().diverged()) {
+            return new Outcome(PairResult.DIVERGED, t.monitor().divergence(), t, ev, w, seconds);
+        }
+        if (ev.bound.count() == 0) {
+            return new Outcome(PairResult.FAILED, "no held-out rows to evaluate (" + checks.stats().valid()
+                    + " valid rows, eval-fraction " + spec.evalFraction() + "); use more rows or a larger eval-fraction",
+                    t, ev, w, seconds);
+        }
+        double est = ev.bound.estimate();
+        if (!Double.isFinite(est)) {
+            return new Outcome(PairResult.DIVERGED, "the held-out estimate of the trained critic is not finite (" + est
+                    + ")", t, ev, w, seconds);
+        }
+        return new Outcome(PairResult.OK, null, t, ev, w, seconds);
+    }
+
+    /**
+     * Caches the training rows as one wide block per partition and the validation rows likewise,
+     * and checks that the batch fits: the whole batch within the training rows, each partition's
+     * share within its rows (errors name the flag and the numbers; nothing stays cached after an error).
+     */
+    private void cacheTraining() {
+        int width = plan.layout().width();
+        blocks = TaggedRows.blocks(tagged, TaggedRows.TRAIN_ROW, parts, seed, SPREAD, width)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        List<Integer> rows = blocks.map(FloatBlock::rows).collect();
+        blockRows = rows.stream().mapToInt(Integer::intValue).toArray();
+        nTrain = 0;
+        int minBlock = Integer.MAX_VALUE;
+        for (int r : blockRows) {
+            nTrain += r;
+            minBlock = Math.min(minBlock, r);
+        }
+        if (spec.batchSize() > nTrain) {
+            close();
+            throw new IllegalArgumentException("--batch-size " + spec.batchSize() + " is larger than the " + nTrain
+                    + " training rows (" + checks.stats().valid() + " usable rows, eval-fraction " + spec.evalFraction()
+                    + " held out); expected at most " + nTrain + ": use a smaller --batch-size or more data");
+        }
+        int[] perPart = splitBatch(spec.batchSize(), blockRows.length);
+        for (int p = 0; p < perPart.length; p++) {
+            if (blockRows[p] < Math.max(1, perPart[p])) {
+                close();
+                throw new IllegalArgumentException("training partition " + p + " of " + perPart.length + " has "
+                        + blockRows[p] + " rows but its share of --batch-size " + spec.batchSize() + " is " + perPart[p]
+                        + " rows; use fewer partitions (--partitions), a smaller --batch-size or more data ("
+                        + nTrain + " training rows in all)");
+            }
+        }
+        long limit = Math.min(nTrain, (long) minBlock * blockRows.length);
+        batchLimit = (int) Math.min(Integer.MAX_VALUE, Math.max(limit, spec.batchSize()));
+        LOG.info(String.format(Locale.ROOT, "training sample: %d rows in %d partitions (%.1f MiB as floats, every pair"
+                        + " shares it), batch %d per step", nTrain, blockRows.length, nTrain * 4.0 * width / (1 << 20),
+                spec.batchSize()));
+        validation = null;
+        if (validationFraction > 0) {
+            JavaRDD<FloatBlock> v = TaggedRows.blocks(tagged, TaggedRows.VALIDATION_ROW, parts, seed, VALIDATION_SPREAD,
+                    width).persist(StorageLevel.MEMORY_AND_DISK());
+            long n = 0;
+            for (int r : v.map(FloatBlock::rows).collect()) {
+                n += r;
+            }
+            if (n < 2) {
+                v.unpersist(false);
+                checks.warnings().add("too few held-out rows for a validation part: early stopping is off and the last"
+                        + " weights are reported");
+            } else {
+                LOG.info("validation: {} held-out rows, evaluated every {} steps (patience {}, min-delta {} nats)", n,
+                        spec.evalEvery(), spec.patience(), spec.minDelta());
+                validation = new Validation(v, n);
+            }
+        }
+    }
+
+    /**
+     * The retrained permutation null of pair {@code m} ({@code null-retrain} R): for r = 1..R, a
+     * fresh critic (initial weights and minibatch streams from a seed derived from (seed, r)) is
+     * trained with the run's settings on the training blocks with the pair's y dimensions
+     * re-paired within each block ({@link FloatBlock#withPermutedColumns}; rows are randomly spread
+     * and ordered, so this re-pairs random rows), early-stopped on the validation blocks re-paired
+     * the same way, and its kept weights are evaluated on the test rows, packed into blocks and
+     * re-paired likewise. Returns the R raw (unclamped) null estimates; empty when R is 0. Call
+     * after {@link #run}.
+     */
+    double[] retrainedNull(int m) {
+        int r = spec.nullRetrain();
+        if (r == 0 || blocks == null) {
+            return new double[0];
+        }
+        int[] yd = plan.pairs().get(m).yDims();
+        int width = plan.layout().width();
+        JavaRDD<FloatBlock> test = TaggedRows.blocks(tagged, TaggedRows.TEST_ROW, parts, seed, NULL_TEST_SPREAD, width)
+                .persist(StorageLevel.MEMORY_AND_DISK());
+        double[] out = new double[r];
+        try {
+            for (int i = 0; i < r; i++) {
+                long rs = Seeds.derive(seed, NULL_RETRAIN, i);
+                JavaRDD<FloatBlock> train = TaggedRows.permuted(blocks, yd, Seeds.derive(rs, NULL_PERMUTE, TaggedRows.TRAIN_ROW))
+                        .persist(StorageLevel.MEMORY_AND_DISK());
+                JavaRDD<FloatBlock> val = validation == null ? null : TaggedRows.permuted(validation.blocks(), yd,
+                        Seeds.derive(rs, NULL_PERMUTE, TaggedRows.VALIDATION_ROW)).persist(StorageLevel.MEMORY_AND_DISK());
+                try {
+                    MineSpec nullSpec = spec.withSeed(rs).withCheckpointDir("");
+                    List<String> scratch = new ArrayList<>();
+                    Run run = new Run(plan, nullSpec, shapes, bound, rs, train, batchLimit,
+                            val == null ? null : new Validation(val, validation.rows()),
+                            new Work(1, spec.steps(), spec.steps(), 0, null));
+                    Pass.Trained t = trainWithRetry(run, m, scratch);
+                    if (t == null) {
+                        throw new org.minespark.api.MineTrainingException("retrained null critic " + (i + 1) + " of " + r
+                                + " (--null-retrain): training diverged twice; no null estimate");
+                    }
+                    Pass p = new Pass(run, List.of(m), t.learningRate(), 0, null, Checkpointing.none(scratch), null);
+                    JavaRDD<FloatBlock> permutedTest = TaggedRows.permuted(test, yd,
+                            Seeds.derive(rs, NULL_PERMUTE, TaggedRows.TEST_ROW));
+                    out[i] = p.evaluation().validate(permutedTest, new float[][][] {t.params()}, rs, NULL_EVAL)[0].estimate();
+                    LOG.info(String.format(Locale.ROOT, "retrained null critic %d/%d: %.4f nats (best step %d)", i + 1, r,
+                            out[i], t.bestStep()));
+                } finally {
+                    train.unpersist(false);
+                    if (val != null) {
+                        val.unpersist(false);
+                    }
+                }
+            }
+        } finally {
+            test.unpersist(false);
+        }
+        return out;
+    }
+
+    /** Trains pair m alone on {@code run}'s blocks with one retry; null after two divergences. */
+    private static Pass.Trained trainWithRetry(Run run, int m, List<String> warnings) {
+        double lr = run.spec().learningRate();
+        Pass p = new Pass(run, List.of(m), lr, 0, null, Checkpointing.none(warnings), null);
+        p.train();
+        Pass.Trained t = p.trained(0);
+        if (t.params() != null) {
+            return t;
+        }
+        Pass again = new Pass(run, List.of(m), lr / retryDivisor, 1, new String[] {t.monitor().divergence()},
+                Checkpointing.none(warnings), null);
+        again.train();
+        Pass.Trained t2 = again.trained(0);
+        return t2.params() != null ? t2 : null;
+    }
+
+    @Override
+    public void close() {
+        if (blocks != null) {
+            blocks.unpersist(false);
+        }
+        if (validation != null) {
+            validation.blocks().unpersist(false);
+        }
+    }
+
+    /** Work in pair-steps, for the ETA: planned shrinks when a pair stops early, grows for a retry. */
+    static final class Work {
+        private final long t0 = System.nanoTime();
+        private final int total;
+        private final int steps;
+        private final Progress progress;
+        private long planned;
+        private long done;
+        private int pairsDone;
+
+        Work(int total, int steps, long planned, int pairsDone, Progress progress) {
+            this.total = total;
+            this.steps = steps;
+            this.planned = planned;
+            this.pairsDone = pairsDone;
+            this.progress = progress;
+        }
+
+        void endPair(int stepsLeft) {
+            planned -= stepsLeft;
+            pairsDone++;
+        }
+
+        void stepped(int active) {
+            done += active;
+        }
+
+        void retry(int pairs) {
+            planned += (long) pairs * steps;
+            pairsDone -= pairs;
+        }
+
+        void report(int step, double smoothed, double sps) {
+            if (progress == null) {
+                return;
+            }
+            double el = (System.nanoTime() - t0) / 1e9;
+            double eta = done > 0 ? el / done * Math.max(0, planned - done) : Double.NaN;
+            progress.onStep(step, steps, pairsDone, total, smoothed, sps, eta);
+        }
+    }
+}

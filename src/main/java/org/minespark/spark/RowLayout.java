@@ -1,0 +1,30 @@
+package org.minespark.spark;
+
+import java.io.Serializable;
+
+import org.apache.spark.sql.Row;
+
+/**
+ * How the engine reads a selected row into its wide row of doubles: every dimension of every
+ * selected column side by side. {@link ColumnLayout} reads an estimate's x and y columns (numbers,
+ * arrays, vectors); {@link PairsLayout} reads a {@code pairs} run's columns (plus one-hot strings).
+ */
+interface RowLayout extends Serializable {
+    /** The selected columns, in the order of the selection the engine reads. */
+    String[] names();
+
+    /** Dimensions of the wide row. */
+    int width();
+
+    /**
+     * Reads one selected row into {@code out} (length {@link #width()}); returns -1 for a usable
+     * row, else the index in {@link #names()} of the first column holding a null, NaN or infinite value.
+     */
+    int firstInvalid(Row row, double[] out);
+
+    /** The index in {@link #names()} of the column holding wide-row dimension {@code k}. */
+    int columnOfDim(int k);
+
+    /** A readable name of wide-row dimension {@code k} ({@code col}, {@code col[j]} or {@code col=value}). */
+    String dimName(int k);
+}

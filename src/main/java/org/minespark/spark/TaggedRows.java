@@ -1,0 +1,195 @@
+package org.minespark.spark;
+
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Row;
+import org.minespark.core.FloatBlock;
+import org.minespark.core.NormalScores;
+import org.minespark.core.Seeds;
+
+import scala.Tuple2;
+
+/**
+ * The engine's row stages: the transformed wide rows tagged train / validation / test by seeded
+ * hashes, the normal-scores fit, and the randomly spread and ordered blocks the trainers and
+ * evaluators read. Stream purposes ({@link Engine}'s constants) make every random choice a
+ * function of (seed, purpose, partition, row or step).
+ */
+final class TaggedRows {
+    /** Row roles in the tagged stream: training sample, validation (early stopping), test (the estimate). */
+    static final byte TRAIN_ROW = 0;
+    static final byte VALIDATION_ROW = 1;
+    static final byte TEST_ROW = 2;
+    /** Not in the data: a training row left out of the bounded training sample. */
+    static final byte SKIP = -1;
+
+    /** Rows sampled to fit the normal-scores transform (at most; fewer when a row has many values). */
+    static final int NORMAL_SCORES_ROWS = 100_000;
+
+    private TaggedRows() {
+    }
+
+    /**
+     * Transformed float rows tagged {@link #TRAIN_ROW}, {@link #VALIDATION_ROW} or {@link #TEST_ROW},
+     * streamed (no per-partition buffer). A row is held out when a uniform derived from (seed,
+     * SPLIT, input partition, row index) is below {@code evalFraction}; a held-out row is a
+     * validation row when a second uniform, from (seed, VALIDATION_SPLIT, partition, row index), is
+     * below {@code validationFraction}, else a test row. Each value is standardised with
+     * {@code mean}/{@code invStd}, or mapped by {@code scores} (normal scores) when not null.
+     */
+    static JavaRDD<Tuple2<Byte, float[]>> tag(JavaRDD<Row> rows, RowLayout lay, long seed, double evalFraction,
+                                              double validationFraction, double sampleFraction, double[] mean,
+                                              double[] invStd, NormalScores scores) {
+        final int dims = lay.width();
+        return rows.mapPartitionsWithIndex((pi, it) -> {
+            double[] v = new double[dims];
+            return new MappingIterator<Row, Tuple2<Byte, float[]>>(it) {
+                @Override
+                protected Tuple2<Byte, float[]> map(Row row, long rowId) {
+                    if (lay.firstInvalid(row, v) >= 0) {
+                        return null;
+                    }
+                    byte role = role(seed, pi, rowId, evalFraction, validationFraction, sampleFraction);
+                    if (role == SKIP) {
+                        return null;
+                    }
+                    return new Tuple2<>(role, scores == null ? standardised(v, dims, mean, invStd) : scored(v, dims, scores));
+                }
+            };
+        }, true);
+    }
+
+    /**
+     * A row's part from its seeded uniforms (see {@link #tag}): {@link #TRAIN_ROW},
+     * {@link #VALIDATION_ROW}, {@link #TEST_ROW}, or {@link #SKIP} for a training row outside the
+     * {@code sampleFraction} sample. With {@code validationFraction} 0 every held-out row is a test row.
+     */
+    static byte role(long seed, int partition, long rowId, double evalFraction, double validationFraction,
+                     double sampleFraction) {
+        boolean eval = Seeds.unit(Seeds.derive(seed, Engine.SPLIT, partition, rowId)) < evalFraction;
+        if (!eval) {
+            return sampleFraction < 1.0 && Seeds.unit(Seeds.derive(seed, Engine.SAMPLE, partition, rowId)) >= sampleFraction
+                    ? SKIP : TRAIN_ROW;
+        }
+        return Seeds.unit(Seeds.derive(seed, Engine.VALIDATION_SPLIT, partition, rowId)) < validationFraction
+                ? VALIDATION_ROW : TEST_ROW;
+    }
+
+    /** {@code (v[i] - mean[i]) * invStd[i]} for the first {@code n} values, as floats. */
+    static float[] standardised(double[] v, int n, double[] mean, double[] invStd) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) ((v[i] - mean[i]) * invStd[i]);
+        }
+        return f;
+    }
+
+    /** The normal scores of the first {@code n} values, as floats. */
+    static float[] scored(double[] v, int n, NormalScores scores) {
+        float[] f = new float[n];
+        for (int i = 0; i < n; i++) {
+            f[i] = (float) scores.apply(i, v[i]);
+        }
+        return f;
+    }
+
+    /** Rows of the normal-scores sample: {@link #NORMAL_SCORES_ROWS}, fewer for wide rows (at most 4M values), at most the valid rows. */
+    static long scoresSampleRows(int dims, long valid) {
+        return Math.min(valid, Math.min(NORMAL_SCORES_ROWS, 4_000_000L / Math.max(1, dims)));
+    }
+
+    /**
+     * Fits the normal-scores transform on a seeded Bernoulli sample of about
+     * {@link #scoresSampleRows} valid rows, gathered on the driver (bounded: at most 4M values, and
+     * only those rows, never the table).
+     */
+    static NormalScores fitNormalScores(JavaRDD<Row> rows, RowLayout lay, long valid, long seed) {
+        final int dims = lay.width();
+        double fraction = Math.min(1.0, (double) scoresSampleRows(dims, valid) / Math.max(1, valid));
+        List<double[]> sample = rows.mapPartitionsWithIndex((pi, it) -> {
+            double[] v = new double[dims];
+            return new MappingIterator<Row, double[]>(it) {
+                @Override
+                protected double[] map(Row row, long rowId) {
+                    if (lay.firstInvalid(row, v) >= 0) {
+                        return null;
+                    }
+                    return Seeds.unit(Seeds.derive(seed, Engine.NORMAL_SCORES_SAMPLE, pi, rowId)) < fraction
+                            ? v.clone() : null;
+                }
+            };
+        }, true).collect();
+        if (sample.isEmpty()) {
+            throw new IllegalStateException("the normal-scores sample is empty although " + valid + " rows are valid");
+        }
+        double[][] perDim = new double[dims][sample.size()];
+        for (int r = 0; r < sample.size(); r++) {
+            double[] row = sample.get(r);
+            for (int d = 0; d < dims; d++) {
+                perDim[d][r] = row[d];
+            }
+        }
+        return NormalScores.fit(perDim, NormalScores.DEFAULT_KNOTS);
+    }
+
+    /**
+     * The rows of one role spread over {@code parts} partitions by a seeded random 64-bit key,
+     * sorted by it within each partition (rather than shuffle-fetch order, which depends on which
+     * map output arrives first: the block's row order, and so the whole run, is reproducible for a
+     * seed) and packed into one wide block per partition ({@code dx} = the row width, {@code dy} 0).
+     */
+    static JavaRDD<FloatBlock> blocks(JavaRDD<Tuple2<Byte, float[]>> tagged, byte role, int parts, long seed,
+                                      long purpose, int width) {
+        return randomlyOrdered(tagged.filter(t -> t._1() == role), parts, seed, purpose).mapPartitions(it -> {
+            FloatList xs = new FloatList(1024 * Math.max(1, width));
+            int n = 0;
+            while (it.hasNext()) {
+                xs.add(it.next()._2(), 0, width);
+                n++;
+            }
+            return Collections.singletonList(new FloatBlock(n, width, 0, xs.toArray(), new float[0])).iterator();
+        });
+    }
+
+    /**
+     * The rows keyed by a random 64-bit key from a stream derived from (seed, purpose, source
+     * partition), hash-partitioned into {@code parts} partitions and sorted by the key within each
+     * (an external, spill-capable sort): a random order that file order cannot influence.
+     */
+    static JavaPairRDD<Long, float[]> randomlyOrdered(JavaRDD<Tuple2<Byte, float[]>> rows, int parts, long seed,
+                                                      long purpose) {
+        return rows.mapPartitionsWithIndex((pi, it) -> {
+            SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, purpose, pi));
+            return new Iterator<Tuple2<Long, float[]>>() {
+                @Override
+                public boolean hasNext() {
+                    return it.hasNext();
+                }
+
+                @Override
+                public Tuple2<Long, float[]> next() {
+                    return new Tuple2<>(rnd.nextLong(), it.next()._2());
+                }
+            };
+        }, false).mapToPair(t -> t).repartitionAndSortWithinPartitions(new HashPartitioner(parts));
+    }
+
+    /** Every block with the rows of dimensions {@code dims} re-paired by {@link FloatBlock#withPermutedColumns}, seeded per partition. */
+    static JavaRDD<FloatBlock> permuted(JavaRDD<FloatBlock> blocks, int[] dims, long seed) {
+        return blocks.mapPartitionsWithIndex((pi, it) -> {
+            long ps = Seeds.derive(seed, pi);
+            return new MappingIterator<FloatBlock, FloatBlock>(it) {
+                @Override
+                protected FloatBlock map(FloatBlock b, long index) {
+                    return b.withPermutedColumns(dims, Seeds.derive(ps, index));
+                }
+            };
+        }, true);
+    }
+}
