@@ -1,7 +1,15 @@
 package org.minespark.api;
 
+import org.minespark.spec.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.PairsResult;
+import org.minespark.spec.PairsSpec;
+import org.minespark.spec.ProgressListener;
+import org.minespark.spec.PairsProgressListener;
+
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructType;
 import org.minespark.spark.MineRunner;
 import org.minespark.spark.PairsRunner;
 
@@ -48,6 +56,16 @@ import org.minespark.spark.PairsRunner;
  */
 public final class MutualInformation {
     private MutualInformation() {
+    }
+
+    /**
+     * Checks, without reading any data, that every column of {@code spec} exists in {@code schema}
+     * (suggesting close names) and has a supported type.
+     *
+     * @throws MineInputException naming the column and what was expected
+     */
+    public static void checkSchema(StructType schema, MineSpec spec) {
+        MineRunner.checkSchema(schema, spec);
     }
 
     /**

@@ -31,6 +31,9 @@ import java.util.SplittableRandom;
  */
 public final class PartitionWorker {
     private final CriticShape shape;
+    private final Step step; // the training step of this critic and bound
+    private final EvalPass evalPass; // the held-out scoring of this critic kind (pairwise bounds)
+    private final Evaluator evaluator; // the held-out scoring of this bound family
     private final int positions; // position vectors per row (1: plain rows)
     private final Bound bound;
     private final Kernels kernels;
@@ -93,6 +96,11 @@ public final class PartitionWorker {
         this.dScores = k > 0 && sep != null ? new float[k * k] : null;
         this.idx = new int[maxRows];
         this.perm = new int[maxRows];
+        this.step = bound.groupSize() > 0 ? this::allPairsStep : sep != null ? this::separablePairStep
+                : this::concatPairStep;
+        this.evalPass = positions > 1 ? this::tensorEvalPass : sep != null ? this::separableEvalPass
+                : this::concatEvalPass;
+        this.evaluator = bound.groupSize() > 0 ? this::evaluateAllPairs : this::evaluatePairwise;
     }
 
     /** A pooled worker for the {@code dv} bound; see {@link #acquire(CriticShape, Kernels, int, Bound)}. */
@@ -197,13 +205,24 @@ public final class PartitionWorker {
     StepAggregate trainStepOn(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
         zero(gradJoint);
         zero(gradMarg);
-        if (bound.groupSize() > 0) {
-            return allPairsStep(block, params, batch, agg);
-        }
-        if (sep != null) {
-            return separablePairStep(block, params, batch, agg);
-        }
+        return step.run(block, params, batch, agg);
+    }
 
+    /** One partition's minibatch step of one (critic, bound) combination; chosen once, at construction. */
+    @FunctionalInterface
+    private interface Step {
+        StepAggregate run(FloatBlock block, float[][] params, int batch, StepAggregate agg);
+    }
+
+    /** A piece of held-out rows {@code [start, start + rows)} of a chunk scored by one critic kind; chosen at construction. */
+    @FunctionalInterface
+    private interface EvalPass {
+        void run(float[][] params, float[] x, float[] y, int count, int start, int rows, int shift, int reps,
+                 BoundStats stats, PermutationStats perm);
+    }
+
+    /** The concat critic's pairwise step: joint pairs, then marginal pairs by {@code perm}. */
+    private StepAggregate concatPairStep(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
         boolean js = bound.jsGradient();
         int n = batch * positions; // critic rows: one per (row, position)
         // joint pairs (x_i, y_i) (per position: (x_ip, y_ip))
@@ -436,17 +455,29 @@ public final class PartitionWorker {
         if (perm != null && permRng == null) {
             throw new IllegalArgumentException("a permutation test needs its own random stream (permRng)");
         }
-        if (bound.groupSize() > 0) {
-            evaluateGroups(params, x, y, count, stats, perm, permRng);
-            return;
-        }
+        evaluator.run(params, x, y, count, rng, stats, perm, permRng);
+    }
+
+    /** The held-out scoring of a chunk for one bound family; chosen once, at construction. */
+    @FunctionalInterface
+    private interface Evaluator {
+        void run(float[][] params, float[] x, float[] y, int count, SplittableRandom rng, BoundStats stats,
+                 PermutationStats perm, SplittableRandom permRng);
+    }
+
+    /** All-pairs bounds: every pairing within groups (the rng is not used). */
+    private void evaluateAllPairs(float[][] params, float[] x, float[] y, int count, SplittableRandom rng,
+                                  BoundStats stats, PermutationStats perm, SplittableRandom permRng) {
+        evaluateGroups(params, x, y, count, stats, perm, permRng);
+    }
+
+    /** Pairwise bounds: one shifted pairing per chunk, or several per row ({@link BoundStats#marginalPairings()}). */
+    private void evaluatePairwise(float[][] params, float[] x, float[] y, int count, SplittableRandom rng,
+                                  BoundStats stats, PermutationStats perm, SplittableRandom permRng) {
         if (stats.marginalPairings() > 1 && positions == 1) {
             evaluatePairings(params, x, y, count, rng, stats, perm, permRng);
             return;
         }
-        int dx = shape.dx();
-        int dy = shape.dy();
-        int in = dx + dy;
         int shift = 1 + rng.nextInt(count - 1);
         int reps = perm == null ? 0 : perm.replicates();
         if (reps > 0) {
@@ -459,41 +490,49 @@ public final class PartitionWorker {
         }
         int cap = maxRows;
         for (int start = 0; start < count; start += cap) {
-            int rows = Math.min(cap, count - start);
-            if (positions > 1) {
-                tensorEvalPass(params, x, y, count, start, rows, shift, reps, stats, perm);
-                continue;
-            }
-            if (sep != null) {
-                float[] xin = sep.xInput();
-                float[] yin = sep.yInput();
-                System.arraycopy(x, start * dx, xin, 0, rows * dx);
-                System.arraycopy(y, start * dy, yin, 0, rows * dy);
-                float[] gm = sep.forwardX(params, rows);
-                SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tJoint);
-                for (int r = 0; r < rows; r++) {
-                    int j = (start + r + shift) % count;
-                    System.arraycopy(y, j * dy, yin, r * dy, dy);
-                }
-                SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tMarg);
-                stats.add(tJoint, tMarg, rows);
-                if (reps > 0) {
-                    separablePermutations(params, y, count, start, rows, gm, perm);
-                }
-                continue;
-            }
-            float[] input = critic.input();
-            concatJoint(params, x, y, start, rows);
-            for (int r = 0; r < rows; r++) {
-                int i = start + r;
-                int j = (i + shift) % count;
-                System.arraycopy(y, j * dy, input, r * in + dx, dy);
-            }
-            float[] tm = critic.forward(params, rows);
-            stats.add(tJoint, tm, rows);
-            if (reps > 0) {
-                concatPermutations(params, y, count, start, rows, reps, perm);
-            }
+            evalPass.run(params, x, y, count, start, Math.min(cap, count - start), shift, reps, stats, perm);
+        }
+    }
+
+    /** The separable critic's piece: g(x) once, h(y) for the joint and the shifted pairing. */
+    private void separableEvalPass(float[][] params, float[] x, float[] y, int count, int start, int rows, int shift,
+                                   int reps, BoundStats stats, PermutationStats perm) {
+        int dx = shape.dx();
+        int dy = shape.dy();
+        float[] xin = sep.xInput();
+        float[] yin = sep.yInput();
+        System.arraycopy(x, start * dx, xin, 0, rows * dx);
+        System.arraycopy(y, start * dy, yin, 0, rows * dy);
+        float[] gm = sep.forwardX(params, rows);
+        SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tJoint);
+        for (int r = 0; r < rows; r++) {
+            int j = (start + r + shift) % count;
+            System.arraycopy(y, j * dy, yin, r * dy, dy);
+        }
+        SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tMarg);
+        stats.add(tJoint, tMarg, rows);
+        if (reps > 0) {
+            separablePermutations(params, y, count, start, rows, gm, perm);
+        }
+    }
+
+    /** The concat critic's piece: the joint rows, then the same x with the shifted y. */
+    private void concatEvalPass(float[][] params, float[] x, float[] y, int count, int start, int rows, int shift,
+                                int reps, BoundStats stats, PermutationStats perm) {
+        int dx = shape.dx();
+        int dy = shape.dy();
+        int in = dx + dy;
+        float[] input = critic.input();
+        concatJoint(params, x, y, start, rows);
+        for (int r = 0; r < rows; r++) {
+            int i = start + r;
+            int j = (i + shift) % count;
+            System.arraycopy(y, j * dy, input, r * in + dx, dy);
+        }
+        float[] tm = critic.forward(params, rows);
+        stats.add(tJoint, tm, rows);
+        if (reps > 0) {
+            concatPermutations(params, y, count, start, rows, reps, perm);
         }
     }
 

@@ -12,12 +12,11 @@ import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
+import org.minespark.api.Datasets;
 import org.minespark.core.SyntheticTasks;
-import org.minespark.spark.MineRunner;
-import org.minespark.spark.SyntheticData;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -145,8 +144,8 @@ final class AccuracyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (rows < MineRunner.MIN_ROWS) {
-            throw new IllegalArgumentException("--rows must be >= " + MineRunner.MIN_ROWS + ", got " + rows);
+        if (rows < MineSpec.MIN_ROWS) {
+            throw new IllegalArgumentException("--rows must be >= " + MineSpec.MIN_ROWS + ", got " + rows);
         }
         List<Case> cases = selectTasks(tasks);
         List<String> bs = selectBounds(bounds);
@@ -163,7 +162,7 @@ final class AccuracyCommand implements Callable<Integer> {
         int failed = 0;
         for (Case c : cases) {
             SyntheticTasks.Task t = c.task();
-            MineSpec taskSpec = MineConfig.toSpec(config, SyntheticData.xColumns(t), SyntheticData.yColumns(t));
+            MineSpec taskSpec = MineConfig.toSpec(config, Datasets.xColumns(t), Datasets.yColumns(t));
             for (String bound : bs) {
                 i++;
                 MineSpec spec = taskSpec.withBound(bound);
@@ -172,7 +171,7 @@ final class AccuracyCommand implements Callable<Integer> {
                 long t0 = System.nanoTime();
                 AccuracyTable.Entry e;
                 try {
-                    Dataset<Row> df = SyntheticData.generate(spark, t, rows, spec.seed(), spec.partitions());
+                    Dataset<Row> df = Datasets.synthetic(spark, t, rows, spec.seed(), spec.partitions());
                     MiResult r = MutualInformation.estimate(df, spec);
                     e = AccuracyTable.Entry.of(c.id(), t.trueMiNats(), bound, r, seconds(t0));
                 } catch (Exception ex) { // Spark's Scala code may throw checked exceptions undeclared

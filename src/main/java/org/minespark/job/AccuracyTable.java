@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.minespark.api.MiResult;
+import org.minespark.spec.MiResult;
 
 /**
  * The rows of {@code accuracy} and their two renderings: a markdown table (for {@code docs/accuracy.md})

@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.spark.sql.SparkSession;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
+import org.minespark.api.Benchmarks;
 import org.minespark.bench.FmaPeak;
 import org.minespark.bench.KernelBench;
 import org.minespark.bench.Machine;
 import org.minespark.core.Kernels;
-import org.minespark.spark.TrainingLoopBench;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -171,7 +171,7 @@ final class BenchCommand implements Callable<Integer> {
             List<Map<String, Object>> loop = new ArrayList<>();
             for (String trainer : trainers) {
                 for (int b : new int[] {512, 4096}) {
-                    TrainingLoopBench.Result r = TrainingLoopBench.run(spark, trainer, loopKernels, b, 20, sparkSteps, 50_000);
+                    Benchmarks.LoopResult r = Benchmarks.trainingLoop(spark, trainer, loopKernels, b, 20, sparkSteps, 50_000);
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("master", spark.sparkContext().master());
                     m.put("trainer", trainer);

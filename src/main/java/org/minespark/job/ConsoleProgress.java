@@ -3,8 +3,8 @@ package org.minespark.job;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.function.LongSupplier;
-import org.minespark.api.PairsProgressListener;
-import org.minespark.api.ProgressListener;
+import org.minespark.spec.PairsProgressListener;
+import org.minespark.spec.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

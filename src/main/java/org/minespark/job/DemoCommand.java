@@ -7,7 +7,7 @@ import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 import org.minespark.core.SyntheticTasks;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

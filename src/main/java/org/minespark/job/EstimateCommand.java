@@ -2,7 +2,7 @@ package org.minespark.job;
 
 import java.util.List;
 import java.util.concurrent.Callable;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

@@ -11,12 +11,11 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
+import org.minespark.api.Datasets;
 import org.minespark.core.SyntheticTasks;
-import org.minespark.spark.MineRunner;
-import org.minespark.spark.SyntheticData;
 
 /** The work behind the subcommands, separated from flag parsing. */
 final class Jobs {
@@ -30,7 +29,7 @@ final class Jobs {
                          String out, boolean overwrite) {
         FileSystem fs = OutputDir.fileSystem(out, spark.sparkContext().hadoopConfiguration());
         try (OutputDir dir = OutputDir.begin(fs, out, overwrite, "--out")) {
-            Dataset<Row> df = SyntheticData.generate(spark, task, rows, seed, partitions);
+            Dataset<Row> df = Datasets.synthetic(spark, task, rows, seed, partitions);
             df.write().mode(SaveMode.Overwrite).parquet(dir.tmp().toString());
             dir.writeText(Truth.FILE, JsonWriter.toJson(Truth.toMap(task, rows, seed)));
             dir.commit();
@@ -147,7 +146,7 @@ final class Jobs {
     static MiResult estimate(JobContext ctx, SparkSession spark, String input, String format, MineSpec spec,
                              Units units, String out, boolean overwrite) {
         Dataset<Row> df = read(spark, input, format);
-        MineRunner.checkSchema(df.schema(), spec);
+        MutualInformation.checkSchema(df.schema(), spec);
         FileSystem inFs;
         Path qualifiedInput;
         try {

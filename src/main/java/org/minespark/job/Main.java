@@ -6,8 +6,8 @@ import java.util.Arrays;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
-import org.minespark.api.MineInputException;
-import org.minespark.api.MineTrainingException;
+import org.minespark.spec.MineInputException;
+import org.minespark.spec.MineTrainingException;
 import picocli.CommandLine;
 
 /**

@@ -13,7 +13,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
+import org.minespark.spec.Settings;
 
 /**
  * The HOCON configuration of a run: built-in defaults ({@code reference.conf} on the classpath)
@@ -24,44 +25,49 @@ import org.minespark.api.MineSpec;
  */
 final class MineConfig {
     static final String ROOT = "mine";
+
+    /** The configuration key of a MineSpec setting, from its one declaration ({@link Settings}). */
+    private static String key(String setting) {
+        return Settings.byName(setting).key();
+    }
     static final String ENV_CONFIG = "MINE_CONF";
     static final Path DEFAULT_FILE = Path.of("conf", "mine.conf");
 
-    static final String SEED = "mine.seed";
-    static final String KERNELS = "mine.kernels";
-    static final String LOG_EVERY = "mine.log-every";
+    static final String SEED = key("seed");
+    static final String KERNELS = key("kernels");
+    static final String LOG_EVERY = key("logEvery");
     static final String UNITS = "mine.units";
-    static final String HIDDEN = "mine.critic.hidden";
-    static final String CRITIC_TYPE = "mine.critic.type";
-    static final String EMBED_DIM = "mine.critic.embed-dim";
-    static final String BOUND = "mine.train.bound";
-    static final String SMILE_TAU = "mine.train.smile-tau";
-    static final String INFONCE_K = "mine.train.infonce-k";
-    static final String STEPS = "mine.train.steps";
-    static final String BATCH_SIZE = "mine.train.batch-size";
-    static final String LEARNING_RATE = "mine.train.learning-rate";
-    static final String EMA_ALPHA = "mine.train.ema-alpha";
-    static final String LR_FINAL_FRACTION = "mine.train.lr-final-fraction";
-    static final String EVAL_EVERY = "mine.train.eval-every";
-    static final String PATIENCE = "mine.train.patience";
-    static final String MIN_DELTA = "mine.train.min-delta";
-    static final String BATCH_GROWTH = "mine.train.batch-growth";
-    static final String MAX_BATCH_SIZE = "mine.train.max-batch-size";
-    static final String BATCH_GROWTH_PAIRS = "mine.train.batch-growth-pairs";
-    static final String TRAINER = "mine.train.trainer";
-    static final String CHECKPOINT_DIR = "mine.train.checkpoint-dir";
-    static final String CHECKPOINT_EVERY = "mine.train.checkpoint-every";
-    static final String EVAL_FRACTION = "mine.data.eval-fraction";
-    static final String MAX_TRAIN_ROWS = "mine.data.max-train-rows";
-    static final String PARTITIONS = "mine.data.partitions";
-    static final String X_SHAPE = "mine.data.x-shape";
-    static final String Y_SHAPE = "mine.data.y-shape";
-    static final String EVAL_CHUNK_ROWS = "mine.eval.chunk-rows";
-    static final String PERMUTATIONS = "mine.eval.permutations";
-    static final String EVAL_PAIRINGS = "mine.eval.pairings";
-    static final String TRANSFORM = "mine.data.transform";
-    static final String NULL_RETRAIN = "mine.eval.null-retrain";
-    static final String SIGNIFICANCE_LEVEL = "mine.eval.significance-level";
+    static final String HIDDEN = key("hidden");
+    static final String CRITIC_TYPE = key("critic");
+    static final String EMBED_DIM = key("embedDim");
+    static final String BOUND = key("bound");
+    static final String SMILE_TAU = key("smileTau");
+    static final String INFONCE_K = key("infonceK");
+    static final String STEPS = key("steps");
+    static final String BATCH_SIZE = key("batchSize");
+    static final String LEARNING_RATE = key("learningRate");
+    static final String EMA_ALPHA = key("emaAlpha");
+    static final String LR_FINAL_FRACTION = key("lrFinalFraction");
+    static final String EVAL_EVERY = key("evalEvery");
+    static final String PATIENCE = key("patience");
+    static final String MIN_DELTA = key("minDelta");
+    static final String BATCH_GROWTH = key("batchGrowth");
+    static final String MAX_BATCH_SIZE = key("maxBatchSize");
+    static final String BATCH_GROWTH_PAIRS = key("batchGrowthPairs");
+    static final String TRAINER = key("trainer");
+    static final String CHECKPOINT_DIR = key("checkpointDir");
+    static final String CHECKPOINT_EVERY = key("checkpointEvery");
+    static final String EVAL_FRACTION = key("evalFraction");
+    static final String MAX_TRAIN_ROWS = key("maxTrainRows");
+    static final String PARTITIONS = key("partitions");
+    static final String X_SHAPE = key("xShape");
+    static final String Y_SHAPE = key("yShape");
+    static final String EVAL_CHUNK_ROWS = key("evalChunkRows");
+    static final String PERMUTATIONS = key("permutations");
+    static final String EVAL_PAIRINGS = key("evalPairings");
+    static final String TRANSFORM = key("transform");
+    static final String NULL_RETRAIN = key("nullRetrain");
+    static final String SIGNIFICANCE_LEVEL = key("significanceLevel");
     static final String PAIRS_TOP_K = "mine.pairs.categorical-top-k";
     static final String PAIRS_HIDDEN = "mine.pairs.hidden";
     static final String PAIRS_PER_PASS = "mine.pairs.pairs-per-pass";
@@ -204,45 +210,33 @@ final class MineConfig {
     static MineSpec toSpec(Config c, List<String> x, List<String> y) {
         try {
             MineSpec s = MineSpec.of(x, y);
-            s = param("--seed", SEED, s, c, q -> q.withSeed(c.getLong(SEED)));
-            s = param("--kernels", KERNELS, s, c, q -> q.withKernels(c.getString(KERNELS)));
-            s = param("--log-every", LOG_EVERY, s, c, q -> q.withLogEvery(c.getInt(LOG_EVERY)));
-            s = param("--hidden", HIDDEN, s, c, q -> q.withHidden(c.getIntList(HIDDEN)));
-            s = param("--critic", CRITIC_TYPE, s, c, q -> q.withCritic(c.getString(CRITIC_TYPE)));
-            s = param("--embed-dim", EMBED_DIM, s, c, q -> q.withEmbedDim(c.getInt(EMBED_DIM)));
-            s = param("--bound", BOUND, s, c, q -> q.withBound(c.getString(BOUND)));
-            s = param("--smile-tau", SMILE_TAU, s, c, q -> q.withSmileTau(c.getDouble(SMILE_TAU)));
-            s = param("--infonce-k", INFONCE_K, s, c, q -> q.withInfonceK(c.getInt(INFONCE_K)));
-            s = param("--steps", STEPS, s, c, q -> q.withSteps(c.getInt(STEPS)));
-            s = param("--batch-size", BATCH_SIZE, s, c, q -> q.withBatchSize(c.getInt(BATCH_SIZE)));
-            s = param("--lr", LEARNING_RATE, s, c, q -> q.withLearningRate(c.getDouble(LEARNING_RATE)));
-            s = param("--ema-alpha", EMA_ALPHA, s, c, q -> q.withEmaAlpha(c.getDouble(EMA_ALPHA)));
-            s = param("--lr-final-fraction", LR_FINAL_FRACTION, s, c,
-                    q -> q.withLrFinalFraction(c.getDouble(LR_FINAL_FRACTION)));
-            s = param("--eval-every", EVAL_EVERY, s, c, q -> q.withEvalEvery(c.getInt(EVAL_EVERY)));
-            s = param("--patience", PATIENCE, s, c, q -> q.withPatience(c.getInt(PATIENCE)));
-            s = param("--min-delta", MIN_DELTA, s, c, q -> q.withMinDelta(c.getDouble(MIN_DELTA)));
-            s = param("--batch-growth", BATCH_GROWTH, s, c, q -> q.withBatchGrowth(onOff(String.valueOf(c.getValue(BATCH_GROWTH).unwrapped()))));
-            s = param("--max-batch-size", MAX_BATCH_SIZE, s, c, q -> q.withMaxBatchSize(c.getInt(MAX_BATCH_SIZE)));
-            s = param("--batch-growth-pairs", BATCH_GROWTH_PAIRS, s, c,
-                    q -> q.withBatchGrowthPairs(c.getDouble(BATCH_GROWTH_PAIRS)));
-            s = param("--trainer", TRAINER, s, c, q -> q.withTrainer(c.getString(TRAINER)));
-            s = param("--checkpoint-dir", CHECKPOINT_DIR, s, c, q -> q.withCheckpointDir(c.getString(CHECKPOINT_DIR)));
-            s = param("--checkpoint-every", CHECKPOINT_EVERY, s, c,
-                    q -> q.withCheckpointEvery(c.getInt(CHECKPOINT_EVERY)));
-            s = param("--eval-fraction", EVAL_FRACTION, s, c, q -> q.withEvalFraction(c.getDouble(EVAL_FRACTION)));
-            s = param("--max-train-rows", MAX_TRAIN_ROWS, s, c, q -> q.withMaxTrainRows(c.getLong(MAX_TRAIN_ROWS)));
-            s = param("--partitions", PARTITIONS, s, c, q -> q.withPartitions(c.getInt(PARTITIONS)));
-            s = param("--permutations", PERMUTATIONS, s, c, q -> q.withPermutations(c.getInt(PERMUTATIONS)));
-            s = param("--eval-pairings", EVAL_PAIRINGS, s, c, q -> q.withEvalPairings(c.getInt(EVAL_PAIRINGS)));
-            s = param("--transform", TRANSFORM, s, c, q -> q.withTransform(c.getString(TRANSFORM)));
-            s = param("--null-retrain", NULL_RETRAIN, s, c, q -> q.withNullRetrain(c.getInt(NULL_RETRAIN)));
-            s = param("--alpha", SIGNIFICANCE_LEVEL, s, c,
-                    q -> q.withSignificanceLevel(c.getDouble(SIGNIFICANCE_LEVEL)));
-            return param("--eval-chunk-rows", EVAL_CHUNK_ROWS, s, c, q -> q.withEvalChunkRows(c.getInt(EVAL_CHUNK_ROWS)));
+            // every setting with a configuration key, from its declaration; tensor shapes are the
+            // estimate command's (withShapes)
+            for (Settings.Setting t : Settings.ALL) {
+                if (t.key() != null && t.kind() != Settings.Kind.SHAPE) {
+                    s = param(t.flag(), t.key(), s, c, q -> t.apply(q, read(c, t)));
+                }
+            }
+            return s;
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration: " + e.getMessage(), e);
         }
+    }
+
+    /** The value of setting {@code t} in {@code c}, of the setting's kind. */
+    private static Object read(Config c, Settings.Setting t) {
+        String k = t.key();
+        return switch (t.kind()) {
+            case INT -> c.getInt(k);
+            case LONG -> c.getLong(k);
+            case DOUBLE -> c.getDouble(k);
+            case STRING -> c.getString(k);
+            case INT_LIST -> c.getIntList(k);
+            case ON_OFF -> onOff(String.valueOf(c.getValue(k).unwrapped()));
+            case BOOLEAN -> c.getBoolean(k);
+            default -> throw new IllegalStateException("setting " + t.name() + " of kind " + t.kind()
+                    + " is not read from a configuration file");
+        };
     }
 
     /**

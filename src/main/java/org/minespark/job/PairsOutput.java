@@ -30,8 +30,8 @@ import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.HeatMapChart;
 import org.knowm.xchart.HeatMapChartBuilder;
 import org.knowm.xchart.internal.chartpart.Chart;
-import org.minespark.api.MiResult;
-import org.minespark.api.PairResult;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.PairResult;
 
 /**
  * The outputs of {@code pairs} under {@code --out DIR}:

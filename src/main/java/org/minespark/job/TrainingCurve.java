@@ -12,7 +12,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
-import org.minespark.api.MiResult;
+import org.minespark.spec.MiResult;
 
 /**
  * The training curve files: {@code training_curve.csv}

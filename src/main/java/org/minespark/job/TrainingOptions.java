@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 import picocli.CommandLine.Option;
 
 /**

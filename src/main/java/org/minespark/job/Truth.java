@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.minespark.api.Datasets;
 import org.minespark.core.SyntheticTasks;
-import org.minespark.spark.SyntheticData;
 
 /**
  * {@code _truth.json}: the closed-form MI of a generated data set, written by {@code generate} next
@@ -34,8 +34,8 @@ final class Truth {
         m.put("rows", rows);
         m.put("seed", seed);
         m.put("parameters", new LinkedHashMap<>(task.parameters()));
-        m.put("x", SyntheticData.xColumns(task));
-        m.put("y", SyntheticData.yColumns(task));
+        m.put("x", Datasets.xColumns(task));
+        m.put("y", Datasets.yColumns(task));
         return m;
     }
 

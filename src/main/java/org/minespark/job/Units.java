@@ -1,7 +1,7 @@
 package org.minespark.job;
 
 import java.util.Locale;
-import org.minespark.api.MiResult;
+import org.minespark.spec.MiResult;
 
 /**
  * The unit numbers are printed in ({@code mine.units} / {@code --units}): nats (natural logarithm)

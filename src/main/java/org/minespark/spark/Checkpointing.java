@@ -3,7 +3,7 @@ package org.minespark.spark;
 import java.util.List;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 import org.minespark.core.BatchGrowth;
 import org.minespark.core.ColumnStats;
 import org.minespark.core.CriticShape;
@@ -22,41 +22,23 @@ final class Checkpointing {
     }
 
     /**
-     * What a checkpoint must agree on to be resumed: every setting that changes the training
-     * arithmetic (not the trainer, which gives the same bits either way, nor logging or
-     * checkpoint settings), the resolved partition count, the critic size, and the input's
+     * What a checkpoint must agree on to be resumed: every setting declared as changing the training
+     * arithmetic ({@link org.minespark.spec.Settings#fingerprint}; not the trainer, which gives the
+     * same bits either way, nor logging or checkpoint settings), the pair's columns, the resolved
+     * partition count, the critic size, and the input's
      * identity by content: usable and dropped row counts, training rows, and a hash of the raw
      * bits of every column mean and inverse deviation (so a moved file resumes, changed data does
      * not).
      */
     static java.util.Map<String, String> fingerprint(MineSpec spec, Plan.Pair pair, int parts, ColumnStats stats,
                                                       double[] mean, double[] invStd, long nTrain, CriticShape shape) {
-        java.util.Map<String, String> f = new java.util.LinkedHashMap<>();
-        f.put("x", pair.x());
-        f.put("y", pair.y());
-        f.put("seed", Long.toString(spec.seed()));
-        f.put("critic", shape.toString() + " (" + shape.numParams() + " parameters)");
-        f.put("hidden", spec.hidden().toString());
-        f.put("embed-dim", Integer.toString(spec.embedDim()));
-        f.put("bound", spec.bound());
-        f.put("smile-tau", Double.toString(spec.smileTau()));
-        f.put("infonce-k", Integer.toString(spec.infonceK()));
-        f.put("steps", Integer.toString(spec.steps()));
-        f.put("batch-size", Integer.toString(spec.batchSize()));
-        f.put("lr", Double.toString(spec.learningRate()));
-        f.put("ema-alpha", Double.toString(spec.emaAlpha()));
-        f.put("lr-final-fraction", Double.toString(spec.lrFinalFraction()));
-        f.put("eval-every", Integer.toString(spec.evalEvery()));
-        f.put("patience", Integer.toString(spec.patience()));
-        f.put("min-delta", Double.toString(spec.minDelta()));
-        f.put("batch-growth", (spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) ? "on" : "off")
-                + ", max-batch-size " + spec.maxBatchSize() + ", batch-growth-pairs " + spec.batchGrowthPairs());
-        f.put("eval-fraction", Double.toString(spec.evalFraction()));
-        f.put("eval-pairings", Integer.toString(spec.evalPairings()));
-        f.put("transform", spec.transform());
-        f.put("max-train-rows", Long.toString(spec.maxTrainRows()));
-        f.put("kernels", spec.kernels());
-        f.put("partitions", Integer.toString(parts));
+        // every training setting, from the one declaration (spec/Settings), then the resolved run
+        java.util.Map<String, String> f = new java.util.LinkedHashMap<>(org.minespark.spec.Settings.fingerprint(spec));
+        f.put("--x", pair.x());
+        f.put("--y", pair.y());
+        f.put("critic shape", shape.toString() + " (" + shape.numParams() + " parameters)");
+        f.put("batch growth applies", Boolean.toString(spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound())));
+        f.put("partitions (resolved)", Integer.toString(parts));
         f.put("input rows", stats.rows() + " (" + stats.dropped() + " dropped), " + nTrain + " training rows");
         long h = 1125899906842597L;
         for (int i = 0; i < mean.length; i++) {

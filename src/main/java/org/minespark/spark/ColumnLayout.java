@@ -18,7 +18,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
-import org.minespark.api.MineInputException;
+import org.minespark.spec.MineInputException;
 
 /**
  * How the selected columns map onto the flat x and y vectors: each column is a numeric scalar (one

@@ -8,13 +8,12 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
-import org.minespark.api.MineSpec;
-import org.minespark.api.PairResult;
+import org.minespark.spec.MineSpec;
+import org.minespark.spec.PairResult;
 import org.minespark.core.Bound;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.NormalScores;
-import org.minespark.core.Seeds;
 import org.minespark.core.TrainingCheckpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +122,6 @@ final class Engine implements AutoCloseable {
     private Validation validation;
     private long nTrain;
     private int batchLimit;
-    private int[] blockRows;
 
     /**
      * Runs the input checks and sets up the transform and the tagged rows (lazily: nothing is
@@ -365,135 +363,50 @@ final class Engine implements AutoCloseable {
         return new Outcome(PairResult.OK, null, t, ev, w, seconds);
     }
 
-    /**
-     * Caches the training rows as one wide block per partition and the validation rows likewise,
-     * and checks that the batch fits: the whole batch within the training rows, each partition's
-     * share within its rows (errors name the flag and the numbers; nothing stays cached after an error).
-     */
+    /** Caches the training and validation rows ({@link CachedRows}); nothing stays cached after an error. */
     private void cacheTraining() {
-        int width = plan.layout().width();
-        blocks = TaggedRows.blocks(tagged, TaggedRows.TRAIN_ROW, parts, seed, SPREAD, width)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        List<Integer> rows = blocks.map(FloatBlock::rows).collect();
-        blockRows = rows.stream().mapToInt(Integer::intValue).toArray();
-        nTrain = 0;
-        int minBlock = Integer.MAX_VALUE;
-        for (int r : blockRows) {
-            nTrain += r;
-            minBlock = Math.min(minBlock, r);
-        }
-        if (spec.batchSize() > nTrain) {
-            close();
-            throw new IllegalArgumentException("--batch-size " + spec.batchSize() + " is larger than the " + nTrain
-                    + " training rows (" + checks.stats().valid() + " usable rows, eval-fraction " + spec.evalFraction()
-                    + " held out); expected at most " + nTrain + ": use a smaller --batch-size or more data");
-        }
-        int[] perPart = splitBatch(spec.batchSize(), blockRows.length);
-        for (int p = 0; p < perPart.length; p++) {
-            if (blockRows[p] < Math.max(1, perPart[p])) {
-                close();
-                throw new IllegalArgumentException("training partition " + p + " of " + perPart.length + " has "
-                        + blockRows[p] + " rows but its share of --batch-size " + spec.batchSize() + " is " + perPart[p]
-                        + " rows; use fewer partitions (--partitions), a smaller --batch-size or more data ("
-                        + nTrain + " training rows in all)");
-            }
-        }
-        long limit = Math.min(nTrain, (long) minBlock * blockRows.length);
-        batchLimit = (int) Math.min(Integer.MAX_VALUE, Math.max(limit, spec.batchSize()));
-        LOG.info(String.format(Locale.ROOT, "training sample: %d rows in %d partitions (%.1f MiB as floats, every pair"
-                        + " shares it), batch %d per step", nTrain, blockRows.length, nTrain * 4.0 * width / (1 << 20),
-                spec.batchSize()));
-        validation = null;
-        if (validationFraction > 0) {
-            JavaRDD<FloatBlock> v = TaggedRows.blocks(tagged, TaggedRows.VALIDATION_ROW, parts, seed, VALIDATION_SPREAD,
-                    width).persist(StorageLevel.MEMORY_AND_DISK());
-            long n = 0;
-            for (int r : v.map(FloatBlock::rows).collect()) {
-                n += r;
-            }
-            if (n < 2) {
-                v.unpersist(false);
-                checks.warnings().add("too few held-out rows for a validation part: early stopping is off and the last"
-                        + " weights are reported");
-            } else {
-                LOG.info("validation: {} held-out rows, evaluated every {} steps (patience {}, min-delta {} nats)", n,
-                        spec.evalEvery(), spec.patience(), spec.minDelta());
-                validation = new Validation(v, n);
-            }
-        }
+        CachedRows c = CachedRows.cache(tagged, plan.layout().width(), parts, seed, spec, checks, validationFraction);
+        blocks = c.blocks();
+        validation = c.validation();
+        nTrain = c.trainingRows();
+        batchLimit = c.batchLimit();
     }
 
-    /**
-     * The retrained permutation null of pair {@code m} ({@code null-retrain} R): for r = 1..R, a
-     * fresh critic (initial weights and minibatch streams from a seed derived from (seed, r)) is
-     * trained with the run's settings on the training blocks with the pair's y dimensions
-     * re-paired within each block ({@link FloatBlock#withPermutedColumns}; rows are randomly spread
-     * and ordered, so this re-pairs random rows), early-stopped on the validation blocks re-paired
-     * the same way, and its kept weights are evaluated on the test rows, packed into blocks and
-     * re-paired likewise. Returns the R raw (unclamped) null estimates; empty when R is 0. Call
-     * after {@link #run}.
-     */
+    /** The retrained permutation null of pair {@code m} ({@link NullRetraining}); call after {@link #run}. */
     double[] retrainedNull(int m) {
-        int r = spec.nullRetrain();
-        if (r == 0 || blocks == null) {
-            return new double[0];
-        }
-        int[] yd = plan.pairs().get(m).yDims();
-        int width = plan.layout().width();
-        JavaRDD<FloatBlock> test = TaggedRows.blocks(tagged, TaggedRows.TEST_ROW, parts, seed, NULL_TEST_SPREAD, width)
-                .persist(StorageLevel.MEMORY_AND_DISK());
-        double[] out = new double[r];
-        try {
-            for (int i = 0; i < r; i++) {
-                long rs = Seeds.derive(seed, NULL_RETRAIN, i);
-                JavaRDD<FloatBlock> train = TaggedRows.permuted(blocks, yd, Seeds.derive(rs, NULL_PERMUTE, TaggedRows.TRAIN_ROW))
-                        .persist(StorageLevel.MEMORY_AND_DISK());
-                JavaRDD<FloatBlock> val = validation == null ? null : TaggedRows.permuted(validation.blocks(), yd,
-                        Seeds.derive(rs, NULL_PERMUTE, TaggedRows.VALIDATION_ROW)).persist(StorageLevel.MEMORY_AND_DISK());
-                try {
-                    MineSpec nullSpec = spec.withSeed(rs).withCheckpointDir("");
-                    List<String> scratch = new ArrayList<>();
-                    Run run = new Run(plan, nullSpec, shapes, bound, rs, train, batchLimit,
-                            val == null ? null : new Validation(val, validation.rows()),
-                            new Work(1, spec.steps(), spec.steps(), 0, null));
-                    Pass.Trained t = trainWithRetry(run, m, scratch);
-                    if (t == null) {
-                        throw new org.minespark.api.MineTrainingException("retrained null critic " + (i + 1) + " of " + r
-                                + " (--null-retrain): training diverged twice; no null estimate");
-                    }
-                    Pass p = new Pass(run, List.of(m), t.learningRate(), 0, null, Checkpointing.none(scratch), null);
-                    JavaRDD<FloatBlock> permutedTest = TaggedRows.permuted(test, yd,
-                            Seeds.derive(rs, NULL_PERMUTE, TaggedRows.TEST_ROW));
-                    out[i] = p.evaluation().validate(permutedTest, new float[][][] {t.params()}, rs, NULL_EVAL)[0].estimate();
-                    LOG.info(String.format(Locale.ROOT, "retrained null critic %d/%d: %.4f nats (best step %d)", i + 1, r,
-                            out[i], t.bestStep()));
-                } finally {
-                    train.unpersist(false);
-                    if (val != null) {
-                        val.unpersist(false);
-                    }
-                }
-            }
-        } finally {
-            test.unpersist(false);
-        }
-        return out;
+        return blocks == null ? new double[0] : NullRetraining.run(this, m);
     }
 
-    /** Trains pair m alone on {@code run}'s blocks with one retry; null after two divergences. */
-    private static Pass.Trained trainWithRetry(Run run, int m, List<String> warnings) {
-        double lr = run.spec().learningRate();
-        Pass p = new Pass(run, List.of(m), lr, 0, null, Checkpointing.none(warnings), null);
-        p.train();
-        Pass.Trained t = p.trained(0);
-        if (t.params() != null) {
-            return t;
-        }
-        Pass again = new Pass(run, List.of(m), lr / retryDivisor, 1, new String[] {t.monitor().divergence()},
-                Checkpointing.none(warnings), null);
-        again.train();
-        Pass.Trained t2 = again.trained(0);
-        return t2.params() != null ? t2 : null;
+    JavaRDD<Tuple2<Byte, float[]>> tagged() {
+        return tagged;
+    }
+
+    JavaRDD<FloatBlock> blocks() {
+        return blocks;
+    }
+
+    Validation validation() {
+        return validation;
+    }
+
+    Plan plan() {
+        return plan;
+    }
+
+    MineSpec spec() {
+        return spec;
+    }
+
+    CriticShape[] shapes() {
+        return shapes;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    int batchLimit() {
+        return batchLimit;
     }
 
     @Override
@@ -503,48 +416,6 @@ final class Engine implements AutoCloseable {
         }
         if (validation != null) {
             validation.blocks().unpersist(false);
-        }
-    }
-
-    /** Work in pair-steps, for the ETA: planned shrinks when a pair stops early, grows for a retry. */
-    static final class Work {
-        private final long t0 = System.nanoTime();
-        private final int total;
-        private final int steps;
-        private final Progress progress;
-        private long planned;
-        private long done;
-        private int pairsDone;
-
-        Work(int total, int steps, long planned, int pairsDone, Progress progress) {
-            this.total = total;
-            this.steps = steps;
-            this.planned = planned;
-            this.pairsDone = pairsDone;
-            this.progress = progress;
-        }
-
-        void endPair(int stepsLeft) {
-            planned -= stepsLeft;
-            pairsDone++;
-        }
-
-        void stepped(int active) {
-            done += active;
-        }
-
-        void retry(int pairs) {
-            planned += (long) pairs * steps;
-            pairsDone -= pairs;
-        }
-
-        void report(int step, double smoothed, double sps) {
-            if (progress == null) {
-                return;
-            }
-            double el = (System.nanoTime() - t0) / 1e9;
-            double eta = done > 0 ? el / done * Math.max(0, planned - done) : Double.NaN;
-            progress.onStep(step, steps, pairsDone, total, smoothed, sps, eta);
         }
     }
 }

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Row;
-import org.minespark.api.MineInputException;
+import org.minespark.spec.MineInputException;
+import org.minespark.spec.MineSpec;
 import org.minespark.core.ColumnStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +104,7 @@ final class InputChecks {
         InputStats full = statsPass(rows, lay, cross, null);
         ColumnStats stats = full.base;
         if (stats.rows() == 0) {
-            throw new MineInputException("the input has no rows; nothing to estimate (at least " + MineRunner.MIN_ROWS
+            throw new MineInputException("the input has no rows; nothing to estimate (at least " + MineSpec.MIN_ROWS
                     + " rows are needed)");
         }
         if (stats.valid() == 0) {
@@ -111,10 +112,10 @@ final class InputChecks {
                     + " column (rows per first offending column: " + dropSummary(names, full.badByColumn)
                     + "); nothing to estimate");
         }
-        if (stats.valid() < MineRunner.MIN_ROWS) {
+        if (stats.valid() < MineSpec.MIN_ROWS) {
             throw new MineInputException("only " + stats.valid() + " usable rows (" + stats.rows() + " read, "
                     + stats.dropped() + " dropped for null/NaN/Inf in the selected columns " + String.join(", ", names)
-                    + "); at least " + MineRunner.MIN_ROWS + " are needed to train and evaluate the estimate on held-out rows");
+                    + "); at least " + MineSpec.MIN_ROWS + " are needed to train and evaluate the estimate on held-out rows");
         }
         List<String> warnings = new ArrayList<>();
         if (stats.dropped() > 0) {

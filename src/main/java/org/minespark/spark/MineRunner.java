@@ -10,12 +10,12 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineInputException;
-import org.minespark.api.MineSpec;
-import org.minespark.api.MineTrainingException;
-import org.minespark.api.PairResult;
-import org.minespark.api.ProgressListener;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineInputException;
+import org.minespark.spec.MineSpec;
+import org.minespark.spec.MineTrainingException;
+import org.minespark.spec.PairResult;
+import org.minespark.spec.ProgressListener;
 import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
 import org.minespark.core.ConvergenceMonitor;
@@ -38,13 +38,6 @@ import org.slf4j.LoggerFactory;
 public final class MineRunner {
     private static final Logger LOG = LoggerFactory.getLogger(MineRunner.class);
 
-    /**
-     * The fewest usable rows (after dropping null/NaN/infinite ones) an estimate accepts. With the
-     * default eval-fraction 0.2 this leaves about 20 held-out rows for the final bound and 80 to
-     * train on; below that the held-out DV estimate and its delta-method CI rest on a handful of
-     * points and mean nothing.
-     */
-    public static final long MIN_ROWS = 100;
     /**
      * |correlation| between an x and a y dimension at or above {@code 1 - UNBOUNDED_TOLERANCE}
      * means one is an exact affine function of the other (up to rounding); for continuous data the

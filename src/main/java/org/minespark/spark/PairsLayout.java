@@ -13,7 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
-import org.minespark.api.MineInputException;
+import org.minespark.spec.MineInputException;
 
 /**
  * The wide row of a {@code pairs} run: every selected column's dimensions side by side. Numeric,

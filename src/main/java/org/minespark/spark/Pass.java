@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 import org.minespark.core.BatchGrowth;
 import org.minespark.core.BoundStats;
 import org.minespark.core.ConvergenceMonitor;

@@ -1,7 +1,7 @@
 package org.minespark.spark;
 
 import java.util.List;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 import org.minespark.core.CriticShape;
 
 /**

@@ -1,5 +1,12 @@
 package org.minespark.api;
 
+import org.minespark.spec.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.PairResult;
+import org.minespark.spec.PairsResult;
+import org.minespark.spec.PairsSpec;
+import org.minespark.spec.PairsProgressListener;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

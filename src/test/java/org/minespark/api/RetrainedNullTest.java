@@ -1,5 +1,7 @@
 package org.minespark.api;
 
+import org.minespark.spec.MiResult;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;

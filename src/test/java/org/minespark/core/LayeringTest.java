@@ -24,6 +24,7 @@ class LayeringTest {
     void core_doesNotDependOnUpperLayers() {
         noClasses().that().resideInAPackage("org.minespark.core..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.minespark.spark..", "org.minespark.job..", "org.minespark.api..",
+                        "org.minespark.spec..",
                         "org.minespark.bench..")
                 .check(MAIN);
     }
@@ -31,7 +32,7 @@ class LayeringTest {
     @Test
     void spark_doesNotDependOnJobLayer() {
         noClasses().that().resideInAPackage("org.minespark.spark..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.minespark.job..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.minespark.job..", "org.minespark.api..")
                 .check(MAIN);
     }
 
@@ -52,6 +53,31 @@ class LayeringTest {
         noClasses().that().resideInAPackage("org.minespark.api.ml..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.minespark.core..", "org.minespark.spark..",
                         "org.minespark.job..")
+                .check(MAIN);
+    }
+
+    /** Settings, results and exceptions are plain types: they know nothing of execution or the CLI. */
+    @Test
+    void spec_dependsOnlyOnCore() {
+        noClasses().that().resideInAPackage("org.minespark.spec..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.minespark.spark..", "org.minespark.api..",
+                        "org.minespark.job..", "org.minespark.bench..", "org.apache.spark..", "scala..")
+                .check(MAIN);
+    }
+
+    /** The CLI reaches execution only through the facade ({@code api}). */
+    @Test
+    void job_reachesExecutionOnlyThroughTheFacade() {
+        noClasses().that().resideInAPackage("org.minespark.job..")
+                .should().dependOnClassesThat().resideInAPackage("org.minespark.spark..")
+                .check(MAIN);
+    }
+
+    /** The top-level packages form a DAG: core <- spec <- spark <- api <- job, bench <- job. */
+    @Test
+    void packages_areFreeOfCycles() {
+        com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices()
+                .matching("org.minespark.(*)..").should().beFreeOfCycles()
                 .check(MAIN);
     }
 }

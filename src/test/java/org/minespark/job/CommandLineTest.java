@@ -12,8 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import picocli.CommandLine;
 
 /** Flag parsing and exit codes; none of these may start Spark. */
@@ -188,8 +188,8 @@ class CommandLineTest {
         assertEquals(ExitCodes.INPUT, Main.exitCode(new InputDataException("x")));
         assertEquals(ExitCodes.INPUT, Main.exitCode(new RuntimeException(new InputDataException("x"))));
         assertEquals(ExitCodes.OUTPUT, Main.exitCode(new OutputException("x")));
-        assertEquals(ExitCodes.INPUT, Main.exitCode(new org.minespark.api.MineInputException("x")));
-        assertEquals(ExitCodes.INPUT, Main.exitCode(new RuntimeException(new org.minespark.api.MineInputException("x"))));
+        assertEquals(ExitCodes.INPUT, Main.exitCode(new org.minespark.spec.MineInputException("x")));
+        assertEquals(ExitCodes.INPUT, Main.exitCode(new RuntimeException(new org.minespark.spec.MineInputException("x"))));
         assertEquals(ExitCodes.FAILURE, Main.exitCode(new UnsupportedOperationException("x")));
         assertEquals(ExitCodes.FAILURE, Main.exitCode(new RuntimeException(new IllegalArgumentException("x"))));
     }
@@ -255,9 +255,9 @@ class CommandLineTest {
     void handle_trainingFailure_exits5WithTheMessage() {
         PrintStream ps = new PrintStream(err, true, StandardCharsets.UTF_8);
         String msg = "training diverged at learning rate 1 (x) and again after a retry from scratch at learning rate 0.1 (y)";
-        assertEquals(ExitCodes.TRAINING, Main.handle(new org.minespark.api.MineTrainingException(msg), ps, false));
+        assertEquals(ExitCodes.TRAINING, Main.handle(new org.minespark.spec.MineTrainingException(msg), ps, false));
         assertEquals("mine-spark: error: " + msg, err().strip());
-        assertEquals(ExitCodes.TRAINING, Main.exitCode(new RuntimeException(new org.minespark.api.MineTrainingException("x"))));
+        assertEquals(ExitCodes.TRAINING, Main.exitCode(new RuntimeException(new org.minespark.spec.MineTrainingException("x"))));
     }
 
     @Test

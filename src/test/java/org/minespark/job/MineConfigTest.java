@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 
 class MineConfigTest {
     @TempDir

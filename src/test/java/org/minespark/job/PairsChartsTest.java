@@ -11,8 +11,8 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 import org.junit.jupiter.api.Test;
-import org.minespark.api.MiResult;
-import org.minespark.api.PairResult;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.PairResult;
 
 /** The report charts render as PNG images whose size grows with the number of columns. */
 class PairsChartsTest {

@@ -24,9 +24,9 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.minespark.api.MiResult;
-import org.minespark.api.PairResult;
-import org.minespark.api.PairsSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.PairResult;
+import org.minespark.spec.PairsSpec;
 import org.minespark.spark.SparkFixture;
 
 /** {@code pairs} end to end on the shared local[2] session, with few steps and small critics. */

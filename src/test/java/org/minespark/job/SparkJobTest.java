@@ -24,7 +24,7 @@ import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 
 /** The subcommands end to end on a local[2] session created here. */
 class SparkJobTest {

@@ -8,7 +8,7 @@ import com.typesafe.config.ConfigFactory;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MineSpec;
 
 /** {@code mine.data.x-shape} / {@code y-shape}: into the spec, validated with the flag and key named. */
 class TensorConfigTest {

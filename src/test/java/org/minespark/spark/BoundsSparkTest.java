@@ -7,8 +7,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import org.minespark.core.SyntheticTasks;
 
 /**

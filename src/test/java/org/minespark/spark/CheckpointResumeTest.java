@@ -16,8 +16,8 @@ import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import org.minespark.core.SyntheticTasks;
 
 /**
@@ -116,7 +116,7 @@ class CheckpointResumeTest {
         interrupted(ck, STOP_AT);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MineRunner.run(data, ck.withResume(true).withBatchGrowth(false), null));
-        assertTrue(e.getMessage().contains("batch-growth"), e.getMessage());
+        assertTrue(e.getMessage().contains("--batch-growth: checkpoint true, this run false"), e.getMessage());
     }
 
     @Test
@@ -157,7 +157,7 @@ class CheckpointResumeTest {
         MiResult plain;
         try {
             plain = MineRunner.run(data, absurd, null);
-        } catch (org.minespark.api.MineTrainingException e) {
+        } catch (org.minespark.spec.MineTrainingException e) {
             throw new AssertionError("the retry at lr 0.1 diverged too, so no retry to resume: " + e.getMessage(), e);
         }
         assertTrue(plain.convergence().diverged(), "lr 1 did not diverge, so there is no retry to resume");
@@ -179,8 +179,8 @@ class CheckpointResumeTest {
         interrupted(ck, 40);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> MineRunner.run(data, ck.withResume(true).withSeed(14).withLearningRate(1e-3), null));
-        assertTrue(e.getMessage().contains("seed: checkpoint 13, this run 14"), e.getMessage());
-        assertTrue(e.getMessage().contains("lr: checkpoint 0.005, this run 0.001"), e.getMessage());
+        assertTrue(e.getMessage().contains("--seed: checkpoint 13, this run 14"), e.getMessage());
+        assertTrue(e.getMessage().contains("--lr: checkpoint 0.005, this run 0.001"), e.getMessage());
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
         // the refused checkpoint is left alone for a correct resume
         assertEquals(1, checkpointFiles(dir));

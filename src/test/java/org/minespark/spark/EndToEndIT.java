@@ -13,8 +13,8 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
 import org.minespark.core.SyntheticTasks;
 

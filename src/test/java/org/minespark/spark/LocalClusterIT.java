@@ -10,8 +10,8 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.minespark.SystemPackages;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
 import org.minespark.core.SyntheticTasks;
 
@@ -51,8 +51,8 @@ class LocalClusterIT {
     }
 
     /** A pairs run (3 pairs, validation every 50 steps) on the given trainer. */
-    private static List<org.minespark.api.PairResult> pairs(SparkSession s, String path, String trainer) {
-        org.minespark.api.PairsSpec ps = org.minespark.api.PairsSpec.againstTargets(List.of("x0", "x1", "x2"),
+    private static List<org.minespark.spec.PairResult> pairs(SparkSession s, String path, String trainer) {
+        org.minespark.spec.PairsSpec ps = org.minespark.spec.PairsSpec.againstTargets(List.of("x0", "x1", "x2"),
                 List.of("y0"), java.util.Map.of()).withTraining(MineSpec.x("x").y("y").withSeed(11).withSteps(150)
                 .withBatchSize(256).withEvalEvery(50).withPermutations(19).withTrainer(trainer));
         return MutualInformation.pairs(s.read().parquet(path), ps).pairs();
@@ -70,12 +70,12 @@ class LocalClusterIT {
                 .write().parquet(path);
         MiResult a = estimate(local, path, "jobs");
         MiResult a2 = estimate(local, path, "stream");
-        List<org.minespark.api.PairResult> pa = pairs(local, path, "jobs");
+        List<org.minespark.spec.PairResult> pa = pairs(local, path, "jobs");
         local.stop();
 
         SparkSession cluster = session("local-cluster[2,1,1024]");
         MiResult b;
-        List<org.minespark.api.PairResult> pb;
+        List<org.minespark.spec.PairResult> pb;
         try {
             assertEquals(2, cluster.sparkContext().defaultParallelism(), "two executor cores");
             // the stream trainer: a barrier stage whose tasks in the executor JVMs talk to the driver over TCP
@@ -103,7 +103,7 @@ class LocalClusterIT {
                 1e-12 * Math.abs(a.significance().nullStdNats()));
         assertEquals(3, pb.size());
         for (int i = 0; i < pa.size(); i++) {
-            assertEquals(org.minespark.api.PairResult.OK, pb.get(i).status(), pb.get(i).toString());
+            assertEquals(org.minespark.spec.PairResult.OK, pb.get(i).status(), pb.get(i).toString());
             assertEquals(pa.get(i).miNats(), pb.get(i).miNats(), 1e-12 * Math.abs(pa.get(i).miNats()), pa.get(i).pair());
             assertEquals(pa.get(i).pValue(), pb.get(i).pValue(), 0.0, pa.get(i).pair());
             assertEquals(pa.get(i).steps(), pb.get(i).steps(), pa.get(i).pair());

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import org.junit.jupiter.api.Test;
-import org.minespark.api.MineInputException;
+import org.minespark.spec.MineInputException;
 
 /** Validation errors thrown on executors come back wrapped; the original type and message must survive. */
 class MineRunnerUnwrapTest {

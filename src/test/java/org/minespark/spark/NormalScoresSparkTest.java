@@ -8,10 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
-import org.minespark.api.PairsSpec;
+import org.minespark.spec.PairsSpec;
 import org.minespark.core.SyntheticTasks;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class NormalScoresSparkTest {
         MineSpec s = spec("normal-scores");
         PairsSpec ps = PairsSpec.of(Map.of("x", List.of("x0", "x1"), "y", List.of("y0", "y1")), List.of(List.of("x", "y")))
                 .withHidden(s.hidden()).withTraining(s);
-        org.minespark.api.PairResult p = MutualInformation.pairs(data, ps).pairs().get(0);
+        org.minespark.spec.PairResult p = MutualInformation.pairs(data, ps).pairs().get(0);
         MiResult ns = MineRunner.run(data, s, null);
         assertEquals(Double.doubleToRawLongBits(ns.miNats()), Double.doubleToRawLongBits(p.miNats()), ns + " / " + p);
         assertEquals(TRUTH, p.miNats(), 0.15);

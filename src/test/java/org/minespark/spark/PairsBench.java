@@ -12,9 +12,9 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
-import org.minespark.api.MineSpec;
-import org.minespark.api.PairResult;
-import org.minespark.api.PairsSpec;
+import org.minespark.spec.MineSpec;
+import org.minespark.spec.PairResult;
+import org.minespark.spec.PairsSpec;
 
 /**
  * Benchmark of {@code pairs} (not a test): a generated table with a target t ~ N(0,1) and 20

@@ -17,11 +17,11 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
-import org.minespark.api.PairResult;
-import org.minespark.api.PairsResult;
-import org.minespark.api.PairsSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
+import org.minespark.spec.PairResult;
+import org.minespark.spec.PairsResult;
+import org.minespark.spec.PairsSpec;
 
 class PairsRunnerTest {
     static final int ROWS = 4000;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.minespark.api.MiResult;
+import org.minespark.spec.MiResult;
 
 /**
  * Every field of a {@link MiResult} as one line of JSON and back, exactly. The record is walked

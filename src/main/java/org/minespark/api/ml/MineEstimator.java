@@ -20,8 +20,8 @@ import org.apache.spark.ml.util.MLWritable;
 import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.types.StructType;
-import org.minespark.api.MiResult;
-import org.minespark.api.MineSpec;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
 
 /**
@@ -596,8 +596,8 @@ public final class MineEstimator extends Estimator<MineModel> implements MLWrita
      * {@link #toSpec()}; blocks until done.
      *
      * @throws IllegalArgumentException         for a missing column or an invalid param
-     * @throws org.minespark.api.MineInputException    for unusable input data
-     * @throws org.minespark.api.MineTrainingException when training diverged twice
+     * @throws org.minespark.spec.MineInputException    for unusable input data
+     * @throws org.minespark.spec.MineTrainingException when training diverged twice
      */
     @Override
     public MineModel fit(Dataset<?> dataset) {

@@ -11,7 +11,7 @@ import org.apache.spark.ml.util.MLWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructType;
-import org.minespark.api.MiResult;
+import org.minespark.spec.MiResult;
 
 /**
  * The fitted {@link MineEstimator}: the {@link MiResult} of the estimate (MI, CI, significance,

@@ -1,4 +1,4 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * What a pairs run ({@link MutualInformation#pairs}) measures: named <i>units</i> (a single column,
+ * What a pairs run ({@link org.minespark.api.MutualInformation#pairs}) measures: named <i>units</i> (a single column,
  * or a named group of columns acting as one multivariate variable) and the pairs of units to
  * estimate I(X; Y) for, plus the pairs-specific knobs and the training settings. Immutable: every
  * {@code with...} returns a new spec; values are validated when set.

@@ -1,4 +1,4 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 /** Receives the progress of a pairs run on the driver thread; implementations must be quick. */
 @FunctionalInterface

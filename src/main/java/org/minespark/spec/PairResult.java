@@ -1,10 +1,10 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 import java.util.List;
 import java.util.Objects;
 
 /**
- * The estimate of one pair of a pairs run ({@link MutualInformation#pairs}).
+ * The estimate of one pair of a pairs run ({@link org.minespark.api.MutualInformation#pairs}).
  *
  * @param pair            {@code x ~ y}
  * @param x               the x column or group name

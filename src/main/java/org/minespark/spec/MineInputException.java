@@ -1,4 +1,4 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 /**
  * The input table cannot be used for an estimate: a selected column is missing or of an

@@ -1,4 +1,4 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 /**
  * Training failed: it diverged (non-finite or exploding values) at the requested learning rate and

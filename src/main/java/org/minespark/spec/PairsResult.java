@@ -1,9 +1,9 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 import java.util.List;
 
 /**
- * The outcome of {@link MutualInformation#pairs}: one {@link PairResult} per pair of the
+ * The outcome of {@link org.minespark.api.MutualInformation#pairs}: one {@link PairResult} per pair of the
  * {@link PairsSpec}, in its order. Immutable.
  *
  * @param pairs   the pairs' results, in the spec's order

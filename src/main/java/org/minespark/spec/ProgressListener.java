@@ -1,4 +1,4 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 /** Receives training progress on the driver thread; implementations must be quick. */
 @FunctionalInterface

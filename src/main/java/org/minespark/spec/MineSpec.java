@@ -1,4 +1,4 @@
-package org.minespark.api;
+package org.minespark.spec;
 
 import java.io.Serializable;
 import java.util.Arrays;
@@ -92,90 +92,119 @@ public final class MineSpec implements Serializable {
     /** Default significance level of the {@code dependent} verdict. */
     public static final double DEFAULT_SIGNIFICANCE_LEVEL = 0.05;
 
-    private final List<String> xColumns;
-    private final List<String> yColumns;
-    private long seed = 42L;
-    private List<Integer> hidden = DEFAULT_HIDDEN;
-    private int steps = DEFAULT_STEPS;
-    private int batchSize = DEFAULT_BATCH_SIZE;
-    private double learningRate = DEFAULT_LEARNING_RATE;
-    private double evalFraction = DEFAULT_EVAL_FRACTION;
-    private String transform = DEFAULT_TRANSFORM;
-    private long maxTrainRows = DEFAULT_MAX_TRAIN_ROWS;
-    private double emaAlpha = DEFAULT_EMA_ALPHA;
-    private String kernels = "vector";
-    private String trainer = DEFAULT_TRAINER;
-    private int logEvery = 100;
-    private int partitions = 0;
-    private int evalChunkRows = 4096;
-    private double lrFinalFraction = DEFAULT_LR_FINAL_FRACTION;
-    private int evalEvery = DEFAULT_EVAL_EVERY;
-    private int patience = DEFAULT_PATIENCE;
-    private double minDelta = DEFAULT_MIN_DELTA;
-    private boolean batchGrowth = true;
-    private int maxBatchSize = org.minespark.core.BatchGrowth.DEFAULT_MAX_BATCH;
-    private double batchGrowthPairs = org.minespark.core.BatchGrowth.DEFAULT_MIN_EFFECTIVE_PAIRS;
+    /**
+     * The fewest usable rows (after dropping null/NaN/infinite ones) an estimate accepts. With the
+     * default eval-fraction 0.2 this leaves about 20 held-out rows for the final bound and 80 to
+     * train on; below that the held-out DV estimate and its delta-method CI rest on a handful of
+     * points and mean nothing.
+     */
+    public static final long MIN_ROWS = 100;
 
-    private String bound = DEFAULT_BOUND;
-    private double smileTau = DEFAULT_SMILE_TAU;
-    private int infonceK = DEFAULT_INFONCE_K;
-    private String critic = DEFAULT_CRITIC;
-    private int embedDim = DEFAULT_EMBED_DIM;
-    private int permutations = DEFAULT_PERMUTATIONS;
-    private int evalPairings = DEFAULT_EVAL_PAIRINGS;
-    private double significanceLevel = DEFAULT_SIGNIFICANCE_LEVEL;
-    private int nullRetrain = 0;
-
-    private List<Integer> xShape = List.of(); // (positions, dim) or empty
-    private List<Integer> yShape = List.of();
-
-    private String checkpointDir;
-    private int checkpointEvery = DEFAULT_CHECKPOINT_EVERY;
-    private boolean resume;
+    private final ColumnSettings columns;
+    private final CriticSettings criticSettings;
+    private final OptimiserSettings optimiser;
+    private final StoppingSettings stopping;
+    private final DataSettings data;
+    private final InferenceSettings inference;
+    private final ExecutionSettings execution;
+    private final CheckpointSettings checkpoint;
 
     private MineSpec(List<String> x, List<String> y) {
-        this.xColumns = x;
-        this.yColumns = y;
+        this(new ColumnSettings(x, y, List.of(), List.of()), CriticSettings.DEFAULTS, OptimiserSettings.DEFAULTS,
+                StoppingSettings.DEFAULTS, DataSettings.DEFAULTS, InferenceSettings.DEFAULTS, ExecutionSettings.DEFAULTS,
+                CheckpointSettings.DEFAULTS);
     }
 
-    private MineSpec copy() {
-        MineSpec s = new MineSpec(xColumns, yColumns);
-        s.seed = seed;
-        s.hidden = hidden;
-        s.steps = steps;
-        s.batchSize = batchSize;
-        s.learningRate = learningRate;
-        s.evalFraction = evalFraction;
-        s.maxTrainRows = maxTrainRows;
-        s.emaAlpha = emaAlpha;
-        s.kernels = kernels;
-        s.trainer = trainer;
-        s.logEvery = logEvery;
-        s.partitions = partitions;
-        s.evalChunkRows = evalChunkRows;
-        s.lrFinalFraction = lrFinalFraction;
-        s.evalEvery = evalEvery;
-        s.patience = patience;
-        s.minDelta = minDelta;
-        s.batchGrowth = batchGrowth;
-        s.maxBatchSize = maxBatchSize;
-        s.batchGrowthPairs = batchGrowthPairs;
-        s.bound = bound;
-        s.smileTau = smileTau;
-        s.infonceK = infonceK;
-        s.critic = critic;
-        s.embedDim = embedDim;
-        s.checkpointDir = checkpointDir;
-        s.checkpointEvery = checkpointEvery;
-        s.resume = resume;
-        s.permutations = permutations;
-        s.evalPairings = evalPairings;
-        s.transform = transform;
-        s.significanceLevel = significanceLevel;
-        s.nullRetrain = nullRetrain;
-        s.xShape = xShape;
-        s.yShape = yShape;
-        return s;
+    private MineSpec(ColumnSettings columns, CriticSettings criticSettings, OptimiserSettings optimiser,
+                     StoppingSettings stopping, DataSettings data, InferenceSettings inference,
+                     ExecutionSettings execution, CheckpointSettings checkpoint) {
+        this.columns = columns;
+        this.criticSettings = criticSettings;
+        this.optimiser = optimiser;
+        this.stopping = stopping;
+        this.data = data;
+        this.inference = inference;
+        this.execution = execution;
+        this.checkpoint = checkpoint;
+    }
+
+    private MineSpec with(ColumnSettings v) {
+        return new MineSpec(v, criticSettings, optimiser, stopping, data, inference, execution, checkpoint);
+    }
+
+    private MineSpec with(CriticSettings v) {
+        return new MineSpec(columns, v, optimiser, stopping, data, inference, execution, checkpoint);
+    }
+
+    private MineSpec with(OptimiserSettings v) {
+        return new MineSpec(columns, criticSettings, v, stopping, data, inference, execution, checkpoint);
+    }
+
+    private MineSpec with(StoppingSettings v) {
+        return new MineSpec(columns, criticSettings, optimiser, v, data, inference, execution, checkpoint);
+    }
+
+    private MineSpec with(DataSettings v) {
+        return new MineSpec(columns, criticSettings, optimiser, stopping, v, inference, execution, checkpoint);
+    }
+
+    private MineSpec with(InferenceSettings v) {
+        return new MineSpec(columns, criticSettings, optimiser, stopping, data, v, execution, checkpoint);
+    }
+
+    private MineSpec with(ExecutionSettings v) {
+        return new MineSpec(columns, criticSettings, optimiser, stopping, data, inference, v, checkpoint);
+    }
+
+    private MineSpec with(CheckpointSettings v) {
+        return new MineSpec(columns, criticSettings, optimiser, stopping, data, inference, execution, v);
+    }
+
+    /** This spec's columns with every other setting of {@code other}. */
+    MineSpec withSettingsOf(MineSpec other) {
+        return new MineSpec(new ColumnSettings(columns.xColumns(), columns.yColumns(), other.xShape(), other.yShape()),
+                other.criticSettings, other.optimiser, other.stopping, other.data, other.inference, other.execution,
+                other.checkpoint);
+    }
+
+    /** The columns settings ({@link ColumnSettings}). */
+    public ColumnSettings columns() {
+        return columns;
+    }
+
+    /** The critic settings ({@link CriticSettings}). */
+    public CriticSettings criticSettings() {
+        return criticSettings;
+    }
+
+    /** The optimiser settings ({@link OptimiserSettings}). */
+    public OptimiserSettings optimiser() {
+        return optimiser;
+    }
+
+    /** The stopping settings ({@link StoppingSettings}). */
+    public StoppingSettings stopping() {
+        return stopping;
+    }
+
+    /** The data settings ({@link DataSettings}). */
+    public DataSettings data() {
+        return data;
+    }
+
+    /** The inference settings ({@link InferenceSettings}). */
+    public InferenceSettings inference() {
+        return inference;
+    }
+
+    /** The execution settings ({@link ExecutionSettings}). */
+    public ExecutionSettings execution() {
+        return execution;
+    }
+
+    /** The checkpoint settings ({@link CheckpointSettings}). */
+    public CheckpointSettings checkpoint() {
+        return checkpoint;
     }
 
     /** Starts a spec with the x column group; call {@link #y(String...)} next. */
@@ -217,8 +246,8 @@ public final class MineSpec implements Serializable {
     }
 
     private MineSpec checkOverlap() {
-        for (String c : xColumns) {
-            if (yColumns.contains(c)) {
+        for (String c : xColumns()) {
+            if (yColumns().contains(c)) {
                 throw new IllegalArgumentException("column '" + c + "' is in both --x and --y; MI of a variable with itself is unbounded");
             }
         }
@@ -226,9 +255,7 @@ public final class MineSpec implements Serializable {
     }
 
     public MineSpec withSeed(long v) {
-        MineSpec s = copy();
-        s.seed = v;
-        return s;
+        return with(execution.withSeed(v));
     }
 
     public MineSpec withHidden(List<Integer> v) {
@@ -240,36 +267,28 @@ public final class MineSpec implements Serializable {
                 throw new IllegalArgumentException("hidden: layer widths must be in [1, 65536], got " + v);
             }
         }
-        MineSpec s = copy();
-        s.hidden = List.copyOf(v);
-        return s;
+        return with(criticSettings.withHidden(List.copyOf(v)));
     }
 
     public MineSpec withSteps(int v) {
         if (v < 1) {
             throw new IllegalArgumentException("steps must be >= 1, got " + v);
         }
-        MineSpec s = copy();
-        s.steps = v;
-        return s;
+        return with(optimiser.withSteps(v));
     }
 
     public MineSpec withBatchSize(int v) {
         if (v < 2) {
             throw new IllegalArgumentException("batch-size must be >= 2, got " + v);
         }
-        MineSpec s = copy();
-        s.batchSize = v;
-        return s;
+        return with(optimiser.withBatchSize(v));
     }
 
     public MineSpec withLearningRate(double v) {
         if (!(v > 0) || !Double.isFinite(v) || v > 1) {
             throw new IllegalArgumentException("learning-rate must be in (0, 1], got " + v);
         }
-        MineSpec s = copy();
-        s.learningRate = v;
-        return s;
+        return with(optimiser.withLearningRate(v));
     }
 
     /**
@@ -285,47 +304,37 @@ public final class MineSpec implements Serializable {
             throw new IllegalArgumentException("transform must be one of " + String.join(", ", TRANSFORMS) + ", got '"
                     + v + "'");
         }
-        MineSpec s = copy();
-        s.transform = v;
-        return s;
+        return with(data.withTransform(v));
     }
 
     public String transform() {
-        return transform;
+        return data.transform();
     }
 
     public MineSpec withEvalFraction(double v) {
         if (!(v > 0 && v < 1)) {
             throw new IllegalArgumentException("eval-fraction must be in (0, 1), got " + v);
         }
-        MineSpec s = copy();
-        s.evalFraction = v;
-        return s;
+        return with(data.withEvalFraction(v));
     }
 
     public MineSpec withMaxTrainRows(long v) {
         if (v < 2) {
             throw new IllegalArgumentException("max-train-rows must be >= 2, got " + v);
         }
-        MineSpec s = copy();
-        s.maxTrainRows = v;
-        return s;
+        return with(data.withMaxTrainRows(v));
     }
 
     public MineSpec withEmaAlpha(double v) {
         if (!(v > 0 && v <= 1)) {
             throw new IllegalArgumentException("ema-alpha must be in (0, 1], got " + v);
         }
-        MineSpec s = copy();
-        s.emaAlpha = v;
-        return s;
+        return with(optimiser.withEmaAlpha(v));
     }
 
     public MineSpec withKernels(String v) {
         Objects.requireNonNull(v, "kernels");
-        MineSpec s = copy();
-        s.kernels = v;
-        return s;
+        return with(execution.withKernels(v));
     }
 
     /**
@@ -339,18 +348,14 @@ public final class MineSpec implements Serializable {
         if (!v.equals("stream") && !v.equals("jobs")) {
             throw new IllegalArgumentException("trainer must be stream or jobs, got '" + v + "'");
         }
-        MineSpec s = copy();
-        s.trainer = v;
-        return s;
+        return with(execution.withTrainer(v));
     }
 
     public MineSpec withLogEvery(int v) {
         if (v < 1) {
             throw new IllegalArgumentException("log-every must be >= 1, got " + v);
         }
-        MineSpec s = copy();
-        s.logEvery = v;
-        return s;
+        return with(execution.withLogEvery(v));
     }
 
     /** Number of training partitions; 0 means Spark's default parallelism. */
@@ -358,18 +363,14 @@ public final class MineSpec implements Serializable {
         if (v < 0) {
             throw new IllegalArgumentException("partitions must be >= 0 (0 = default parallelism), got " + v);
         }
-        MineSpec s = copy();
-        s.partitions = v;
-        return s;
+        return with(execution.withPartitions(v));
     }
 
     public MineSpec withEvalChunkRows(int v) {
         if (v < 2) {
             throw new IllegalArgumentException("eval-chunk-rows must be >= 2, got " + v);
         }
-        MineSpec s = copy();
-        s.evalChunkRows = v;
-        return s;
+        return with(inference.withEvalChunkRows(v));
     }
 
     /**
@@ -385,9 +386,7 @@ public final class MineSpec implements Serializable {
             throw new IllegalArgumentException("eval-pairings must be in [1, " + MAX_EVAL_PAIRINGS
                     + "] (1 = one shuffled pair per held-out row), got " + v);
         }
-        MineSpec s = copy();
-        s.evalPairings = v;
-        return s;
+        return with(inference.withEvalPairings(v));
     }
 
     /**
@@ -400,9 +399,7 @@ public final class MineSpec implements Serializable {
             throw new IllegalArgumentException("permutations must be in [0, " + MAX_PERMUTATIONS
                     + "] (0 = no permutation test), got " + v);
         }
-        MineSpec s = copy();
-        s.permutations = v;
-        return s;
+        return with(inference.withPermutations(v));
     }
 
     /**
@@ -418,9 +415,7 @@ public final class MineSpec implements Serializable {
             throw new IllegalArgumentException("null-retrain must be in [0, " + MAX_NULL_RETRAIN
                     + "] (0 = off), got " + v);
         }
-        MineSpec s = copy();
-        s.nullRetrain = v;
-        return s;
+        return with(inference.withNullRetrain(v));
     }
 
     /** Significance level alpha: {@code dependent} when the permutation p-value is at most alpha. */
@@ -428,9 +423,7 @@ public final class MineSpec implements Serializable {
         if (!(v > 0 && v < 1)) {
             throw new IllegalArgumentException("significance-level must be in (0, 1), got " + v);
         }
-        MineSpec s = copy();
-        s.significanceLevel = v;
-        return s;
+        return with(inference.withSignificanceLevel(v));
     }
 
     /**
@@ -441,9 +434,7 @@ public final class MineSpec implements Serializable {
         if (!(v > 0 && v <= 1)) {
             throw new IllegalArgumentException("lr-final-fraction must be in (0, 1], got " + v);
         }
-        MineSpec s = copy();
-        s.lrFinalFraction = v;
-        return s;
+        return with(optimiser.withLrFinalFraction(v));
     }
 
     /**
@@ -456,9 +447,7 @@ public final class MineSpec implements Serializable {
         if (v < 0) {
             throw new IllegalArgumentException("eval-every must be >= 0 (0 = no validation), got " + v);
         }
-        MineSpec s = copy();
-        s.evalEvery = v;
-        return s;
+        return with(stopping.withEvalEvery(v));
     }
 
     /** Validation passes without an improvement above min-delta before training stops; 0 never stops early. */
@@ -466,9 +455,7 @@ public final class MineSpec implements Serializable {
         if (v < 0) {
             throw new IllegalArgumentException("patience must be >= 0 (0 = no early stopping), got " + v);
         }
-        MineSpec s = copy();
-        s.patience = v;
-        return s;
+        return with(stopping.withPatience(v));
     }
 
     /** The rise of the validation estimate (nats) that counts as an improvement. */
@@ -476,9 +463,7 @@ public final class MineSpec implements Serializable {
         if (!(v >= 0) || !Double.isFinite(v)) {
             throw new IllegalArgumentException("min-delta must be a finite value >= 0 (nats), got " + v);
         }
-        MineSpec s = copy();
-        s.minDelta = v;
-        return s;
+        return with(stopping.withMinDelta(v));
     }
 
     /**
@@ -488,9 +473,7 @@ public final class MineSpec implements Serializable {
      * Default on; no effect on the other bounds or without validation ({@code eval-every 0}).
      */
     public MineSpec withBatchGrowth(boolean v) {
-        MineSpec s = copy();
-        s.batchGrowth = v;
-        return s;
+        return with(optimiser.withBatchGrowth(v));
     }
 
     /** Cap of the grown global batch (same meaning as {@code batch-size}: rows per step over all partitions). */
@@ -498,9 +481,7 @@ public final class MineSpec implements Serializable {
         if (v < 1) {
             throw new IllegalArgumentException("max-batch-size must be >= 1, got " + v);
         }
-        MineSpec s = copy();
-        s.maxBatchSize = v;
-        return s;
+        return with(optimiser.withMaxBatchSize(v));
     }
 
     /** The batch grows while a step has fewer effective marginal pairs than this (&gt; 0). */
@@ -508,37 +489,35 @@ public final class MineSpec implements Serializable {
         if (!(v > 0) || !Double.isFinite(v)) {
             throw new IllegalArgumentException("batch-growth-pairs must be a finite value > 0, got " + v);
         }
-        MineSpec s = copy();
-        s.batchGrowthPairs = v;
-        return s;
+        return with(optimiser.withBatchGrowthPairs(v));
     }
 
     public boolean batchGrowth() {
-        return batchGrowth;
+        return optimiser.batchGrowth();
     }
 
     public int maxBatchSize() {
-        return maxBatchSize;
+        return optimiser.maxBatchSize();
     }
 
     public double batchGrowthPairs() {
-        return batchGrowthPairs;
+        return optimiser.batchGrowthPairs();
     }
 
     public double lrFinalFraction() {
-        return lrFinalFraction;
+        return optimiser.lrFinalFraction();
     }
 
     public int evalEvery() {
-        return evalEvery;
+        return stopping.evalEvery();
     }
 
     public int patience() {
-        return patience;
+        return stopping.patience();
     }
 
     public double minDelta() {
-        return minDelta;
+        return stopping.minDelta();
     }
 
     /** The variational bound to train and report: one of {@link #BOUNDS} (default {@code dv}). */
@@ -546,9 +525,7 @@ public final class MineSpec implements Serializable {
         if (v == null || !BOUNDS.contains(v)) {
             throw new IllegalArgumentException("bound must be one of " + String.join(", ", BOUNDS) + ", got '" + v + "'");
         }
-        MineSpec s = copy();
-        s.bound = v;
-        return s;
+        return with(optimiser.withBound(v));
     }
 
     /** SMILE's clipping threshold tau: marginal e^T is clipped to [e^-tau, e^tau]. */
@@ -556,9 +533,7 @@ public final class MineSpec implements Serializable {
         if (!(v > 0) || !Double.isFinite(v)) {
             throw new IllegalArgumentException("smile-tau must be finite and > 0, got " + v);
         }
-        MineSpec s = copy();
-        s.smileTau = v;
-        return s;
+        return with(optimiser.withSmileTau(v));
     }
 
     /** InfoNCE group size K: every pairing within groups of at most K rows of a partition's batch is scored. */
@@ -566,9 +541,7 @@ public final class MineSpec implements Serializable {
         if (v < 2 || v > 4096) {
             throw new IllegalArgumentException("infonce-k must be in [2, 4096], got " + v);
         }
-        MineSpec s = copy();
-        s.infonceK = v;
-        return s;
+        return with(optimiser.withInfonceK(v));
     }
 
     /** The critic: {@code concat} (MLP on [x, y]) or {@code separable} (g(x) . h(y)). */
@@ -576,9 +549,7 @@ public final class MineSpec implements Serializable {
         if (v == null || !CRITICS.contains(v)) {
             throw new IllegalArgumentException("critic must be one of " + String.join(", ", CRITICS) + ", got '" + v + "'");
         }
-        MineSpec s = copy();
-        s.critic = v;
-        return s;
+        return with(criticSettings.withCritic(v));
     }
 
     /** Largest number of values of a tensor shape (positions x dim). */
@@ -601,16 +572,12 @@ public final class MineSpec implements Serializable {
      * starts.
      */
     public MineSpec withXShape(int positions, int dim) {
-        MineSpec s = copy();
-        s.xShape = shape("x-shape", positions, dim, yShape, "y-shape");
-        return s;
+        return with(columns.withXShape(shape("x-shape", positions, dim, yShape(), "y-shape")));
     }
 
     /** The tensor shape of y; see {@link #withXShape(int, int)}. */
     public MineSpec withYShape(int positions, int dim) {
-        MineSpec s = copy();
-        s.yShape = shape("y-shape", positions, dim, xShape, "x-shape");
-        return s;
+        return with(columns.withYShape(shape("y-shape", positions, dim, xShape(), "x-shape")));
     }
 
     private static List<Integer> shape(String what, int positions, int dim, List<Integer> other, String otherName) {
@@ -631,9 +598,7 @@ public final class MineSpec implements Serializable {
         if (v < 1 || v > 65536) {
             throw new IllegalArgumentException("embed-dim must be in [1, 65536], got " + v);
         }
-        MineSpec s = copy();
-        s.embedDim = v;
-        return s;
+        return with(criticSettings.withEmbedDim(v));
     }
 
     /**
@@ -643,9 +608,7 @@ public final class MineSpec implements Serializable {
      * by concurrent estimates. Its checkpoints are deleted once the estimate succeeds.
      */
     public MineSpec withCheckpointDir(String v) {
-        MineSpec s = copy();
-        s.checkpointDir = v == null || v.isBlank() ? null : v;
-        return s;
+        return with(checkpoint.withCheckpointDir(v == null || v.isBlank() ? null : v));
     }
 
     /** Steps between checkpoints (default {@value #DEFAULT_CHECKPOINT_EVERY}); 0 = no checkpoints. */
@@ -653,9 +616,7 @@ public final class MineSpec implements Serializable {
         if (v < 0) {
             throw new IllegalArgumentException("checkpoint-every must be >= 0 (0 = no checkpoints), got " + v);
         }
-        MineSpec s = copy();
-        s.checkpointEvery = v;
-        return s;
+        return with(checkpoint.withCheckpointEvery(v));
     }
 
     /**
@@ -666,147 +627,136 @@ public final class MineSpec implements Serializable {
      * result is the same, bit for bit, as the uninterrupted run's.
      */
     public MineSpec withResume(boolean v) {
-        MineSpec s = copy();
-        s.resume = v;
-        return s;
+        return with(checkpoint.withResume(v));
     }
 
     /** The checkpoint directory, or null (no checkpoints). */
     public String checkpointDir() {
-        return checkpointDir;
+        return checkpoint.checkpointDir();
     }
 
     public int checkpointEvery() {
-        return checkpointEvery;
+        return checkpoint.checkpointEvery();
     }
 
     public boolean resume() {
-        return resume;
+        return checkpoint.resume();
     }
 
     public String bound() {
-        return bound;
+        return optimiser.bound();
     }
 
     public double smileTau() {
-        return smileTau;
+        return optimiser.smileTau();
     }
 
     public int infonceK() {
-        return infonceK;
+        return optimiser.infonceK();
     }
 
     public String critic() {
-        return critic;
+        return criticSettings.critic();
     }
 
     public int embedDim() {
-        return embedDim;
+        return criticSettings.embedDim();
     }
 
     public List<String> xColumns() {
-        return xColumns;
+        return columns.xColumns();
     }
 
     /** The x tensor shape {@code [positions, dim]}, or empty (one vector per row); see {@link #withXShape}. */
     public List<Integer> xShape() {
-        return xShape;
+        return columns.xShape();
     }
 
     /** The y tensor shape {@code [positions, dim]}, or empty; see {@link #withYShape}. */
     public List<Integer> yShape() {
-        return yShape;
+        return columns.yShape();
     }
 
     /** Position vectors per row: from x-shape or y-shape, 1 when neither is given. */
     public int positions() {
-        return !xShape.isEmpty() ? xShape.get(0) : !yShape.isEmpty() ? yShape.get(0) : 1;
+        return !xShape().isEmpty() ? xShape().get(0) : !yShape().isEmpty() ? yShape().get(0) : 1;
     }
 
     public List<String> yColumns() {
-        return yColumns;
+        return columns.yColumns();
     }
 
     public long seed() {
-        return seed;
+        return execution.seed();
     }
 
     public List<Integer> hidden() {
-        return hidden;
+        return criticSettings.hidden();
     }
 
     public int steps() {
-        return steps;
+        return optimiser.steps();
     }
 
     public int batchSize() {
-        return batchSize;
+        return optimiser.batchSize();
     }
 
     public double learningRate() {
-        return learningRate;
+        return optimiser.learningRate();
     }
 
     public double evalFraction() {
-        return evalFraction;
+        return data.evalFraction();
     }
 
     public long maxTrainRows() {
-        return maxTrainRows;
+        return data.maxTrainRows();
     }
 
     public double emaAlpha() {
-        return emaAlpha;
+        return optimiser.emaAlpha();
     }
 
     public String kernels() {
-        return kernels;
+        return execution.kernels();
     }
 
     public String trainer() {
-        return trainer;
+        return execution.trainer();
     }
 
     public int logEvery() {
-        return logEvery;
+        return execution.logEvery();
     }
 
     public int partitions() {
-        return partitions;
+        return execution.partitions();
     }
 
     public int evalChunkRows() {
-        return evalChunkRows;
+        return inference.evalChunkRows();
     }
 
     public int permutations() {
-        return permutations;
+        return inference.permutations();
     }
 
     public int evalPairings() {
-        return evalPairings;
+        return inference.evalPairings();
     }
 
     public double significanceLevel() {
-        return significanceLevel;
+        return inference.significanceLevel();
     }
 
     /** Retrained null critics R (0 = none); see {@link #withNullRetrain}. */
     public int nullRetrain() {
-        return nullRetrain;
+        return inference.nullRetrain();
     }
 
     @Override
     public String toString() {
-        return "MineSpec{x=" + xColumns + ", y=" + yColumns + ", seed=" + seed + ", hidden=" + hidden
-                + ", steps=" + steps + ", batchSize=" + batchSize + ", lr=" + learningRate
-                + ", evalFraction=" + evalFraction + ", maxTrainRows=" + maxTrainRows
-                + ", lrFinalFraction=" + lrFinalFraction + ", bound=" + bound + ", smileTau=" + smileTau
-                + ", infonceK=" + infonceK + ", critic=" + critic + ", embedDim=" + embedDim + ", emaAlpha=" + emaAlpha
-                + ", kernels=" + kernels + ", trainer=" + trainer + ", partitions=" + partitions
-                + ", evalEvery=" + evalEvery + ", patience=" + patience + ", minDelta=" + minDelta
-                + ", batchGrowth=" + batchGrowth + ", maxBatchSize=" + maxBatchSize + ", batchGrowthPairs=" + batchGrowthPairs
-                + ", permutations=" + permutations + ", evalPairings=" + evalPairings + ", transform=" + transform + ", significanceLevel=" + significanceLevel + ", nullRetrain=" + nullRetrain
-                + ", xShape=" + xShape + ", yShape=" + yShape + ", checkpointDir=" + checkpointDir + ", checkpointEvery=" + checkpointEvery + ", resume=" + resume + "}";
+        return "MineSpec" + Settings.describe(this);
     }
 }
