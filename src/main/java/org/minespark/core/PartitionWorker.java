@@ -30,30 +30,26 @@ import java.util.SplittableRandom;
  * pairwise bounds and the concat critic only.
  */
 public final class PartitionWorker {
-    private final CriticShape shape;
+    final CriticShape shape;
     private final Step step; // the training step of this critic and bound
-    private final EvalPass evalPass; // the held-out scoring of this critic kind (pairwise bounds)
-    private final Evaluator evaluator; // the held-out scoring of this bound family
-    private final int positions; // position vectors per row (1: plain rows)
-    private final Bound bound;
-    private final Kernels kernels;
-    private final Critic critic; // concat, else null
-    private final SeparableCritic sep; // separable, else null
-    private final int maxRows;
+    private final HeldOutScorer scorer; // the held-out scoring of this critic and bound
+    final int positions; // position vectors per row (1: plain rows)
+    final Bound bound;
+    final Kernels kernels;
+    final Critic critic; // concat, else null
+    final SeparableCritic sep; // separable, else null
+    final int maxRows;
     private final float[][] gradJoint;
     private final float[][] gradMarg;
-    private final float[] ones;
-    private final float[] weights;
-    private final float[] tJoint;
-    private final float[] tMarg;
-    private final float[] rowJoint; // positions > 1: per-row mean joint T of an evaluation pass
-    private final float[] rowMarg; // positions > 1: per-row log-mean-exp of the marginal T (and permuted means)
-    private final double[] sumScratch = new double[1];
-    private final float[] scores; // K x K score matrix of an all-pairs group, else null
+    final float[] ones;
+    final float[] weights;
+    final float[] tJoint;
+    final float[] tMarg;
+    final double[] sumScratch = new double[1];
+    final float[] scores; // K x K score matrix of an all-pairs group, else null
     private final float[] dScores; // K x K upstream weights (separable all-pairs), else null
     final int[] idx;
     final int[] perm;
-    private int[] shifts = new int[0]; // permutation-test shifts of the current chunk, grown once per K
 
     /** A worker for the {@code dv} bound. */
     public PartitionWorker(CriticShape shape, Kernels kernels, int maxRows) {
@@ -88,8 +84,6 @@ public final class PartitionWorker {
         java.util.Arrays.fill(ones, 1f);
         this.weights = new float[critRows];
         this.tJoint = new float[maxRows];
-        this.rowJoint = new float[positions > 1 ? maxRows : 0];
-        this.rowMarg = new float[positions > 1 ? maxRows : 0];
         this.tMarg = new float[sep != null ? maxRows : 0]; // marginal scores of the separable critic
         int k = bound.groupSize();
         this.scores = k > 0 ? new float[k * k] : null;
@@ -98,9 +92,7 @@ public final class PartitionWorker {
         this.perm = new int[maxRows];
         this.step = bound.groupSize() > 0 ? this::allPairsStep : sep != null ? this::separablePairStep
                 : this::concatPairStep;
-        this.evalPass = positions > 1 ? this::tensorEvalPass : sep != null ? this::separableEvalPass
-                : this::concatEvalPass;
-        this.evaluator = bound.groupSize() > 0 ? this::evaluateAllPairs : this::evaluatePairwise;
+        this.scorer = new HeldOutScorer(this);
     }
 
     /** A pooled worker for the {@code dv} bound; see {@link #acquire(CriticShape, Kernels, int, Bound)}. */
@@ -143,7 +135,7 @@ public final class PartitionWorker {
     public long workspaceBytes() {
         long critBytes = critic != null ? critic.workspaceBytes() : sep.workspaceBytes();
         long scoreBytes = 4L * ((scores == null ? 0 : scores.length) + (dScores == null ? 0 : dScores.length));
-        return critBytes + 2 * 4 * shape.numParams() + 4L * (ones.length + weights.length + tJoint.length + tMarg.length + rowJoint.length + rowMarg.length)
+        return critBytes + 2 * 4 * shape.numParams() + 4L * (ones.length + weights.length + tJoint.length + tMarg.length) + scorer.workspaceBytes()
                 + 4L * (idx.length + perm.length) + scoreBytes;
     }
 
@@ -212,13 +204,6 @@ public final class PartitionWorker {
     @FunctionalInterface
     private interface Step {
         StepAggregate run(FloatBlock block, float[][] params, int batch, StepAggregate agg);
-    }
-
-    /** A piece of held-out rows {@code [start, start + rows)} of a chunk scored by one critic kind; chosen at construction. */
-    @FunctionalInterface
-    private interface EvalPass {
-        void run(float[][] params, float[] x, float[] y, int count, int start, int rows, int shift, int reps,
-                 BoundStats stats, PermutationStats perm);
     }
 
     /** The concat critic's pairwise step: joint pairs, then marginal pairs by {@code perm}. */
@@ -318,7 +303,7 @@ public final class PartitionWorker {
     }
 
     /** Groups of near-equal size, at most K rows each: the size of group {@code g} of {@code groups} over {@code n} rows. */
-    private static int groupRows(int n, int groups, int g) {
+    static int groupRows(int n, int groups, int g) {
         return n / groups + (g < n % groups ? 1 : 0);
     }
 
@@ -364,12 +349,12 @@ public final class PartitionWorker {
         return agg;
     }
 
-    private Kernels kernelsOf() {
+    Kernels kernelsOf() {
         return kernels;
     }
 
     /** Input rows (x_{rows[r0+i0+a]}, y_{rows[r0+j]}) for a in [0, ni), j in [0, k), row a*k+j of the critic input. */
-    private void fillPairsInput(float[] bx, float[] by, int dx, int dy, int[] rows, int r0, int i0, int ni, int k) {
+    void fillPairsInput(float[] bx, float[] by, int dx, int dy, int[] rows, int r0, int i0, int ni, int k) {
         int in = dx + dy;
         float[] input = critic.input();
         for (int a = 0; a < ni; a++) {
@@ -384,7 +369,7 @@ public final class PartitionWorker {
     }
 
     /** x rows and y rows {@code rows[r0..r0+k)} (identity if {@code rows == null}) into g's and h's inputs. */
-    private void loadSeparableGroup(float[] bx, float[] by, int dx, int dy, int[] rows, int r0, int k) {
+    void loadSeparableGroup(float[] bx, float[] by, int dx, int dy, int[] rows, int r0, int k) {
         float[] xin = sep.xInput();
         float[] yin = sep.yInput();
         for (int i = 0; i < k; i++) {
@@ -455,448 +440,7 @@ public final class PartitionWorker {
         if (perm != null && permRng == null) {
             throw new IllegalArgumentException("a permutation test needs its own random stream (permRng)");
         }
-        evaluator.run(params, x, y, count, rng, stats, perm, permRng);
-    }
-
-    /** The held-out scoring of a chunk for one bound family; chosen once, at construction. */
-    @FunctionalInterface
-    private interface Evaluator {
-        void run(float[][] params, float[] x, float[] y, int count, SplittableRandom rng, BoundStats stats,
-                 PermutationStats perm, SplittableRandom permRng);
-    }
-
-    /** All-pairs bounds: every pairing within groups (the rng is not used). */
-    private void evaluateAllPairs(float[][] params, float[] x, float[] y, int count, SplittableRandom rng,
-                                  BoundStats stats, PermutationStats perm, SplittableRandom permRng) {
-        evaluateGroups(params, x, y, count, stats, perm, permRng);
-    }
-
-    /** Pairwise bounds: one shifted pairing per chunk, or several per row ({@link BoundStats#marginalPairings()}). */
-    private void evaluatePairwise(float[][] params, float[] x, float[] y, int count, SplittableRandom rng,
-                                  BoundStats stats, PermutationStats perm, SplittableRandom permRng) {
-        if (stats.marginalPairings() > 1 && positions == 1) {
-            evaluatePairings(params, x, y, count, rng, stats, perm, permRng);
-            return;
-        }
-        int shift = 1 + rng.nextInt(count - 1);
-        int reps = perm == null ? 0 : perm.replicates();
-        if (reps > 0) {
-            if (shifts.length < reps) {
-                shifts = new int[reps]; // once per worker and K, not per chunk
-            }
-            for (int q = 0; q < reps; q++) {
-                shifts[q] = permRng.nextInt(count);
-            }
-        }
-        int cap = maxRows;
-        for (int start = 0; start < count; start += cap) {
-            evalPass.run(params, x, y, count, start, Math.min(cap, count - start), shift, reps, stats, perm);
-        }
-    }
-
-    /** The separable critic's piece: g(x) once, h(y) for the joint and the shifted pairing. */
-    private void separableEvalPass(float[][] params, float[] x, float[] y, int count, int start, int rows, int shift,
-                                   int reps, BoundStats stats, PermutationStats perm) {
-        int dx = shape.dx();
-        int dy = shape.dy();
-        float[] xin = sep.xInput();
-        float[] yin = sep.yInput();
-        System.arraycopy(x, start * dx, xin, 0, rows * dx);
-        System.arraycopy(y, start * dy, yin, 0, rows * dy);
-        float[] gm = sep.forwardX(params, rows);
-        SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tJoint);
-        for (int r = 0; r < rows; r++) {
-            int j = (start + r + shift) % count;
-            System.arraycopy(y, j * dy, yin, r * dy, dy);
-        }
-        SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tMarg);
-        stats.add(tJoint, tMarg, rows);
-        if (reps > 0) {
-            separablePermutations(params, y, count, start, rows, gm, perm);
-        }
-    }
-
-    /** The concat critic's piece: the joint rows, then the same x with the shifted y. */
-    private void concatEvalPass(float[][] params, float[] x, float[] y, int count, int start, int rows, int shift,
-                                int reps, BoundStats stats, PermutationStats perm) {
-        int dx = shape.dx();
-        int dy = shape.dy();
-        int in = dx + dy;
-        float[] input = critic.input();
-        concatJoint(params, x, y, start, rows);
-        for (int r = 0; r < rows; r++) {
-            int i = start + r;
-            int j = (i + shift) % count;
-            System.arraycopy(y, j * dy, input, r * in + dx, dy);
-        }
-        float[] tm = critic.forward(params, rows);
-        stats.add(tJoint, tm, rows);
-        if (reps > 0) {
-            concatPermutations(params, y, count, start, rows, reps, perm);
-        }
-    }
-
-    /** Joint scores of chunk rows {@code [start, start+rows)} into {@code tJoint}; leaves their (x, y) in the critic input. */
-    private void concatJoint(float[][] params, float[] x, float[] y, int start, int rows) {
-        int dx = shape.dx();
-        int dy = shape.dy();
-        int in = dx + dy;
-        float[] input = critic.input();
-        for (int r = 0; r < rows; r++) {
-            int i = start + r;
-            System.arraycopy(x, i * dx, input, r * in, dx);
-            System.arraycopy(y, i * dy, input, r * in + dx, dy);
-        }
-        System.arraycopy(critic.forward(params, rows), 0, tJoint, 0, rows);
-    }
-
-    /**
-     * The permutation replicates of the concat critic for rows {@code [start, start+rows)} of a
-     * chunk of {@code count} rows whose joint scores are in {@code tJoint} and whose x rows are in
-     * the critic input: replicate q re-pairs row i with y row {@code (i + shifts[q]) mod count}.
-     */
-    private void concatPermutations(float[][] params, float[] y, int count, int start, int rows, int reps,
-                                    PermutationStats perm) {
-        int dx = shape.dx();
-        int dy = shape.dy();
-        int in = dx + dy;
-        float[] input = critic.input();
-        perm.addObserved(tJoint, rows);
-        for (int q = 0; q < reps; q++) {
-            int s = shifts[q];
-            if (s == 0) {
-                perm.addPermuted(q, tJoint, rows); // the identity re-pairing
-                continue;
-            }
-            for (int r = 0; r < rows; r++) {
-                int j = (start + r + s) % count;
-                System.arraycopy(y, j * dy, input, r * in + dx, dy);
-            }
-            perm.addPermuted(q, critic.forward(params, rows), rows);
-        }
-    }
-
-    // several marginal pairings per held-out row (evaluatePairings): per chunk row, grown once
-    private float[] pairA = new float[0];
-    private double[] rowMax = new double[0];
-    private double[] rowSum = new double[0];
-    private double[] rowSum2 = new double[0];
-    private double[] colMax = new double[0];
-    private double[] colSum = new double[0];
-    private double[] lnE = new double[0];
-    private int[] pairShifts = new int[0];
-
-    /**
-     * The held-out evaluation with {@code M = stats.marginalPairings()} marginal pairings per row
-     * (plain rows, pairwise bounds): the chunk's y rows are re-paired by M distinct cyclic shifts
-     * {@code s_1..s_M} drawn from {@code [1, count)} without replacement (all {@code count - 1}
-     * shifts when M is not smaller), so the partition term {@code mean e^T} averages over
-     * {@code count M} distinct product-of-marginals pairs of the chunk instead of {@code count}
-     * (an incomplete U-statistic; for the optimal critic {@code E_Y e^{T*(x, Y)} = 1} for every x,
-     * so its variance falls like 1/M). Row i contributes its joint score and
-     * {@code E_i = (B_i + C_i) / 2}, with {@code B_i} the mean {@code e^T} of its M pairings that
-     * take x from row i and {@code C_i} of the M that take y from row i; the mean of E over the
-     * chunk is exactly the mean over all its scored pairings, and {@code 2 (E_i - mu)} is row i's
-     * first-order influence on it, which the delta-method CI uses. The permutation replicates are
-     * scored as in the one-pairing evaluation.
-     */
-    private void evaluatePairings(float[][] params, float[] x, float[] y, int count, SplittableRandom rng,
-                                  BoundStats stats, PermutationStats perm, SplittableRandom permRng) {
-        int m = Math.min(stats.marginalPairings(), count - 1);
-        drawPairShifts(m, count, rng);
-        if (pairA.length < count) {
-            pairA = new float[count];
-            rowMax = new double[count];
-            rowSum = new double[count];
-            rowSum2 = new double[count];
-            colMax = new double[count];
-            colSum = new double[count];
-            lnE = new double[count];
-        }
-        java.util.Arrays.fill(rowMax, 0, count, Double.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(colMax, 0, count, Double.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(rowSum, 0, count, 0.0);
-        java.util.Arrays.fill(rowSum2, 0, count, 0.0);
-        java.util.Arrays.fill(colSum, 0, count, 0.0);
-        int reps = perm == null ? 0 : perm.replicates();
-        if (reps > 0) {
-            if (shifts.length < reps) {
-                shifts = new int[reps];
-            }
-            for (int q = 0; q < reps; q++) {
-                shifts[q] = permRng.nextInt(count);
-            }
-        }
-        int dx = shape.dx();
-        int dy = shape.dy();
-        int in = dx + dy;
-        for (int start = 0; start < count; start += maxRows) {
-            int rows = Math.min(maxRows, count - start);
-            float[] gm = null;
-            if (sep != null) {
-                float[] xin = sep.xInput();
-                float[] yin = sep.yInput();
-                System.arraycopy(x, start * dx, xin, 0, rows * dx);
-                System.arraycopy(y, start * dy, yin, 0, rows * dy);
-                gm = sep.forwardX(params, rows);
-                SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tJoint);
-            } else {
-                concatJoint(params, x, y, start, rows);
-            }
-            System.arraycopy(tJoint, 0, pairA, start, rows);
-            for (int q = 0; q < m; q++) {
-                int s = pairShifts[q];
-                float[] tm;
-                if (sep != null) {
-                    float[] yin = sep.yInput();
-                    for (int r = 0; r < rows; r++) {
-                        int j = (start + r + s) % count;
-                        System.arraycopy(y, j * dy, yin, r * dy, dy);
-                    }
-                    SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, sep.embedDim(), tMarg);
-                    tm = tMarg;
-                } else {
-                    float[] input = critic.input();
-                    for (int r = 0; r < rows; r++) {
-                        int j = (start + r + s) % count;
-                        System.arraycopy(y, j * dy, input, r * in + dx, dy);
-                    }
-                    tm = critic.forward(params, rows);
-                }
-                for (int r = 0; r < rows; r++) {
-                    double t = stats.clipMarginal(tm[r]);
-                    int i = start + r;
-                    int j = (i + s) % count;
-                    double mx = rowMax[i];
-                    if (t > mx) {
-                        double f = Math.exp(mx - t);
-                        rowSum[i] = rowSum[i] * f + 1.0;
-                        rowSum2[i] = rowSum2[i] * f * f + 1.0;
-                        rowMax[i] = t;
-                    } else {
-                        double e = Math.exp(t - mx);
-                        rowSum[i] += e;
-                        rowSum2[i] += e * e;
-                    }
-                    double my = colMax[j];
-                    if (t > my) {
-                        colSum[j] = colSum[j] * Math.exp(my - t) + 1.0;
-                        colMax[j] = t;
-                    } else {
-                        colSum[j] += Math.exp(t - my);
-                    }
-                }
-            }
-            if (reps > 0) {
-                if (sep != null) {
-                    separablePermutations(params, y, count, start, rows, gm, perm);
-                } else {
-                    concatPermutations(params, y, count, start, rows, reps, perm);
-                }
-            }
-        }
-        double lnM = Math.log(m);
-        for (int i = 0; i < count; i++) {
-            double b = rowMax[i] + Math.log(rowSum[i]) - lnM;
-            double c = colMax[i] + Math.log(colSum[i]) - lnM;
-            lnE[i] = MineOptimizer.logAddExp(b, c) - LN2;
-        }
-        stats.addPairings(pairA, lnE, rowMax, rowSum, rowSum2, count, m);
-    }
-
-    private static final double LN2 = Math.log(2.0);
-
-    /** M distinct shifts in {@code [1, count)} into {@link #pairShifts}: all of them when {@code M = count - 1}. */
-    private void drawPairShifts(int m, int count, SplittableRandom rng) {
-        if (pairShifts.length < m) {
-            pairShifts = new int[m];
-        }
-        if (m == count - 1) {
-            for (int q = 0; q < m; q++) {
-                pairShifts[q] = q + 1;
-            }
-            return;
-        }
-        for (int q = 0; q < m; q++) {
-            int s;
-            boolean dup;
-            do {
-                s = 1 + rng.nextInt(count - 1);
-                dup = false;
-                for (int k = 0; k < q; k++) {
-                    if (pairShifts[k] == s) {
-                        dup = true;
-                        break;
-                    }
-                }
-            } while (dup);
-            pairShifts[q] = s;
-        }
-    }
-
-    /**
-     * One evaluation pass of tensor rows {@code [start, start+rows)} of a chunk of {@code count}
-     * rows: per row i the mean joint score {@code a_i = mean_p T(x_ip, y_ip)} and the marginal value
-     * {@code b_i = ln mean_p e^{T(x_ip, y_jp)}} with {@code j = (i + shift) mod count} (each T clipped
-     * as the bound's statistics clip it, so {@code e^{b_i}} is the row's mean of the clipped
-     * {@code e^T}) go to {@code stats}: its sums over rows give the pooled bound over all (row,
-     * position) pairs and a delta-method variance with the row as the unit. Permutation replicate
-     * q re-pairs whole rows ({@code j = (i + shifts[q]) mod count}, positions kept) and is scored
-     * by the row means of T.
-     */
-    private void tensorEvalPass(float[][] params, float[] x, float[] y, int count, int start, int rows, int shift,
-                                int reps, BoundStats stats, PermutationStats perm) {
-        int n = rows * positions;
-        fillEvalInput(x, y, count, start, rows, 0);
-        rowMeans(critic.forward(params, n), rows, rowJoint);
-        fillEvalInput(x, y, count, start, rows, shift);
-        float[] t = critic.forward(params, n);
-        int o = 0;
-        for (int r = 0; r < rows; r++) {
-            double m = Double.NEGATIVE_INFINITY;
-            for (int p = 0; p < positions; p++) {
-                m = Math.max(m, stats.clipMarginal(t[o + p]));
-            }
-            double s = 0;
-            for (int p = 0; p < positions; p++) {
-                s += Math.exp(stats.clipMarginal(t[o + p]) - m);
-            }
-            rowMarg[r] = (float) (m + Math.log(s / positions));
-            o += positions;
-        }
-        stats.add(rowJoint, rowMarg, rows);
-        if (reps > 0) {
-            perm.addObserved(rowJoint, rows);
-            for (int q = 0; q < reps; q++) {
-                int s = shifts[q];
-                if (s == 0) {
-                    perm.addPermuted(q, rowJoint, rows); // the identity re-pairing
-                    continue;
-                }
-                fillEvalInput(x, y, count, start, rows, s);
-                rowMeans(critic.forward(params, n), rows, rowMarg);
-                perm.addPermuted(q, rowMarg, rows);
-            }
-        }
-    }
-
-    /** Critic rows {@code r P + p} = (x of chunk row start+r at position p, y of row (start+r+s) mod count at p). */
-    private void fillEvalInput(float[] x, float[] y, int count, int start, int rows, int s) {
-        int dx = shape.dx();
-        int dy = shape.dy();
-        int xw = positions * dx;
-        int yw = positions * dy;
-        int in = dx + dy;
-        float[] input = critic.input();
-        int o = 0;
-        for (int r = 0; r < rows; r++) {
-            int i = start + r;
-            int j = (i + s) % count;
-            for (int p = 0; p < positions; p++) {
-                System.arraycopy(x, i * xw + p * dx, input, o, dx);
-                System.arraycopy(y, j * yw + p * dy, input, o + dx, dy);
-                o += in;
-            }
-        }
-    }
-
-    /** {@code out[r] = mean_p t[r P + p]} for r in [0, rows). */
-    private void rowMeans(float[] t, int rows, float[] out) {
-        int o = 0;
-        for (int r = 0; r < rows; r++) {
-            double s = 0;
-            for (int p = 0; p < positions; p++) {
-                s += t[o++];
-            }
-            out[r] = (float) (s / positions);
-        }
-    }
-
-    /**
-     * The permutation replicates of the separable critic for rows {@code [start, start+rows)} of a
-     * chunk of {@code count} rows, whose x embeddings are {@code gm} and joint scores
-     * {@code tJoint}. A chunk within one workspace ({@code rows == count}): the y embeddings of the
-     * chunk once, then one dot product per row and replicate. Otherwise the y rows of each
-     * replicate are embedded anew.
-     */
-    private void separablePermutations(float[][] params, float[] y, int count, int start, int rows, float[] gm,
-                                       PermutationStats perm) {
-        int dy = shape.dy();
-        int e = sep.embedDim();
-        float[] yin = sep.yInput();
-        perm.addObserved(tJoint, rows);
-        if (rows == count) {
-            System.arraycopy(y, 0, yin, 0, count * dy);
-            float[] hm = sep.forwardY(params, count);
-            for (int q = 0; q < perm.replicates(); q++) {
-                int s = shifts[q];
-                for (int r = 0; r < rows; r++) {
-                    int j = r + s;
-                    this.perm[r] = j >= count ? j - count : j;
-                }
-                SeparableCritic.dots(gm, hm, this.perm, rows, e, tMarg);
-                perm.addPermuted(q, tMarg, rows);
-            }
-            return;
-        }
-        for (int q = 0; q < perm.replicates(); q++) {
-            int s = shifts[q];
-            for (int r = 0; r < rows; r++) {
-                int j = (start + r + s) % count;
-                System.arraycopy(y, j * dy, yin, r * dy, dy);
-            }
-            SeparableCritic.dots(gm, sep.forwardY(params, rows), null, rows, e, tMarg);
-            perm.addPermuted(q, tMarg, rows);
-        }
-    }
-
-    private void evaluateGroups(float[][] params, float[] x, float[] y, int count, BoundStats stats,
-                                PermutationStats perm, SplittableRandom permRng) {
-        int kMax = Math.min(bound.groupSize(), maxRows);
-        int groups = (count + kMax - 1) / kMax;
-        int dx = shape.dx();
-        int dy = shape.dy();
-        int r0 = 0;
-        for (int g = 0; g < groups; g++) {
-            int k = groupRows(count, groups, g);
-            if (sep != null) {
-                loadSeparableGroup(x, y, dx, dy, null, r0, k);
-                float[] gm = sep.forwardX(params, k);
-                float[] hm = sep.forwardY(params, k);
-                kernelsOf().sgemm(false, true, k, k, sep.embedDim(), 1f, gm, hm, 0f, scores);
-            } else {
-                int per = Math.max(1, maxRows / k);
-                for (int i0 = 0; i0 < k; i0 += per) {
-                    int ni = Math.min(per, k - i0);
-                    fillPairsInput(x, y, dx, dy, null, r0, i0, ni, k);
-                    System.arraycopy(critic.forward(params, ni * k), 0, scores, i0 * k, ni * k);
-                }
-            }
-            stats.addScores(scores, k);
-            if (perm != null) {
-                groupPermutations(k, perm, permRng);
-            }
-            r0 += k;
-        }
-    }
-
-    /**
-     * The permutation replicates of one all-pairs group from its {@code k x k} score matrix: the
-     * diagonal is observed, replicate q re-pairs row i with y row {@code (i + s_q) mod k}.
-     */
-    private void groupPermutations(int k, PermutationStats perm, SplittableRandom permRng) {
-        for (int i = 0; i < k; i++) {
-            tJoint[i] = scores[i * k + i];
-        }
-        perm.addObserved(tJoint, k);
-        for (int q = 0; q < perm.replicates(); q++) {
-            int s = permRng.nextInt(k);
-            for (int i = 0; i < k; i++) {
-                int j = i + s;
-                tJoint[i] = scores[i * k + (j >= k ? j - k : j)];
-            }
-            perm.addPermuted(q, tJoint, k);
-        }
+        scorer.evaluateChunk(params, x, y, count, rng, stats, perm, permRng);
     }
 
     private static void zero(float[][] g) {
