@@ -259,7 +259,9 @@ final class Engine implements AutoCloseable {
                 progress);
         Run run = new Run(plan, spec, shapes, bound, seed, blocks, batchLimit, validation, work);
         Checkpointing.Checkpoints ck = Checkpointing.none(checks.warnings());
-        if (spec.checkpointDir() != null && !spec.checkpointDir().isEmpty()) {
+        // (the runners reject --resume without a directory, and pairs --checkpoint-dir with several
+        // pairs, before any data is read; MineSpec turns a blank directory into null)
+        if (spec.checkpointDir() != null) {
             if (trainable.size() != 1) {
                 throw new IllegalArgumentException("--checkpoint-dir / mine.train.checkpoint-dir: a checkpoint holds the"
                         + " training state of one critic, and this run trains " + trainable.size() + " critics in shared"
@@ -268,9 +270,6 @@ final class Engine implements AutoCloseable {
             int m = trainable.get(0);
             ck = Checkpointing.Checkpoints.open(jsc, spec, Checkpointing.fingerprint(spec, plan.pairs().get(m), parts,
                     checks.stats(), checks.mean(), checks.invStd(), nTrain, shapes[m]), checks.warnings());
-        } else if (spec.resume()) {
-            throw new IllegalArgumentException("--resume needs a checkpoint directory (--checkpoint-dir DIR"
-                    + " / mine.train.checkpoint-dir) to resume from");
         }
         double lr = spec.learningRate();
         List<Integer> toRetry = new ArrayList<>();

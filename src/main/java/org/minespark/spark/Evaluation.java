@@ -1,6 +1,9 @@
 package org.minespark.spark;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 
 import org.apache.spark.api.java.JavaPairRDD;
@@ -10,11 +13,13 @@ import org.apache.spark.broadcast.Broadcast;
 import org.minespark.core.Bound;
 import org.minespark.core.BoundStats;
 import org.minespark.core.CriticShape;
+import org.minespark.core.EstimatorReach;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.Kernels;
 import org.minespark.core.MultiPairWorker;
 import org.minespark.core.PermutationStats;
 import org.minespark.core.Seeds;
+import org.minespark.spec.MiResult;
 
 import scala.Tuple2;
 
@@ -179,6 +184,51 @@ final class Evaluation implements java.io.Serializable {
         } finally {
             bc.destroy();
         }
+    }
+
+    /**
+     * The significance verdict of a held-out estimate: with a permutation test, {@code dependent}
+     * iff {@code p <= alpha}, and the null mean and spread of the raw bound {@code est} over the
+     * re-paired replicates; without one ({@code perm} null or empty), {@code dependent} iff the raw
+     * 95% CI lower end {@code lo} is above 0.
+     */
+    static MiResult.Significance significance(PermutationStats perm, double est, double lo, double alpha) {
+        if (perm == null || perm.count() == 0) {
+            return new MiResult.Significance(MiResult.Significance.TEST_CI, 0, Double.NaN, Double.NaN, lo > 0, Double.NaN,
+                    Double.NaN);
+        }
+        double p = perm.pValue();
+        return new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, perm.replicates(), alpha, p, p <= alpha,
+                perm.nullMean(est), perm.nullStd(est));
+    }
+
+    /**
+     * The notes on a held-out estimate, in this order: a negative raw bound (I(X;Y) >= 0 and the
+     * constant critic attains DV = 0 exactly, so max(0, DV(T)) is reported and the raw value kept
+     * here: a negative DV(T) is the critic's own curvature, not evidence about the MI), and an
+     * estimate near the estimator's reach ({@link EstimatorReach}).
+     */
+    static List<String> notes(String bound, BoundStats eval) {
+        List<String> notes = new ArrayList<>();
+        double est = eval.estimate();
+        double lo = eval.ci95Low();
+        double hi = eval.ci95High();
+        if (est < 0) {
+            notes.add(String.format(Locale.ROOT, "the %s bound of the trained critic on held-out rows is %.5f nats"
+                    + " (95%% CI [%.5f, %.5f]); mutual information is >= 0 and a constant critic attains 0, so 0 is"
+                    + " reported", bound, est, lo, hi));
+        }
+        if (nearLimit(eval)) {
+            notes.add(EstimatorReach.warning(bound, Math.max(0, est), Math.max(0, hi), eval.count(), eval.marginalEss(),
+                    eval.marginalPairs()));
+        }
+        return notes;
+    }
+
+    /** Whether the held-out estimate is flagged near the estimator's reach ({@link EstimatorReach#nearLimit}). */
+    static boolean nearLimit(BoundStats eval) {
+        return EstimatorReach.nearLimit(Math.max(0, eval.ci95High()), eval.count(), eval.marginalEss(),
+                eval.marginalPairs());
     }
 
     static BoundStats[] mergeStats(BoundStats[] a, BoundStats[] b) {

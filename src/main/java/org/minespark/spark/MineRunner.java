@@ -249,13 +249,9 @@ public final class MineRunner {
         double lo = eval.ci95Low();
         double hi = eval.ci95High();
         MiResult.Significance sig = significance(evalStats.permutations, est, lo, spec);
+        List<String> notes = Evaluation.notes(boundName, eval); // [negative raw bound], [near the reach]
         if (est < 0) {
-            // I(X;Y) >= 0 and the constant critic attains DV = 0 exactly, so the best bound is
-            // max(0, DV(T)); a negative DV(T) is the critic's own curvature (-Var(T)/2 when X and Y
-            // are independent), not evidence about the MI. Keep the raw value in the warnings.
-            String raw = String.format(java.util.Locale.ROOT,
-                    "the " + boundName + " bound of the trained critic on held-out rows is %.5f nats (95%% CI [%.5f, %.5f]); "
-                            + "mutual information is >= 0 and a constant critic attains 0, so 0 is reported", est, lo, hi);
+            String raw = notes.remove(0);
             LOG.warn(raw);
             warnings.add(raw);
         }
@@ -269,9 +265,8 @@ public final class MineRunner {
                 trained.nValidation(), m.steps(), m.values(), trained.finalBatch(), trained.growthSteps());
         // how far the estimate can be trusted (issue 4: near the estimator's limit, never silent)
         double ess = eval.marginalEss();
-        boolean near = EstimatorReach.nearLimit(hi, eval.count(), ess, eval.marginalPairs());
-        if (near) {
-            String w = EstimatorReach.warning(boundName, est, hi, eval.count(), ess, eval.marginalPairs());
+        boolean near = Evaluation.nearLimit(eval);
+        for (String w : notes) {
             LOG.warn(w);
             warnings.add(w);
         }
@@ -282,21 +277,14 @@ public final class MineRunner {
                 warnings, conv, sig, rel);
     }
 
-    /**
-     * The significance verdict: with a permutation test, {@code dependent} iff
-     * {@code p <= significance-level}, and the null mean and spread of the raw bound {@code est}
-     * over the re-paired replicates; without one ({@code perm} null), {@code dependent} iff the raw
-     * 95% CI lower end {@code lo} is above 0.
-     */
+    /** The significance verdict ({@link Evaluation#significance}), logged when a permutation test ran. */
     static MiResult.Significance significance(PermutationStats perm, double est, double lo, MineSpec spec) {
-        if (perm == null || perm.count() == 0) {
-            return new MiResult.Significance(MiResult.Significance.TEST_CI, 0, Double.NaN, Double.NaN, lo > 0, Double.NaN,
-                    Double.NaN);
+        MiResult.Significance s = Evaluation.significance(perm, est, lo, spec.significanceLevel());
+        if (s.permutations() == 0) {
+            return s;
         }
-        double p = perm.pValue();
+        double p = s.pValue();
         double alpha = spec.significanceLevel();
-        MiResult.Significance s = new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, perm.replicates(), alpha, p, p <= alpha,
-                perm.nullMean(est), perm.nullStd(est));
         LOG.info(String.format(Locale.ROOT, "permutation test: p = %.4g over %d replicates (null bound %.4f +- %.4f nats)"
                 + ": %s at level %s", p, perm.replicates(), s.nullMeanNats(), s.nullStdNats(),
                 s.dependent() ? "dependent" : "no evidence of dependence", alpha));

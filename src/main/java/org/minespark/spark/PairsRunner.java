@@ -18,7 +18,6 @@ import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
 import org.minespark.core.ConvergenceMonitor;
 import org.minespark.core.CriticShape;
-import org.minespark.core.PermutationStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,12 +58,12 @@ public final class PairsRunner {
         long t0 = System.nanoTime();
         MineSpec spec = ps.training();
         int total = ps.pairs().size();
-        if (spec.checkpointDir() != null && !spec.checkpointDir().isEmpty() && total > 1) {
+        if (spec.checkpointDir() != null && total > 1) {
             throw new IllegalArgumentException("--checkpoint-dir / mine.train.checkpoint-dir: a checkpoint holds the"
                     + " training state of one critic, and this pairs run trains " + total + " pairs in shared passes;"
                     + " run the pairs separately to checkpoint them, or remove --checkpoint-dir");
         }
-        if (spec.resume() && (spec.checkpointDir() == null || spec.checkpointDir().isEmpty())) {
+        if (spec.resume() && spec.checkpointDir() == null) {
             throw new IllegalArgumentException("--resume needs a checkpoint directory (--checkpoint-dir DIR"
                     + " / mine.train.checkpoint-dir) to resume from");
         }
@@ -143,17 +142,7 @@ public final class PairsRunner {
         double est = eval.estimate();
         double lo = eval.ci95Low();
         double hi = eval.ci95High();
-        MiResult.Significance sig;
-        PermutationStats perm = o.eval().permutations;
-        if (perm == null || perm.count() == 0) {
-            sig = new MiResult.Significance(MiResult.Significance.TEST_CI, 0, Double.NaN, Double.NaN, lo > 0,
-                    Double.NaN, Double.NaN);
-        } else {
-            double pv = perm.pValue();
-            double alpha = spec.significanceLevel();
-            sig = new MiResult.Significance(MiResult.Significance.TEST_PERMUTATION, perm.replicates(), alpha, pv,
-                    pv <= alpha, perm.nullMean(est), perm.nullStd(est));
-        }
+        MiResult.Significance sig = Evaluation.significance(o.eval().permutations, est, lo, spec.significanceLevel());
         if (t.retried()) {
             notes.add("training diverged at learning rate " + Engine.rate(spec.learningRate()) + ": "
                     + t.firstDivergence() + "; the estimate comes from one retry from scratch at learning rate " + rate
@@ -163,15 +152,7 @@ public final class PairsRunner {
             notes.add("the validation estimate was still rising when the steps ran out: the estimate may be low;"
                     + " train longer (--steps)");
         }
-        if (est < 0) {
-            notes.add(String.format(Locale.ROOT, "the %s bound of the trained critic on held-out rows is %.5f nats"
-                    + " (95%% CI [%.5f, %.5f]); mutual information is >= 0 and a constant critic attains 0, so 0 is"
-                    + " reported", spec.bound(), est, lo, hi));
-        }
-        if (org.minespark.core.EstimatorReach.nearLimit(hi, eval.count(), eval.marginalEss(), eval.marginalPairs())) {
-            notes.add(org.minespark.core.EstimatorReach.warning(spec.bound(), Math.max(0, est), hi, eval.count(),
-                    eval.marginalEss(), eval.marginalPairs()));
-        }
+        notes.addAll(Evaluation.notes(spec.bound(), eval));
         return new PairResult(p.name(), p.x(), p.y(), Math.max(0, est), Math.max(0, lo), Math.max(0, hi), sig, usable,
                 eval.count(), t.stepsRun(), t.bestStep(), mon.converged(), mon.stillIncreasing(), false, t.retried(),
                 o.seconds(), PairResult.OK, String.join("; ", notes));

@@ -384,7 +384,7 @@ final class Pass implements PassSteps.Critics {
     float[][][] keptWeights() {
         float[][][] k = new float[n][][];
         for (int m = 0; m < n; m++) {
-            k[m] = trained(m).params();
+            k[m] = failure[m] != null || monitors[m].diverged() ? null : kept[m];
         }
         return k;
     }
