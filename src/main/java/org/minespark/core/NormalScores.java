@@ -78,6 +78,41 @@ public final class NormalScores implements Serializable {
         return new NormalScores(q, z);
     }
 
+    /**
+     * Fits one map per group of dimensions and gives each dimension its group's map:
+     * {@code group[d]} in {@code [0, groups)} names dimension d's group, and the group's map is fitted
+     * on the pooled sample values of all its dimensions. Tensor rows use it so that feature j has the
+     * same map at every position (the position-shared critic treats the positions as samples of one
+     * distribution, as their pooled standardisation does). The arrays of {@code samples} are not changed.
+     */
+    public static NormalScores fitPooled(double[][] samples, int[] group, int groups, int knots) {
+        if (group.length != samples.length) {
+            throw new IllegalArgumentException(group.length + " group indices for " + samples.length + " dimensions");
+        }
+        int[] size = new int[groups];
+        for (int d = 0; d < samples.length; d++) {
+            size[group[d]] += samples[d].length;
+        }
+        double[][] pooled = new double[groups][];
+        int[] fill = new int[groups];
+        for (int g = 0; g < groups; g++) {
+            pooled[g] = new double[size[g]];
+        }
+        for (int d = 0; d < samples.length; d++) {
+            int g = group[d];
+            System.arraycopy(samples[d], 0, pooled[g], fill[g], samples[d].length);
+            fill[g] += samples[d].length;
+        }
+        NormalScores perGroup = fit(pooled, knots);
+        double[][] q = new double[samples.length][];
+        double[][] z = new double[samples.length][];
+        for (int d = 0; d < samples.length; d++) {
+            q[d] = perGroup.q[group[d]];
+            z[d] = perGroup.z[group[d]];
+        }
+        return new NormalScores(q, z);
+    }
+
     /** The p-quantile of sorted values, linear between order statistics (type 7 of Hyndman and Fan 1996). */
     static double quantile(double[] sorted, double p) {
         double h = (sorted.length - 1) * p;

@@ -120,8 +120,8 @@ final class TrainingOptions {
     Integer evalChunkRows;
 
     @Option(names = "--transform", paramLabel = "NAME",
-            description = "Per-dimension input transform: standardize (z-scores) or normal-scores (Gaussian copula "
-                + "Phi^-1(F(v)), strictly increasing so the MI is unchanged; for skewed or heavy-tailed columns) "
+            description = "Per-dimension input transform: normal-scores (Gaussian copula Phi^-1(F(v)), strictly "
+                + "increasing so the MI is unchanged whatever the marginals) or standardize (z-scores) "
                 + "(mine.data.transform, default " + MineSpec.DEFAULT_TRANSFORM + ").")
     String transform;
 

@@ -150,7 +150,9 @@ final class Engine implements AutoCloseable {
         NormalScores scores = null;
         if ("normal-scores".equals(spec.transform())) {
             long tn = System.nanoTime();
-            scores = TaggedRows.fitNormalScores(rows, plan.layout(), valid, seed);
+            scores = TaggedRows.fitNormalScores(rows, plan.layout(), valid, seed, plan.positions() > 1
+                    ? TensorShapes.featureGroups(plan.positions(), plan.pairs().get(0).xDims().length / plan.positions(),
+                    plan.pairs().get(0).yDims().length / plan.positions()) : null);
             LOG.info(String.format(Locale.ROOT, "normal-scores transform: %d dimensions fitted on a sample of %d rows"
                             + " (%d knots per dimension at most), %.2f s", plan.layout().width(),
                     TaggedRows.scoresSampleRows(plan.layout().width(), valid), NormalScores.DEFAULT_KNOTS,

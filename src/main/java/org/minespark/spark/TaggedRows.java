@@ -1,5 +1,6 @@
 package org.minespark.spark;
 
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -107,9 +108,10 @@ final class TaggedRows {
     /**
      * Fits the normal-scores transform on a seeded Bernoulli sample of about
      * {@link #scoresSampleRows} valid rows, gathered on the driver (bounded: at most 4M values, and
-     * only those rows, never the table).
+     * only those rows, never the table). With {@code group} not null, the dimensions of one group
+     * share one map fitted on their pooled values ({@link NormalScores#fitPooled}; tensor rows).
      */
-    static NormalScores fitNormalScores(JavaRDD<Row> rows, RowLayout lay, long valid, long seed) {
+    static NormalScores fitNormalScores(JavaRDD<Row> rows, RowLayout lay, long valid, long seed, int[] group) {
         final int dims = lay.width();
         double fraction = Math.min(1.0, (double) scoresSampleRows(dims, valid) / Math.max(1, valid));
         List<double[]> sample = rows.mapPartitionsWithIndex((pi, it) -> {
@@ -135,7 +137,9 @@ final class TaggedRows {
                 perDim[d][r] = row[d];
             }
         }
-        return NormalScores.fit(perDim, NormalScores.DEFAULT_KNOTS);
+        return group == null ? NormalScores.fit(perDim, NormalScores.DEFAULT_KNOTS)
+                : NormalScores.fitPooled(perDim, group, Arrays.stream(group).max().orElse(0) + 1,
+                NormalScores.DEFAULT_KNOTS);
     }
 
     /**

@@ -60,11 +60,6 @@ final class TensorShapes {
             throw new IllegalArgumentException("--x-shape/--y-shape (" + p + " positions) is not supported with --critic "
                     + spec.critic() + ": the position-shared critic is the concat MLP; use --critic concat");
         }
-        if (p > 1 && !"standardize".equals(spec.transform())) {
-            throw new IllegalArgumentException("--transform " + spec.transform() + " is not supported with --x-shape/--y-shape ("
-                    + p + " positions): a critic shared by the positions needs one scale per feature; use --transform"
-                    + " standardize");
-        }
         if (p > 1 && "infonce".equals(spec.bound())) {
             throw new IllegalArgumentException("--x-shape/--y-shape (" + p + " positions) is not supported with --bound"
                     + " infonce (its all-pairs groups would score K x K pairings at every position and need a row-level"
@@ -72,6 +67,22 @@ final class TensorShapes {
         }
         CriticShape shape = CriticShape.of(spec.critic(), pdd[1], pdd[2], hidden, spec.embedDim());
         return p > 1 ? shape.withPositions(p) : shape;
+    }
+
+    /**
+     * One normal-scores map per feature for tensor rows (the group of each wide-row dimension, for
+     * {@link org.minespark.core.NormalScores#fitPooled}): x feature j of every position is group j,
+     * y feature j is group {@code dx + j}; the x part ({@code P dx} values) comes before the y part.
+     */
+    static int[] featureGroups(int p, int dx, int dy) {
+        int[] group = new int[p * (dx + dy)];
+        for (int i = 0; i < p * dx; i++) {
+            group[i] = i % dx;
+        }
+        for (int i = 0; i < p * dy; i++) {
+            group[p * dx + i] = dx + i % dy;
+        }
+        return group;
     }
 
     /**

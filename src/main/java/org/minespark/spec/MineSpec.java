@@ -33,7 +33,7 @@ public final class MineSpec implements Serializable {
     public static final double DEFAULT_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_EVAL_FRACTION = 0.2;
     /** Default marginal transform of the input dimensions. */
-    public static final String DEFAULT_TRANSFORM = "standardize";
+    public static final String DEFAULT_TRANSFORM = "normal-scores";
     /** The accepted marginal transforms. */
     public static final List<String> TRANSFORMS = List.of("standardize", "normal-scores");
     public static final long DEFAULT_MAX_TRAIN_ROWS = 1_000_000L;
@@ -293,11 +293,12 @@ public final class MineSpec implements Serializable {
 
     /**
      * The per-dimension transform applied to the inputs before training (default
-     * {@value #DEFAULT_TRANSFORM}): {@code standardize} (z-scores from the column mean and standard
-     * deviation) or {@code normal-scores} (the Gaussian copula transform {@code Phi^-1(F(v))} of
-     * each dimension, F estimated from a sample of up to 100 000 rows; strictly increasing, so the
-     * mutual information is unchanged; for skewed or heavy-tailed columns). normal-scores is for
-     * {@code estimate} on plain rows (not {@code pairs}, not tensor rows).
+     * {@value #DEFAULT_TRANSFORM}): {@code normal-scores} (the Gaussian copula transform
+     * {@code Phi^-1(F(v))} of each dimension, F estimated from a seeded sample of up to 100 000 rows;
+     * strictly increasing, so the mutual information is unchanged, whatever the marginals: skewed,
+     * heavy-tailed or discrete; for tensor rows one map per feature, pooled over the positions) or
+     * {@code standardize} (z-scores from the column mean and standard deviation: the transform
+     * before 2026-12).
      */
     public MineSpec withTransform(String v) {
         if (v == null || !TRANSFORMS.contains(v)) {

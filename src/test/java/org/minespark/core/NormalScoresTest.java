@@ -82,4 +82,40 @@ class NormalScoresTest {
         assertThrows(IllegalArgumentException.class, () -> NormalScores.fit(new double[][] {{1, 2}}, 1));
         assertThrows(IllegalArgumentException.class, () -> NormalScores.fit(new double[][] {{}}, 10));
     }
+
+    /**
+     * Tensor rows: the dimensions of one group (a feature at every position) share the map fitted on
+     * their pooled values, exactly the map a plain fit of the concatenated values gives; another
+     * group keeps its own map.
+     */
+    @Test
+    void fitPooled_groupSharesTheMapOfItsPooledValues() {
+        SplittableRandom r = new SplittableRandom(5);
+        double[] a = new double[700];
+        double[] b = new double[500];
+        double[] c = new double[600];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = r.nextGaussian();
+        }
+        for (int i = 0; i < b.length; i++) {
+            b[i] = 3 + Math.exp(r.nextGaussian());
+        }
+        for (int i = 0; i < c.length; i++) {
+            c[i] = r.nextInt(7);
+        }
+        double[] ab = new double[a.length + b.length];
+        System.arraycopy(a, 0, ab, 0, a.length);
+        System.arraycopy(b, 0, ab, a.length, b.length);
+        NormalScores plain = NormalScores.fit(new double[][] {ab, c.clone()}, 64);
+        // dims 0 and 2 are group 0 (values a and b), dim 1 is group 1 (values c)
+        NormalScores pooled = NormalScores.fitPooled(new double[][] {a, c, b}, new int[] {0, 1, 0}, 2, 64);
+        for (double v : new double[] {-3, -0.5, 0, 0.7, 2.5, 3.2, 4, 9, 40}) {
+            assertEquals(plain.apply(0, v), pooled.apply(0, v), 0.0, "group 0 at " + v);
+            assertEquals(plain.apply(0, v), pooled.apply(2, v), 0.0, "group 0 (second dim) at " + v);
+            assertEquals(plain.apply(1, v), pooled.apply(1, v), 0.0, "group 1 at " + v);
+        }
+        assertEquals(7, pooled.knots(1), "seven distinct values, seven knots");
+        assertThrows(IllegalArgumentException.class,
+                () -> NormalScores.fitPooled(new double[][] {a, c}, new int[] {0}, 1, 64));
+    }
 }

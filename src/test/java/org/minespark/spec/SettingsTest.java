@@ -63,7 +63,7 @@ class SettingsTest {
         OTHER.put("evalEvery", 7);
         OTHER.put("patience", 2);
         OTHER.put("minDelta", 0.5);
-        OTHER.put("transform", "normal-scores");
+        OTHER.put("transform", "standardize");
         OTHER.put("evalFraction", 0.3);
         OTHER.put("maxTrainRows", 1000L);
         OTHER.put("evalPairings", 3);

@@ -99,7 +99,7 @@ public abstract class MineEstimatorParams extends Estimator<MineModel> {
         emaAlpha = new DoubleParam(this, "emaAlpha", "moving-average rate of the DV gradient correction in (0, 1] (MineSpec.withEmaAlpha)");
         permutations = new IntParam(this, "permutations", "permutation replicates K of the independence test; 0 = decide from the CI (MineSpec.withPermutations)");
         evalPairings = new IntParam(this, "evalPairings", "marginal pairings per held-out row of the pairwise bounds (MineSpec.withEvalPairings)");
-        transform = new Param<>(this, "transform", "per-dimension input transform: standardize or normal-scores (MineSpec.withTransform)");
+        transform = new Param<>(this, "transform", "per-dimension input transform: normal-scores (default) or standardize (MineSpec.withTransform)");
         significanceLevel = new DoubleParam(this, "significanceLevel", "significance level alpha of the dependent verdict (MineSpec.withSignificanceLevel)");
         critic = new Param<>(this, "critic", "the critic: concat (MLP on [x, y]) or separable (g(x) . h(y)) (MineSpec.withCritic)");
         embedDim = new IntParam(this, "embedDim", "embedding size of the separable critic (MineSpec.withEmbedDim)");
@@ -379,7 +379,7 @@ public abstract class MineEstimatorParams extends Estimator<MineModel> {
         return self();
     }
 
-    /** Param: per-dimension input transform, standardize or normal-scores (MineSpec.withTransform). */
+    /** Param: per-dimension input transform, normal-scores (default) or standardize (MineSpec.withTransform). */
     public Param<String> transform() {
         return transform;
     }
