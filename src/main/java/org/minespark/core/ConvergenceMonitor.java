@@ -7,9 +7,14 @@ import java.util.Arrays;
  * minibatch estimates and the periodic validation estimates (nats). Pure bookkeeping, no I/O.
  *
  * <p><b>Early stopping</b> (patience rule, as in Prechelt 1998, "Early stopping - but when?"): a
- * validation value {@code v} that exceeds the reference {@code r} by more than {@code minDelta}
- * is an <i>improvement</i> ({@code r := v}); after {@code patience} consecutive evaluations without
- * an improvement training stops ({@code patience = 0}: never). Independently, the weights to keep
+ * validation value {@code v} that exceeds the reference {@code r} by more than the threshold
+ * {@code max(minDelta, se)} is an <i>improvement</i> ({@code r := v}), with {@code se} the standard
+ * error of that validation value (its own held-out noise; 0 when not given); after
+ * {@code patience} consecutive evaluations without an improvement training stops
+ * ({@code patience = 0}: never). So training ends when the estimate has stopped changing by more
+ * than its own noise: a strong dependency, whose estimate is noisy, stops sooner, and a weak one
+ * (a few hundredths of a nat, with a standard error of a few thousandths) is never stopped by a
+ * threshold larger than its standard error unless {@code minDelta} says so. Independently, the weights to keep
  * are those of the highest validation value seen ({@link Verdict#BEST}, strict {@code >}).
  *
  * <p><b>Divergence</b>: a non-finite minibatch or validation value; {@code extremeSteps}
@@ -86,6 +91,7 @@ public final class ConvergenceMonitor {
     private int sinceImprovement;
     private boolean stopped;
     private String divergence;
+    private double threshold; // the improvement threshold of the last validation value
 
     /**
      * @param patience evaluations without improvement before stopping; 0 never stops
@@ -116,6 +122,7 @@ public final class ConvergenceMonitor {
         }
         this.patience = patience;
         this.minDelta = minDelta;
+        this.threshold = minDelta;
         this.window = patience > 0 ? Math.min(PLATEAU_EVALS, patience) : PLATEAU_EVALS;
     }
 
@@ -153,8 +160,18 @@ public final class ConvergenceMonitor {
         return false;
     }
 
-    /** Records the validation value after {@code stepsDone} steps and decides. */
+    /** Records the validation value after {@code stepsDone} steps and decides, with threshold {@code minDelta}. */
     public Verdict onValidation(int stepsDone, double value) {
+        return onValidation(stepsDone, value, 0.0);
+    }
+
+    /**
+     * Records the validation value after {@code stepsDone} steps, with standard error
+     * {@code stdErr} (nats; NaN or negative counts as 0), and decides: an improvement must exceed
+     * {@code max(minDelta, stdErr)}.
+     */
+    public Verdict onValidation(int stepsDone, double value, double stdErr) {
+        threshold = Math.max(minDelta, stdErr > 0 && Double.isFinite(stdErr) ? stdErr : 0.0);
         if (n == values.length) {
             values = Arrays.copyOf(values, 2 * n);
             steps = Arrays.copyOf(steps, 2 * n);
@@ -174,7 +191,7 @@ public final class ConvergenceMonitor {
                     + " nats from a best of " + fmt(best) + " (more than " + fmt(EXPLODE_NATS) + " nats)";
             return Verdict.DIVERGED;
         }
-        if (value > reference + minDelta) {
+        if (value > reference + threshold) {
             reference = value;
             lastImprovement = n - 1;
             sinceImprovement = 0;
@@ -228,7 +245,12 @@ public final class ConvergenceMonitor {
         if (diverged() || stopped || n < 2) {
             return false;
         }
-        return lastImprovement >= 1 && lastImprovement >= n - window && values[n - 1] >= best - minDelta;
+        return lastImprovement >= 1 && lastImprovement >= n - window && values[n - 1] >= best - threshold;
+    }
+
+    /** The improvement threshold (nats) applied to the last validation value: max(minDelta, its standard error). */
+    public double threshold() {
+        return threshold;
     }
 
     /** The step count of the best validation value (-1 if none). */
@@ -275,6 +297,7 @@ public final class ConvergenceMonitor {
             out.writeUTF(divergence);
         }
         out.writeInt(extremeRun); // appended last: state written before it existed reads as 0
+        out.writeLong(Double.doubleToRawLongBits(threshold)); // likewise: reads as minDelta
     }
 
     /** Restores the state written by {@link #writeState} (patience and min-delta come from the constructor). */
@@ -300,6 +323,7 @@ public final class ConvergenceMonitor {
         stopped = in.readBoolean();
         divergence = in.readBoolean() ? in.readUTF() : null;
         extremeRun = in.available() >= 4 ? in.readInt() : 0;
+        threshold = in.available() >= 8 ? Double.longBitsToDouble(in.readLong()) : minDelta;
     }
 
     private static String fmt(double v) {

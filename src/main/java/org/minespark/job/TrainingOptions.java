@@ -31,7 +31,8 @@ final class TrainingOptions {
     Double learningRate;
 
     @Option(names = "--hidden", paramLabel = "W", split = ",", splitSynopsisLabel = ",",
-            description = "Critic hidden layer widths (mine.critic.hidden, default 256,256).")
+            description = "Critic hidden layer widths (mine.critic.hidden; default: chosen from the input, 128,128 "
+                + "up to " + MineSpec.NARROW_CRITIC_MAX_DIMS + " x+y dimensions per position vector, else 256,256).")
     List<Integer> hidden;
 
     @Option(names = "--lr-final-fraction", paramLabel = "F",
@@ -54,7 +55,8 @@ final class TrainingOptions {
     Integer patience;
 
     @Option(names = "--min-delta", paramLabel = "NATS",
-            description = "Validation gain that counts as an improvement, nats (mine.train.min-delta, default "
+            description = "Floor of the validation gain that counts as an improvement, nats: a gain must exceed the "
+                + "larger of this and the validation estimate's standard error (mine.train.min-delta, default "
                 + MineSpec.DEFAULT_MIN_DELTA + ").")
     Double minDelta;
 

@@ -332,7 +332,8 @@ final class Pass implements PassSteps.Critics {
                 growthSteps[m][growthSteps[m].length - 1] = done;
                 monitors[m].resetPatience();
             }
-            ConvergenceMonitor.Verdict verdict = monitors[m].onValidation(done, value);
+            ConvergenceMonitor.Verdict verdict = monitors[m].onValidation(done, value,
+                    v[m].count() == 0 ? Double.NaN : v[m].stdError());
             if (n == 1) {
                 LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)%s",
                         done, value, monitors[m].best(), monitors[m].bestStep(), growth.enabled()
@@ -350,8 +351,9 @@ final class Pass implements PassSteps.Critics {
                 keptStep[m] = done;
             }
             if (verdict == ConvergenceMonitor.Verdict.STOP) {
-                LOG.info("{}: early stop after step {} (no validation gain above {} nats in {} evaluations); keeping"
-                        + " the weights of step {}", names[m], done, spec.minDelta(), spec.patience(), keptStep[m]);
+                LOG.info(String.format(Locale.ROOT, "%s: early stop after step %d (no validation gain above %.4g nats,"
+                        + " the larger of min-delta and the validation standard error, in %d evaluations); keeping the"
+                        + " weights of step %d", names[m], done, monitors[m].threshold(), spec.patience(), keptStep[m]));
                 end(m, done);
                 stop = n == 1;
             }

@@ -70,6 +70,22 @@ final class TensorShapes {
     }
 
     /**
+     * The spec with its batch sizes counted in rows: for tensor rows ({@code p > 1}) the batch of
+     * {@code --batch-size} and {@code --max-batch-size} counts (row, position) pairs, the samples
+     * the position-shared critic scores, so a step draws {@code ceil(B / p)} rows (at least 2) and
+     * costs about what a batch of B plain rows costs, whatever the number of positions. (Counted in
+     * rows, seed 000's 96 positions made a default step 96 times a plain one.) Plain rows: unchanged.
+     */
+    static MineSpec rowBatches(MineSpec spec, int p) {
+        if (p <= 1) {
+            return spec;
+        }
+        int batch = Math.max(2, (spec.batchSize() + p - 1) / p);
+        int max = Math.max(batch, (spec.maxBatchSize() + p - 1) / p);
+        return spec.withBatchSize(batch).withMaxBatchSize(max);
+    }
+
+    /**
      * One normal-scores map per feature for tensor rows (the group of each wide-row dimension, for
      * {@link org.minespark.core.NormalScores#fitPooled}): x feature j of every position is group j,
      * y feature j is group {@code dx + j}; the x part ({@code P dx} values) comes before the y part.

@@ -183,4 +183,33 @@ class ConvergenceMonitorTest {
         assertArrayEquals(vals, m.values());
         assertEquals(200, m.steps()[39]);
     }
+
+    /**
+     * The threshold is max(min-delta, the validation value's standard error): gains of 0.02 nats
+     * count for an estimate whose standard error is 0.005 (a weak dependency), and the same gains
+     * do not count when the standard error is 0.05 (a noisy strong one), which then stops.
+     */
+    @Test
+    void onValidation_thresholdIsTheLargerOfMinDeltaAndTheStandardError() {
+        ConvergenceMonitor weak = new ConvergenceMonitor(2, 0.0);
+        ConvergenceMonitor strong = new ConvergenceMonitor(2, 0.0);
+        Verdict[] w = new Verdict[4];
+        Verdict[] s = new Verdict[4];
+        for (int i = 0; i < 4; i++) {
+            w[i] = weak.onValidation(100 * (i + 1), 0.02 * (i + 1), 0.005);
+            s[i] = strong.onValidation(100 * (i + 1), 4.0 + 0.02 * (i + 1), 0.05);
+        }
+        assertArrayEquals(new Verdict[] {Verdict.BEST, Verdict.BEST, Verdict.BEST, Verdict.BEST}, w);
+        assertFalse(weak.stoppedEarly());
+        assertEquals(0.005, weak.threshold(), 0.0);
+        assertArrayEquals(new Verdict[] {Verdict.BEST, Verdict.BEST, Verdict.STOP, Verdict.BEST}, s,
+                "4.04 and 4.06 are within 0.05 of the reference 4.02: two passes without a gain stop");
+        assertEquals(0.05, strong.threshold(), 0.0);
+        // min-delta above the standard error wins; a NaN or negative standard error counts as 0
+        ConvergenceMonitor fixed = new ConvergenceMonitor(1, 0.1);
+        fixed.onValidation(100, 1.0, 0.01);
+        assertEquals(0.1, fixed.threshold(), 0.0);
+        fixed.onValidation(200, 1.0, Double.NaN);
+        assertEquals(0.1, fixed.threshold(), 0.0);
+    }
 }

@@ -43,7 +43,7 @@ class TensorShapeSparkTest {
      * and the marginal e^T variance 1.5^7 - 1 = 16, so the sampling standard error of the pooled DV
      * is about sqrt((0.84 + 16) / 57600) = 0.017 nats (0.026 for this critic, the printed CI). The
      * rest of the tolerance (0.12 nats in all) covers the optimisation gap of a short run: 800 steps
-     * of 128 rows (12288 (row, position) pairs per step), hidden [64] (the seed's [20] stays 0.15
+     * of 128 rows (batch 12288 (row, position) pairs per step: tensor batches count position pairs), hidden [64] (the seed's [20] stays 0.15
      * nats below the truth after 600 steps: it must push T of impossible pairs, |y - x| = 3 at a coordinate,
      * towards -inf). Measured while tuning (fixed seed, 3000 rows): [20] 2.22-2.29, [64] 2.34-2.37,
      * [64] x 800 steps x batch 128 2.377, [64, 64] 2.39; 10000 rows did not help (2.366). The bound
@@ -52,7 +52,7 @@ class TensorShapeSparkTest {
     @Test
     void seed000_shape96x7_givesPerVectorMiWithin5Percent() {
         MiResult r = MineRunner.run(data, spec().withXShape(POSITIONS, DIM).withYShape(POSITIONS, DIM)
-                .withHidden(List.of(64)).withBatchSize(128).withSteps(800).withLearningRate(1e-2).withEvalEvery(0)
+                .withHidden(List.of(64)).withBatchSize(128 * POSITIONS).withSteps(800).withLearningRate(1e-2).withEvalEvery(0)
                 .withPermutations(19), null);
         System.out.printf("binary-tensor 96x7: %.4f nats per vector (truth %.4f), CI [%.4f, %.4f], total %.2f,"
                         + " %.1f s train%n", r.miNats(), PER_VECTOR, r.ci95LowNats(), r.ci95HighNats(), r.miTotalNats(),
