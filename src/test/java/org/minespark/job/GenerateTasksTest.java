@@ -35,9 +35,9 @@ class GenerateTasksTest {
 
     @Test
     void generate_epsilonOutOfRange_exits2NamingTheFlagAndValue() {
-        assertEquals(ExitCodes.USAGE, run(false, "generate", "--task", "uniform-noise", "--epsilon", "0.7",
+        assertEquals(ExitCodes.USAGE, run(false, "generate", "--task", "uniform-noise", "--epsilon", "-0.2",
                 "--rows", "10", "--out", dir.resolve("u").toString()));
-        assertTrue(err().contains("--epsilon must be in (0, 0.5], got 0.7"), err());
+        assertTrue(err().contains("--epsilon must be in (0, 1e6], got -0.2"), err());
     }
 
     @Test
