@@ -97,6 +97,19 @@ class AccuracyCommandTest {
         assertEquals(3.0, st.task().parameters().get("dof"), 0.0);
     }
 
+    /** Every table ends with the bmi suite's description and truths; docs/accuracy.md carries the same text. */
+    @Test
+    void markdown_endsWithTheBmiSuiteSection_andTheDocsHaveIt() throws IOException {
+        String md = AccuracyTable.markdown(List.of(), new java.util.LinkedHashMap<>(), new java.util.LinkedHashMap<>(),
+                "mine-submit accuracy", "2026-01-01T00:00:00Z", 1.0, Path.of("a.json"));
+        assertTrue(md.contains(AccuracyTable.BMI_SUITE_TEXT), md);
+        assertTrue(md.contains("| `swiss-roll` | swiss-roll | 2 x 1 | {rho=0.75} | 0.413339 |"), md);
+        assertTrue(md.contains("| `additive-uniform:1x1-eps0.75` | uniform-noise | 1 x 1 | {epsilon=0.75} | 0.333333 |"), md);
+        String docs = Files.readString(Path.of("docs/accuracy.md"));
+        assertTrue(docs.contains(md.substring(md.indexOf(AccuracyTable.BMI_SUITE_TEXT))),
+                "docs/accuracy.md should end with the section the generator writes");
+    }
+
     @Test
     void selectTasks_suiteAndFamiliesAcrossSuites() {
         assertEquals(14, AccuracyCommand.selectTasks(null, "default").size());
