@@ -25,19 +25,25 @@ import java.util.SplittableRandom;
  *       a smooth bijection of each coordinate, and MI is invariant under invertible maps of either
  *       variable (Kraskov et al. 2004), so {@code I = −(d/2)·ln(1−ρ²)} as for {@code corr-gaussian}.
  *       Defaults {@code d = 20}, {@code I = 2} nats.</li>
- *   <li>{@code uniform-noise}: {@code x ~ U(0,1)^d}, {@code y = x + U(−ε, ε)^d} independent noise,
- *       {@code ε ≤ ½}. Per coordinate {@code h(Y|X) = ln 2ε} and the density of {@code y} is a trapezoid
- *       (two linear ramps of width {@code 2ε}, each contributing {@code ε/2} nats of entropy, and a flat
- *       part at density 1 contributing 0), so {@code h(Y) = ε} and {@code I = d·(ε − ln 2ε)}. Defaults
- *       {@code d = 1}, {@code ε = 0.1} ({@code I = 1.709} nats); a target MI {@code I ≥ d/2} is met
- *       by solving {@code ε − ln 2ε = I/d} for {@code ε ∈ (0, ½]} (the left side decreases from +∞ to
- *       ½ on that interval).</li>
+ *   <li>{@code uniform-noise} (bmi's additive noise, in d dimensions): {@code x ~ U(0,1)^d},
+ *       {@code y = x + U(−ε, ε)^d} independent noise. Per coordinate {@code h(Y|X) = ln 2ε}, and the
+ *       density of {@code y}, the convolution of U(0,1) and U(−ε, ε), is a trapezoid with two linear ramps
+ *       of width {@code a = min(1, 2ε)} and a plateau at height {@code 1/b}, {@code b = max(1, 2ε)}: the
+ *       ramps contribute {@code (a/b)(ln b + ½)} nats of entropy and the plateau {@code ((b−a)/b)·ln b},
+ *       so {@code h(Y) = ln b + a/(2b)}. Hence {@code I = d·(ε − ln 2ε)} for {@code ε ≤ ½} and
+ *       {@code I = d/(4ε)} for {@code ε ≥ ½} (bmi's 1×1 tasks: ε = 0.1 gives 1.709 nats, ε = 0.75 gives
+ *       ⅓). Defaults {@code d = 1}, {@code ε = 0.1}; a target MI is met with {@code ε = d/(4I)} below
+ *       {@code d/2} nats and by solving {@code ε − ln 2ε = I/d} on {@code (0, ½]} above (the left side
+ *       decreases from +∞ to ½ there).</li>
  *   <li>{@code binary-tensor} (seed 000): {@code x ∈ {−1,1}^{P·D}} uniform, {@code y = x + s} with
  *       {@code s ∈ {−1,1}^{P·D}} uniform and independent. Per coordinate {@code y = 0} (probability ½)
  *       says nothing about {@code x} and {@code y = ±2} reveals it, so {@code H(X|Y) = ½ ln 2} and
  *       {@code I = P·D·½·ln 2}. Defaults {@code D = 7}, {@code P = 1} ({@code I = 2.426} nats per
  *       7-vector). Written as two array columns {@code x}, {@code y} of length {@code P·D}.</li>
  * </ul>
+ * The tasks of Czyż et al. (2023), "Beyond Normal" (Student-t, half-cube, asinh, spiral, swiss roll, noisy
+ * discrete symbols, a discrete-continuous pair) are built by {@link BeyondNormalTasks}; rows are drawn
+ * by {@link TaskSamplers}.
  *
  * <p><b>Determinism.</b> Row {@code i} of a data set with seed {@code s} is drawn from its own
  * stream {@link #rowRandom(long, long) rowRandom(s, i)}, so the data depend only on
@@ -66,6 +72,8 @@ public final class SyntheticTasks {
     public static final double CHANNEL_SIGNAL_VARIANCE = 3.0;
     /** Default noise variance N of the Gaussian channel (seed 002). */
     public static final double CHANNEL_NOISE_VARIANCE = 0.2;
+    /** Largest noise half-width ε of {@code uniform-noise}. */
+    public static final double MAX_EPSILON = 1e6;
     /** Largest dimension accepted per side. */
     public static final int MAX_DIM = 4096;
 
@@ -74,39 +82,54 @@ public final class SyntheticTasks {
     private SyntheticTasks() {
     }
 
-    /** The task names accepted by {@link #create(String, Integer, Double)}. */
+    /** The task names accepted by {@link #create(String, TaskOptions)}: these and {@link BeyondNormalTasks#names()}. */
     public static List<String> names() {
-        return List.of(GAUSS_CHANNEL, CORR_GAUSSIAN, INDEPENDENT, CUBIC, UNIFORM_NOISE, BINARY_TENSOR);
+        List<String> all = new java.util.ArrayList<>(List.of(GAUSS_CHANNEL, CORR_GAUSSIAN, INDEPENDENT, CUBIC,
+                UNIFORM_NOISE, BINARY_TENSOR));
+        all.addAll(BeyondNormalTasks.names());
+        return List.copyOf(all);
     }
 
-    /** As {@link #create(String, Integer, Double, Double, Integer)} without {@code epsilon} and {@code positions}. */
+    /** As {@link #create(String, TaskOptions)} with only a dimension and a target MI. */
     public static Task create(String name, Integer dim, Double miNats) {
-        return create(name, dim, miNats, null, null);
+        return create(name, TaskOptions.of(dim, miNats));
+    }
+
+    /** As {@link #create(String, TaskOptions)} with the flags of the tasks of this class. */
+    public static Task create(String name, Integer dim, Double miNats, Double epsilon, Integer positions) {
+        return create(name, new TaskOptions(dim, null, miNats, epsilon, positions, null));
     }
 
     /**
      * Builds a task.
      *
-     * @param name   one of {@link #names()}
-     * @param dim    dimension of x and of y, or {@code null} for the task's default
-     * @param miNats target MI in nats, or {@code null} for the task's default
-     * @param epsilon noise half-width of {@code uniform-noise} ({@code --epsilon}), or {@code null};
-     *                not together with {@code miNats}, rejected for other tasks
-     * @param positions number of 7-vectors of {@code binary-tensor} ({@code --positions}), or
-     *                {@code null} for 1; rejected for other tasks
-     * @throws IllegalArgumentException for an unknown task or a value out of range
+     * @param name one of {@link #names()}
+     * @param o    the settings; {@code dim} is the dimension of x and of y, {@code epsilon} the noise
+     *             half-width of {@code uniform-noise} (not together with {@code miNats}),
+     *             {@code positions} the number of 7-vectors of {@code binary-tensor} (default 1);
+     *             {@code dimY} and {@code params} only for {@link BeyondNormalTasks}
+     * @throws IllegalArgumentException for an unknown task, a setting of another task or a value out of range
      */
-    public static Task create(String name, Integer dim, Double miNats, Double epsilon, Integer positions) {
+    public static Task create(String name, TaskOptions o) {
         if (name == null) {
             throw new IllegalArgumentException("task: a task name is required, one of " + names());
         }
         String n = name.trim().toLowerCase(Locale.ROOT);
+        Integer dim = o.dim();
+        Double miNats = o.miNats();
+        Double epsilon = o.epsilon();
+        Integer positions = o.positions();
         if (epsilon != null && !UNIFORM_NOISE.equals(n)) {
             throw new IllegalArgumentException("--epsilon applies only to task '" + UNIFORM_NOISE + "', not '" + name + "'");
         }
         if (positions != null && !BINARY_TENSOR.equals(n)) {
             throw new IllegalArgumentException("--positions applies only to task '" + BINARY_TENSOR + "', not '" + name + "'");
         }
+        if (BeyondNormalTasks.names().contains(n)) {
+            return BeyondNormalTasks.create(n, o);
+        }
+        BeyondNormalTasks.rejectDimY(n, o);
+        BeyondNormalTasks.rejectParams(n, o, List.of());
         switch (n) {
             case GAUSS_CHANNEL: {
                 int d = checkDim(dim == null ? 3 : dim);
@@ -150,16 +173,12 @@ public final class SyntheticTasks {
                                 + " both set the MI of '" + UNIFORM_NOISE + "': give one of them");
                     }
                     checkMi(miNats);
-                    if (!(miNats >= d * 0.5)) {
-                        throw new IllegalArgumentException("mi: task '" + UNIFORM_NOISE + "' in " + d
-                                + " dimensions has MI >= " + d * 0.5 + " nats (d/2, at epsilon 0.5), got " + miNats);
-                    }
                     eps = epsilonForMi(miNats / d);
                 } else {
                     eps = epsilon == null ? DEFAULT_EPSILON : epsilon;
                 }
-                if (!(eps > 0 && eps <= 0.5)) {
-                    throw new IllegalArgumentException("--epsilon must be in (0, 0.5], got " + eps);
+                if (!(eps > 0 && eps <= MAX_EPSILON)) {
+                    throw new IllegalArgumentException("--epsilon must be in (0, 1e6], got " + eps);
                 }
                 return Task.uniformNoise(d, eps);
             }
@@ -182,45 +201,39 @@ public final class SyntheticTasks {
         }
     }
 
-    /** {@code uniform-noise} MI per coordinate: {@code ε − ln 2ε} nats, for {@code ε ∈ (0, ½]}. */
+    /**
+     * {@code uniform-noise} MI per coordinate, {@code h(Y) − ln 2ε}: {@code ε − ln 2ε} nats for
+     * {@code ε ≤ ½} and {@code 1/(4ε)} for {@code ε ≥ ½} (the two agree at ½).
+     */
     public static double uniformNoiseMi(double epsilon) {
-        return epsilon - Math.log(2.0 * epsilon);
+        return epsilon <= 0.5 ? epsilon - Math.log(2.0 * epsilon) : 0.25 / epsilon;
     }
 
     /**
-     * Solves {@code ε − ln 2ε = i} for {@code ε ∈ (0, ½]} ({@code i ≥ ½}) by bisection: the left side
-     * decreases strictly on the interval (derivative {@code 1 − 1/ε < 0}), so the root is unique; 200
-     * halvings of [0, ½] reach the resolution of a double.
+     * The {@code ε} of {@code uniform-noise} with MI {@code i} per coordinate: {@code ε = 1/(4i)} for
+     * {@code i < ½}; for {@code i ≥ ½} solves {@code ε − ln 2ε = i} on {@code (0, ½]} by bisection (the
+     * left side decreases strictly there, derivative {@code 1 − 1/ε < 0}, so the root is unique; 200
+     * halvings of [0, ½] reach the resolution of a double).
      */
     static double epsilonForMi(double i) {
-        double lo = 0.0;
-        double hi = 0.5;
-        for (int k = 0; k < 200 && lo < hi; k++) {
-            double mid = 0.5 * (lo + hi);
-            if (mid == lo || mid == hi) {
-                break;
-            }
-            if (uniformNoiseMi(mid) > i) {
-                lo = mid;
-            } else {
-                hi = mid;
-            }
+        if (i < 0.5) {
+            return 0.25 / i;
         }
-        double eps = 0.5 * (lo + hi);
+        double eps = BeyondNormalTasks.solveDecreasing(SyntheticTasks::uniformNoiseMi, i, 0.0, 0.5, false);
         if (!(eps > 0)) {
             throw new IllegalArgumentException("mi: " + i + " nats per dimension needs an epsilon below the resolution of a double");
         }
         return eps;
     }
 
-    private static int checkDim(int d) {
+    static int checkDim(int d) {
         if (d < 1 || d > MAX_DIM) {
             throw new IllegalArgumentException("dim must be in [1, " + MAX_DIM + "], got " + d);
         }
         return d;
     }
 
-    private static void checkMi(double mi) {
+    static void checkMi(double mi) {
         if (!(mi > 0) || !Double.isFinite(mi)) {
             throw new IllegalArgumentException("mi must be a finite number of nats > 0, got " + mi);
         }
@@ -247,61 +260,30 @@ public final class SyntheticTasks {
      * Marsaglia's polar method (for an odd length the last pair's second value is discarded).
      */
     public static void fillGaussian(SplittableRandom rng, double[] out) {
-        int i = 0;
-        while (i < out.length) {
-            double u;
-            double v;
-            double s;
-            do {
-                u = 2.0 * rng.nextDouble() - 1.0;
-                v = 2.0 * rng.nextDouble() - 1.0;
-                s = u * u + v * v;
-            } while (s >= 1.0 || s == 0.0);
-            double f = Math.sqrt(-2.0 * Math.log(s) / s);
-            out[i++] = u * f;
-            if (i < out.length) {
-                out[i++] = v * f;
-            }
-        }
-    }
-
-    /** How a task draws its rows. */
-    private enum Kind {
-        /** x = a·z1, y = b·x + c·z2 with standard normal z1, z2. */
-        GAUSSIAN,
-        /** As GAUSSIAN, then y → y³. */
-        CUBIC,
-        /** x ~ U(0,1), y = x + U(−ε, ε). */
-        UNIFORM_NOISE,
-        /** x, s uniform on {−1, 1}, y = x + s. */
-        BINARY
+        TaskSamplers.gaussians(rng, out);
     }
 
     /** One synthetic task: a joint distribution of (x, y) with known MI. Immutable, serialisable. */
     public static final class Task implements Serializable {
-        private static final long serialVersionUID = 2L;
+        private static final long serialVersionUID = 3L;
 
         private final String name;
-        private final Kind kind;
-        private final int dim;
-        /** Coefficient of the x draw: x = a·z1 (Gaussian kinds). */
-        private final double xScale;
-        /** y = b·x + c·z2 (Gaussian kinds); for UNIFORM_NOISE {@code yNoise} is ε. */
-        private final double yFromX;
-        private final double yNoise;
+        private final int dimX;
+        private final int dimY;
         private final double miNats;
         private final Map<String, Double> parameters;
+        private final TaskSamplers.Sampler sampler;
+        private final boolean arrayColumns;
 
-        private Task(String name, Kind kind, int dim, double xScale, double yFromX, double yNoise, double miNats,
-                     Map<String, Double> parameters) {
+        Task(String name, int dimX, int dimY, double miNats, Map<String, Double> parameters,
+             TaskSamplers.Sampler sampler, boolean arrayColumns) {
             this.name = name;
-            this.kind = kind;
-            this.dim = dim;
-            this.xScale = xScale;
-            this.yFromX = yFromX;
-            this.yNoise = yNoise;
+            this.dimX = dimX;
+            this.dimY = dimY;
             this.miNats = miNats;
-            this.parameters = parameters;
+            this.parameters = Map.copyOf(parameters);
+            this.sampler = sampler;
+            this.arrayColumns = arrayColumns;
         }
 
         static Task channel(int d, double signalVar, double noiseVar) {
@@ -309,35 +291,35 @@ public final class SyntheticTasks {
             p.put("signal_variance", signalVar);
             p.put("noise_variance", noiseVar);
             double mi = d * 0.5 * Math.log1p(signalVar / noiseVar);
-            return new Task(GAUSS_CHANNEL, Kind.GAUSSIAN, d, Math.sqrt(signalVar), 1.0, Math.sqrt(noiseVar), mi,
-                    Map.copyOf(p));
+            return new Task(GAUSS_CHANNEL, d, d, mi, p,
+                    new TaskSamplers.LinearGaussian(Math.sqrt(signalVar), 1.0, Math.sqrt(noiseVar)), false);
         }
 
         static Task correlated(int d, double mi) {
-            return correlated(CORR_GAUSSIAN, Kind.GAUSSIAN, d, mi);
+            return correlated(CORR_GAUSSIAN, TaskSamplers.CoordinateMap.IDENTITY, d, mi);
         }
 
         static Task cubic(int d, double mi) {
-            return correlated(CUBIC, Kind.CUBIC, d, mi);
+            return correlated(CUBIC, TaskSamplers.CoordinateMap.CUBE, d, mi);
         }
 
-        private static Task correlated(String name, Kind kind, int d, double mi) {
+        private static Task correlated(String name, TaskSamplers.CoordinateMap mapY, int d, double mi) {
             double oneMinusRho2 = Math.exp(-2.0 * mi / d);       // 1 - rho^2
             double rho = Math.sqrt(-Math.expm1(-2.0 * mi / d));  // sqrt(1 - e^{-2I/d}) without cancellation
-            Map<String, Double> p = new LinkedHashMap<>();
-            p.put("rho", rho);
-            return new Task(name, kind, d, 1.0, rho, Math.sqrt(oneMinusRho2), mi, Map.copyOf(p));
+            TaskSamplers.Sampler s = new TaskSamplers.LinearGaussian(1.0, rho, Math.sqrt(oneMinusRho2));
+            if (mapY != TaskSamplers.CoordinateMap.IDENTITY) {
+                s = new TaskSamplers.Mapped(s, TaskSamplers.CoordinateMap.IDENTITY, mapY);
+            }
+            return new Task(name, d, d, mi, Map.of("rho", rho), s, false);
         }
 
         static Task independent(int d) {
-            return new Task(INDEPENDENT, Kind.GAUSSIAN, d, 1.0, 0.0, 1.0, 0.0, Map.of());
+            return new Task(INDEPENDENT, d, d, 0.0, Map.of(), new TaskSamplers.LinearGaussian(1.0, 0.0, 1.0), false);
         }
 
         static Task uniformNoise(int d, double epsilon) {
-            Map<String, Double> p = new LinkedHashMap<>();
-            p.put("epsilon", epsilon);
-            return new Task(UNIFORM_NOISE, Kind.UNIFORM_NOISE, d, 1.0, 1.0, epsilon, d * uniformNoiseMi(epsilon),
-                    Map.copyOf(p));
+            return new Task(UNIFORM_NOISE, d, d, d * uniformNoiseMi(epsilon), Map.of("epsilon", epsilon),
+                    new TaskSamplers.UniformNoise(epsilon), false);
         }
 
         static Task binary(int width, int positions) {
@@ -345,7 +327,7 @@ public final class SyntheticTasks {
             p.put("width", (double) width);
             p.put("positions", (double) positions);
             int d = width * positions;
-            return new Task(BINARY_TENSOR, Kind.BINARY, d, 1.0, 1.0, 1.0, d * 0.5 * Math.log(2.0), Map.copyOf(p));
+            return new Task(BINARY_TENSOR, d, d, d * 0.5 * Math.log(2.0), p, new TaskSamplers.BinarySigns(), true);
         }
 
         /** The task name, e.g. {@code gauss-channel}. */
@@ -354,11 +336,11 @@ public final class SyntheticTasks {
         }
 
         public int dimX() {
-            return dim;
+            return dimX;
         }
 
         public int dimY() {
-            return dim;
+            return dimY;
         }
 
         /**
@@ -366,7 +348,7 @@ public final class SyntheticTasks {
          * {@link #dimX()} and {@link #dimY()} values) instead of scalar columns {@code x0..}, {@code y0..}.
          */
         public boolean arrayColumns() {
-            return kind == Kind.BINARY;
+            return arrayColumns;
         }
 
         /** The closed-form mutual information I(x; y) in nats. */
@@ -386,47 +368,19 @@ public final class SyntheticTasks {
 
         /**
          * Draws one (x, y) pair: {@code x} gets {@link #dimX()} values and {@code y}
-         * {@link #dimY()}. Uses {@code y} as scratch for the noise, so no allocation.
+         * {@link #dimY()}; allocates nothing.
          */
         public void fillRow(SplittableRandom rng, double[] x, double[] y) {
-            if (x.length != dim || y.length != dim) {
-                throw new IllegalArgumentException("fillRow: expected arrays of length " + dim
+            if (x.length != dimX || y.length != dimY) {
+                throw new IllegalArgumentException("fillRow: expected arrays of length " + dimX + " and " + dimY
                         + ", got x=" + x.length + ", y=" + y.length);
             }
-            switch (kind) {
-                case GAUSSIAN:
-                case CUBIC:
-                    fillGaussian(rng, x);
-                    fillGaussian(rng, y);
-                    for (int j = 0; j < dim; j++) {
-                        double xj = xScale * x[j];
-                        x[j] = xj;
-                        double yj = yFromX * xj + yNoise * y[j];
-                        y[j] = kind == Kind.CUBIC ? yj * yj * yj : yj;
-                    }
-                    break;
-                case UNIFORM_NOISE:
-                    for (int j = 0; j < dim; j++) {
-                        double xj = rng.nextDouble();
-                        x[j] = xj;
-                        y[j] = xj + yNoise * (2.0 * rng.nextDouble() - 1.0);
-                    }
-                    break;
-                case BINARY:
-                    for (int j = 0; j < dim; j++) {
-                        double xj = rng.nextBoolean() ? 1.0 : -1.0;
-                        x[j] = xj;
-                        y[j] = xj + (rng.nextBoolean() ? 1.0 : -1.0);
-                    }
-                    break;
-                default:
-                    throw new IllegalStateException("unknown kind " + kind);
-            }
+            sampler.fill(rng, x, y);
         }
 
         @Override
         public String toString() {
-            return name + "{dim=" + dim + ", mi_nats=" + miNats + ", " + parameters + "}";
+            return name + "{dim_x=" + dimX + ", dim_y=" + dimY + ", mi_nats=" + miNats + ", " + parameters + "}";
         }
     }
 }

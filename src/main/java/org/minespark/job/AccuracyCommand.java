@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.minespark.core.BeyondNormalTasks;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -17,6 +18,7 @@ import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
 import org.minespark.api.Datasets;
 import org.minespark.core.SyntheticTasks;
+import org.minespark.core.TaskOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,14 +37,22 @@ import picocli.CommandLine.Spec;
             "Tasks (ids for --tasks; a family name selects all its levels): gauss-channel (d=3, 4.159 nats), "
                 + "binary-tensor (7-vector, 2.426 nats), corr-gaussian:2 .. corr-gaussian:10 and cubic:2 .. cubic:10 "
                 + "(d=20, the staircase 2, 4, 6, 8, 10 nats), uniform-noise (d=1, eps=0.1, 1.709 nats), independent (d=3, 0).",
+            "--suite bmi runs the bmi-style tasks (Czyz et al. 2023) instead: student-t:1x1-dof1, student-t:2x2-dof2, "
+                + "student-t:5x5-dof3, asinh-student-t:1x1-dof1, half-cube, asinh, spiral, swiss-roll, additive-uniform:1x1-eps0.75, "
+                + "additive-uniform:5x5-eps0.75 (task uniform-noise), discrete-symbols, mixed-discrete-continuous (defaults of 'generate'); "
+                + "--suite all runs both. --tasks picks ids or families from every suite.",
             "Data seed = training seed = --seed. A run that fails is recorded with its error and the table goes on. "
                 + "The table and the JSON are written to a temporary file and moved into place at the end.",
             "The full default run (14 tasks x 5 bounds = 70 runs at 200000 rows, 3000 steps) takes 1.5 to 3 hours on 2 cores "
-                + "(95 to 195 s per run measured on a shared machine)."
+                + "(95 to 195 s per run measured on a shared machine). --suite bmi is 12 tasks x 5 bounds = 60 runs (not yet timed)."
         })
 final class AccuracyCommand implements Callable<Integer> {
     static final long DEFAULT_ROWS = 200_000L;
     static final String DEFAULT_OUT = "docs/accuracy.md";
+    static final String DEFAULT_SUITE = "default";
+    static final List<String> SUITES = List.of(DEFAULT_SUITE, "bmi", "all");
+    /** The id family of the bmi suite's {@code uniform-noise} cases (kept apart from the default suite's {@code uniform-noise}). */
+    static final String ADDITIVE_UNIFORM = "additive-uniform";
 
     private final JobContext ctx;
 
@@ -54,8 +64,13 @@ final class AccuracyCommand implements Callable<Integer> {
     long rows;
 
     @Option(names = "--tasks", paramLabel = "ID", split = ",", splitSynopsisLabel = ",",
-            description = "Task ids or families, comma-separated (default: all).")
+            description = "Task ids or families of any suite, comma-separated (default: every task of --suite).")
     List<String> tasks;
+
+    @Option(names = "--suite", paramLabel = "NAME", defaultValue = DEFAULT_SUITE,
+            description = "default (the Gaussian staircase and the seed tasks), bmi (the bmi-style tasks) or all "
+                    + "(default: ${DEFAULT-VALUE}); ignored when --tasks is given.")
+    String suite;
 
     @Option(names = "--bounds", paramLabel = "NAME", split = ",", splitSynopsisLabel = ",",
             description = "Bounds, comma-separated, of dv, dv-biased, nwj, infonce, smile (default: all).")
@@ -79,7 +94,7 @@ final class AccuracyCommand implements Callable<Integer> {
     record Case(String id, SyntheticTasks.Task task) {
     }
 
-    /** Every task of the table, in table order. */
+    /** Every task of the default suite, in table order. */
     static List<Case> catalog() {
         List<Case> c = new ArrayList<>();
         c.add(new Case(SyntheticTasks.GAUSS_CHANNEL, SyntheticTasks.create(SyntheticTasks.GAUSS_CHANNEL, null, null)));
@@ -95,12 +110,66 @@ final class AccuracyCommand implements Callable<Integer> {
         return List.copyOf(c);
     }
 
-    /** The cases selected by {@code --tasks} (ids or family names), in table order; all when null. */
-    static List<Case> selectTasks(List<String> ids) {
-        List<Case> all = catalog();
-        if (ids == null || ids.isEmpty()) {
-            return all;
+    /**
+     * The bmi-style tasks (Czyż et al. 2023) at the defaults of {@code generate}, plus bmi's Student-t
+     * variants and its additive noise at ε = 0.75 (in 1 and 5 dimensions; the ε = 0.1 case is the
+     * default suite's {@code uniform-noise}); none repeats a task of {@link #catalog()}.
+     */
+    static List<Case> bmiCatalog() {
+        List<Case> c = new ArrayList<>();
+        c.add(bmi("student-t:1x1-dof1", BeyondNormalTasks.STUDENT_T, 1, Map.of("dof", 1.0)));
+        c.add(bmi("student-t:2x2-dof2", BeyondNormalTasks.STUDENT_T, 2, Map.of("dof", 2.0)));
+        c.add(bmi("student-t:5x5-dof3", BeyondNormalTasks.STUDENT_T, 5, Map.of("dof", 3.0)));
+        c.add(bmi("asinh-student-t:1x1-dof1", BeyondNormalTasks.ASINH_STUDENT_T, 1, Map.of("dof", 1.0)));
+        for (String n : List.of(BeyondNormalTasks.HALF_CUBE, BeyondNormalTasks.ASINH, BeyondNormalTasks.SPIRAL, BeyondNormalTasks.SWISS_ROLL)) {
+            c.add(bmi(n, n, null, Map.of()));
         }
+        for (int d : new int[] {1, 5}) {
+            c.add(new Case(ADDITIVE_UNIFORM + ":" + d + "x" + d + "-eps0.75",
+                    SyntheticTasks.create(SyntheticTasks.UNIFORM_NOISE, d, null, 0.75, null)));
+        }
+        c.add(bmi(BeyondNormalTasks.DISCRETE_SYMBOLS, BeyondNormalTasks.DISCRETE_SYMBOLS, null, Map.of()));
+        c.add(bmi(BeyondNormalTasks.MIXED, BeyondNormalTasks.MIXED, null, Map.of()));
+        return List.copyOf(c);
+    }
+
+    private static Case bmi(String id, String task, Integer dim, Map<String, Double> params) {
+        return new Case(id, SyntheticTasks.create(task, new TaskOptions(dim, null, null, null, null, params)));
+    }
+
+    /** The tasks of {@code --suite}: {@code default}, {@code bmi} or {@code all} (both, default first). */
+    static List<Case> suite(String name) {
+        String n = name == null ? DEFAULT_SUITE : name.trim().toLowerCase(Locale.ROOT);
+        switch (n) {
+            case DEFAULT_SUITE:
+                return catalog();
+            case "bmi":
+                return bmiCatalog();
+            case "all": {
+                List<Case> all = new ArrayList<>(catalog());
+                all.addAll(bmiCatalog());
+                return List.copyOf(all);
+            }
+            default:
+                throw new IllegalArgumentException("--suite: unknown suite '" + name + "', expected one of " + SUITES);
+        }
+    }
+
+    /** As {@link #selectTasks(List, String)} with the default suite. */
+    static List<Case> selectTasks(List<String> ids) {
+        return selectTasks(ids, DEFAULT_SUITE);
+    }
+
+    /**
+     * The cases selected by {@code --tasks} (ids or family names, looked up in every suite), in table
+     * order; the whole {@code suite} when {@code ids} is null or empty.
+     */
+    static List<Case> selectTasks(List<String> ids, String suite) {
+        List<Case> chosen = suite(suite);
+        if (ids == null || ids.isEmpty()) {
+            return chosen;
+        }
+        List<Case> all = suite("all");
         LinkedHashSet<String> wanted = new LinkedHashSet<>();
         for (String raw : ids) {
             String id = raw.trim().toLowerCase(Locale.ROOT);
@@ -147,7 +216,7 @@ final class AccuracyCommand implements Callable<Integer> {
         if (rows < MineSpec.MIN_ROWS) {
             throw new IllegalArgumentException("--rows must be >= " + MineSpec.MIN_ROWS + ", got " + rows);
         }
-        List<Case> cases = selectTasks(tasks);
+        List<Case> cases = selectTasks(tasks, suite);
         List<String> bs = selectBounds(bounds);
         Config config = MineConfig.load(training.config, training.overrides());
         MineSpec template = MineConfig.toSpec(config, List.of("x"), List.of("y"));

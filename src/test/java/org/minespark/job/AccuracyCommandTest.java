@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -75,6 +76,55 @@ class AccuracyCommandTest {
     }
 
     @Test
+    void bmiSuite_hasTheBmiTasksWithTheirTruths() {
+        List<String> ids = AccuracyCommand.bmiCatalog().stream().map(AccuracyCommand.Case::id).toList();
+        assertEquals(List.of("student-t:1x1-dof1", "student-t:2x2-dof2", "student-t:5x5-dof3", "asinh-student-t:1x1-dof1",
+                "half-cube", "asinh", "spiral", "swiss-roll", "additive-uniform:1x1-eps0.75", "additive-uniform:5x5-eps0.75",
+                "discrete-symbols", "mixed-discrete-continuous"), ids);
+        Map<String, Double> truth = new java.util.HashMap<>();
+        AccuracyCommand.bmiCatalog().forEach(c -> truth.put(c.id(), c.task().trueMiNats()));
+        // values from scipy (see BeyondNormalTasksTest) and the closed forms
+        assertEquals(0.22417142752923613, truth.get("student-t:1x1-dof1"), 1e-12);
+        assertEquals(Math.log(2) - 0.5, truth.get("student-t:2x2-dof2"), 1e-12);
+        assertEquals(0.29854362265275824, truth.get("student-t:5x5-dof3"), 1e-12);
+        assertEquals(0.22417142752923613, truth.get("asinh-student-t:1x1-dof1"), 1e-12);
+        assertEquals(1.0 / 3, truth.get("additive-uniform:1x1-eps0.75"), 1e-15);
+        assertEquals(5.0 / 3, truth.get("additive-uniform:5x5-eps0.75"), 1e-14);
+        assertEquals(-1.5 * Math.log(1 - 0.75 * 0.75), truth.get("spiral"), 1e-12);
+        AccuracyCommand.Case st = AccuracyCommand.bmiCatalog().get(2);
+        assertEquals("student-t", st.task().name());
+        assertEquals(5, st.task().dimX());
+        assertEquals(3.0, st.task().parameters().get("dof"), 0.0);
+    }
+
+    /** Every table ends with the bmi suite's description and truths; docs/accuracy.md carries the same text. */
+    @Test
+    void markdown_endsWithTheBmiSuiteSection_andTheDocsHaveIt() throws IOException {
+        String md = AccuracyTable.markdown(List.of(), new java.util.LinkedHashMap<>(), new java.util.LinkedHashMap<>(),
+                "mine-submit accuracy", "2026-01-01T00:00:00Z", 1.0, Path.of("a.json"));
+        assertTrue(md.contains(AccuracyTable.BMI_SUITE_TEXT), md);
+        assertTrue(md.contains("| `swiss-roll` | swiss-roll | 2 x 1 | {rho=0.75} | 0.413339 |"), md);
+        assertTrue(md.contains("| `additive-uniform:1x1-eps0.75` | uniform-noise | 1 x 1 | {epsilon=0.75} | 0.333333 |"), md);
+        String docs = Files.readString(Path.of("docs/accuracy.md"));
+        assertTrue(docs.contains(md.substring(md.indexOf(AccuracyTable.BMI_SUITE_TEXT))),
+                "docs/accuracy.md should end with the section the generator writes");
+    }
+
+    @Test
+    void selectTasks_suiteAndFamiliesAcrossSuites() {
+        assertEquals(14, AccuracyCommand.selectTasks(null, "default").size());
+        assertEquals(12, AccuracyCommand.selectTasks(List.of(), "bmi").size());
+        List<AccuracyCommand.Case> all = AccuracyCommand.selectTasks(null, "ALL");
+        assertEquals(26, all.size());
+        assertEquals(all.size(), all.stream().map(AccuracyCommand.Case::id).distinct().count(), "ids are unique");
+        assertEquals(List.of("uniform-noise", "student-t:1x1-dof1", "student-t:2x2-dof2", "student-t:5x5-dof3", "asinh"),
+                AccuracyCommand.selectTasks(List.of("asinh", "student-t", "uniform-noise"), "default").stream()
+                        .map(AccuracyCommand.Case::id).toList());
+        String m = assertThrows(IllegalArgumentException.class, () -> AccuracyCommand.selectTasks(null, "huge")).getMessage();
+        assertTrue(m.startsWith("--suite: unknown suite 'huge', expected one of [default, bmi, all]"), m);
+    }
+
+    @Test
     void accuracy_unknownTaskOrBound_exits2NamingTheFlag() {
         assertEquals(ExitCodes.USAGE, run(false, "accuracy", "--tasks", "gauss", "--out", dir.resolve("a.md").toString()));
         assertTrue(err().contains("--tasks: unknown task 'gauss'"), err());
@@ -84,6 +134,9 @@ class AccuracyCommandTest {
         err.reset();
         assertEquals(ExitCodes.USAGE, run(false, "accuracy", "--rows", "5", "--out", dir.resolve("a.md").toString()));
         assertTrue(err().contains("--rows must be >= 100, got 5"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run(false, "accuracy", "--suite", "bmo", "--out", dir.resolve("a.md").toString()));
+        assertTrue(err().contains("--suite: unknown suite 'bmo'"), err());
     }
 
     @Test
