@@ -68,6 +68,10 @@ final class PairsOutput {
             .add("significance_test", DataTypes.StringType, false)
             .add("null_mean_nats", DataTypes.DoubleType, true)
             .add("null_std_nats", DataTypes.DoubleType, true)
+            .add("plugin_nats", DataTypes.DoubleType, true)
+            .add("plugin_std_err_nats", DataTypes.DoubleType, true)
+            .add("plugin_p_value", DataTypes.DoubleType, true)
+            .add("plugin_coding", DataTypes.StringType, false)
             .add("n", DataTypes.LongType, false)
             .add("n_eval", DataTypes.LongType, false)
             .add("steps", DataTypes.IntegerType, false)
@@ -85,7 +89,9 @@ final class PairsOutput {
         MiResult.Significance g = r.significance();
         return new Object[] {r.pair(), r.x(), r.y(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
             orNull(r.ci95High()), orNull(g.pValue()), g.dependent(), g.test(), orNull(g.nullMeanNats()),
-            orNull(g.nullStdNats()), r.n(), r.nEval(), r.steps(), r.bestStep(), r.converged(), r.stillIncreasing(),
+            orNull(g.nullStdNats()), orNull(r.plugIn().nats()), orNull(r.plugIn().stdErr()),
+            orNull(r.plugIn().pValue()), r.plugIn().computed() ? r.plugIn().xCoding() + " ~ " + r.plugIn().yCoding() : "",
+            r.n(), r.nEval(), r.steps(), r.bestStep(), r.converged(), r.stillIncreasing(),
             r.diverged(), r.retried(), r.seconds(), r.status(), r.message()};
     }
 

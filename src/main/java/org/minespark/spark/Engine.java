@@ -10,6 +10,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 import org.minespark.spec.MineSpec;
 import org.minespark.spec.PairResult;
+import org.minespark.spec.PlugIn;
 import org.minespark.core.Bound;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
@@ -376,6 +377,23 @@ final class Engine implements AutoCloseable {
     /** The retrained permutation null of pair {@code m} ({@link NullRetraining}); call after {@link #run}. */
     double[] retrainedNull(int m) {
         return blocks == null ? new double[0] : NullRetraining.run(this, m);
+    }
+
+    /**
+     * The plug-in estimate beside MINE of every pair ({@link PlugInPass}: pairs whose x and y are one
+     * dimension each, over the cached training rows); call after {@link #run}. All
+     * {@link PlugIn#NONE} when nothing was trained (no rows cached).
+     */
+    PlugIn[] plugIns() {
+        if (blocks == null) {
+            PlugIn[] none = new PlugIn[plan.pairs().size()];
+            java.util.Arrays.fill(none, PlugIn.NONE);
+            return none;
+        }
+        long t = System.nanoTime();
+        PlugIn[] p = PlugInPass.run(blocks, plan, nTrain);
+        LOG.info(String.format(Locale.ROOT, "plug-in estimates beside MINE: %.2f s", (System.nanoTime() - t) / 1e9));
+        return p;
     }
 
     JavaRDD<Tuple2<Byte, float[]>> tagged() {

@@ -203,8 +203,10 @@ public final class MineRunner {
                         + " (--steps)", trained.stepsRun(), v[v.length - 1], trained.stepsRun(), trained.monitor().best()));
             }
             double[] nulls = engine.retrainedNull(0);
+            org.minespark.spec.PlugIn plugIn = engine.plugIns()[0];
             MiResult res = result(o.eval(), trained, checks.stats(), spec, engine.trainingRows(), engine.bound().name(),
-                    org.minespark.core.Kernels.forName(spec.kernels()).name(), t0, warnings).withPositions(pdd[0]);
+                    org.minespark.core.Kernels.forName(spec.kernels()).name(), t0, warnings).withPositions(pdd[0])
+                    .withPlugIn(plugIn);
             if (nulls.length > 0) {
                 MiResult.RetrainedNull rn = MiResult.RetrainedNull.of(o.eval().bound.estimate(), nulls);
                 LOG.info(String.format(Locale.ROOT, "retrained null: %d critics, %.4f +- %.4f nats, p = %.4g",

@@ -11,6 +11,7 @@ import org.apache.spark.sql.Row;
 import org.minespark.spec.MiResult;
 import org.minespark.spec.MineSpec;
 import org.minespark.spec.PairResult;
+import org.minespark.spec.PlugIn;
 import org.minespark.spec.PairsProgressListener;
 import org.minespark.spec.PairsResult;
 import org.minespark.spec.PairsSpec;
@@ -85,8 +86,9 @@ public final class PairsRunner {
             ColumnStats stats = engine.checks().stats();
             Engine.Outcome[] outcomes = engine.run(ps.pairsPerPass(), progress(spec, progress));
             List<PairResult> results = new ArrayList<>();
+            PlugIn[] plugIns = engine.plugIns();
             for (int m = 0; m < total; m++) {
-                results.add(result(pairs.get(m), outcomes[m], spec, stats.valid()));
+                results.add(result(pairs.get(m), outcomes[m], spec, stats.valid()).withPlugIn(plugIns[m]));
             }
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s", total, seconds));

@@ -48,13 +48,15 @@ import java.util.Objects;
  *                       independent); {@link #miTotalNats()} is {@code positions} times it
  * @param retrainedNull  the optional retrained permutation null ({@link RetrainedNull#NONE} unless
  *                       {@code null-retrain} R &gt; 0)
+ * @param plugIn         the bias-corrected plug-in estimate beside MINE ({@link PlugIn#NONE} when not
+ *                       computed: a side of more than one dimension)
  */
 public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                        double[] curve, String status, List<String> warnings, Convergence convergence,
                        Significance significance, Reliability reliability, int positions,
-                       RetrainedNull retrainedNull) {
+                       RetrainedNull retrainedNull, PlugIn plugIn) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
@@ -73,6 +75,7 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         Objects.requireNonNull(significance, "significance");
         Objects.requireNonNull(reliability, "reliability");
         Objects.requireNonNull(retrainedNull, "retrainedNull");
+        Objects.requireNonNull(plugIn, "plugIn");
         warnings = List.copyOf(warnings);
     }
 
@@ -84,14 +87,14 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                     Significance significance, Reliability reliability) {
         this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
                 kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, 1, RetrainedNull.NONE);
+                significance, reliability, 1, RetrainedNull.NONE, PlugIn.NONE);
     }
 
     /** This result with {@code positions} position vectors per row (see {@link #miTotalNats()}). */
     public MiResult withPositions(int positions) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, retrainedNull);
+                significance, reliability, positions, retrainedNull, plugIn);
     }
 
     /**
@@ -123,7 +126,14 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
     public MiResult withRetrainedNull(RetrainedNull n) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, n);
+                significance, reliability, positions, n, plugIn);
+    }
+
+    /** This result with {@code p} as the plug-in estimate beside it (everything else unchanged). */
+    public MiResult withPlugIn(PlugIn p) {
+        return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
+                bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
+                significance, reliability, positions, retrainedNull, p);
     }
 
     /** A result with a significance test and no reliability information ({@link Reliability#NONE}). */
@@ -421,6 +431,7 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("null_retrained_mean_bits", nullIfNaN(retrainedNull.meanNats() / LN2));
         m.put("null_retrained_std_bits", nullIfNaN(retrainedNull.stdNats() / LN2));
         m.put("p_value_retrained", nullIfNaN(retrainedNull.pValue()));
+        m.putAll(plugIn.toMap());
         m.put("bound", bound);
         m.put("kernels", kernels);
         m.put("seconds", seconds);

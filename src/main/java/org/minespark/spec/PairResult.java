@@ -32,11 +32,12 @@ import java.util.Objects;
  *                        training), {@link #DIVERGED}, {@link #FAILED} or {@link #UNBOUNDED} (an
  *                        exact affine relation: the message is the error an estimate gives)
  * @param message         why there is no estimate, or a warning (still increasing, retried), or empty
+ * @param plugIn          the bias-corrected plug-in estimate beside MINE ({@link PlugIn#NONE} when not computed)
  */
 public record PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
                          MiResult.Significance significance, long n, long nEval, int steps, int bestStep,
                          boolean converged, boolean stillIncreasing, boolean diverged, boolean retried,
-                         double seconds, String status, String message) {
+                         double seconds, String status, String message, PlugIn plugIn) {
     public static final String OK = "ok";
     public static final String CONSTANT = "constant";
     public static final String DIVERGED = "diverged";
@@ -46,9 +47,25 @@ public record PairResult(String pair, String x, String y, double miNats, double 
 
     public PairResult {
         Objects.requireNonNull(significance, "significance");
+        Objects.requireNonNull(plugIn, "plugIn");
         if (!List.of(OK, CONSTANT, DIVERGED, FAILED, UNBOUNDED).contains(status)) {
             throw new IllegalArgumentException("status must be ok, constant, diverged, failed or unbounded, got " + status);
         }
+    }
+
+    /** A row without a plug-in estimate ({@link PlugIn#NONE}). */
+    public PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
+                      MiResult.Significance significance, long n, long nEval, int steps, int bestStep,
+                      boolean converged, boolean stillIncreasing, boolean diverged, boolean retried,
+                      double seconds, String status, String message) {
+        this(pair, x, y, miNats, ci95Low, ci95High, significance, n, nEval, steps, bestStep, converged,
+                stillIncreasing, diverged, retried, seconds, status, message, PlugIn.NONE);
+    }
+
+    /** This row with {@code p} as its plug-in estimate. */
+    public PairResult withPlugIn(PlugIn p) {
+        return new PairResult(pair, x, y, miNats, ci95Low, ci95High, significance, n, nEval, steps, bestStep, converged,
+                stillIncreasing, diverged, retried, seconds, status, message, p);
     }
 
     /** The estimate in bits. */

@@ -1,0 +1,186 @@
+package org.minespark.spark;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.minespark.core.FloatBlock;
+import org.minespark.core.PlugInMi;
+import org.minespark.core.SpecialFunctions;
+import org.minespark.spec.PlugIn;
+
+/**
+ * The plug-in estimate beside MINE ({@link PlugIn}) for every pair of a plan whose x and y are one
+ * dimension each, from two passes over the cached training rows (the transformed values):
+ * <ol>
+ * <li>the distinct values of each such dimension, up to {@link #MAX_LEVELS};</li>
+ * <li>one contingency table per pair ({@link PlugInMi}), merged on the driver.</li>
+ * </ol>
+ * A dimension is coded per distinct value when it has at most {@link #MAX_LEVELS} of them and at
+ * least {@link #ROWS_PER_CELL} rows per value (a category code, a boolean, a string level; the
+ * transform maps distinct inputs to distinct values, so the levels are the input's); else in B
+ * equal-frequency bins, {@code floor(Phi(z) B)} of its normal score z (the default transform makes
+ * the bins equal-frequency; under {@code standardize} they are Gaussian-quantile bins), with B the
+ * largest number in [2, {@link #MAX_BINS}] that keeps {@link #ROWS_PER_CELL} rows per cell of the
+ * table. Memory: the distinct values of the dimensions and the occupied cells of the tables,
+ * never the rows.
+ */
+final class PlugInPass {
+    /** The most distinct values a dimension coded per value may have. */
+    static final int MAX_LEVELS = 4096;
+    /** The fewest rows per level, and per cell of a table with a binned side. */
+    static final int ROWS_PER_CELL = 10;
+    /** The most bins of a continuous side. */
+    static final int MAX_BINS = 40;
+
+    private PlugInPass() {
+    }
+
+    /** The plug-in estimate of each pair of {@code plan} ({@link PlugIn#NONE} where a side has several dimensions). */
+    static PlugIn[] run(JavaRDD<FloatBlock> blocks, Plan plan, long rows) {
+        int total = plan.pairs().size();
+        PlugIn[] out = new PlugIn[total];
+        Arrays.fill(out, PlugIn.NONE);
+        List<Integer> eligible = new ArrayList<>();
+        Set<Integer> used = new HashSet<>();
+        for (int m = 0; m < total; m++) {
+            Plan.Pair p = plan.pairs().get(m);
+            if (plan.positions() == 1 && p.xDims().length == 1 && p.yDims().length == 1) {
+                eligible.add(m);
+                used.add(p.xDims()[0]);
+                used.add(p.yDims()[0]);
+            }
+        }
+        if (eligible.isEmpty() || rows < 2) {
+            return out;
+        }
+        final int[] dims = used.stream().mapToInt(Integer::intValue).sorted().toArray();
+        float[][] levels = levels(blocks, dims);
+        final int[] xd = new int[eligible.size()];
+        final int[] yd = new int[eligible.size()];
+        final int[] xBins = new int[eligible.size()];
+        final int[] yBins = new int[eligible.size()];
+        final float[][] xLevels = new float[eligible.size()][];
+        final float[][] yLevels = new float[eligible.size()][];
+        for (int e = 0; e < eligible.size(); e++) {
+            Plan.Pair p = plan.pairs().get(eligible.get(e));
+            xd[e] = p.xDims()[0];
+            yd[e] = p.yDims()[0];
+            xLevels[e] = discrete(levels[Arrays.binarySearch(dims, xd[e])], rows);
+            yLevels[e] = discrete(levels[Arrays.binarySearch(dims, yd[e])], rows);
+            int kx = xLevels[e] == null ? 0 : xLevels[e].length;
+            int ky = yLevels[e] == null ? 0 : yLevels[e].length;
+            xBins[e] = kx > 0 ? 0 : bins(rows, ky);
+            yBins[e] = ky > 0 ? 0 : bins(rows, kx > 0 ? kx : xBins[e]);
+        }
+        PlugInMi[] tables = blocks.map(b -> {
+            PlugInMi[] t = new PlugInMi[xd.length];
+            int w = b.dx();
+            float[] x = b.x();
+            for (int e = 0; e < t.length; e++) {
+                t[e] = new PlugInMi();
+                for (int r = 0; r < b.rows(); r++) {
+                    t[e].add(code(x[r * w + xd[e]], xLevels[e], xBins[e]), code(x[r * w + yd[e]], yLevels[e], yBins[e]));
+                }
+            }
+            return t;
+        }).reduce((a, c) -> {
+            for (int e = 0; e < a.length; e++) {
+                a[e].merge(c[e]);
+            }
+            return a;
+        });
+        for (int e = 0; e < eligible.size(); e++) {
+            PlugInMi.Estimate est = tables[e].estimate();
+            String note = est.n() < (long) ROWS_PER_CELL * est.xLevels() * est.yLevels() / 4
+                    ? String.format(Locale.ROOT, "%d occupied cells of %d x %d for %d rows: the Miller-Madow correction"
+                    + " is first order and leaves an upward bias at this sparsity", tables[e].cells(), est.xLevels(),
+                    est.yLevels(), est.n()) : "";
+            out[eligible.get(e)] = new PlugIn(est.nats(), est.stdErr(), est.pValue(),
+                    coding(xLevels[e], xBins[e]), coding(yLevels[e], yBins[e]), tables[e].cells(), est.n(), note);
+        }
+        return out;
+    }
+
+    /** The sorted distinct values of each of {@code dims}, or null past {@link #MAX_LEVELS}. */
+    private static float[][] levels(JavaRDD<FloatBlock> blocks, int[] dims) {
+        List<float[][]> parts = blocks.map(b -> {
+            float[][] out = new float[dims.length][];
+            for (int i = 0; i < dims.length; i++) {
+                out[i] = distinct(b.x(), b.dx(), b.rows(), dims[i], MAX_LEVELS);
+            }
+            return out;
+        }).collect();
+        float[][] merged = new float[dims.length][];
+        for (int i = 0; i < dims.length; i++) {
+            Set<Float> all = new HashSet<>();
+            boolean over = false;
+            for (float[][] p : parts) {
+                if (p[i] == null) {
+                    over = true;
+                    break;
+                }
+                for (float v : p[i]) {
+                    all.add(v);
+                }
+                if (all.size() > MAX_LEVELS) {
+                    over = true;
+                    break;
+                }
+            }
+            if (!over) {
+                merged[i] = new float[all.size()];
+                int k = 0;
+                for (float v : all) {
+                    merged[i][k++] = v;
+                }
+                Arrays.sort(merged[i]);
+            }
+        }
+        return merged;
+    }
+
+    /** The distinct values of column {@code d} of a row-major block of width {@code w}, or null past {@code cap}. */
+    static float[] distinct(float[] x, int w, int rows, int d, int cap) {
+        Set<Float> s = new HashSet<>();
+        for (int r = 0; r < rows; r++) {
+            if (s.add(x[r * w + d]) && s.size() > cap) {
+                return null;
+            }
+        }
+        float[] out = new float[s.size()];
+        int k = 0;
+        for (float v : s) {
+            out[k++] = v;
+        }
+        return out;
+    }
+
+    /** The levels when a dimension is coded per value (few enough, and enough rows each), else null. */
+    static float[] discrete(float[] levels, long rows) {
+        return levels != null && levels.length >= 2 && (long) levels.length * ROWS_PER_CELL <= rows ? levels : null;
+    }
+
+    /** Bins of a continuous side against {@code other} levels or bins (0: the other side is continuous too). */
+    static int bins(long rows, int other) {
+        long b = other > 0 ? rows / ((long) ROWS_PER_CELL * other) : (long) Math.floor(Math.sqrt(rows / (double) ROWS_PER_CELL));
+        return (int) Math.max(2, Math.min(MAX_BINS, b));
+    }
+
+    /** A value's code: its level's index, or its bin {@code floor(Phi(v) B)}. */
+    static int code(float v, float[] levels, int bins) {
+        if (levels != null) {
+            int i = Arrays.binarySearch(levels, v);
+            return i >= 0 ? i : -i - 1; // every value is a level (the levels are all values seen)
+        }
+        return Math.min(bins - 1, (int) Math.floor(SpecialFunctions.normalCdf(v) * bins));
+    }
+
+    private static String coding(float[] levels, int bins) {
+        return levels != null ? "levels:" + levels.length : "bins:" + bins;
+    }
+}
