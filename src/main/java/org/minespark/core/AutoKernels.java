@@ -5,7 +5,9 @@ import java.util.SplittableRandom;
 
 /**
  * {@code --kernels auto} (the default): the faster of {@code vector} and {@code native-blas} on
- * this JVM, chosen once per JVM (driver or executor) by a short timed trial and then cached.
+ * this JVM, chosen once per JVM by a short timed trial and then cached. A Spark run resolves it on
+ * the driver and sends the executors the chosen backend's name (see {@code spark.Pass}), so every
+ * partition and every retried task of a run computes with the same rounding.
  *
  * <p><b>The trial</b> times the critic's real GEMMs, those of the default concat critic
  * (40 inputs, two hidden layers of 256) on {@value #TRIAL_ROWS} rows: both forward products, both
@@ -25,9 +27,9 @@ import java.util.SplittableRandom;
  *
  * <p><b>Reproducibility.</b> {@code vector} and {@code native-blas} sum in different orders, so
  * their results differ in the last bits, and the trial's choice depends on the CPU and on the load
- * at the moment: two runs of the same job may pick differently (and, on a cluster, executors may
- * differ from each other). Pin {@code --kernels vector} (or {@value #PIN_PROPERTY}) for results
- * that are identical bit for bit across runs and machines of one kind.
+ * at the moment: two runs of the same job may pick differently (on a cluster: by the driver's
+ * CPU, which may not be the executors'). Pin {@code --kernels vector} (or {@value #PIN_PROPERTY})
+ * for results that are identical bit for bit across runs and machines.
  *
  * <p>{@link #name()} is the chosen backend's name (so result.json's {@code kernels} says which ran);
  * {@link #describe()} adds the trial's timings.

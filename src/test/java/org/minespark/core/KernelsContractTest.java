@@ -377,10 +377,18 @@ class KernelsContractTest {
             assertTrue(s.registers() <= regs, s.label() + " needs " + s.registers() + " of " + regs + " registers");
             assertTrue(s.registers() > regs / 2, s.label() + " leaves most of " + regs + " registers unused");
         }
-        // set by the pom's surefire executions that start the JVM with -XX:UseAVX=2 (16 registers)
-        String expected = System.getProperty("mine.test.vectorRegisters");
-        if (expected != null) {
-            assertEquals(Integer.parseInt(expected), MicroShape.vectorRegisters());
+        // set by the pom's surefire executions: -XX:UseAVX=2 leaves x86 16 registers, -XX:MaxVectorSize
+        // forces a narrower species (these JVM flags are ignored on other CPUs)
+        String arch = System.getProperty("os.arch", "");
+        String regs = System.getProperty("mine.test.x86VectorRegisters");
+        if (regs != null && (arch.equals("amd64") || arch.equals("x86_64"))) {
+            assertEquals(Integer.parseInt(regs), MicroShape.vectorRegisters());
+            assertSame(MicroShape.S6X2, MicroShape.CHOSEN);
+        }
+        String bits = System.getProperty("mine.test.vectorBits");
+        if (bits != null && (arch.equals("amd64") || arch.equals("x86_64"))) {
+            int actual = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+            assertTrue(actual <= Integer.parseInt(bits), "species of " + actual + " bits with -XX:MaxVectorSize for " + bits);
         }
         if (System.getProperty("mine.kernels.shape") == null) {
             assertSame(MicroShape.forRegisters(MicroShape.vectorRegisters()), MicroShape.CHOSEN);
