@@ -1,5 +1,7 @@
 package org.minespark.core;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -14,11 +16,13 @@ import java.util.SplittableRandom;
  * weight gradients and the hidden input gradient, ~0.11 GFLOP per round. Rounds alternate between
  * the two backends (so load from other processes hits both alike) for {@value #BUDGET_MS} ms and at
  * least {@value #MIN_ROUNDS} rounds each; each backend's fastest round counts (other load only adds
- * time). The C2-compiled vector kernels need a moment to appear (until then the Vector API runs a
- * slow fallback): while the vector backend's fastest round still improves by more than 10% per
- * round, the trial goes on, up to {@value #MAX_MS} ms. {@code native-blas} is taken only when it is
- * more than {@value #MARGIN_PERCENT}% faster, so that a near tie on a noisy machine keeps the
- * vector backend (the two differ in float rounding; see below).
+ * time). Before that the vector kernels are warmed up on the same rounds until C2 has compiled them
+ * (until then the Vector API runs a fallback tens of times slower, and a trial would always pick
+ * native-blas): until the rounds stop getting faster and the JIT has been idle for
+ * {@value #QUIET_MS} ms, at most {@value #MAX_MS} ms. That warm-up is most of the trial's cost (about
+ * 1 s on a loaded 2-core machine), and a run on the vector backend needs it anyway.
+ * {@code native-blas} is taken only when it is more than {@value #MARGIN_PERCENT}% faster, so that a
+ * near tie on a noisy machine keeps the vector backend (the two differ in float rounding; see below).
  *
  * <p>Without a native BLAS (or without the Vector API) there is no trial: the backend that loads
  * is used ({@code vector}, else {@code native-blas}, else {@code scalar}). The system property
@@ -39,7 +43,8 @@ final class AutoKernels implements Kernels {
     static final String PIN_PROPERTY = "mine.kernels.auto";
     static final int TRIAL_ROWS = 256;
     static final int BUDGET_MS = 150;
-    static final int MAX_MS = 1500;
+    static final int MAX_MS = 4000;
+    static final long QUIET_MS = 150;
     static final int MIN_ROUNDS = 3;
     static final int MARGIN_PERCENT = 5;
 
@@ -98,42 +103,71 @@ final class AutoKernels implements Kernels {
     }
 
     /**
-     * The trial (see the class comment): the fastest round of {@code a} and of {@code b} in ms,
-     * alternating for {@code budgetMs} (longer while {@code a} still speeds up, up to {@code maxMs}).
+     * The trial (see the class comment): the fastest round of {@code a} and of {@code b} in ms.
+     * First {@code a} (JIT-compiled) is warmed up until its rounds have stopped getting faster and
+     * the JIT has been idle for {@value #QUIET_MS} ms (at most {@code maxMs} in all); then rounds
+     * alternate between the two for {@code budgetMs}. Warm-up and timing use the same shapes: C2
+     * compiles for the paths it has seen, and other shapes would cost a recompilation.
      */
     static double[] trial(Kernels a, Kernels b, long budgetMs, long maxMs) {
-        Round round = new Round();
-        double bestA = Double.POSITIVE_INFINITY;
-        double bestB = Double.POSITIVE_INFINITY;
         long start = System.nanoTime();
-        boolean improving = true;
-        for (int r = 0; ; r++) {
-            long elapsedMs = (System.nanoTime() - start) / 1_000_000;
-            boolean done = r >= MIN_ROUNDS && (elapsedMs >= maxMs || (elapsedMs >= budgetMs && !improving));
-            if (done) {
+        long deadline = start + maxMs * 1_000_000;
+        Round round = new Round(TRIAL_ROWS);
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTime = jit != null && jit.isCompilationTimeMonitoringSupported();
+        double best = Double.POSITIVE_INFINITY;
+        long lastFaster = start;
+        long lastCompile = start;
+        long compiled = jitTime ? jit.getTotalCompilationTime() : 0;
+        for (long now = start; now < deadline; now = System.nanoTime()) {
+            double t = round.time(a);
+            now = System.nanoTime();
+            if (t < 0.95 * best) {
+                lastFaster = now;
+            }
+            best = Math.min(best, t);
+            long c = jitTime ? jit.getTotalCompilationTime() : 0;
+            if (c != compiled) {
+                compiled = c;
+                lastCompile = now;
+            }
+            if (now - lastFaster >= QUIET_MS * 1_000_000 && now - lastCompile >= QUIET_MS * 1_000_000) {
                 break;
             }
-            double ta = round.time(a);
-            improving = ta < 0.9 * bestA;
-            bestA = Math.min(bestA, ta);
+        }
+        double bestA = Double.POSITIVE_INFINITY;
+        double bestB = Double.POSITIVE_INFINITY;
+        long timed = System.nanoTime();
+        for (int r = 0; r < MIN_ROUNDS || System.nanoTime() - timed < budgetMs * 1_000_000; r++) {
+            bestA = Math.min(bestA, round.time(a));
             bestB = Math.min(bestB, round.time(b));
         }
         return new double[] {bestA, bestB};
     }
 
-    /** One round of the trial: the critic's GEMMs on fixed random data. */
+    /** One round of the trial: the critic's GEMMs on {@code rows} rows of fixed random data. */
     private static final class Round {
         private static final int IN = 40;
         private static final int H = 256;
-        private final float[] x = fill(TRIAL_ROWS * IN, 1);
+        private final int rows;
+        private final float[] x;
         private final float[] w1 = fill(IN * H, 2);
         private final float[] w2 = fill(H * H, 3);
-        private final float[] d2 = fill(TRIAL_ROWS * H, 4);
-        private final float[] h1 = new float[TRIAL_ROWS * H];
-        private final float[] z2 = new float[TRIAL_ROWS * H];
+        private final float[] d2;
+        private final float[] h1;
+        private final float[] z2;
         private final float[] g1 = new float[IN * H];
         private final float[] g2 = new float[H * H];
-        private final float[] d1 = new float[TRIAL_ROWS * H];
+        private final float[] d1;
+
+        Round(int rows) {
+            this.rows = rows;
+            x = fill(rows * IN, 1);
+            d2 = fill(rows * H, 4);
+            h1 = new float[rows * H];
+            z2 = new float[rows * H];
+            d1 = new float[rows * H];
+        }
 
         private static float[] fill(int len, long seed) {
             SplittableRandom r = new SplittableRandom(seed);
@@ -146,7 +180,7 @@ final class AutoKernels implements Kernels {
 
         /** Milliseconds of one round on {@code k}, with the calls and transposes of {@link Mlp}. */
         double time(Kernels k) {
-            int n = TRIAL_ROWS;
+            int n = rows;
             long t0 = System.nanoTime();
             k.sgemm(false, false, n, H, IN, 1f, x, w1, 0f, h1);
             k.sgemm(false, false, n, H, H, 1f, h1, w2, 0f, z2);
