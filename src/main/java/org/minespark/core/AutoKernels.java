@@ -19,8 +19,8 @@ import java.util.SplittableRandom;
  * time). Before that the vector kernels are warmed up on the same rounds until C2 has compiled them
  * (until then the Vector API runs a fallback tens of times slower, and a trial would always pick
  * native-blas): until the rounds stop getting faster and the JIT has been idle for
- * {@value #QUIET_MS} ms, at most {@value #MAX_MS} ms. That warm-up is most of the trial's cost (about
- * 1 s on a loaded 2-core machine), and a run on the vector backend needs it anyway.
+ * {@value #QUIET_MS} ms, at most {@value #MAX_MS} ms. That warm-up is most of the trial's cost (1-3 s
+ * on a loaded 2-core machine), and a run on the vector backend needs it anyway.
  * {@code native-blas} is taken only when it is more than {@value #MARGIN_PERCENT}% faster, so that a
  * near tie on a noisy machine keeps the vector backend (the two differ in float rounding; see below).
  *

@@ -18,9 +18,10 @@ import jdk.incubator.vector.VectorSpecies;
  * in L2. Then each group of {@code MR} rows of {@code A'} is swept across all slivers of the panel.
  * The micro-kernel keeps an {@code MR} x {@code NR} block of C in registers; its shape is chosen
  * from the CPU's vector register file ({@link MicroShape}): 6 rows x 4 vectors (24 of 32 registers)
- * with AVX-512 or on aarch64, 4 rows x 3 vectors (12 accumulators, 16 registers in all) on x86
- * with 16 (AVX2), where 6 x 4 spills on every k step. A is read in place through a row and a step
- * stride (its micro-panel, at most one cache line per step, stays in L1 across the slivers):
+ * with AVX-512 or on aarch64, 6 rows x 2 vectors (12 accumulators, 15 registers in all) on x86
+ * with 16 (AVX2), where 6 x 4 spills on every k step. A is read in place, row-major A with a unit
+ * step and a row stride, transposed A with a step stride (its micro-panel, at most one cache line
+ * per step, stays in L1 across the slivers):
  * packing A as well measured ~10% slower here, since with n = 256 each element of A is used by only
  * 4 slivers. The last {@code m mod MR} rows are packed zero-padded, and edge blocks (and
  * {@code alpha != 1} or a general beta) go through a small tile merged into C; full blocks with
