@@ -53,6 +53,11 @@ public final class FmaPeak {
         return SPECIES.vectorBitSize();
     }
 
+    /** {@code FloatVector.SPECIES_PREFERRED} as the Vector API names it, e.g. {@code Species[float, 16, S_512_BIT]}. */
+    public static String speciesName() {
+        return SPECIES.toString();
+    }
+
     /** float32 lanes of {@code FloatVector.SPECIES_PREFERRED}. */
     public static int lanes() {
         return SPECIES.length();

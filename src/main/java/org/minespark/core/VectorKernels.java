@@ -13,18 +13,21 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code C = alpha * A' * B' + beta * C} by one register-blocked micro-kernel, so the four
  * transpose cases share one hot method (compiled once). For each k block of depth {@value VectorGemm#KC}
  * (and column block of up to {@value VectorGemm#NC} columns) the panel of {@code B'} is packed once into
- * slivers of {@code NR = 4L} columns (64 with AVX-512), each stored step-major and contiguous, for
- * either layout of B (this replaces the separate transpose of B); the panel (256 KiB for the
- * critic's 256 x 256 layers) stays in L2. Then each group of {@value VectorGemm#MR} rows of {@code A'} is
- * swept across all slivers of the panel. The micro-kernel keeps a 6-row x 4-vector block of C in 24
- * of the 32 vector registers; each k step does 4 vector loads of B, 6 broadcasts of A and 24 FMAs.
- * A is read in place through a row and a step stride (its 6 x KC micro-panel, at most one cache line
- * per step, stays in L1 across the slivers): packing A as well measured ~10% slower here, since with
- * n = 256 each element of A is used by only 4 slivers. The last {@code m mod 6} rows are packed
- * zero-padded, and edge blocks (and {@code alpha != 1} or a general beta) go through a small tile
- * merged into C; full blocks with {@code alpha == 1, beta in {0, 1}} accumulate straight into C.
- * Measured 110-114 GFLOP/s on the critic's 1024 x 256 x 256 shapes on one Zen 4 core (FMA peak of a
- * Java loop there: 115).
+ * slivers of {@code NR} columns, each stored step-major and contiguous, for either layout of B (this
+ * replaces the separate transpose of B); the panel (256 KiB for the critic's 256 x 256 layers) stays
+ * in L2. Then each group of {@code MR} rows of {@code A'} is swept across all slivers of the panel.
+ * The micro-kernel keeps an {@code MR} x {@code NR} block of C in registers; its shape is chosen
+ * from the CPU's vector register file ({@link MicroShape}): 6 rows x 4 vectors (24 of 32 registers)
+ * with AVX-512 or on aarch64, 6 rows x 2 vectors (12 accumulators, 15 registers in all) on x86
+ * with 16 (AVX2), where 6 x 4 spills on every k step. A is read in place, row-major A with a unit
+ * step and a row stride, transposed A with a step stride (its micro-panel, at most one cache line
+ * per step, stays in L1 across the slivers):
+ * packing A as well measured ~10% slower here, since with n = 256 each element of A is used by only
+ * 4 slivers. The last {@code m mod MR} rows are packed zero-padded, and edge blocks (and
+ * {@code alpha != 1} or a general beta) go through a small tile merged into C; full blocks with
+ * {@code alpha == 1, beta in {0, 1}} accumulate straight into C. The 6 x 4 block measured
+ * 110-114 GFLOP/s on the critic's 1024 x 256 x 256 shapes on one Zen 4 core (FMA peak of a Java
+ * loop there: 115).
  *
  * <p>The degenerate shapes of the critic's output layer get their own paths: {@code n == 1}
  * (GEMV: a 4-row dot-product kernel, or for {@code transA} an axpy sweep over the rows of A) and
@@ -39,28 +42,44 @@ import jdk.incubator.vector.VectorSpecies;
  * shape seen by a thread.
  */
 final class VectorKernels implements Kernels {
-    static final VectorKernels INSTANCE = new VectorKernels();
+    /** The backend with this CPU's micro-kernel shape ({@link MicroShape#CHOSEN}). */
+    static final VectorKernels INSTANCE = new VectorKernels(MicroShape.CHOSEN, "vector");
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
 
-    private VectorKernels() {
+    private final MicroShape shape;
+    private final String name;
+
+    private VectorKernels(MicroShape shape, String name) {
+        this.shape = shape;
+        this.name = name;
+    }
+
+    /** The backend with a fixed micro-kernel shape, named {@code vector:<shape>} (for tests and bench). */
+    static VectorKernels withShape(MicroShape shape) {
+        return new VectorKernels(shape, "vector:" + shape.label());
+    }
+
+    MicroShape shape() {
+        return shape;
     }
 
     @Override
     public String name() {
-        return "vector";
+        return name;
     }
 
     @Override
     public String describe() {
-        return "vector: Java Vector API, " + S + " (" + (L * 32) + "-bit float lanes)";
+        return name + ": Java Vector API, " + S + " (" + (L * 32) + "-bit float lanes), micro-kernel "
+                + (this == INSTANCE ? MicroShape.describeChoice() : shape.label()) + " rows x vectors";
     }
 
     @Override
     public void sgemm(boolean transA, boolean transB, int m, int n, int k,
                       float alpha, float[] a, float[] b, float beta, float[] c) {
-        VectorGemm.sgemm(transA, transB, m, n, k, alpha, a, b, beta, c);
+        VectorGemm.sgemm(shape, transA, transB, m, n, k, alpha, a, b, beta, c);
     }
 
     /** See {@link VectorGemm#degenerateGemm}. */

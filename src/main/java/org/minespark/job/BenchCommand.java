@@ -39,6 +39,8 @@ import picocli.CommandLine.Option;
                 + "4096 on 1 and 2 threads, with the machine's FMA peak (Vector API) and W's share of it, "
                 + "the Spark training loop at global batch 512 and 4096, and the PyTorch reference "
                 + "(../shared/tools/ref_torch_mine.py) when /usr/bin/python3 has torch.",
+            "Records the CPU (model, vector flags, the Vector API species and width, the vector micro-kernel "
+                + "shape, what --kernels auto picks and each backend's share of the FMA peak).",
             "Prints a table, or one JSON object with --json."
         })
 final class BenchCommand implements Callable<Integer> {
@@ -48,7 +50,8 @@ final class BenchCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--kernels", split = ",", paramLabel = "NAME[,NAME...]",
-            defaultValue = "vector,native-blas,scalar", description = "Backends to measure (default: ${DEFAULT-VALUE}).")
+            defaultValue = "vector,native-blas,scalar", description = "Backends to measure (default: ${DEFAULT-VALUE}); "
+                    + "vector:6x4, vector:6x2, vector:4x3 fix the vector micro-kernel's rows x vectors.")
     List<String> kernels;
 
     @Option(names = "--batches", split = ",", paramLabel = "B[,B...]", defaultValue = "64,512,4096",
@@ -68,7 +71,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--torch-steps", defaultValue = "400", description = "Steps of the PyTorch reference per thread setting (default: ${DEFAULT-VALUE}).")
     int torchSteps;
 
-    @Option(names = "--loop-kernels", defaultValue = "vector",
+    @Option(names = "--loop-kernels", defaultValue = "auto",
             description = "Kernel backend of the Spark training-loop measurement (default: ${DEFAULT-VALUE}).")
     String loopKernels;
 
@@ -100,11 +103,23 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("date", java.time.LocalDate.now().toString());
         out.put("machine", machine());
+        // the CPU the numbers come from, and what the JVM makes of it
+        out.put("cpu_model", Machine.cpuModel());
+        out.put("cpu_vector_flags", String.join(" ", Machine.vectorFlags()));
+        out.put("vector_species", FmaPeak.speciesName());
+        out.put("vector_species_bits", FmaPeak.vectorBits());
+        out.put("vector_kernels", Kernels.forName("vector").describe());
+        Kernels auto = Kernels.forName("auto");
+        out.put("kernels_auto", auto.name());
+        out.put("kernels_auto_trial", auto.describe());
+        ctx.err.println("bench: CPU " + out.get("cpu_model") + ", flags " + out.get("cpu_vector_flags") + "; "
+                + out.get("vector_kernels") + "; " + auto.describe());
         List<Map<String, Object>> rows = new ArrayList<>();
         Double k1 = null;
         Double k2 = null;
         double[] peak = skipKernels ? null : fmaPeaks(); // index: threads
         Map<String, Object> shares = new LinkedHashMap<>(); // <backend>_<n>t_peak_share at shareBatch
+        double[][] rateAtShare = new double[3][]; // [threads] = {auto's backend, best backend} samples/s at shareBatch
         int shareBatch = batches.contains(512) ? 512 : batches.stream().mapToInt(Integer::intValue).max().orElse(0);
         for (String name : skipKernels ? List.<String>of() : kernels) {
             Kernels k;
@@ -135,7 +150,14 @@ final class BenchCommand implements Callable<Integer> {
                     ctx.err.printf(Locale.ROOT, "  W %-11s B=%-5d %dt  %,10.0f samples/s  %6.1f GFLOP/s  %5.1f %% of FMA peak%n",
                             name, b, threads, res.samplesPerSec(), res.gflops(), 100 * share);
                     if (b == shareBatch) {
-                        shares.put(name.replace('-', '_') + "_" + threads + "t_peak_share", round(share, 3));
+                        shares.put(key(name) + "_" + threads + "t_peak_share", round(share, 3));
+                        double[] ab = rateAtShare[threads] == null ? (rateAtShare[threads] = new double[2]) : rateAtShare[threads];
+                        if (name.equals(auto.name())) {
+                            ab[0] = res.samplesPerSec();
+                        }
+                        if (!name.equals("scalar")) {
+                            ab[1] = Math.max(ab[1], res.samplesPerSec());
+                        }
                     }
                     if (name.equals("vector") && b == 512) {
                         if (threads == 1) {
@@ -149,8 +171,6 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.put("kernel_1t_samples_per_s", k1 == null ? null : (Object) Math.round(k1));
         out.put("kernel_2t_samples_per_s", k2 == null ? null : (Object) Math.round(k2));
-        out.put("cpu_model", Machine.cpuModel());
-        out.put("vector_species_bits", FmaPeak.vectorBits());
         out.put("fma_peak_1t_gflops", peak == null ? null : (Object) round(peak[1], 1));
         out.put("fma_peak_2t_gflops", peak == null ? null : (Object) round(peak[2], 1));
         if (peak != null && peak.length > 3) {
@@ -158,6 +178,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         out.put("peak_share_batch", shares.isEmpty() ? null : (Object) shareBatch);
         out.putAll(shares);
+        for (int t = 1; t <= 2; t++) {
+            double[] ab = rateAtShare[t];
+            // the default backend's W rate as a fraction of the fastest backend measured (issue 18: >= 0.95)
+            out.put("auto_" + t + "t_vs_best", ab == null || ab[0] == 0 || ab[1] == 0 ? null : (Object) round(ab[0] / ab[1], 3));
+        }
         out.put("workload_w", rows);
 
         Double spark4096 = null;
@@ -237,9 +262,18 @@ final class BenchCommand implements Callable<Integer> {
         } else {
             ctx.out.printf(Locale.ROOT, "workload W, vector, B=512: %s samples/s on 1 thread, %s on 2%n",
                     out.get("kernel_1t_samples_per_s"), out.get("kernel_2t_samples_per_s"));
-            ctx.out.printf(Locale.ROOT, "FMA peak (%d-bit Vector API): %s GFLOP/s on 1 thread, %s on 2; W vector share %s / %s%n",
-                    FmaPeak.vectorBits(), out.get("fma_peak_1t_gflops"), out.get("fma_peak_2t_gflops"),
-                    out.get("vector_1t_peak_share"), out.get("vector_2t_peak_share"));
+            ctx.out.printf(Locale.ROOT, "CPU: %s; vector flags: %s; species %s; %s%n", out.get("cpu_model"),
+                    out.get("cpu_vector_flags"), out.get("vector_species"), out.get("vector_kernels"));
+            ctx.out.printf(Locale.ROOT, "FMA peak (%d-bit Vector API): %s GFLOP/s on 1 thread, %s on 2%n",
+                    FmaPeak.vectorBits(), out.get("fma_peak_1t_gflops"), out.get("fma_peak_2t_gflops"));
+            for (String name : skipKernels ? List.<String>of() : kernels) {
+                if (out.containsKey(key(name) + "_1t_peak_share")) {
+                    ctx.out.printf(Locale.ROOT, "  W %s, B=%s: %s / %s of the FMA peak (1 / 2 threads)%n", name,
+                            out.get("peak_share_batch"), out.get(key(name) + "_1t_peak_share"), out.get(key(name) + "_2t_peak_share"));
+                }
+            }
+            ctx.out.printf(Locale.ROOT, "kernels auto: %s; its W rate vs the best backend: %s / %s (1 / 2 threads)%n",
+                    out.get("kernels_auto_trial"), out.get("auto_1t_vs_best"), out.get("auto_2t_vs_best"));
             ctx.out.printf(Locale.ROOT, "Spark training loop, global batch 4096: %s samples/s, median step overhead %s ms%n",
                     out.get("spark_local2_samples_per_s"), out.get("spark_step_overhead_ms"));
             ctx.out.printf(Locale.ROOT, "PyTorch reference, best thread setting: %s samples/s%n", out.get("torch_samples_per_s"));
@@ -296,6 +330,11 @@ final class BenchCommand implements Callable<Integer> {
     private static String machine() {
         String cpu = Machine.cpuModel();
         return (cpu == null ? "unknown CPU" : cpu) + ", " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version");
+    }
+
+    /** A backend name as part of a JSON key: {@code native-blas} -> {@code native_blas}, {@code vector:6x2} -> {@code vector_6x2}. */
+    private static String key(String backend) {
+        return backend.replace('-', '_').replace(':', '_');
     }
 
     private static double round(double v, int digits) {

@@ -153,7 +153,8 @@ final class TrainingOptions {
     Double alpha;
 
     @Option(names = "--kernels", paramLabel = "NAME",
-            description = "Critic maths backend: vector, native-blas or scalar (mine.kernels, default vector).")
+            description = "Critic maths backend: auto (the faster of vector and native-blas, a short trial once "
+                    + "per JVM), vector, native-blas or scalar (mine.kernels, default auto).")
     String kernels;
 
     @Option(names = "--trainer", paramLabel = "NAME",

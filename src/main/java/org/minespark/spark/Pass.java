@@ -105,6 +105,9 @@ final class Pass implements PassSteps.Critics {
         this.opts = new MineOptimizer[n];
         this.monitors = new ConvergenceMonitor[n];
         Kernels driverKernels = Kernels.forName(spec.kernels());
+        // the executors use the backend the driver resolved (with --kernels auto: its trial's choice),
+        // so that every partition of a run, and a retried task, computes with the same rounding
+        String kernels = driverKernels.name();
         for (int m = 0; m < n; m++) {
             int p = members.get(m);
             Plan.Pair pair = run.plan().pairs().get(p);
@@ -134,9 +137,9 @@ final class Pass implements PassSteps.Critics {
         this.wall = new long[total];
         this.compute = new long[total];
         long key = new SplittableRandom().nextLong();
-        this.steps = new PassSteps(spec.trainer(), run.blocks(), shapes, xDims, yDims, spec.kernels(), run.bound(),
+        this.steps = new PassSteps(spec.trainer(), run.blocks(), shapes, xDims, yDims, kernels, run.bound(),
                 run.seed(), key);
-        this.evaluation = new Evaluation(shapes, xDims, yDims, spec.kernels(), run.bound(), spec.evalPairings(), key);
+        this.evaluation = new Evaluation(shapes, xDims, yDims, kernels, run.bound(), spec.evalPairings(), key);
         if (resume != null) {
             // continue exactly where the checkpoint left off: same weights, optimiser and monitor
             // state, and the step count is the position of every random stream

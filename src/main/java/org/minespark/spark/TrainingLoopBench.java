@@ -60,9 +60,11 @@ public final class TrainingLoopBench {
         blocks.count();
         try {
             CriticShape shape = new CriticShape(20, 20, new int[] {256, 256});
-            MineOptimizer opt = new MineOptimizer(shape, shape.init(1), 1e-4, 0.01, Kernels.forName(kernels));
+            Kernels driverKernels = Kernels.forName(kernels);
+            MineOptimizer opt = new MineOptimizer(shape, shape.init(1), 1e-4, 0.01, driverKernels);
             PassSteps loop = new PassSteps(trainer, blocks, new CriticShape[] {shape},
-                    new int[][] {InputStats.range(0, 20)}, new int[][] {InputStats.range(20, 40)}, kernels, opt.bound(), 5,
+                    new int[][] {InputStats.range(0, 20)}, new int[][] {InputStats.range(20, 40)}, driverKernels.name(),
+                    opt.bound(), 5,
                     new SplittableRandom().nextLong());
             long[] wall = new long[steps];
             long[] compute = new long[steps];

@@ -6,7 +6,7 @@ package org.minespark.spec;
  */
 public record ExecutionSettings(long seed, String kernels, String trainer, int partitions, int logEvery) implements java.io.Serializable {
     /** The defaults. */
-    static final ExecutionSettings DEFAULTS = new ExecutionSettings(42L, "vector", MineSpec.DEFAULT_TRAINER, 0, 100);
+    static final ExecutionSettings DEFAULTS = new ExecutionSettings(42L, "auto", MineSpec.DEFAULT_TRAINER, 0, 100);
 
     ExecutionSettings withSeed(long v) {
         return new ExecutionSettings(v, kernels, trainer, partitions, logEvery);

@@ -23,7 +23,7 @@ import java.util.Objects;
  *                       early stop)
  * @param bound          the bound trained and reported: {@code dv}, {@code dv-biased}, {@code nwj},
  *                       {@code infonce} (capped at ln K: the warnings say so) or {@code smile}
- * @param kernels        the kernel backend used
+ * @param kernels        the kernel backend used ({@code --kernels auto}: the one its trial chose)
  * @param seconds        wall time of the whole estimate
  * @param trainSeconds   wall time of the training loop
  * @param trainSamplesPerS joint training samples per second in the training loop

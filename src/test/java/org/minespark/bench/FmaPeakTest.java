@@ -71,4 +71,15 @@ class FmaPeakTest {
         assertNull(Machine.cpuModel(f));
         assertNull(Machine.cpuModel(dir.resolve("missing")));
     }
+
+    @Test
+    void vectorFlags_x86AndArm_inFixedOrder(@TempDir Path dir) throws IOException {
+        Path f = dir.resolve("cpuinfo");
+        Files.writeString(f, "processor\t: 0\nflags\t\t: fpu sse2 avx512f fma avx avx2 avx512vl avx512bw\n"
+                + "processor\t: 1\nflags\t\t: fpu\n");
+        assertEquals(java.util.List.of("avx", "avx2", "fma", "avx512f", "avx512vl"), Machine.vectorFlags(f));
+        Files.writeString(f, "processor\t: 0\nFeatures\t: fp asimd evtstrm aes sve\n");
+        assertEquals(java.util.List.of("asimd", "sve"), Machine.vectorFlags(f));
+        assertEquals(java.util.List.of(), Machine.vectorFlags(dir.resolve("missing")));
+    }
 }

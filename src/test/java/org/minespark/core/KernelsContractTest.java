@@ -112,7 +112,7 @@ class KernelsContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vector", "native-blas"})
+    @ValueSource(strings = {"vector", "native-blas", "auto", "vector:6x4", "vector:6x2", "vector:4x3"})
     void sgemm_edgeShapesAllTransposes_matchScalar(String name) {
         Kernels k = backend(name);
         SplittableRandom r = new SplittableRandom(12345);
@@ -131,7 +131,7 @@ class KernelsContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vector", "native-blas"})
+    @ValueSource(strings = {"vector", "native-blas", "auto", "vector:6x4", "vector:6x2", "vector:4x3"})
     void sgemm_randomShapesUpTo300_matchScalar(String name) {
         Kernels k = backend(name);
         SplittableRandom r = new SplittableRandom(20261124);
@@ -146,7 +146,7 @@ class KernelsContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vector", "native-blas"})
+    @ValueSource(strings = {"vector", "native-blas", "auto", "vector:6x4", "vector:6x2", "vector:4x3"})
     void sgemm_criticShapes_matchScalar(String name) {
         Kernels k = backend(name);
         SplittableRandom r = new SplittableRandom(42);
@@ -165,10 +165,13 @@ class KernelsContractTest {
         checkGemm(k, true, false, 256, 256, 1030, 1f, 1f, r, true);
         checkGemm(k, false, false, 9, 70, 600, -0.5f, 2f, r, false);
         checkGemm(k, true, true, 33, 47, 700, 1f, 0f, r, false);
+        // wider than one column block (NC = 512), partial slivers and row groups at its end
+        checkGemm(k, false, false, 23, 1100, 70, 1f, 1f, r, false);
+        checkGemm(k, true, true, 19, 530, 300, 0.5f, 0f, r, true);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"vector", "native-blas"})
+    @ValueSource(strings = {"vector", "native-blas", "auto", "vector:6x4", "vector:6x2", "vector:4x3"})
     void sgemm_zeroSizes_leaveOrScaleC(String name) {
         Kernels k = backend(name);
         float[] c = {1f, 2f, 3f, 4f, Float.NaN, SENTINEL};
@@ -352,6 +355,55 @@ class KernelsContractTest {
         Kernels k = Kernels.forName("vector");
         assertSame(VectorKernels.INSTANCE, k);
         assertEquals("vector", k.name());
+    }
+
+    @Test
+    void forName_vectorWithShape_usesThatShape() {
+        for (MicroShape shape : MicroShape.values()) {
+            Kernels k = Kernels.forName("vector:" + shape.label());
+            assertEquals("vector:" + shape.label(), k.name());
+            assertSame(shape, ((VectorKernels) k).shape());
+        }
+        assertThrows(IllegalArgumentException.class, () -> Kernels.forName("vector:5x5"));
+    }
+
+    /** Each register file gets a shape that fits it, and this JVM's choice follows its register file. */
+    @Test
+    void microShape_fitsTheRegisterFile() {
+        assertSame(MicroShape.S6X4, MicroShape.forRegisters(32));
+        assertSame(MicroShape.S6X2, MicroShape.forRegisters(16));
+        for (int regs : new int[] {16, 32}) {
+            MicroShape s = MicroShape.forRegisters(regs);
+            assertTrue(s.registers() <= regs, s.label() + " needs " + s.registers() + " of " + regs + " registers");
+            assertTrue(s.registers() > regs / 2, s.label() + " leaves most of " + regs + " registers unused");
+        }
+        // set by the pom's surefire executions: -XX:UseAVX=2 leaves x86 16 registers, -XX:MaxVectorSize
+        // forces a narrower species (these JVM flags are ignored on other CPUs)
+        String arch = System.getProperty("os.arch", "");
+        String regs = System.getProperty("mine.test.x86VectorRegisters");
+        if (regs != null && (arch.equals("amd64") || arch.equals("x86_64"))) {
+            assertEquals(Integer.parseInt(regs), MicroShape.vectorRegisters());
+            assertSame(MicroShape.S6X2, MicroShape.CHOSEN);
+        }
+        String bits = System.getProperty("mine.test.vectorBits");
+        if (bits != null && (arch.equals("amd64") || arch.equals("x86_64"))) {
+            int actual = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+            assertTrue(actual <= Integer.parseInt(bits), "species of " + actual + " bits with -XX:MaxVectorSize for " + bits);
+        }
+        if (System.getProperty("mine.kernels.shape") == null) {
+            assertSame(MicroShape.forRegisters(MicroShape.vectorRegisters()), MicroShape.CHOSEN);
+        }
+    }
+
+    /** {@code auto} resolves once per JVM to a backend that loads, and is named after it. */
+    @Test
+    void forName_auto_resolvesOnceToAFastBackend() {
+        Kernels k = Kernels.forName("auto");
+        assertSame(k, Kernels.forName("auto"));
+        assertTrue(k.name().equals("vector") || k.name().equals("native-blas"), k.name());
+        assertTrue(k.describe().startsWith("auto -> " + k.name()), k.describe());
+        double[] ms = AutoKernels.trial(Kernels.forName("vector"), Kernels.forName("scalar"), 1, 1);
+        assertTrue(ms[0] > 0 && ms[1] > 0 && Double.isFinite(ms[0]) && Double.isFinite(ms[1]), Arrays.toString(ms));
     }
 
     @Test
