@@ -72,6 +72,7 @@ final class MineConfig {
     static final String PAIRS_HIDDEN = "mine.pairs.hidden";
     static final String PAIRS_PER_PASS = "mine.pairs.pairs-per-pass";
     static final String PAIRS_DRIFT_MIN_NATS = "mine.pairs.drift-min-nats";
+    static final String PAIRS_CORRECTION = "mine.pairs.correction";
 
     private MineConfig() {
     }

@@ -91,6 +91,12 @@ final class PairsCommand implements Callable<Integer> {
                 + PairsSpec.DEFAULT_PAIRS_PER_PASS + ").")
     Integer pairsPerPass;
 
+    @Option(names = "--correction", paramLabel = "NAME",
+            description = "Multiple-testing correction over the run's pairs: bh (Benjamini-Hochberg q-values), holm or "
+                + "none; dependent uses the adjusted value (mine.pairs.correction, default "
+                + PairsSpec.DEFAULT_CORRECTION + ").")
+    String correction;
+
     @Option(names = "--drift-min-nats", paramLabel = "NATS",
             description = "drift.csv lists a pair only when its estimate moved beyond both runs' 95%% CIs and by at "
                 + "least NATS (mine.pairs.drift-min-nats, default " + DEFAULT_DRIFT_MIN_NATS + "; >= 0).")
@@ -188,6 +194,9 @@ final class PairsCommand implements Callable<Integer> {
         if (driftMinNats != null) {
             flags.put(MineConfig.PAIRS_DRIFT_MIN_NATS, driftMinNats);
         }
+        if (correction != null) {
+            flags.put(MineConfig.PAIRS_CORRECTION, correction);
+        }
         Config c = MineConfig.load(training.config, flags);
         Units units = MineConfig.units(c);
         double driftMin = driftMinNats(c);
@@ -201,10 +210,20 @@ final class PairsCommand implements Callable<Integer> {
         List<Integer> hidden = training.hidden != null ? training.hidden : c.getIntList(MineConfig.PAIRS_HIDDEN);
         PairsSpec ps = pairsSpec(columns, targets, readGroups(groups), c.getInt(MineConfig.PAIRS_TOP_K), hidden,
                 c.getInt(MineConfig.PAIRS_PER_PASS)).withTraining(spec);
+        try {
+            ps = ps.withCorrection(c.getString(MineConfig.PAIRS_CORRECTION));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--correction / " + MineConfig.PAIRS_CORRECTION + ": " + e.getMessage(), e);
+        }
         LocalDate date = runDate();
         String fmt = Jobs.resolveFormat(format, input);
         run(ctx, ctx.spark("pairs"), input, fmt, ps, out, date, targets != null && !targets.isEmpty(), units, driftMin);
         return ExitCodes.OK;
+    }
+
+    private static String correctionName(String c) {
+        return "bh".equals(c) ? "Benjamini-Hochberg q-values" : "holm".equals(c) ? "Holm-adjusted p-values"
+                : "no correction (raw p-values)";
     }
 
     /** {@code mine.pairs.drift-min-nats}: a finite number >= 0, else the message names the flag, key and value. */
@@ -264,6 +283,8 @@ final class PairsCommand implements Callable<Integer> {
             run.put("seed", spec.seed());
             run.put("permutations", spec.permutations());
             run.put("significance_level", spec.significanceLevel());
+            run.put("correction", ps.correction());
+            run.put("family", PairsOutput.family(results));
             run.put("eval_every", spec.evalEvery());
             run.put("patience", spec.patience());
             run.put("min_delta", spec.minDelta());
@@ -289,6 +310,8 @@ final class PairsCommand implements Callable<Integer> {
                     + (r.stillIncreasing() ? ", still increasing" : "") + (r.retried() ? ", retried at lr/10" : "");
             ctx.out.println(summaryLine(r, flags, units));
         }
+        ctx.out.println("multiple testing: " + correctionName(ps.correction()) + " over the family of "
+                + PairsOutput.family(results) + "; dependent means an adjusted p-value <= " + spec.significanceLevel());
         if (prev != null) {
             ctx.out.println(String.format(Locale.ROOT, "%d pair(s) drifted since %s (beyond both 95%% CIs and by >= %s %s)",
                     drift.size(), prev.getKey(), PairsOutput.num(units.fromNats(driftMinNats)), units.label()));

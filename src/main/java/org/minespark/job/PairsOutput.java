@@ -63,7 +63,9 @@ final class PairsOutput {
             .add("mi_bits", DataTypes.DoubleType, true)
             .add("ci95_low_nats", DataTypes.DoubleType, true)
             .add("ci95_high_nats", DataTypes.DoubleType, true)
+            .add("rho_i", DataTypes.DoubleType, true)
             .add("p_value", DataTypes.DoubleType, true)
+            .add("q_value", DataTypes.DoubleType, true)
             .add("dependent", DataTypes.BooleanType, false)
             .add("significance_test", DataTypes.StringType, false)
             .add("null_mean_nats", DataTypes.DoubleType, true)
@@ -88,7 +90,8 @@ final class PairsOutput {
     static Object[] values(PairResult r) {
         MiResult.Significance g = r.significance();
         return new Object[] {r.pair(), r.x(), r.y(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
-            orNull(r.ci95High()), orNull(g.pValue()), g.dependent(), g.test(), orNull(g.nullMeanNats()),
+            orNull(r.ci95High()), orNull(MiResult.linfoot(r.miNats())), orNull(g.pValue()),
+            orNull(r.qValue()), g.dependent(), g.test(), orNull(g.nullMeanNats()),
             orNull(g.nullStdNats()), orNull(r.plugIn().nats()), orNull(r.plugIn().stdErr()),
             orNull(r.plugIn().pValue()), r.plugIn().computed() ? r.plugIn().xCoding() + " ~ " + r.plugIn().yCoding() : "",
             r.n(), r.nEval(), r.steps(), r.bestStep(), r.converged(), r.stillIncreasing(),
@@ -96,6 +99,12 @@ final class PairsOutput {
     }
 
     private PairsOutput() {
+    }
+
+    /** The family of the multiple-testing step, for the summary: how many pairs had a test, of how many. */
+    static String family(List<PairResult> results) {
+        long tested = results.stream().filter(r -> !Double.isNaN(r.qValue())).count();
+        return tested + " unique pair(s) with a permutation test, of " + results.size();
     }
 
     /** One drifted pair: the previous run's and this run's estimates. */

@@ -90,6 +90,7 @@ public final class PairsRunner {
             for (int m = 0; m < total; m++) {
                 results.add(result(pairs.get(m), outcomes[m], spec, stats.valid()).withPlugIn(plugIns[m]));
             }
+            results = family(results, ps.correction(), spec.significanceLevel());
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s", total, seconds));
             return new PairsResult(results, stats.rows(), stats.dropped(), seconds);
@@ -110,6 +111,55 @@ public final class PairsRunner {
 
     private static int[] dimsOf(PairsLayout lay, List<String> columns) {
         return columns.stream().flatMapToInt(c -> java.util.Arrays.stream(lay.dims(c))).toArray();
+    }
+
+    /**
+     * The multiple-testing step over the run's family: every pair with a permutation test, once
+     * (the plan never holds a pair twice, nor a column against itself). Each gets its family
+     * p-value ({@link #familyP}), adjusted by {@code correction}
+     * ({@link org.minespark.core.MultipleTesting}) into {@code qValue}, and {@code dependent}
+     * becomes {@code q <= alpha}. Pairs without a test keep their verdict and a NaN q.
+     */
+    static List<PairResult> family(List<PairResult> results, String correction, double alpha) {
+        double[] p = new double[results.size()];
+        for (int i = 0; i < p.length; i++) {
+            p[i] = familyP(results.get(i));
+        }
+        double[] q = org.minespark.core.MultipleTesting.adjust(correction, p);
+        List<PairResult> out = new ArrayList<>(results.size());
+        for (int i = 0; i < p.length; i++) {
+            PairResult r = results.get(i);
+            if (Double.isNaN(q[i])) {
+                out.add(r);
+                continue;
+            }
+            MiResult.Significance g = r.significance();
+            out.add(r.withFamily(q[i], new MiResult.Significance(g.test(), g.permutations(), g.significanceLevel(),
+                    g.pValue(), q[i] <= alpha, g.nullMeanNats(), g.nullStdNats())));
+        }
+        return out;
+    }
+
+    /**
+     * A pair's p-value in the family: its Monte-Carlo permutation p-value, except at the floor
+     * {@code 1/(K+1)} (the observed bound beat every replicate), where the normal tail of the
+     * replicates at the observed value, {@code 1 - Phi((I - mean) / sd)}, replaces it when smaller
+     * (at least 1e-16). Without that refinement no pair of a family larger than
+     * {@code alpha (K + 1)} could ever pass Benjamini-Hochberg, since q would be at least
+     * {@code m / (K + 1)} for the best pair; the replicates' statistic is a mean over the test
+     * rows, close to normal. NaN without a permutation test.
+     */
+    static double familyP(PairResult r) {
+        MiResult.Significance g = r.significance();
+        if (!MiResult.Significance.TEST_PERMUTATION.equals(g.test()) || Double.isNaN(g.pValue())) {
+            return Double.NaN;
+        }
+        double floor = 1.0 / (g.permutations() + 1);
+        if (g.pValue() > floor * (1 + 1e-9) || !(g.nullStdNats() > 0) || Double.isNaN(r.miNats())) {
+            return g.pValue();
+        }
+        double tail = org.minespark.core.SpecialFunctions.normalCdf(-(r.miNats() - g.nullMeanNats()) / g.nullStdNats());
+        return Math.min(g.pValue(), Math.max(1e-16, tail));
     }
 
     /** The row of one pair from its engine outcome. */

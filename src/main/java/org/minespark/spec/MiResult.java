@@ -385,6 +385,15 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         return stdErrNats / LN2;
     }
 
+    /**
+     * Linfoot's informational coefficient of correlation {@code rho_I = sqrt(1 - e^(-2 I))} of an MI
+     * of {@code nats}: in [0, 1), 0 for independence, and equal to |rho| for a bivariate Gaussian
+     * pair (whose MI is {@code -ln(1 - rho^2) / 2}); NaN for NaN. A readable scale next to nats and bits.
+     */
+    public static double linfoot(double nats) {
+        return Double.isNaN(nats) ? Double.NaN : Math.sqrt(-Math.expm1(-2 * Math.max(0.0, nats)));
+    }
+
     /** The scalar fields under the result.json key names (no curve), in a stable order. */
     public Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -392,6 +401,8 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("mi_bits", miBits());
         m.put("ci95_nats", new double[] {ci95LowNats, ci95HighNats});
         m.put("ci95_bits", new double[] {ci95LowBits(), ci95HighBits()});
+        m.put("rho_i", linfoot(miNats));
+        m.put("rho_i_ci95", new double[] {linfoot(ci95LowNats), linfoot(ci95HighNats)});
         m.put("std_err_nats", stdErrNats);
         m.put("std_err_bits", stdErrBits());
         m.put("positions", positions);

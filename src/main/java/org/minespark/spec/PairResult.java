@@ -33,11 +33,12 @@ import java.util.Objects;
  *                        exact affine relation: the message is the error an estimate gives)
  * @param message         why there is no estimate, or a warning (still increasing, retried), or empty
  * @param plugIn          the bias-corrected plug-in estimate beside MINE ({@link PlugIn#NONE} when not computed)
+ * @param qValue          the adjusted p-value over the run's family of pairs ({@code PairsSpec.correction}); NaN without a test
  */
 public record PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
                          MiResult.Significance significance, long n, long nEval, int steps, int bestStep,
                          boolean converged, boolean stillIncreasing, boolean diverged, boolean retried,
-                         double seconds, String status, String message, PlugIn plugIn) {
+                         double seconds, String status, String message, PlugIn plugIn, double qValue) {
     public static final String OK = "ok";
     public static final String CONSTANT = "constant";
     public static final String DIVERGED = "diverged";
@@ -59,13 +60,22 @@ public record PairResult(String pair, String x, String y, double miNats, double 
                       boolean converged, boolean stillIncreasing, boolean diverged, boolean retried,
                       double seconds, String status, String message) {
         this(pair, x, y, miNats, ci95Low, ci95High, significance, n, nEval, steps, bestStep, converged,
-                stillIncreasing, diverged, retried, seconds, status, message, PlugIn.NONE);
+                stillIncreasing, diverged, retried, seconds, status, message, PlugIn.NONE, Double.NaN);
+    }
+
+    /**
+     * This row with its adjusted p-value {@code q} over the run's family and the verdict that uses
+     * it ({@code significance} with {@code dependent} decided by {@code q}).
+     */
+    public PairResult withFamily(double q, MiResult.Significance decided) {
+        return new PairResult(pair, x, y, miNats, ci95Low, ci95High, decided, n, nEval, steps, bestStep, converged,
+                stillIncreasing, diverged, retried, seconds, status, message, plugIn, q);
     }
 
     /** This row with {@code p} as its plug-in estimate. */
     public PairResult withPlugIn(PlugIn p) {
         return new PairResult(pair, x, y, miNats, ci95Low, ci95High, significance, n, nEval, steps, bestStep, converged,
-                stillIncreasing, diverged, retried, seconds, status, message, p);
+                stillIncreasing, diverged, retried, seconds, status, message, p, qValue);
     }
 
     /** The estimate in bits. */

@@ -36,12 +36,15 @@ public final class PairsSpec implements Serializable {
     public static final List<Integer> DEFAULT_HIDDEN = List.of(64, 64);
     /** Default number of pairs trained together in one pass over the cached blocks. */
     public static final int DEFAULT_PAIRS_PER_PASS = 64;
+    /** Default multiple-testing correction over the run's family of pairs: Benjamini-Hochberg q-values. */
+    public static final String DEFAULT_CORRECTION = "bh";
 
     private final Map<String, List<String>> units;
     private final List<List<String>> pairs;
     private int categoricalTopK = DEFAULT_CATEGORICAL_TOP_K;
     private List<Integer> hidden = DEFAULT_HIDDEN;
     private int pairsPerPass = DEFAULT_PAIRS_PER_PASS;
+    private String correction = DEFAULT_CORRECTION;
     private MineSpec training = MineSpec.of(List.of("x"), List.of("y"));
 
     private PairsSpec(Map<String, List<String>> units, List<List<String>> pairs) {
@@ -80,6 +83,7 @@ public final class PairsSpec implements Serializable {
         s.categoricalTopK = categoricalTopK;
         s.hidden = hidden;
         s.pairsPerPass = pairsPerPass;
+        s.correction = correction;
         s.training = training;
         return s;
     }
@@ -178,6 +182,25 @@ public final class PairsSpec implements Serializable {
     }
 
     /** Pairs trained together per pass over the cached training rows ({@code >= 1}). */
+    /**
+     * The multiple-testing correction over the run's family (every pair with a permutation test,
+     * each once): {@code bh} (Benjamini-Hochberg q-values, the default), {@code holm} or
+     * {@code none}. A pair is {@code dependent} when its adjusted value is at most the significance level.
+     */
+    public PairsSpec withCorrection(String v) {
+        if (!org.minespark.core.MultipleTesting.CORRECTIONS.contains(v)) {
+            throw new IllegalArgumentException("correction must be one of "
+                    + String.join(", ", org.minespark.core.MultipleTesting.CORRECTIONS) + ", got '" + v + "'");
+        }
+        PairsSpec s = copy();
+        s.correction = v;
+        return s;
+    }
+
+    public String correction() {
+        return correction;
+    }
+
     public PairsSpec withPairsPerPass(int v) {
         if (v < 1) {
             throw new IllegalArgumentException("pairs-per-pass must be >= 1, got " + v);

@@ -293,7 +293,7 @@ class PairsCommandTest {
         assertEquals("a ~ t", d.get(0).now().pair());
         assertTrue(PairsOutput.drift(List.of(moved), null).isEmpty());
         assertTrue(new String(PairsOutput.csv(List.of(failed)).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
-                .contains("c ~ t,c,t,,,,,,false,none,,,,,,,100,20,10,0,false,false,true,true,1.00000,diverged,x"));
+                .contains("c ~ t,c,t,,,,,,,,false,none,,,,,,,100,20,10,0,false,false,true,true,1.00000,diverged,x"));
     }
 
     @Test
