@@ -107,24 +107,30 @@ public final class PlugInMi implements Serializable {
         if (n == 0) {
             return new Estimate(Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0, Double.NaN, 0, 0, 0);
         }
-        java.util.HashMap<Integer, long[]> ax = new java.util.HashMap<>();
-        java.util.HashMap<Integer, long[]> by = new java.util.HashMap<>();
+        // the cells in key order: the sums do not depend on the slots, which depend on the order
+        // in which partition tables were merged (Spark's reduce merges them as tasks finish)
+        long[][] cells = new long[size][];
+        int at = 0;
         for (int j = 0; j < keys.length; j++) {
             if (keys[j] != EMPTY) {
-                ax.computeIfAbsent((int) (keys[j] >>> 32), k -> new long[1])[0] += counts[j];
-                by.computeIfAbsent((int) keys[j], k -> new long[1])[0] += counts[j];
+                cells[at++] = new long[] {keys[j], counts[j]};
             }
+        }
+        Arrays.sort(cells, (a, b) -> Long.compare(a[0], b[0]));
+        java.util.HashMap<Integer, long[]> ax = new java.util.HashMap<>();
+        java.util.HashMap<Integer, long[]> by = new java.util.HashMap<>();
+        for (long[] cell : cells) {
+            ax.computeIfAbsent((int) (cell[0] >>> 32), k -> new long[1])[0] += cell[1];
+            by.computeIfAbsent((int) cell[0], k -> new long[1])[0] += cell[1];
         }
         double total = n;
         double mi = 0;
         double sq = 0;
-        for (int j = 0; j < keys.length; j++) {
-            if (keys[j] != EMPTY) {
-                double c = counts[j];
-                double l = Math.log(c * total / ((double) ax.get((int) (keys[j] >>> 32))[0] * by.get((int) keys[j])[0]));
-                mi += c / total * l;
-                sq += c / total * l * l;
-            }
+        for (long[] cell : cells) {
+            double c = cell[1];
+            double l = Math.log(c * total / ((double) ax.get((int) (cell[0] >>> 32))[0] * by.get((int) cell[0])[0]));
+            mi += c / total * l;
+            sq += c / total * l * l;
         }
         int kx = ax.size();
         int ky = by.size();

@@ -72,6 +72,16 @@ class PlugInMiTest {
         }
         PlugInMi merged = parts[0].merge(parts[1]).merge(parts[2]);
         assertEquals(all.estimate(), merged.estimate(), "merge gives the same table");
+        // the same bits whatever the merge order (the table's slots depend on it, the estimate must not)
+        PlugInMi[] again = {new PlugInMi(), new PlugInMi(), new PlugInMi()};
+        SplittableRandom r2 = new SplittableRandom(11);
+        for (int i = 0; i < 200_000; i++) {
+            int x = r2.nextInt(k);
+            int y = r2.nextDouble() < keep ? x : r2.nextInt(k);
+            again[i % 3].add(x, y);
+            r2.nextInt(k);
+        }
+        assertEquals(merged.estimate(), again[2].merge(again[0]).merge(again[1]).estimate(), "merge order");
         // y = x with probability q = keep + (1 - keep) / k, else one of the k - 1 others uniformly
         double q = keep + (1 - keep) / k;
         double truth = Math.log(k) + q * Math.log(q) + (1 - q) * Math.log((1 - q) / (k - 1));
