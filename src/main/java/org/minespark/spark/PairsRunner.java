@@ -84,9 +84,13 @@ public final class PairsRunner {
         Plan plan = new Plan(lay, pairs, 1);
         try (Engine engine = new Engine(jsc, created.getValue().javaRDD(), plan, spec, shapes)) {
             ColumnStats stats = engine.checks().stats();
-            Engine.Outcome[] outcomes = engine.run(ps.pairsPerPass(), progress(spec, progress));
+            PlugIn[] plugIns = ps.screen() ? engine.screen() : null;
+            String[] skip = ps.screen() ? Screening.decide(plugIns, ps) : new String[total];
+            Engine.Outcome[] outcomes = engine.run(ps.pairsPerPass(), progress(spec, progress), skip);
             List<PairResult> results = new ArrayList<>();
-            PlugIn[] plugIns = engine.plugIns();
+            if (plugIns == null) {
+                plugIns = engine.plugIns();
+            }
             for (int m = 0; m < total; m++) {
                 results.add(result(pairs.get(m), outcomes[m], spec, stats.valid()).withPlugIn(plugIns[m]));
             }
@@ -171,7 +175,7 @@ public final class PairsRunner {
             return new PairResult(p.name(), p.x(), p.y(), 0, 0, 0, MiResult.Significance.NONE, usable, 0, 0, 0, false,
                     false, false, false, 0, PairResult.CONSTANT, String.join("; ", notes));
         }
-        if (t == null) { // unbounded: the estimate's error, as this pair's message
+        if (t == null) { // unbounded (the estimate's error) or screened (why not trained), as this pair's message
             notes.add(0, o.message());
             return new PairResult(p.name(), p.x(), p.y(), Double.NaN, Double.NaN, Double.NaN, MiResult.Significance.NONE,
                     usable, 0, 0, 0, false, false, false, false, 0, o.status(), String.join("; ", notes));
