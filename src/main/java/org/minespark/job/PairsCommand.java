@@ -112,6 +112,16 @@ final class PairsCommand implements Callable<Integer> {
                 + " the screen's level decides).")
     Integer trainTop;
 
+    @Option(names = "--max-null-fraction", paramLabel = "F",
+            description = "Skip a column whose share of nulls is above F (mine.pairs.max-null-fraction, default "
+                + PairsSpec.DEFAULT_MAX_NULL_FRACTION + ").")
+    Double maxNullFraction;
+
+    @Option(names = "--max-levels", paramLabel = "K",
+            description = "Skip a string column with more than K distinct values (mine.pairs.max-levels, default "
+                + PairsSpec.DEFAULT_MAX_LEVELS + ").")
+    Integer maxLevels;
+
     @Option(names = "--drift-min-nats", paramLabel = "NATS",
             description = "drift.csv lists a pair only when its estimate moved beyond both runs' 95%% CIs and by at "
                 + "least NATS (mine.pairs.drift-min-nats, default " + DEFAULT_DRIFT_MIN_NATS + "; >= 0).")
@@ -203,7 +213,8 @@ final class PairsCommand implements Callable<Integer> {
         Object[][] pairsFlags = {{MineConfig.PAIRS_TOP_K, topK}, {MineConfig.PAIRS_PER_PASS, pairsPerPass},
             {MineConfig.PAIRS_DRIFT_MIN_NATS, driftMinNats}, {MineConfig.PAIRS_CORRECTION, correction},
             {MineConfig.PAIRS_SCREEN, screen}, {MineConfig.PAIRS_SCREEN_ALPHA, screenAlpha},
-            {MineConfig.PAIRS_TRAIN_TOP, trainTop}};
+            {MineConfig.PAIRS_TRAIN_TOP, trainTop}, {MineConfig.PAIRS_MAX_NULL_FRACTION, maxNullFraction},
+            {MineConfig.PAIRS_MAX_LEVELS, maxLevels}};
         for (Object[] f : pairsFlags) {
             if (f[1] != null) {
                 flags.put((String) f[0], f[1]);
@@ -247,7 +258,13 @@ final class PairsCommand implements Callable<Integer> {
             ps = ps.withScreenAlpha(c.getDouble(key));
             key = MineConfig.PAIRS_TRAIN_TOP;
             flag = "--train-top";
-            return ps.withTrainTop(c.getInt(key));
+            ps = ps.withTrainTop(c.getInt(key));
+            key = MineConfig.PAIRS_MAX_NULL_FRACTION;
+            flag = "--max-null-fraction";
+            ps = ps.withMaxNullFraction(c.getDouble(key));
+            key = MineConfig.PAIRS_MAX_LEVELS;
+            flag = "--max-levels";
+            return ps.withMaxLevels(c.getInt(key));
         } catch (IllegalArgumentException | ConfigException e) {
             throw new IllegalArgumentException(flag + " / " + key + ": " + e.getMessage(), e);
         }
@@ -288,9 +305,13 @@ final class PairsCommand implements Callable<Integer> {
         MineSpec spec = ps.training();
         Dataset<Row> df = Jobs.read(spark, input, fmt);
         List<PairResult> results;
+        Map<String, String> skippedColumns;
         try {
             // the CLI is built on the Java API's pairs facade; progress goes to the log (and a bar on a terminal)
-            results = MutualInformation.pairs(df, ps, ConsoleProgress.forPairs(ctx.err, spec.logEvery())).pairs();
+            org.minespark.spec.PairsResult pr = MutualInformation.pairs(df, ps, ConsoleProgress.forPairs(ctx.err,
+                    spec.logEvery()));
+            results = pr.pairs();
+            skippedColumns = pr.skippedColumns();
         } catch (RuntimeException e) {
             throw Jobs.readFailure(e, input, fmt);
         }
@@ -320,6 +341,7 @@ final class PairsCommand implements Callable<Integer> {
             run.put("screen_alpha", ps.screenAlpha());
             run.put("train_top", ps.trainTop());
             run.put("screened_out", results.stream().filter(r -> PairResult.SCREENED.equals(r.status())).count());
+            run.put("skipped_columns", skippedColumns);
             run.put("family", PairsOutput.family(results));
             run.put("eval_every", spec.evalEvery());
             run.put("patience", spec.patience());
@@ -332,9 +354,13 @@ final class PairsCommand implements Callable<Integer> {
             PairsOutput.writePartition(spark, fs, table, date, results);
             dir.commit();
         }
+        for (Map.Entry<String, String> e : skippedColumns.entrySet()) {
+            // one line per skipped column, not per pair: its pairs' rows say it too
+            ctx.err.println(Main.PROGRAM + ": warning: column " + e.getKey() + ": " + e.getValue());
+        }
         for (PairResult r : results) {
             if (!PairResult.OK.equals(r.status()) && !PairResult.CONSTANT.equals(r.status())
-                    && !PairResult.SCREENED.equals(r.status())) {
+                    && !PairResult.SCREENED.equals(r.status()) && !PairResult.SKIPPED.equals(r.status())) {
                 // no estimate for this pair: say why on stderr too, as estimate does for its one pair
                 ctx.err.println(Main.PROGRAM + ": warning: " + r.pair() + ": " + r.message());
             }

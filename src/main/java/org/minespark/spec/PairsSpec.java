@@ -40,6 +40,10 @@ public final class PairsSpec implements Serializable {
     public static final String DEFAULT_CORRECTION = "bh";
     /** Default level of the screen: a pair is trained when its screen q-value is at most this. */
     public static final double DEFAULT_SCREEN_ALPHA = 0.05;
+    /** Default null fraction above which a column is skipped as mostly null. */
+    public static final double DEFAULT_MAX_NULL_FRACTION = 0.5;
+    /** Default number of distinct strings above which a string column is skipped. */
+    public static final int DEFAULT_MAX_LEVELS = 1000;
 
     private final Map<String, List<String>> units;
     private final List<List<String>> pairs;
@@ -50,6 +54,8 @@ public final class PairsSpec implements Serializable {
     private boolean screen = true;
     private double screenAlpha = DEFAULT_SCREEN_ALPHA;
     private int trainTop;
+    private double maxNullFraction = DEFAULT_MAX_NULL_FRACTION;
+    private int maxLevels = DEFAULT_MAX_LEVELS;
     private MineSpec training = MineSpec.of(List.of("x"), List.of("y"));
 
     private PairsSpec(Map<String, List<String>> units, List<List<String>> pairs) {
@@ -92,6 +98,8 @@ public final class PairsSpec implements Serializable {
         s.screen = screen;
         s.screenAlpha = screenAlpha;
         s.trainTop = trainTop;
+        s.maxNullFraction = maxNullFraction;
+        s.maxLevels = maxLevels;
         s.training = training;
         return s;
     }
@@ -251,6 +259,34 @@ public final class PairsSpec implements Serializable {
 
     public int trainTop() {
         return trainTop;
+    }
+
+    /** A column with a larger share of nulls is skipped (its pairs get a row saying so); in [0, 1]. */
+    public PairsSpec withMaxNullFraction(double v) {
+        if (!(v >= 0 && v <= 1)) {
+            throw new IllegalArgumentException("max-null-fraction must be in [0, 1], got " + v);
+        }
+        PairsSpec s = copy();
+        s.maxNullFraction = v;
+        return s;
+    }
+
+    public double maxNullFraction() {
+        return maxNullFraction;
+    }
+
+    /** A string column with more distinct values is skipped; &gt;= 2. */
+    public PairsSpec withMaxLevels(int v) {
+        if (v < 2) {
+            throw new IllegalArgumentException("max-levels must be >= 2, got " + v);
+        }
+        PairsSpec s = copy();
+        s.maxLevels = v;
+        return s;
+    }
+
+    public int maxLevels() {
+        return maxLevels;
     }
 
     public PairsSpec withPairsPerPass(int v) {
