@@ -73,6 +73,11 @@ final class MineConfig {
     static final String PAIRS_PER_PASS = "mine.pairs.pairs-per-pass";
     static final String PAIRS_DRIFT_MIN_NATS = "mine.pairs.drift-min-nats";
     static final String PAIRS_CORRECTION = "mine.pairs.correction";
+    static final String PAIRS_SCREEN = "mine.pairs.screen";
+    static final String PAIRS_SCREEN_ALPHA = "mine.pairs.screen-alpha";
+    static final String PAIRS_TRAIN_TOP = "mine.pairs.train-top";
+    static final String PAIRS_MAX_NULL_FRACTION = "mine.pairs.max-null-fraction";
+    static final String PAIRS_MAX_LEVELS = "mine.pairs.max-levels";
 
     private MineConfig() {
     }

@@ -97,6 +97,31 @@ final class PairsCommand implements Callable<Integer> {
                 + PairsSpec.DEFAULT_CORRECTION + ").")
     String correction;
 
+    @Option(names = "--screen", paramLabel = "on|off",
+            description = "Screen the pairs with the plug-in estimate before training and train only those that pass "
+                + "(mine.pairs.screen, default on; off trains every pair).")
+    String screen;
+
+    @Option(names = "--screen-alpha", paramLabel = "A",
+            description = "The screen's level: train a pair when its G-test q-value is <= A (mine.pairs.screen-alpha, "
+                + "default " + PairsSpec.DEFAULT_SCREEN_ALPHA + "; in (0, 1]).")
+    Double screenAlpha;
+
+    @Option(names = "--train-top", paramLabel = "N",
+            description = "Train the N screened pairs of highest plug-in value instead (mine.pairs.train-top, default 0 ="
+                + " the screen's level decides).")
+    Integer trainTop;
+
+    @Option(names = "--max-null-fraction", paramLabel = "F",
+            description = "Skip a column whose share of nulls is above F (mine.pairs.max-null-fraction, default "
+                + PairsSpec.DEFAULT_MAX_NULL_FRACTION + ").")
+    Double maxNullFraction;
+
+    @Option(names = "--max-levels", paramLabel = "K",
+            description = "Skip a string column with more than K distinct values (mine.pairs.max-levels, default "
+                + PairsSpec.DEFAULT_MAX_LEVELS + ").")
+    Integer maxLevels;
+
     @Option(names = "--drift-min-nats", paramLabel = "NATS",
             description = "drift.csv lists a pair only when its estimate moved beyond both runs' 95%% CIs and by at "
                 + "least NATS (mine.pairs.drift-min-nats, default " + DEFAULT_DRIFT_MIN_NATS + "; >= 0).")
@@ -185,17 +210,15 @@ final class PairsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Object> flags = training.overrides();
-        if (topK != null) {
-            flags.put(MineConfig.PAIRS_TOP_K, topK);
-        }
-        if (pairsPerPass != null) {
-            flags.put(MineConfig.PAIRS_PER_PASS, pairsPerPass);
-        }
-        if (driftMinNats != null) {
-            flags.put(MineConfig.PAIRS_DRIFT_MIN_NATS, driftMinNats);
-        }
-        if (correction != null) {
-            flags.put(MineConfig.PAIRS_CORRECTION, correction);
+        Object[][] pairsFlags = {{MineConfig.PAIRS_TOP_K, topK}, {MineConfig.PAIRS_PER_PASS, pairsPerPass},
+            {MineConfig.PAIRS_DRIFT_MIN_NATS, driftMinNats}, {MineConfig.PAIRS_CORRECTION, correction},
+            {MineConfig.PAIRS_SCREEN, screen}, {MineConfig.PAIRS_SCREEN_ALPHA, screenAlpha},
+            {MineConfig.PAIRS_TRAIN_TOP, trainTop}, {MineConfig.PAIRS_MAX_NULL_FRACTION, maxNullFraction},
+            {MineConfig.PAIRS_MAX_LEVELS, maxLevels}};
+        for (Object[] f : pairsFlags) {
+            if (f[1] != null) {
+                flags.put((String) f[0], f[1]);
+            }
         }
         Config c = MineConfig.load(training.config, flags);
         Units units = MineConfig.units(c);
@@ -210,15 +233,41 @@ final class PairsCommand implements Callable<Integer> {
         List<Integer> hidden = training.hidden != null ? training.hidden : c.getIntList(MineConfig.PAIRS_HIDDEN);
         PairsSpec ps = pairsSpec(columns, targets, readGroups(groups), c.getInt(MineConfig.PAIRS_TOP_K), hidden,
                 c.getInt(MineConfig.PAIRS_PER_PASS)).withTraining(spec);
-        try {
-            ps = ps.withCorrection(c.getString(MineConfig.PAIRS_CORRECTION));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--correction / " + MineConfig.PAIRS_CORRECTION + ": " + e.getMessage(), e);
-        }
+        ps = screening(c, ps);
         LocalDate date = runDate();
         String fmt = Jobs.resolveFormat(format, input);
         run(ctx, ctx.spark("pairs"), input, fmt, ps, out, date, targets != null && !targets.isEmpty(), units, driftMin);
         return ExitCodes.OK;
+    }
+
+    /** The correction and the screen from the configuration, each error naming its flag and key. */
+    static PairsSpec screening(Config c, PairsSpec ps) {
+        String key = MineConfig.PAIRS_CORRECTION;
+        String flag = "--correction";
+        try {
+            ps = ps.withCorrection(c.getString(key));
+            key = MineConfig.PAIRS_SCREEN;
+            flag = "--screen";
+            String s = c.getString(key);
+            if (!"on".equals(s) && !"off".equals(s)) {
+                throw new IllegalArgumentException("screen must be on or off, got '" + s + "'");
+            }
+            ps = ps.withScreen("on".equals(s));
+            key = MineConfig.PAIRS_SCREEN_ALPHA;
+            flag = "--screen-alpha";
+            ps = ps.withScreenAlpha(c.getDouble(key));
+            key = MineConfig.PAIRS_TRAIN_TOP;
+            flag = "--train-top";
+            ps = ps.withTrainTop(c.getInt(key));
+            key = MineConfig.PAIRS_MAX_NULL_FRACTION;
+            flag = "--max-null-fraction";
+            ps = ps.withMaxNullFraction(c.getDouble(key));
+            key = MineConfig.PAIRS_MAX_LEVELS;
+            flag = "--max-levels";
+            return ps.withMaxLevels(c.getInt(key));
+        } catch (IllegalArgumentException | ConfigException e) {
+            throw new IllegalArgumentException(flag + " / " + key + ": " + e.getMessage(), e);
+        }
     }
 
     private static String correctionName(String c) {
@@ -256,9 +305,13 @@ final class PairsCommand implements Callable<Integer> {
         MineSpec spec = ps.training();
         Dataset<Row> df = Jobs.read(spark, input, fmt);
         List<PairResult> results;
+        Map<String, String> skippedColumns;
         try {
             // the CLI is built on the Java API's pairs facade; progress goes to the log (and a bar on a terminal)
-            results = MutualInformation.pairs(df, ps, ConsoleProgress.forPairs(ctx.err, spec.logEvery())).pairs();
+            org.minespark.spec.PairsResult pr = MutualInformation.pairs(df, ps, ConsoleProgress.forPairs(ctx.err,
+                    spec.logEvery()));
+            results = pr.pairs();
+            skippedColumns = pr.skippedColumns();
         } catch (RuntimeException e) {
             throw Jobs.readFailure(e, input, fmt);
         }
@@ -284,6 +337,11 @@ final class PairsCommand implements Callable<Integer> {
             run.put("permutations", spec.permutations());
             run.put("significance_level", spec.significanceLevel());
             run.put("correction", ps.correction());
+            run.put("screen", ps.screen() ? "on" : "off");
+            run.put("screen_alpha", ps.screenAlpha());
+            run.put("train_top", ps.trainTop());
+            run.put("screened_out", results.stream().filter(r -> PairResult.SCREENED.equals(r.status())).count());
+            run.put("skipped_columns", skippedColumns);
             run.put("family", PairsOutput.family(results));
             run.put("eval_every", spec.evalEvery());
             run.put("patience", spec.patience());
@@ -296,8 +354,13 @@ final class PairsCommand implements Callable<Integer> {
             PairsOutput.writePartition(spark, fs, table, date, results);
             dir.commit();
         }
+        for (Map.Entry<String, String> e : skippedColumns.entrySet()) {
+            // one line per skipped column, not per pair: its pairs' rows say it too
+            ctx.err.println(Main.PROGRAM + ": warning: column " + e.getKey() + ": " + e.getValue());
+        }
         for (PairResult r : results) {
-            if (!PairResult.OK.equals(r.status()) && !PairResult.CONSTANT.equals(r.status())) {
+            if (!PairResult.OK.equals(r.status()) && !PairResult.CONSTANT.equals(r.status())
+                    && !PairResult.SCREENED.equals(r.status()) && !PairResult.SKIPPED.equals(r.status())) {
                 // no estimate for this pair: say why on stderr too, as estimate does for its one pair
                 ctx.err.println(Main.PROGRAM + ": warning: " + r.pair() + ": " + r.message());
             }

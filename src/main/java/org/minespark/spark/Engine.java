@@ -241,6 +241,20 @@ final class Engine implements AutoCloseable {
      * {@code resume} continues from it.
      */
     Outcome[] run(int pairsPerPass, Progress progress) {
+        return run(pairsPerPass, progress, new String[plan.size()]);
+    }
+
+    /**
+     * The screen's data: caches the training rows (which {@link #run} then trains on) and returns
+     * every pair's plug-in estimate ({@link #plugIns}).
+     */
+    PlugIn[] screen() {
+        cacheTraining();
+        return plugIns();
+    }
+
+    /** As {@link #run(int, Progress)}, with pair m not trained when {@code skip[m]} (the reason) is not null. */
+    Outcome[] run(int pairsPerPass, Progress progress, String[] skip) {
         int total = plan.size();
         Outcome[] out = new Outcome[total];
         List<Integer> trainable = new ArrayList<>();
@@ -250,6 +264,8 @@ final class Engine implements AutoCloseable {
                 out[m] = new Outcome(PairResult.CONSTANT, checks.constant(m), null, null, w, 0);
             } else if (checks.unbounded(m) != null) {
                 out[m] = new Outcome(PairResult.UNBOUNDED, checks.unbounded(m), null, null, w, 0);
+            } else if (skip[m] != null) {
+                out[m] = new Outcome(PairResult.SCREENED, skip[m], null, null, w, 0);
             } else {
                 trainable.add(m);
             }
@@ -367,6 +383,9 @@ final class Engine implements AutoCloseable {
 
     /** Caches the training and validation rows ({@link CachedRows}); nothing stays cached after an error. */
     private void cacheTraining() {
+        if (blocks != null) {
+            return;
+        }
         CachedRows c = CachedRows.cache(tagged, plan.layout().width(), parts, seed, spec, checks, validationFraction);
         blocks = c.blocks();
         validation = c.validation();

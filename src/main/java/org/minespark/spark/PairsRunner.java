@@ -9,6 +9,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.minespark.spec.MiResult;
+import org.minespark.spec.MineInputException;
 import org.minespark.spec.MineSpec;
 import org.minespark.spec.PairResult;
 import org.minespark.spec.PlugIn;
@@ -69,31 +70,69 @@ public final class PairsRunner {
                     + " / mine.train.checkpoint-dir) to resume from");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, ps.columns(), ps.categoricalTopK());
+        // column hygiene: skipped columns never fail the run; their pairs get a row with the reason
+        Map<String, String> skippedColumns = ColumnHygiene.skipped(data, ps.columns(), ps.maxNullFraction(),
+                ps.maxLevels());
+        String[] skippedPair = new String[total];
+        List<Integer> kept = new ArrayList<>();
+        for (int m = 0; m < total; m++) {
+            for (String unit : ps.pairs().get(m)) {
+                for (String c : ps.units().get(unit)) {
+                    if (skippedPair[m] == null && skippedColumns.containsKey(c)) {
+                        skippedPair[m] = "column " + c + ": " + skippedColumns.get(c);
+                    }
+                }
+            }
+            if (skippedPair[m] == null) {
+                kept.add(m);
+            }
+        }
+        for (Map.Entry<String, String> e : skippedColumns.entrySet()) {
+            LOG.warn("column {}: {}", e.getKey(), e.getValue());
+        }
+        if (kept.isEmpty()) {
+            throw new MineInputException("every pair has a skipped column, nothing to estimate: " + String.join("; ",
+                    skippedColumns.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList()));
+        }
+        List<String> columns = ps.columns().stream().filter(c -> !skippedColumns.containsKey(c)).toList();
+        Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, columns, ps.categoricalTopK());
         PairsLayout lay = created.getKey();
         int[] hidden = ps.hidden().stream().mapToInt(Integer::intValue).toArray();
         List<Plan.Pair> pairs = new ArrayList<>();
-        CriticShape[] shapes = new CriticShape[total];
-        for (int m = 0; m < total; m++) {
-            List<String> p = ps.pairs().get(m);
+        CriticShape[] shapes = new CriticShape[kept.size()];
+        for (int k = 0; k < kept.size(); k++) {
+            List<String> p = ps.pairs().get(kept.get(k));
             int[] xd = dimsOf(lay, ps.units().get(p.get(0)));
             int[] yd = dimsOf(lay, ps.units().get(p.get(1)));
             pairs.add(new Plan.Pair(p.get(0) + " ~ " + p.get(1), p.get(0), p.get(1), xd, yd));
-            shapes[m] = CriticShape.of(spec.critic(), xd.length, yd.length, hidden, spec.embedDim());
+            shapes[k] = CriticShape.of(spec.critic(), xd.length, yd.length, hidden, spec.embedDim());
         }
         Plan plan = new Plan(lay, pairs, 1);
         try (Engine engine = new Engine(jsc, created.getValue().javaRDD(), plan, spec, shapes)) {
             ColumnStats stats = engine.checks().stats();
-            Engine.Outcome[] outcomes = engine.run(ps.pairsPerPass(), progress(spec, progress));
-            List<PairResult> results = new ArrayList<>();
-            PlugIn[] plugIns = engine.plugIns();
-            for (int m = 0; m < total; m++) {
-                results.add(result(pairs.get(m), outcomes[m], spec, stats.valid()).withPlugIn(plugIns[m]));
+            PlugIn[] plugIns = ps.screen() ? engine.screen() : null;
+            String[] skip = ps.screen() ? Screening.decide(plugIns, ps) : new String[kept.size()];
+            Engine.Outcome[] outcomes = engine.run(ps.pairsPerPass(), progress(spec, progress), skip);
+            if (plugIns == null) {
+                plugIns = engine.plugIns();
             }
-            results = family(results, ps.correction(), spec.significanceLevel());
+            PairResult[] rows = new PairResult[total];
+            for (int k = 0; k < kept.size(); k++) {
+                rows[kept.get(k)] = result(pairs.get(k), outcomes[k], spec, stats.valid()).withPlugIn(plugIns[k]);
+            }
+            for (int m = 0; m < total; m++) {
+                if (rows[m] == null) {
+                    List<String> p = ps.pairs().get(m);
+                    rows[m] = new PairResult(p.get(0) + " ~ " + p.get(1), p.get(0), p.get(1), Double.NaN, Double.NaN,
+                            Double.NaN, MiResult.Significance.NONE, stats.rows(), 0, 0, 0, false, false, false, false, 0,
+                            PairResult.SKIPPED, skippedPair[m]);
+                }
+            }
+            List<PairResult> results = family(List.of(rows), ps.correction(), spec.significanceLevel());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s", total, seconds));
-            return new PairsResult(results, stats.rows(), stats.dropped(), seconds);
+            LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s (%d skipped for their columns)", total,
+                    seconds, total - kept.size()));
+            return new PairsResult(results, stats.rows(), stats.dropped(), seconds, skippedColumns);
         }
     }
 
@@ -171,7 +210,7 @@ public final class PairsRunner {
             return new PairResult(p.name(), p.x(), p.y(), 0, 0, 0, MiResult.Significance.NONE, usable, 0, 0, 0, false,
                     false, false, false, 0, PairResult.CONSTANT, String.join("; ", notes));
         }
-        if (t == null) { // unbounded: the estimate's error, as this pair's message
+        if (t == null) { // unbounded (the estimate's error) or screened (why not trained), as this pair's message
             notes.add(0, o.message());
             return new PairResult(p.name(), p.x(), p.y(), Double.NaN, Double.NaN, Double.NaN, MiResult.Significance.NONE,
                     usable, 0, 0, 0, false, false, false, false, 0, o.status(), String.join("; ", notes));

@@ -45,12 +45,17 @@ public record PairResult(String pair, String x, String y, double miNats, double 
     public static final String FAILED = "failed";
     /** An x and a y dimension are in an exact affine relation: for continuous values I(X; Y) is infinite. */
     public static final String UNBOUNDED = "unbounded";
+    /** Not trained: the screen found no evidence of dependence, or the pair is outside --train-top. */
+    public static final String SCREENED = "screened";
+    /** Not estimated: a column of the pair was skipped by the column hygiene (constant, ID-like, mostly null, ...). */
+    public static final String SKIPPED = "skipped";
 
     public PairResult {
         Objects.requireNonNull(significance, "significance");
         Objects.requireNonNull(plugIn, "plugIn");
-        if (!List.of(OK, CONSTANT, DIVERGED, FAILED, UNBOUNDED).contains(status)) {
-            throw new IllegalArgumentException("status must be ok, constant, diverged, failed or unbounded, got " + status);
+        if (!List.of(OK, CONSTANT, DIVERGED, FAILED, UNBOUNDED, SCREENED, SKIPPED).contains(status)) {
+            throw new IllegalArgumentException("status must be ok, constant, diverged, failed, unbounded, screened or"
+                    + " skipped, got " + status);
         }
     }
 

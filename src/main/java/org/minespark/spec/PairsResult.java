@@ -10,10 +10,14 @@ import java.util.List;
  * @param rows    input rows read
  * @param dropped rows dropped for a null/NaN/infinite value in a selected column
  * @param seconds wall seconds of the whole run
+ * @param skippedColumns the columns the column hygiene skipped, each with its reason (their pairs
+ *                have status {@link PairResult#SKIPPED}); empty if none
  */
-public record PairsResult(List<PairResult> pairs, long rows, long dropped, double seconds) {
+public record PairsResult(List<PairResult> pairs, long rows, long dropped, double seconds,
+                          java.util.Map<String, String> skippedColumns) {
     public PairsResult {
         pairs = List.copyOf(pairs);
+        skippedColumns = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(skippedColumns));
     }
 
     /** The result of the pair {@code "x ~ y"}; throws if there is none. */

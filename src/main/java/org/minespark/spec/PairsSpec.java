@@ -38,6 +38,12 @@ public final class PairsSpec implements Serializable {
     public static final int DEFAULT_PAIRS_PER_PASS = 64;
     /** Default multiple-testing correction over the run's family of pairs: Benjamini-Hochberg q-values. */
     public static final String DEFAULT_CORRECTION = "bh";
+    /** Default level of the screen: a pair is trained when its screen q-value is at most this. */
+    public static final double DEFAULT_SCREEN_ALPHA = 0.05;
+    /** Default null fraction above which a column is skipped as mostly null. */
+    public static final double DEFAULT_MAX_NULL_FRACTION = 0.5;
+    /** Default number of distinct strings above which a string column is skipped. */
+    public static final int DEFAULT_MAX_LEVELS = 1000;
 
     private final Map<String, List<String>> units;
     private final List<List<String>> pairs;
@@ -45,6 +51,11 @@ public final class PairsSpec implements Serializable {
     private List<Integer> hidden = DEFAULT_HIDDEN;
     private int pairsPerPass = DEFAULT_PAIRS_PER_PASS;
     private String correction = DEFAULT_CORRECTION;
+    private boolean screen = true;
+    private double screenAlpha = DEFAULT_SCREEN_ALPHA;
+    private int trainTop;
+    private double maxNullFraction = DEFAULT_MAX_NULL_FRACTION;
+    private int maxLevels = DEFAULT_MAX_LEVELS;
     private MineSpec training = MineSpec.of(List.of("x"), List.of("y"));
 
     private PairsSpec(Map<String, List<String>> units, List<List<String>> pairs) {
@@ -84,6 +95,11 @@ public final class PairsSpec implements Serializable {
         s.hidden = hidden;
         s.pairsPerPass = pairsPerPass;
         s.correction = correction;
+        s.screen = screen;
+        s.screenAlpha = screenAlpha;
+        s.trainTop = trainTop;
+        s.maxNullFraction = maxNullFraction;
+        s.maxLevels = maxLevels;
         s.training = training;
         return s;
     }
@@ -199,6 +215,78 @@ public final class PairsSpec implements Serializable {
 
     public String correction() {
         return correction;
+    }
+
+    /**
+     * The screen before training (default on): every pair whose x and y are one dimension each
+     * gets its plug-in estimate and G-test p-value from the cached training rows first, and only
+     * the pairs that pass ({@link #withScreenAlpha}, or {@link #withTrainTop}) are trained. Off:
+     * every pair is trained, as before the screen existed.
+     */
+    public PairsSpec withScreen(boolean v) {
+        PairsSpec s = copy();
+        s.screen = v;
+        return s;
+    }
+
+    public boolean screen() {
+        return screen;
+    }
+
+    /** The screen's level: a pair is trained when its Benjamini-Hochberg q-value over the screened pairs is at most this; in (0, 1]. */
+    public PairsSpec withScreenAlpha(double v) {
+        if (!(v > 0 && v <= 1)) {
+            throw new IllegalArgumentException("screen-alpha must be in (0, 1], got " + v);
+        }
+        PairsSpec s = copy();
+        s.screenAlpha = v;
+        return s;
+    }
+
+    public double screenAlpha() {
+        return screenAlpha;
+    }
+
+    /** Train the N screened pairs of highest plug-in value instead of those under the screen's level; 0 = off. */
+    public PairsSpec withTrainTop(int v) {
+        if (v < 0) {
+            throw new IllegalArgumentException("train-top must be >= 0 (0 = the screen's level decides), got " + v);
+        }
+        PairsSpec s = copy();
+        s.trainTop = v;
+        return s;
+    }
+
+    public int trainTop() {
+        return trainTop;
+    }
+
+    /** A column with a larger share of nulls is skipped (its pairs get a row saying so); in [0, 1]. */
+    public PairsSpec withMaxNullFraction(double v) {
+        if (!(v >= 0 && v <= 1)) {
+            throw new IllegalArgumentException("max-null-fraction must be in [0, 1], got " + v);
+        }
+        PairsSpec s = copy();
+        s.maxNullFraction = v;
+        return s;
+    }
+
+    public double maxNullFraction() {
+        return maxNullFraction;
+    }
+
+    /** A string column with more distinct values is skipped; &gt;= 2. */
+    public PairsSpec withMaxLevels(int v) {
+        if (v < 2) {
+            throw new IllegalArgumentException("max-levels must be >= 2, got " + v);
+        }
+        PairsSpec s = copy();
+        s.maxLevels = v;
+        return s;
+    }
+
+    public int maxLevels() {
+        return maxLevels;
     }
 
     public PairsSpec withPairsPerPass(int v) {

@@ -53,7 +53,8 @@ class MutualInformationPairsTest {
         PairsSpec spec = PairsSpec.againstTargets(List.of("a", "c", "geo"), List.of("t"), Map.of("geo", List.of("lat", "lon")))
                 .withHidden(List.of(16, 16))
                 .withTraining(MineSpec.x("x").y("y").withSteps(150).withBatchSize(256).withLearningRate(3e-3)
-                        .withPartitions(2).withSeed(3).withTrainer("jobs").withPermutations(19));
+                        .withPartitions(2).withSeed(3).withTrainer("jobs").withPermutations(19))
+                .withScreen(false); // every pair trained: the test reads each pair's permutation test
         AtomicInteger lastDone = new AtomicInteger(-1);
         AtomicInteger lastTotal = new AtomicInteger(-1);
         PairsResult res = MutualInformation.pairs(data(), spec, (done, total, step, steps, eta) -> {

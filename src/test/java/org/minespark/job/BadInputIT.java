@@ -373,6 +373,13 @@ class BadInputIT {
                 }, "a ~ a2: mutual information is unbounded", "exact affine function of x a");
         pairs("pairs: --checkpoint-dir with several pairs (one critic's state per checkpoint)", usage, "base.parquet",
                 "a,b,c", new String[] {"--checkpoint-dir", "$T/out/ck"}, null, "--checkpoint-dir", "3 pairs");
+        pairs("pairs: a --target that is not in the table", ExitCodes.INPUT, "base.parquet", "a,b",
+                new String[] {"--target", "tt"}, null, "'tt'", "not found");
+        pairs("pairs: --columns with a duplicate", usage, "base.parquet", "a,b,a", null, "a", "twice");
+        pairs("pairs: every column skipped (constant k and level)", ExitCodes.INPUT, "base.parquet", "k,level", null,
+                "every pair has a skipped column", "k (constant", "level (constant");
+        pairs("pairs: a screen threshold out of range", usage, "base.parquet", "a,b", new String[] {"--screen-alpha", "1.5"},
+                null, "--screen-alpha", "mine.pairs.screen-alpha", "(0, 1]", "1.5");
         fail("unknown config key", usage, "base.parquet", "a", "b", new String[] {"--config", "$T/typo.conf"},
                 "mine.train.stpes", "did you mean mine.train.steps?");
         fail("negative steps", usage, "base.parquet", "a", "b", new String[] {"--steps", "-5"},

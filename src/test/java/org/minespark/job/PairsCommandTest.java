@@ -64,8 +64,9 @@ class PairsCommandTest {
         return path;
     }
 
+    /** Training flags of the tests below, which are about training every pair: the screen is off (it has its own test). */
     private static final String[] FAST = {"--steps", "200", "--batch-size", "256", "--hidden", "32,32", "--lr", "3e-3",
-        "--partitions", "2", "--trainer", "jobs", "--seed", "5", "--log-every", "100"};
+        "--partitions", "2", "--trainer", "jobs", "--seed", "5", "--log-every", "100", "--screen", "off"};
 
     private String[] args(String... a) {
         return Stream.concat(Stream.of(a), Stream.of(FAST)).toArray(String[]::new);
@@ -243,7 +244,7 @@ class PairsCommandTest {
         // diverge again): the run succeeds either way and writes no NaN
         assertEquals(0, run("pairs", "--input", in, "--columns", "a,c", "--target", "t", "--out", o, "--run-date",
                 "2026-03-01", "--steps", "40", "--eval-every", "20", "--permutations", "9", "--lr", "1", "--batch-size",
-                "256", "--hidden", "32,32", "--partitions", "2", "--seed", "5"), err.toString()); // default trainer: stream
+                "256", "--hidden", "32,32", "--partitions", "2", "--seed", "5", "--screen", "off"), err.toString()); // default trainer: stream
         List<String> lines = csvLines(o, "2026-03-01", "pairs.csv");
         assertEquals(3, lines.size(), lines.toString());
         int retried = List.of(PairsOutput.SCHEMA.fieldNames()).indexOf("retried");

@@ -54,7 +54,7 @@ class LocalClusterIT {
     private static List<org.minespark.spec.PairResult> pairs(SparkSession s, String path, String trainer) {
         org.minespark.spec.PairsSpec ps = org.minespark.spec.PairsSpec.againstTargets(List.of("x0", "x1", "x2"),
                 List.of("y0"), java.util.Map.of()).withTraining(MineSpec.x("x").y("y").withSeed(11).withSteps(150)
-                .withBatchSize(256).withEvalEvery(50).withPermutations(19).withTrainer(trainer));
+                .withBatchSize(256).withEvalEvery(50).withPermutations(19).withTrainer(trainer)).withScreen(false);
         return MutualInformation.pairs(s.read().parquet(path), ps).pairs();
     }
 

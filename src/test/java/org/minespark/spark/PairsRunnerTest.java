@@ -55,7 +55,9 @@ class PairsRunnerTest {
     }
 
     static PairsSpec vsTarget(List<String> cols, String target, MineSpec training) {
-        return PairsSpec.againstTargets(cols, List.of(target), Map.of()).withHidden(List.of(32, 32)).withTraining(training);
+        // these tests are about training every pair (independent ones too): the screen is off
+        return PairsSpec.againstTargets(cols, List.of(target), Map.of()).withHidden(List.of(32, 32)).withTraining(training)
+                .withScreen(false);
     }
 
     @Test
@@ -243,5 +245,50 @@ class PairsRunnerTest {
             assertTrue(Double.isNaN(r.miNats()) && Double.isNaN(r.ci95Low()) && Double.isNaN(r.pValue()), r.toString());
             assertTrue(r.message().contains("and again on the retry"), r.message());
         }
+    }
+
+    /**
+     * The screen (on by default): pairs of one-dimension sides get their plug-in estimate and
+     * G-test p-value first; the dependent a (0.80 nats) and b (t^2, non-linear) pass it at
+     * q <= 0.05 (their G statistics are hundreds of standard deviations above the null's), the
+     * independent c and d do not (fixed seed: both screen q-values were 0.977 when this was written),
+     * and the string columns s and u (one-hot, several dimensions) have no plug-in and are always
+     * trained. Every pair keeps a row. With --train-top 1 only the highest plug-in pair of the
+     * screened four is trained.
+     */
+    @Test
+    void screen_trainsOnlyPairsThatPass_everyPairKeepsARow() {
+        Dataset<Row> data = table(SparkFixture.local2(), 13);
+        PairsSpec ps = PairsSpec.againstTargets(List.of("a", "b", "c", "d", "s", "u"), List.of("t"), Map.of())
+                .withHidden(List.of(16)).withTraining(spec().withSteps(60).withPermutations(9));
+        assertTrue(ps.screen(), "on by default");
+        Map<String, PairResult> by = new java.util.HashMap<>();
+        for (PairResult r : PairsRunner.run(data, ps, null).pairs()) {
+            by.put(r.x(), r);
+        }
+        assertEquals(6, by.size());
+        for (String c : List.of("a", "b")) {
+            assertEquals(PairResult.OK, by.get(c).status(), by.get(c).toString());
+            assertTrue(by.get(c).plugIn().pValue() < 1e-10, by.get(c).plugIn().toString());
+        }
+        System.out.println("screen: c " + by.get("c").message() + "; d " + by.get("d").message());
+        for (String c : List.of("c", "d")) {
+            assertEquals(PairResult.SCREENED, by.get(c).status(), by.get(c).toString());
+            assertTrue(by.get(c).message().startsWith("not trained: the screen found no evidence"), by.get(c).message());
+            assertTrue(Double.isNaN(by.get(c).miNats()) && by.get(c).steps() == 0 && !by.get(c).dependent());
+            assertTrue(by.get(c).plugIn().computed());
+        }
+        for (String c : List.of("s", "u")) {
+            assertFalse(by.get(c).plugIn().computed(), "one-hot strings have several dimensions: no plug-in");
+            assertEquals(PairResult.OK, by.get(c).status(), by.get(c).toString());
+        }
+        List<PairResult> top = PairsRunner.run(data, ps.withTrainTop(1), null).pairs();
+        long trainedScreened = top.stream().filter(r -> r.plugIn().computed() && PairResult.OK.equals(r.status())).count();
+        assertEquals(1, trainedScreened, top.toString());
+        PairResult best = top.stream().filter(r -> r.plugIn().computed()).max(java.util.Comparator.comparingDouble(
+                r -> r.plugIn().nats())).orElseThrow();
+        assertEquals(PairResult.OK, best.status());
+        assertTrue(top.stream().filter(r -> PairResult.SCREENED.equals(r.status()))
+                .allMatch(r -> r.message().contains("--train-top 1")));
     }
 }

@@ -1,0 +1,129 @@
+package org.minespark.spark;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.IntegralType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Column hygiene of a {@code pairs} run: one aggregate query over the selected columns (rows,
+ * non-null values and an approximate distinct count per column, HyperLogLog with 2 % relative
+ * error) says which columns to skip, each with its reason. A skipped column never fails the run:
+ * its pairs get a row with status {@code skipped} and the reason. Skipped are:
+ * <ul>
+ * <li>columns of a type the engine cannot read (not numeric, string, numeric array or ML vector);</li>
+ * <li>mostly-null columns: a null fraction above {@code maxNullFraction};</li>
+ * <li>constant columns: at most one distinct non-null value;</li>
+ * <li>ID-like columns: a string or integer column whose distinct values are at least
+ *     {@link #ID_LIKE_FRACTION} of its non-null values (and more than {@link #ID_LIKE_MIN}), so each
+ *     value is nearly unique: a key, not a feature (a string column of numbers gets the hint to
+ *     cast it);</li>
+ * <li>string columns with more than {@code maxLevels} distinct values.</li>
+ * </ul>
+ */
+final class ColumnHygiene {
+    /** Distinct values over non-null values at or above which a string or integer column is ID-like. */
+    static final double ID_LIKE_FRACTION = 0.9;
+    /** A column needs more distinct values than this to be called ID-like (a small table's codes are not IDs). */
+    static final long ID_LIKE_MIN = 100;
+
+    private ColumnHygiene() {
+    }
+
+    /** Per column, why it is skipped; only skipped columns are in the map (in the order of {@code columns}). */
+    static Map<String, String> skipped(Dataset<Row> data, List<String> columns, double maxNullFraction, int maxLevels) {
+        StructType schema = data.schema();
+        Map<String, String> out = new LinkedHashMap<>();
+        List<String> readable = new ArrayList<>();
+        for (String c : columns) {
+            if (!java.util.Arrays.asList(schema.fieldNames()).contains(c)) {
+                continue; // the layout names a missing column in its error
+            }
+            DataType t = schema.apply(c).dataType();
+            if (readable(t)) {
+                readable.add(c);
+            } else {
+                out.put(c, "type " + t.simpleString() + " cannot be read (numbers, strings, numeric arrays and ML vectors"
+                        + " can): skipped");
+            }
+        }
+        if (readable.isEmpty()) {
+            return inOrder(out, columns);
+        }
+        List<Column> aggs = new ArrayList<>();
+        aggs.add(functions.count(functions.lit(1)));
+        for (String c : readable) {
+            Column col = functions.col("`" + c.replace("`", "``") + "`");
+            aggs.add(functions.count(col));
+            DataType t = schema.apply(c).dataType();
+            // distinct values of scalars only: an array or vector column is never constant- or ID-checked here
+            aggs.add(t instanceof NumericType || t instanceof StringType ? functions.approx_count_distinct(col, 0.02)
+                    : functions.lit(Long.MAX_VALUE));
+        }
+        Row r = data.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+        long rows = r.getLong(0);
+        for (int i = 0; i < readable.size(); i++) {
+            String c = readable.get(i);
+            long nonNull = r.getLong(1 + 2 * i);
+            long distinct = r.getLong(2 + 2 * i);
+            DataType t = schema.apply(c).dataType();
+            String why = reason(t, rows, nonNull, distinct, maxNullFraction, maxLevels);
+            if (why != null) {
+                out.put(c, why);
+            }
+        }
+        return inOrder(out, columns);
+    }
+
+    private static Map<String, String> inOrder(Map<String, String> m, List<String> columns) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String c : columns) {
+            if (m.containsKey(c)) {
+                out.put(c, m.get(c));
+            }
+        }
+        return out;
+    }
+
+    /** Why a column of type {@code t} with these counts is skipped, or null to keep it. */
+    static String reason(DataType t, long rows, long nonNull, long distinct, double maxNullFraction, int maxLevels) {
+        double nullFraction = rows == 0 ? 1.0 : 1.0 - (double) nonNull / rows;
+        distinct = Math.min(distinct, nonNull); // the sketch's estimate can exceed the count by its error
+        if (nullFraction > maxNullFraction) {
+            return String.format(Locale.ROOT, "mostly null: %.1f %% of %d rows are null (more than --max-null-fraction"
+                    + " %s): skipped", 100 * nullFraction, rows, maxNullFraction);
+        }
+        if (distinct <= 1) {
+            return "constant: one distinct value in " + nonNull + " non-null rows (no information): skipped";
+        }
+        boolean str = t instanceof StringType;
+        if ((str || t instanceof IntegralType) && distinct > ID_LIKE_MIN && distinct >= ID_LIKE_FRACTION * nonNull) {
+            return String.format(Locale.ROOT, "ID-like: about %d distinct values in %d non-null rows, so each value"
+                    + " is nearly unique (a key, not a feature)%s: skipped", distinct, nonNull,
+                    str ? "; if the column holds numbers written as text, cast it to a number" : "");
+        }
+        if (str && distinct > maxLevels) {
+            return String.format(Locale.ROOT, "about %d distinct strings, more than --max-levels %d: skipped", distinct,
+                    maxLevels);
+        }
+        return null;
+    }
+
+    private static boolean readable(DataType t) {
+        return t instanceof NumericType || t instanceof StringType || t.equals(SQLDataTypes.VectorType())
+                || t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType;
+    }
+}

@@ -1,0 +1,82 @@
+package org.minespark.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Test;
+import org.minespark.spec.MineInputException;
+import org.minespark.spec.PairResult;
+import org.minespark.spec.PairsResult;
+import org.minespark.spec.PairsSpec;
+
+/** Column hygiene of pairs: skipped columns get rows with their reason and never fail the run. */
+class ColumnHygieneTest {
+
+    @Test
+    void reason_rules() {
+        assertTrue(ColumnHygiene.reason(DataTypes.DoubleType, 1000, 400, 300, 0.5, 1000).startsWith("mostly null"));
+        assertTrue(ColumnHygiene.reason(DataTypes.DoubleType, 1000, 1000, 1, 0.5, 1000).startsWith("constant"));
+        assertTrue(ColumnHygiene.reason(DataTypes.StringType, 1000, 1000, 990, 0.5, 1000).contains("cast it to a number"));
+        assertTrue(ColumnHygiene.reason(DataTypes.LongType, 1000, 1000, 990, 0.5, 1000).startsWith("ID-like"));
+        assertNull(ColumnHygiene.reason(DataTypes.DoubleType, 1000, 1000, 990, 0.5, 1000), "a continuous column is not an ID");
+        assertNull(ColumnHygiene.reason(DataTypes.LongType, 50, 50, 50, 0.5, 1000), "50 distinct codes in 50 rows: too few to call IDs");
+        assertTrue(ColumnHygiene.reason(DataTypes.StringType, 100_000, 100_000, 5000, 0.5, 1000).contains("--max-levels 1000"));
+        assertNull(ColumnHygiene.reason(DataTypes.StringType, 100_000, 100_000, 200, 0.5, 1000));
+    }
+
+    /**
+     * A table with a dependent pair (t, a), a constant k, an ID-like string of numbers id (every
+     * value distinct), a mostly-null m (80 % null) and a struct column st: all pairs of the six
+     * columns run; every pair with k, id, m or st is skipped with the column's reason, the run
+     * does not fail, and t ~ a is trained.
+     */
+    @Test
+    void pairs_skipsBadColumnsWithReasons_andTrainsTheRest() {
+        Random r = new Random(2);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            double t = r.nextGaussian();
+            rows.add(RowFactory.create(t, t + 0.5 * r.nextGaussian(), 1.0, Integer.toString(100_000 + i),
+                    r.nextDouble() < 0.8 ? null : r.nextGaussian(), RowFactory.create(i)));
+        }
+        StructType schema = new StructType().add("t", DataTypes.DoubleType).add("a", DataTypes.DoubleType)
+                .add("k", DataTypes.DoubleType).add("id", DataTypes.StringType).add("m", DataTypes.DoubleType)
+                .add("st", new StructType().add("i", DataTypes.IntegerType));
+        Dataset<Row> data = SparkFixture.local2().createDataFrame(rows, schema);
+        PairsSpec ps = PairsSpec.allPairs(List.of("t", "a", "k", "id", "m", "st"), Map.of()).withHidden(List.of(8))
+                .withTraining(PairsRunnerTest.spec().withSteps(40).withPermutations(9));
+        PairsResult res = PairsRunner.run(data, ps, null);
+        assertEquals(15, res.pairs().size(), "every pair keeps a row");
+        Map<String, String> skipped = res.skippedColumns();
+        assertEquals(List.of("k", "id", "m", "st"), new ArrayList<>(skipped.keySet()), skipped.toString());
+        assertTrue(skipped.get("k").startsWith("constant"), skipped.get("k"));
+        assertTrue(skipped.get("id").startsWith("ID-like") && skipped.get("id").contains("cast it"), skipped.get("id"));
+        assertTrue(skipped.get("m").startsWith("mostly null"), skipped.get("m"));
+        assertTrue(skipped.get("st").contains("cannot be read"), skipped.get("st"));
+        for (PairResult p : res.pairs()) {
+            if (p.pair().equals("t ~ a")) {
+                assertEquals(PairResult.OK, p.status(), p.toString());
+                // 40 steps of an 8-wide critic: trained and dependent, far from converged; the plug-in
+                // (15 x 15 bins) is near the truth 0.80 nats
+                assertTrue(p.dependent() && p.miNats() > 0 && p.plugIn().nats() > 0.6, p.toString());
+            } else {
+                assertEquals(PairResult.SKIPPED, p.status(), p.toString());
+                assertTrue(p.message().startsWith("column "), p.message());
+            }
+        }
+        MineInputException e = assertThrows(MineInputException.class, () -> PairsRunner.run(data,
+                PairsSpec.allPairs(List.of("k", "id"), Map.of()).withTraining(PairsRunnerTest.spec()), null));
+        assertTrue(e.getMessage().startsWith("every pair has a skipped column"), e.getMessage());
+    }
+}
