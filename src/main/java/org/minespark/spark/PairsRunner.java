@@ -70,6 +70,7 @@ public final class PairsRunner {
                     + " / mine.train.checkpoint-dir) to resume from");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        requireColumns(data, ps);
         // column hygiene: skipped columns never fail the run; their pairs get a row with the reason
         Map<String, String> skippedColumns = ColumnHygiene.skipped(data, ps.columns(), ps.maxNullFraction(),
                 ps.maxLevels());
@@ -133,6 +134,25 @@ public final class PairsRunner {
             LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s (%d skipped for their columns)", total,
                     seconds, total - kept.size()));
             return new PairsResult(results, stats.rows(), stats.dropped(), seconds, skippedColumns);
+        }
+    }
+
+    /**
+     * Every column of the run is in the table; a missing one is named with its flag: {@code --target}
+     * for a column of a target unit, else {@code --columns}.
+     */
+    private static void requireColumns(Dataset<Row> data, PairsSpec ps) {
+        List<String> available = java.util.Arrays.asList(data.schema().fieldNames());
+        java.util.Set<String> targetColumns = new java.util.HashSet<>();
+        for (String t : ps.targets()) {
+            targetColumns.addAll(ps.units().get(t));
+        }
+        for (String c : ps.columns()) {
+            if (!available.contains(c)) {
+                throw new MineInputException((targetColumns.contains(c) ? "--target" : "--columns") + ": column '" + c
+                        + "' not found in the input" + ColumnLayout.suggest(c, available) + "; columns: "
+                        + ColumnLayout.listColumns(available));
+            }
         }
     }
 

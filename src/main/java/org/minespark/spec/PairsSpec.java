@@ -56,6 +56,7 @@ public final class PairsSpec implements Serializable {
     private int trainTop;
     private double maxNullFraction = DEFAULT_MAX_NULL_FRACTION;
     private int maxLevels = DEFAULT_MAX_LEVELS;
+    private List<String> targets = List.of();
     private MineSpec training = MineSpec.of(List.of("x"), List.of("y"));
 
     private PairsSpec(Map<String, List<String>> units, List<List<String>> pairs) {
@@ -100,6 +101,7 @@ public final class PairsSpec implements Serializable {
         s.trainTop = trainTop;
         s.maxNullFraction = maxNullFraction;
         s.maxLevels = maxLevels;
+        s.targets = targets;
         s.training = training;
         return s;
     }
@@ -151,7 +153,14 @@ public final class PairsSpec implements Serializable {
                 }
             }
         }
-        return new PairsSpec(units(columns, targets, groups), pairs);
+        PairsSpec s = new PairsSpec(units(columns, targets, groups), pairs);
+        s.targets = List.copyOf(targets);
+        return s;
+    }
+
+    /** The target units of a run against targets ({@link #againstTargets}); empty for all pairs. */
+    public List<String> targets() {
+        return targets;
     }
 
     private static void checkDistinct(List<String> names, String flag) {
