@@ -230,10 +230,31 @@ public final class DvEvalStats extends BoundStats {
         return sumE * sumE / sumE2;
     }
 
+    /**
+     * The Donsker-Varadhan form {@code mean(a) - ln mean(e^b)} of the same pairs, whichever form
+     * this statistic reports: equal to {@link #estimate()} for dv and dv-biased, the DV bound of
+     * the same critic for NWJ (from the same sums; at least the NWJ value, since ln u &lt;= u / e).
+     * NaN when the marginal scores are clipped (SMILE keeps only the clipped sums).
+     */
+    public double dvEstimate() {
+        requireData();
+        return clip != Float.POSITIVE_INFINITY ? Double.NaN : sumA / n - (max + Math.log(sumE / n));
+    }
+
+    /** Delta-method standard error of {@link #dvEstimate()} (NaN when that is NaN). */
+    public double dvStdError() {
+        requireData();
+        return clip != Float.POSITIVE_INFINITY ? Double.NaN : stdError(false);
+    }
+
     /** Delta-method standard error of {@link #estimate()} in nats (0 for a single pair). */
     @Override
     public double stdError() {
         requireData();
+        return stdError(nwj);
+    }
+
+    private double stdError(boolean nwjForm) {
         if (n < 2) {
             return 0.0;
         }
@@ -248,7 +269,7 @@ public final class DvEvalStats extends BoundStats {
             cov *= 2;
         }
         double v;
-        if (nwj) {
+        if (nwjForm) {
             double c = Math.exp(max - 1);
             v = varA + c * c * varE - 2 * c * cov;
         } else {

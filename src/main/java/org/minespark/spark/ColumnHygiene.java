@@ -26,13 +26,14 @@ import org.apache.spark.sql.types.StructType;
  * <ul>
  * <li>columns of a type the engine cannot read (not numeric, string, numeric array or ML vector);</li>
  * <li>mostly-null columns: a null fraction above {@code maxNullFraction};</li>
- * <li>constant columns: at most one distinct non-null value;</li>
  * <li>ID-like columns: a string or integer column whose distinct values are at least
  *     {@link #ID_LIKE_FRACTION} of its non-null values (and more than {@link #ID_LIKE_MIN}), so each
  *     value is nearly unique: a key, not a feature (a string column of numbers gets the hint to
  *     cast it);</li>
  * <li>string columns with more than {@code maxLevels} distinct values.</li>
  * </ul>
+ * A constant column is not skipped here: the engine's input checks report each of its pairs with
+ * status {@code constant}, I = 0 exactly and a warning, which is an answer, not a gap.
  */
 final class ColumnHygiene {
     /** Distinct values over non-null values at or above which a string or integer column is ID-like. */
@@ -69,7 +70,7 @@ final class ColumnHygiene {
             Column col = functions.col("`" + c.replace("`", "``") + "`");
             aggs.add(functions.count(col));
             DataType t = schema.apply(c).dataType();
-            // distinct values of scalars only: an array or vector column is never constant- or ID-checked here
+            // distinct values of scalars only: an array or vector column is never ID-checked here
             aggs.add(t instanceof NumericType || t instanceof StringType ? functions.approx_count_distinct(col, 0.02)
                     : functions.lit(Long.MAX_VALUE));
         }
@@ -105,9 +106,6 @@ final class ColumnHygiene {
         if (nullFraction > maxNullFraction) {
             return String.format(Locale.ROOT, "mostly null: %.1f %% of %d rows are null (more than --max-null-fraction"
                     + " %s): skipped", 100 * nullFraction, rows, maxNullFraction);
-        }
-        if (distinct <= 1) {
-            return "constant: one distinct value in " + nonNull + " non-null rows (no information): skipped";
         }
         boolean str = t instanceof StringType;
         if ((str || t instanceof IntegralType) && distinct > ID_LIKE_MIN && distinct >= ID_LIKE_FRACTION * nonNull) {

@@ -206,7 +206,7 @@ public final class MineRunner {
             org.minespark.spec.PlugIn plugIn = engine.plugIns()[0];
             MiResult res = result(o.eval(), trained, checks.stats(), spec, engine.trainingRows(), engine.bound().name(),
                     org.minespark.core.Kernels.forName(spec.kernels()).name(), t0, warnings).withPositions(pdd[0])
-                    .withPlugIn(plugIn);
+                    .withPlugIn(plugIn).withDv(dvBound(o.eval().bound));
             if (nulls.length > 0) {
                 MiResult.RetrainedNull rn = MiResult.RetrainedNull.of(o.eval().bound.estimate(), nulls);
                 LOG.info(String.format(Locale.ROOT, "retrained null: %d critics, %.4f +- %.4f nats, p = %.4g",
@@ -278,6 +278,17 @@ public final class MineRunner {
                 nTrain, eval.count(), trained.stepsRun(), boundName, kernels, seconds, trained.seconds(),
                 trained.samples() / trained.seconds(), trained.curve(), MiResult.STATUS_OK,
                 warnings, conv, sig, rel);
+    }
+
+    /** The DV bound of the trained critic from its held-out statistics ({@link org.minespark.spec.DvBound}). */
+    static org.minespark.spec.DvBound dvBound(org.minespark.core.BoundStats b) {
+        if (b instanceof org.minespark.core.DvEvalStats d && d.count() > 0) {
+            double v = d.dvEstimate();
+            return Double.isNaN(v) ? new org.minespark.spec.DvBound(v, Double.NaN, "not computed: smile keeps only the"
+                    + " clipped marginal sums") : new org.minespark.spec.DvBound(v, d.dvStdError(), "");
+        }
+        return new org.minespark.spec.DvBound(Double.NaN, Double.NaN, "not computed: infonce scores groups of rows,"
+                + " not a joint and a marginal score per row");
     }
 
     /** The significance verdict ({@link Evaluation#significance}), logged when a permutation test ran. */

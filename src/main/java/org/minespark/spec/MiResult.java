@@ -50,13 +50,15 @@ import java.util.Objects;
  *                       {@code null-retrain} R &gt; 0)
  * @param plugIn         the bias-corrected plug-in estimate beside MINE ({@link PlugIn#NONE} when not
  *                       computed: a side of more than one dimension)
+ * @param dv             the DV (MINE) bound of the trained critic on the test rows, whatever bound was
+ *                       trained ({@link DvBound#NONE} without an evaluation)
  */
 public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                        double[] curve, String status, List<String> warnings, Convergence convergence,
                        Significance significance, Reliability reliability, int positions,
-                       RetrainedNull retrainedNull, PlugIn plugIn) {
+                       RetrainedNull retrainedNull, PlugIn plugIn, DvBound dv) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
@@ -76,6 +78,7 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         Objects.requireNonNull(reliability, "reliability");
         Objects.requireNonNull(retrainedNull, "retrainedNull");
         Objects.requireNonNull(plugIn, "plugIn");
+        Objects.requireNonNull(dv, "dv");
         warnings = List.copyOf(warnings);
     }
 
@@ -87,14 +90,14 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                     Significance significance, Reliability reliability) {
         this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
                 kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, 1, RetrainedNull.NONE, PlugIn.NONE);
+                significance, reliability, 1, RetrainedNull.NONE, PlugIn.NONE, DvBound.NONE);
     }
 
     /** This result with {@code positions} position vectors per row (see {@link #miTotalNats()}). */
     public MiResult withPositions(int positions) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, retrainedNull, plugIn);
+                significance, reliability, positions, retrainedNull, plugIn, dv);
     }
 
     /**
@@ -126,14 +129,21 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
     public MiResult withRetrainedNull(RetrainedNull n) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, n, plugIn);
+                significance, reliability, positions, n, plugIn, dv);
+    }
+
+    /** This result with {@code d} as the DV bound of its critic (everything else unchanged). */
+    public MiResult withDv(DvBound d) {
+        return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
+                bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
+                significance, reliability, positions, retrainedNull, plugIn, d);
     }
 
     /** This result with {@code p} as the plug-in estimate beside it (everything else unchanged). */
     public MiResult withPlugIn(PlugIn p) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, retrainedNull, p);
+                significance, reliability, positions, retrainedNull, p, dv);
     }
 
     /** A result with a significance test and no reliability information ({@link Reliability#NONE}). */
@@ -442,6 +452,7 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         m.put("null_retrained_mean_bits", nullIfNaN(retrainedNull.meanNats() / LN2));
         m.put("null_retrained_std_bits", nullIfNaN(retrainedNull.stdNats() / LN2));
         m.put("p_value_retrained", nullIfNaN(retrainedNull.pValue()));
+        m.putAll(dv.toMap());
         m.putAll(plugIn.toMap());
         m.put("bound", bound);
         m.put("kernels", kernels);

@@ -393,4 +393,30 @@ class BoundsTest {
                 .contains("K"));
         assertThrows(IllegalStateException.class, () -> Bound.forName("infonce").newStats().add(new float[1], new float[1], 1));
     }
+
+    /**
+     * The DV form of an NWJ statistic is the DV statistic of the same pairs (the same sums, the same
+     * arithmetic: equal bits), at least the NWJ value (ln u <= u / e); SMILE's clipped sums give none.
+     */
+    @Test
+    void dvEstimate_ofNwjEqualsDv_smileHasNone() {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(9);
+        float[] a = new float[500];
+        float[] b = new float[500];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (1.5 + r.nextGaussian());
+            b[i] = (float) (0.3 * r.nextGaussian() - 1);
+        }
+        DvEvalStats dv = new DvEvalStats();
+        DvEvalStats nwj = (DvEvalStats) new Nwj().newStats();
+        DvEvalStats smile = new DvEvalStats(5f, false);
+        dv.add(a, b, a.length);
+        nwj.add(a, b, a.length);
+        smile.add(a, b, a.length);
+        assertEquals(dv.estimate(), dv.dvEstimate(), 0.0);
+        assertEquals(dv.estimate(), nwj.dvEstimate(), 0.0);
+        assertEquals(dv.stdError(), nwj.dvStdError(), 0.0);
+        assertTrue(nwj.dvEstimate() >= nwj.estimate(), nwj.dvEstimate() + " vs " + nwj.estimate());
+        assertTrue(Double.isNaN(smile.dvEstimate()) && Double.isNaN(smile.dvStdError()));
+    }
 }

@@ -376,8 +376,8 @@ class BadInputIT {
         pairs("pairs: a --target that is not in the table", ExitCodes.INPUT, "base.parquet", "a,b",
                 new String[] {"--target", "tt"}, null, "'tt'", "not found");
         pairs("pairs: --columns with a duplicate", usage, "base.parquet", "a,b,a", null, "a", "twice");
-        pairs("pairs: every column skipped (constant k and level)", ExitCodes.INPUT, "base.parquet", "k,level", null,
-                "every pair has a skipped column", "k (constant", "level (constant");
+        pairs("pairs: every column skipped (struct pt and boolean flag cannot be read)", ExitCodes.INPUT, "base.parquet",
+                "pt,flag", null, "every pair has a skipped column", "pt (type struct", "flag (type boolean");
         pairs("pairs: a screen threshold out of range", usage, "base.parquet", "a,b", new String[] {"--screen-alpha", "1.5"},
                 null, "--screen-alpha", "mine.pairs.screen-alpha", "(0, 1]", "1.5");
         fail("unknown config key", usage, "base.parquet", "a", "b", new String[] {"--config", "$T/typo.conf"},

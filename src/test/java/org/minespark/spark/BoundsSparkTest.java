@@ -51,6 +51,15 @@ class BoundsSparkTest {
             assertTrue(r.ci95HighNats() - r.ci95LowNats() < 0.3, b + " CI width");
             boolean capWarning = r.warnings().stream().anyMatch(w -> w.contains("cannot exceed ln 64"));
             assertEquals(b.equals("infonce"), capWarning, b + " warnings " + r.warnings());
+            // the DV bound of the trained critic is in every result where its sums exist
+            Object dv = r.toMap().get("dv_nats");
+            if (b.startsWith("dv")) {
+                assertEquals(Math.max(0, r.dv().nats()), r.miNats(), 1e-12, b + ": dv_nats is the estimate (before clamping)");
+            } else if (b.equals("nwj")) {
+                assertTrue(dv != null && (double) dv >= r.miNats() - 1e-12, b + " dv " + dv + " >= nwj " + r.miNats());
+            } else {
+                assertTrue(dv == null && !r.dv().note().isEmpty(), b + ": " + r.dv());
+            }
         }
     }
 
