@@ -5,6 +5,7 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.minespark.core.FeatureTable;
 import org.minespark.core.SyntheticTasks;
 import org.minespark.spark.SyntheticData;
 
@@ -25,6 +26,15 @@ public final class Datasets {
     public static Dataset<Row> synthetic(SparkSession spark, SyntheticTasks.Task task, long rows, long seed,
                                          int partitions) {
         return SyntheticData.generate(spark, task, rows, seed, partitions);
+    }
+
+    /**
+     * A lazily generated feature table with planted dependencies ({@code generate --task feature-table}).
+     *
+     * @param partitions number of partitions, or 0 for the session's default parallelism
+     */
+    public static Dataset<Row> featureTable(SparkSession spark, FeatureTable table, long rows, int partitions) {
+        return SyntheticData.generate(spark, table, rows, partitions);
     }
 
     /** The x column names of the task's table: {@code x} for array columns, else {@code x0..x(dx-1)}. */

@@ -4,6 +4,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
+import org.minespark.core.FeatureTable;
 import org.minespark.core.SyntheticTasks;
 import org.minespark.core.TaskOptions;
 import picocli.CommandLine.Command;
@@ -41,6 +42,10 @@ import picocli.CommandLine.Option;
                 + "or --mi solves for p.",
             "  mixed-discrete-continuous  per dim x uniform on codes 0..K-1, y = x + N(0, sigma^2): MI by exact quadrature; "
                 + "default D=1, K=4, sigma=0.5: 0.845 nats. --param symbols=K, --param sigma=S, or --mi solves for sigma.",
+            "  feature-table  a mixed table with a known dependency structure: columns id, id_str (unique), const_num, "
+                + "const_str (constant), then --columns N features f000.. (double, int, string) with --null-rate nulls; "
+                + "max(1, N/8) planted pairs (linear-gaussian, monotone, non-monotone, categorical; MI 0.05..1.5 nats), "
+                + "every other pair independent. _truth.json lists the planted pairs and their MI.",
             "Staircase: corr-gaussian and cubic at --mi 2, 4, 6, 8, 10 (D=20) are the accuracy levels.",
             "Row i depends only on (task, --seed, i): the same seed gives the same data for any --partitions."
         })
@@ -49,7 +54,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--task", required = true, paramLabel = "TASK",
             description = "gauss-channel, corr-gaussian, independent, cubic, uniform-noise, binary-tensor, student-t, "
-                    + "asinh-student-t, half-cube, asinh, spiral, swiss-roll, discrete-symbols or mixed-discrete-continuous.")
+                    + "asinh-student-t, half-cube, asinh, spiral, swiss-roll, discrete-symbols, mixed-discrete-continuous "
+                    + "or feature-table.")
     String task;
 
     @Option(names = "--mi", paramLabel = "NATS", description = "Target MI in nats (task default if omitted).")
@@ -76,6 +82,15 @@ final class GenerateCommand implements Callable<Integer> {
                     + "symbols and sigma (mixed-discrete-continuous).")
     Map<String, Double> params;
 
+    @Option(names = "--columns", paramLabel = "N",
+            description = "feature-table only: feature columns, in [2, 10000] (default " + FeatureTable.DEFAULT_COLUMNS + ").")
+    Integer columns;
+
+    @Option(names = "--null-rate", paramLabel = "F",
+            description = "feature-table only: probability that a feature value is null, in [0, 1) (default "
+                    + FeatureTable.DEFAULT_NULL_RATE + ").")
+    Double nullRate;
+
     @Option(names = "--rows", required = true, paramLabel = "N", description = "Number of rows.")
     long rows;
 
@@ -99,19 +114,59 @@ final class GenerateCommand implements Callable<Integer> {
         this.ctx = ctx;
     }
 
+    /** Validates the flags of {@code --task feature-table} (no Spark needed). */
+    FeatureTable buildTable() {
+        checkRowsAndPartitions();
+        String[][] others = {{"--mi", str(mi)}, {"--dim", str(dim)}, {"--dim-y", str(dimY)}, {"--epsilon", str(epsilon)},
+            {"--positions", str(positions)}, {"--param", params == null || params.isEmpty() ? null : params.toString()}};
+        for (String[] o : others) {
+            if (o[1] != null) {
+                throw new IllegalArgumentException(o[0] + " does not apply to task '" + FeatureTable.TASK
+                        + "' (it takes --columns and --null-rate)");
+            }
+        }
+        return FeatureTable.create(columns == null ? FeatureTable.DEFAULT_COLUMNS : columns,
+                nullRate == null ? FeatureTable.DEFAULT_NULL_RATE : nullRate, seed);
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private boolean isFeatureTable() {
+        return task != null && FeatureTable.TASK.equals(task.trim().toLowerCase(Locale.ROOT));
+    }
+
     /** Validates the flags (no Spark needed). */
     SyntheticTasks.Task buildTask() {
+        checkRowsAndPartitions();
+        if (columns != null || nullRate != null) {
+            throw new IllegalArgumentException((columns != null ? "--columns" : "--null-rate") + " applies only to task '"
+                    + FeatureTable.TASK + "', not '" + task + "'");
+        }
+        return SyntheticTasks.create(task, new TaskOptions(dim, dimY, mi, epsilon, positions, params));
+    }
+
+    private void checkRowsAndPartitions() {
         if (rows < 1) {
             throw new IllegalArgumentException("--rows must be >= 1, got " + rows);
         }
         if (partitions < 0) {
             throw new IllegalArgumentException("--partitions must be >= 0 (0 = default parallelism), got " + partitions);
         }
-        return SyntheticTasks.create(task, new TaskOptions(dim, dimY, mi, epsilon, positions, params));
     }
 
     @Override
     public Integer call() {
+        if (isFeatureTable()) {
+            FeatureTable t = buildTable();
+            Path written = Jobs.generate(ctx.spark("generate"), t, rows, partitions, out, overwrite);
+            ctx.out.println(String.format(Locale.ROOT, "wrote %d rows of %s (%d feature columns, null rate %s, %d planted "
+                    + "pairs, ID columns %s, constant columns %s) to %s", rows, FeatureTable.TASK, t.features(),
+                    t.nullRate(), t.planted().size(), t.names(FeatureTable.Role.ID),
+                    t.names(FeatureTable.Role.CONSTANT), Jobs.display(written)));
+            return ExitCodes.OK;
+        }
         SyntheticTasks.Task t = buildTask();
         Path written = Jobs.generate(ctx.spark("generate"), t, rows, seed, partitions, out, overwrite);
         String dims = t.dimX() == t.dimY() ? String.valueOf(t.dimX()) : t.dimX() + " x " + t.dimY();

@@ -15,6 +15,7 @@ import org.minespark.spec.MiResult;
 import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
 import org.minespark.api.Datasets;
+import org.minespark.core.FeatureTable;
 import org.minespark.core.SyntheticTasks;
 
 /** The work behind the subcommands, separated from flag parsing. */
@@ -27,11 +28,23 @@ final class Jobs {
     /** Writes a synthetic data set (Parquet + _truth.json) to {@code out}, atomically. */
     static Path generate(SparkSession spark, SyntheticTasks.Task task, long rows, long seed, int partitions,
                          String out, boolean overwrite) {
+        return write(spark, Datasets.synthetic(spark, task, rows, seed, partitions), Truth.toMap(task, rows, seed), out,
+                overwrite);
+    }
+
+    /** Writes a generated feature table (Parquet + _truth.json with its planted pairs) to {@code out}, atomically. */
+    static Path generate(SparkSession spark, FeatureTable table, long rows, int partitions, String out,
+                         boolean overwrite) {
+        return write(spark, Datasets.featureTable(spark, table, rows, partitions), Truth.toMap(table, rows), out,
+                overwrite);
+    }
+
+    private static Path write(SparkSession spark, Dataset<Row> df, Map<String, Object> truth, String out,
+                              boolean overwrite) {
         FileSystem fs = OutputDir.fileSystem(out, spark.sparkContext().hadoopConfiguration());
         try (OutputDir dir = OutputDir.begin(fs, out, overwrite, "--out")) {
-            Dataset<Row> df = Datasets.synthetic(spark, task, rows, seed, partitions);
             df.write().mode(SaveMode.Overwrite).parquet(dir.tmp().toString());
-            dir.writeText(Truth.FILE, JsonWriter.toJson(Truth.toMap(task, rows, seed)));
+            dir.writeText(Truth.FILE, JsonWriter.toJson(truth));
             dir.commit();
             return dir.target();
         }

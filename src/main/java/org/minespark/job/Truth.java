@@ -4,12 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.minespark.api.Datasets;
+import org.minespark.core.FeatureTable;
 import org.minespark.core.SyntheticTasks;
+import org.minespark.spec.MiResult;
 
 /**
  * {@code _truth.json}: the closed-form MI of a generated data set, written by {@code generate} next
@@ -36,6 +41,48 @@ final class Truth {
         m.put("parameters", new LinkedHashMap<>(task.parameters()));
         m.put("x", Datasets.xColumns(task));
         m.put("y", Datasets.yColumns(task));
+        return m;
+    }
+
+    /**
+     * The JSON content for a generated feature table: its columns with type and role, the ID and
+     * constant columns, and every planted pair with its kind and true MI; all other pairs have MI 0.
+     */
+    static Map<String, Object> toMap(FeatureTable table, long rows) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task", FeatureTable.TASK);
+        m.put("rows", rows);
+        m.put("seed", table.seed());
+        m.put("feature_columns", table.features());
+        m.put("null_rate", table.nullRate());
+        List<Map<String, Object>> cols = new ArrayList<>();
+        for (FeatureTable.Column c : table.columns()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("name", c.name());
+            e.put("type", c.type().name().toLowerCase(Locale.ROOT));
+            e.put("role", c.role().name().toLowerCase(Locale.ROOT));
+            cols.add(e);
+        }
+        m.put("columns", cols);
+        m.put("id_columns", table.names(FeatureTable.Role.ID));
+        m.put("constant_columns", table.names(FeatureTable.Role.CONSTANT));
+        List<Map<String, Object>> planted = new ArrayList<>();
+        for (FeatureTable.Planted p : table.planted()) {
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("x", p.x());
+            e.put("y", p.y());
+            e.put("kind", p.kind());
+            e.put("mi_nats", p.miNats());
+            e.put("mi_bits", p.miNats() / Math.log(2.0));
+            e.put("rho_i", MiResult.linfoot(p.miNats()));
+            e.put("parameters", new java.util.TreeMap<>(p.parameters()));
+            e.put("construction", p.construction());
+            e.put("truth", p.truth());
+            planted.add(e);
+        }
+        m.put("planted", planted);
+        m.put("independent", "every pair of columns not in 'planted' is independent: MI 0 (ID and constant columns"
+                + " included); nulls are scattered independently of the values at null_rate in every feature column");
         return m;
     }
 

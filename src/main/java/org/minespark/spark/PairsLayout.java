@@ -191,6 +191,11 @@ final class PairsLayout implements RowLayout {
     }
 
     @Override
+    public boolean oneHot(int c) {
+        return c >= numericCols.length;
+    }
+
+    @Override
     public int columnOfDim(int k) {
         if (k < numeric.dx()) {
             return numeric.columnOfDim(k);

@@ -40,19 +40,45 @@ final class PlugInPass {
     private PlugInPass() {
     }
 
+    /** How one side of a pair is coded: one scalar dimension (per value or binned), or a one-hot column's dimensions. */
+    private record Side(int[] dims, boolean oneHot) implements java.io.Serializable {
+    }
+
+    /** The side of {@code dims}: one scalar dimension, or every dimension of one one-hot column; else null. */
+    private static Side side(int[] dims, RowLayout lay) {
+        if (dims.length == 1 && !lay.oneHot(lay.columnOfDim(dims[0]))) {
+            return new Side(dims, false);
+        }
+        int c = lay.columnOfDim(dims[0]);
+        for (int d : dims) {
+            if (lay.columnOfDim(d) != c) {
+                return null;
+            }
+        }
+        return lay.oneHot(c) ? new Side(dims, true) : null;
+    }
+
     /** The plug-in estimate of each pair of {@code plan} ({@link PlugIn#NONE} where a side has several dimensions). */
     static PlugIn[] run(JavaRDD<FloatBlock> blocks, Plan plan, long rows) {
         int total = plan.pairs().size();
         PlugIn[] out = new PlugIn[total];
         Arrays.fill(out, PlugIn.NONE);
         List<Integer> eligible = new ArrayList<>();
+        List<Side[]> sides = new ArrayList<>();
         Set<Integer> used = new HashSet<>();
         for (int m = 0; m < total; m++) {
             Plan.Pair p = plan.pairs().get(m);
-            if (plan.positions() == 1 && p.xDims().length == 1 && p.yDims().length == 1) {
+            Side xs = plan.positions() == 1 ? side(p.xDims(), plan.layout()) : null;
+            Side ys = plan.positions() == 1 ? side(p.yDims(), plan.layout()) : null;
+            if (xs != null && ys != null) {
                 eligible.add(m);
-                used.add(p.xDims()[0]);
-                used.add(p.yDims()[0]);
+                sides.add(new Side[] {xs, ys});
+                for (int d : xs.dims()) {
+                    used.add(d);
+                }
+                for (int d : ys.dims()) {
+                    used.add(d);
+                }
             }
         }
         if (eligible.isEmpty() || rows < 2) {
@@ -60,31 +86,25 @@ final class PlugInPass {
         }
         final int[] dims = used.stream().mapToInt(Integer::intValue).sorted().toArray();
         float[][] levels = levels(blocks, dims);
-        final int[] xd = new int[eligible.size()];
-        final int[] yd = new int[eligible.size()];
-        final int[] xBins = new int[eligible.size()];
-        final int[] yBins = new int[eligible.size()];
-        final float[][] xLevels = new float[eligible.size()][];
-        final float[][] yLevels = new float[eligible.size()][];
-        for (int e = 0; e < eligible.size(); e++) {
-            Plan.Pair p = plan.pairs().get(eligible.get(e));
-            xd[e] = p.xDims()[0];
-            yd[e] = p.yDims()[0];
-            xLevels[e] = discrete(levels[Arrays.binarySearch(dims, xd[e])], rows);
-            yLevels[e] = discrete(levels[Arrays.binarySearch(dims, yd[e])], rows);
-            int kx = xLevels[e] == null ? 0 : xLevels[e].length;
-            int ky = yLevels[e] == null ? 0 : yLevels[e].length;
-            xBins[e] = kx > 0 ? 0 : bins(rows, ky);
-            yBins[e] = ky > 0 ? 0 : bins(rows, kx > 0 ? kx : xBins[e]);
+        int n = eligible.size();
+        final Coding[] xc = new Coding[n];
+        final Coding[] yc = new Coding[n];
+        for (int e = 0; e < n; e++) {
+            xc[e] = Coding.of(sides.get(e)[0], dims, levels, rows);
+            yc[e] = Coding.of(sides.get(e)[1], dims, levels, rows);
+            int kx = xc[e].levelCount();
+            int ky = yc[e].levelCount();
+            xc[e] = kx > 0 ? xc[e] : xc[e].withBins(bins(rows, ky));
+            yc[e] = ky > 0 ? yc[e] : yc[e].withBins(bins(rows, kx > 0 ? kx : xc[e].bins()));
         }
         PlugInMi[] tables = blocks.map(b -> {
-            PlugInMi[] t = new PlugInMi[xd.length];
+            PlugInMi[] t = new PlugInMi[xc.length];
             int w = b.dx();
             float[] x = b.x();
             for (int e = 0; e < t.length; e++) {
                 t[e] = new PlugInMi();
                 for (int r = 0; r < b.rows(); r++) {
-                    t[e].add(code(x[r * w + xd[e]], xLevels[e], xBins[e]), code(x[r * w + yd[e]], yLevels[e], yBins[e]));
+                    t[e].add(xc[e].code(x, r * w), yc[e].code(x, r * w));
                 }
             }
             return t;
@@ -94,16 +114,61 @@ final class PlugInPass {
             }
             return a;
         });
-        for (int e = 0; e < eligible.size(); e++) {
+        for (int e = 0; e < n; e++) {
             PlugInMi.Estimate est = tables[e].estimate();
             String note = est.n() < (long) ROWS_PER_CELL * est.xLevels() * est.yLevels() / 4
                     ? String.format(Locale.ROOT, "%d occupied cells of %d x %d for %d rows: the Miller-Madow correction"
                     + " is first order and leaves an upward bias at this sparsity", tables[e].cells(), est.xLevels(),
                     est.yLevels(), est.n()) : "";
-            out[eligible.get(e)] = new PlugIn(est.nats(), est.stdErr(), est.pValue(),
-                    coding(xLevels[e], xBins[e]), coding(yLevels[e], yBins[e]), tables[e].cells(), est.n(), note);
+            out[eligible.get(e)] = new PlugIn(est.nats(), est.stdErr(), est.pValue(), xc[e].describe(),
+                    yc[e].describe(), tables[e].cells(), est.n(), note);
         }
         return out;
+    }
+
+    /**
+     * A side's codes: per distinct value ({@code levels}), in bins of the normal score ({@code bins}),
+     * or, for a one-hot column, the index of its hot dimension ({@code hot} thresholds: the midpoint
+     * of each dimension's two transformed values; the number of dimensions when none is hot).
+     */
+    private record Coding(int[] dims, float[] levels, int bins, float[] hot) implements java.io.Serializable {
+        static Coding of(Side s, int[] all, float[][] levels, long rows) {
+            if (s.oneHot()) {
+                float[] hot = new float[s.dims().length];
+                for (int i = 0; i < hot.length; i++) {
+                    float[] l = levels[Arrays.binarySearch(all, s.dims()[i])];
+                    // a one-hot dimension takes two values (after the transform: two distinct scores)
+                    hot[i] = l == null || l.length < 2 ? Float.POSITIVE_INFINITY : (l[0] + l[l.length - 1]) / 2;
+                }
+                return new Coding(s.dims(), null, 0, hot);
+            }
+            return new Coding(s.dims(), discrete(levels[Arrays.binarySearch(all, s.dims()[0])], rows), 0, null);
+        }
+
+        Coding withBins(int b) {
+            return new Coding(dims, null, b, null);
+        }
+
+        /** Codes per value: the levels or the one-hot's dimensions (+1 for none hot); 0 for a binned side. */
+        int levelCount() {
+            return hot != null ? dims.length + 1 : levels != null ? levels.length : 0;
+        }
+
+        int code(float[] x, int row) {
+            if (hot != null) {
+                for (int i = 0; i < dims.length; i++) {
+                    if (x[row + dims[i]] > hot[i]) {
+                        return i;
+                    }
+                }
+                return dims.length;
+            }
+            return PlugInPass.code(x[row + dims[0]], levels, bins);
+        }
+
+        String describe() {
+            return hot != null ? "one-hot:" + dims.length : levels != null ? "levels:" + levels.length : "bins:" + bins;
+        }
     }
 
     /** The sorted distinct values of each of {@code dims}, or null past {@link #MAX_LEVELS}. */
@@ -180,7 +245,4 @@ final class PlugInPass {
         return Math.min(bins - 1, (int) Math.floor(SpecialFunctions.normalCdf(v) * bins));
     }
 
-    private static String coding(float[] levels, int bins) {
-        return levels != null ? "levels:" + levels.length : "bins:" + bins;
-    }
 }

@@ -27,4 +27,9 @@ interface RowLayout extends Serializable {
 
     /** A readable name of wide-row dimension {@code k} ({@code col}, {@code col[j]} or {@code col=value}). */
     String dimName(int k);
+
+    /** Whether column {@code c} of {@link #names()} is read as a one-hot of its levels (a string column of pairs). */
+    default boolean oneHot(int c) {
+        return false;
+    }
 }

@@ -14,6 +14,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.minespark.core.FeatureTable;
 import org.minespark.core.SyntheticTasks;
 import scala.collection.immutable.ArraySeq;
 
@@ -78,6 +79,12 @@ public final class SyntheticData {
      */
     public static Dataset<Row> generate(SparkSession spark, SyntheticTasks.Task task, long rows, long seed,
                                         int partitions) {
+        StructType schema = schema(task);
+        return ids(spark, rows, partitions).mapPartitions(new RowGenerator(task, seed), Encoders.row(schema));
+    }
+
+    /** The row indices {@code 0..rows−1} in {@code partitions} partitions (0 = default parallelism). */
+    private static Dataset<Long> ids(SparkSession spark, long rows, int partitions) {
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be >= 1, got " + rows);
         }
@@ -86,9 +93,48 @@ public final class SyntheticData {
         }
         int p = partitions > 0 ? partitions : spark.sparkContext().defaultParallelism();
         p = (int) Math.max(1, Math.min(p, rows));
-        StructType schema = schema(task);
-        return spark.range(0, rows, 1, p)
-                .mapPartitions(new RowGenerator(task, seed), Encoders.row(schema));
+        return spark.range(0, rows, 1, p);
+    }
+
+    /**
+     * The schema of a {@link FeatureTable}: its columns in order as {@code bigint}, {@code int},
+     * {@code double} or {@code string}; the feature columns nullable, the ID and constant columns not.
+     */
+    public static StructType schema(FeatureTable table) {
+        List<FeatureTable.Column> cols = table.columns();
+        StructField[] f = new StructField[cols.size()];
+        for (int j = 0; j < f.length; j++) {
+            FeatureTable.Column c = cols.get(j);
+            DataType t = switch (c.type()) {
+                case DOUBLE -> DataTypes.DoubleType;
+                case INTEGER -> DataTypes.IntegerType;
+                case LONG -> DataTypes.LongType;
+                case STRING -> DataTypes.StringType;
+            };
+            f[j] = DataTypes.createStructField(c.name(), t, c.role() == FeatureTable.Role.FEATURE);
+        }
+        return DataTypes.createStructType(f);
+    }
+
+    /**
+     * A lazily generated {@link FeatureTable} of {@code rows} rows; row {@code i} depends only on
+     * the table and {@code i}, so any number of partitions gives the same table.
+     */
+    public static Dataset<Row> generate(SparkSession spark, FeatureTable table, long rows, int partitions) {
+        int width = table.columns().size();
+        return ids(spark, rows, partitions).mapPartitions((MapPartitionsFunction<Long, Row>) it -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Row next() {
+                Object[] values = new Object[width];
+                table.fillRow(it.next(), values);
+                return RowFactory.create(values);
+            }
+        }, Encoders.row(schema(table)));
     }
 
     /** Serialisable generator; holds only the task and the seed. */

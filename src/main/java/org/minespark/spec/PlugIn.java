@@ -17,7 +17,7 @@ import java.util.Map;
  * @param nats    Miller-Madow-corrected plug-in MI (at least 0); NaN when not computed
  * @param stdErr  delta-method standard error, nats
  * @param pValue  G-test p-value (2N I_plugin against chi-squared with (Kx-1)(Ky-1) df)
- * @param xCoding how x was coded: {@code levels:K} or {@code bins:B}
+ * @param xCoding how x was coded: {@code levels:K}, {@code bins:B} or {@code one-hot:K} (a string column of pairs)
  * @param yCoding how y was coded
  * @param cells   occupied cells of the table
  * @param n       rows counted (the training rows)
@@ -27,7 +27,7 @@ public record PlugIn(double nats, double stdErr, double pValue, String xCoding, 
                      String note) implements Serializable {
     /** Not computed (a side with more than one dimension, tensor rows). */
     public static final PlugIn NONE = new PlugIn(Double.NaN, Double.NaN, Double.NaN, "", "", 0, 0,
-            "not computed: x and y must be one dimension each");
+            "not computed: x and y must each be one dimension or one string column");
 
     /** True when a value was computed. */
     public boolean computed() {

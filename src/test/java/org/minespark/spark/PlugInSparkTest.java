@@ -118,6 +118,6 @@ class PlugInSparkTest {
         MiResult two = MineRunner.run(data, MineSpec.x("g", "code").y("h").withSeed(4).withSteps(20).withBatchSize(256)
                 .withHidden(List.of(8)).withLogEvery(1000).withPermutations(0), null);
         assertFalse(two.plugIn().computed());
-        assertTrue(two.plugIn().note().contains("one dimension each"), two.plugIn().note());
+        assertTrue(two.plugIn().note().contains("one dimension or one string column"), two.plugIn().note());
     }
 }
