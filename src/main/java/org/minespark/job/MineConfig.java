@@ -78,6 +78,7 @@ final class MineConfig {
     static final String PAIRS_TRAIN_TOP = "mine.pairs.train-top";
     static final String PAIRS_MAX_NULL_FRACTION = "mine.pairs.max-null-fraction";
     static final String PAIRS_MAX_LEVELS = "mine.pairs.max-levels";
+    static final String PAIRS_NULLS = "mine.pairs.nulls";
 
     private MineConfig() {
     }

@@ -122,6 +122,11 @@ final class PairsCommand implements Callable<Integer> {
                 + PairsSpec.DEFAULT_MAX_LEVELS + ").")
     Integer maxLevels;
 
+    @Option(names = "--nulls", paramLabel = "drop|category",
+            description = "Null policy of string columns: drop the row, or make null a level of its own "
+                + "(mine.pairs.nulls, default drop).")
+    String nulls;
+
     @Option(names = "--drift-min-nats", paramLabel = "NATS",
             description = "drift.csv lists a pair only when its estimate moved beyond both runs' 95%% CIs and by at "
                 + "least NATS (mine.pairs.drift-min-nats, default " + DEFAULT_DRIFT_MIN_NATS + "; >= 0).")
@@ -214,7 +219,7 @@ final class PairsCommand implements Callable<Integer> {
             {MineConfig.PAIRS_DRIFT_MIN_NATS, driftMinNats}, {MineConfig.PAIRS_CORRECTION, correction},
             {MineConfig.PAIRS_SCREEN, screen}, {MineConfig.PAIRS_SCREEN_ALPHA, screenAlpha},
             {MineConfig.PAIRS_TRAIN_TOP, trainTop}, {MineConfig.PAIRS_MAX_NULL_FRACTION, maxNullFraction},
-            {MineConfig.PAIRS_MAX_LEVELS, maxLevels}};
+            {MineConfig.PAIRS_MAX_LEVELS, maxLevels}, {MineConfig.PAIRS_NULLS, nulls}};
         for (Object[] f : pairsFlags) {
             if (f[1] != null) {
                 flags.put((String) f[0], f[1]);
@@ -264,7 +269,14 @@ final class PairsCommand implements Callable<Integer> {
             ps = ps.withMaxNullFraction(c.getDouble(key));
             key = MineConfig.PAIRS_MAX_LEVELS;
             flag = "--max-levels";
-            return ps.withMaxLevels(c.getInt(key));
+            ps = ps.withMaxLevels(c.getInt(key));
+            key = MineConfig.PAIRS_NULLS;
+            flag = "--nulls";
+            String nl = c.getString(key);
+            if (!"drop".equals(nl) && !"category".equals(nl)) {
+                throw new IllegalArgumentException("nulls must be drop or category, got '" + nl + "'");
+            }
+            return ps.withNullsCategory("category".equals(nl));
         } catch (IllegalArgumentException | ConfigException e) {
             throw new IllegalArgumentException(flag + " / " + key + ": " + e.getMessage(), e);
         }
@@ -342,6 +354,7 @@ final class PairsCommand implements Callable<Integer> {
             run.put("train_top", ps.trainTop());
             run.put("screened_out", results.stream().filter(r -> PairResult.SCREENED.equals(r.status())).count());
             run.put("skipped_columns", skippedColumns);
+            run.put("nulls", ps.nullsCategory() ? "category" : "drop");
             run.put("family", PairsOutput.family(results));
             run.put("eval_every", spec.evalEvery());
             run.put("patience", spec.patience());

@@ -45,7 +45,8 @@ final class ColumnHygiene {
     }
 
     /** Per column, why it is skipped; only skipped columns are in the map (in the order of {@code columns}). */
-    static Map<String, String> skipped(Dataset<Row> data, List<String> columns, double maxNullFraction, int maxLevels) {
+    static Map<String, String> skipped(Dataset<Row> data, List<String> columns, double maxNullFraction, int maxLevels,
+                                       boolean nullsCategory) {
         StructType schema = data.schema();
         Map<String, String> out = new LinkedHashMap<>();
         List<String> readable = new ArrayList<>();
@@ -81,7 +82,10 @@ final class ColumnHygiene {
             long nonNull = r.getLong(1 + 2 * i);
             long distinct = r.getLong(2 + 2 * i);
             DataType t = schema.apply(c).dataType();
-            String why = reason(t, rows, nonNull, distinct, maxNullFraction, maxLevels);
+            // with --nulls category a string column's nulls are a level: not missing, one more value
+            boolean nullLevel = nullsCategory && t instanceof StringType && nonNull < rows;
+            String why = nullLevel ? reason(t, rows, rows, distinct + 1, maxNullFraction, maxLevels)
+                    : reason(t, rows, nonNull, distinct, maxNullFraction, maxLevels);
             if (why != null) {
                 out.put(c, why);
             }

@@ -20,7 +20,8 @@ import org.minespark.spec.MineInputException;
  * {@code array<numeric>} and Vector columns come first (read by a {@link ColumnLayout}), then the
  * string columns, each one-hot encoded over its K most frequent non-null values (ties by value),
  * plus one "other" dimension when the column has more than K distinct values. A null, NaN or
- * infinite value in any selected column drops the row for every pair (one shared sample).
+ * infinite value in any selected column drops the row for every pair (one shared sample), except a
+ * null string with {@code nullsCategory}: then null is a level of its own ({@code <null>}).
  */
 final class PairsLayout implements RowLayout {
     private static final long serialVersionUID = 1L;
@@ -30,13 +31,18 @@ final class PairsLayout implements RowLayout {
     private final ColumnLayout numeric;
     private final List<Map<String, Integer>> levels; // per string column: value -> one-hot index
     private final boolean[] hasOther;
+    private final boolean nullsCategory;
+    /** The key of the null level in {@link #levels} (a string no column value can be: it holds a NUL). */
+    static final String NULL_LEVEL = "\u0000<null>";
     private final int[] catOffset;
     private final int width;
     private final Map<String, int[]> dimsOfColumn = new HashMap<>();
     private final List<String> dimNames = new ArrayList<>();
 
     private PairsLayout(String[] numericCols, String[] stringCols, ColumnLayout numeric,
-                        List<Map<String, Integer>> levels, boolean[] hasOther, List<List<String>> levelNames) {
+                        List<Map<String, Integer>> levels, boolean[] hasOther, List<List<String>> levelNames,
+                        boolean nullsCategory) {
+        this.nullsCategory = nullsCategory;
         this.numericCols = numericCols;
         this.stringCols = stringCols;
         this.numeric = numeric;
@@ -75,7 +81,8 @@ final class PairsLayout implements RowLayout {
      * top-K values (one small Spark query per string column), and returns the layout plus the
      * selection (numeric columns first, then string columns) its {@link #firstInvalid} reads.
      */
-    static Map.Entry<PairsLayout, Dataset<Row>> create(Dataset<Row> data, List<String> columns, int topK) {
+    static Map.Entry<PairsLayout, Dataset<Row>> create(Dataset<Row> data, List<String> columns, int topK,
+                                                       boolean nullsCategory) {
         StructType schema = data.schema();
         List<String> available = Arrays.asList(schema.fieldNames());
         List<String> num = new ArrayList<>();
@@ -117,19 +124,21 @@ final class PairsLayout implements RowLayout {
         boolean[] other = new boolean[str.size()];
         for (int j = 0; j < str.size(); j++) {
             Column c = col(str.get(j));
-            List<Row> top = data.where(c.isNotNull()).groupBy(c).count()
+            List<Row> top = (nullsCategory ? data : data.where(c.isNotNull())).groupBy(c).count()
                     .orderBy(functions.col("count").desc(), c.asc()).limit(topK + 1).collectAsList();
             Map<String, Integer> m = new HashMap<>();
             List<String> n = new ArrayList<>();
             for (int t = 0; t < Math.min(topK, top.size()); t++) {
-                m.put(top.get(t).getString(0), t);
-                n.add(top.get(t).getString(0));
+                String v = top.get(t).getString(0);
+                m.put(v == null ? NULL_LEVEL : v, t);
+                n.add(v == null ? "<null>" : v);
             }
             levels.add(m);
             names.add(n);
             other[j] = top.size() > topK;
         }
-        PairsLayout pl = new PairsLayout(num.toArray(new String[0]), str.toArray(new String[0]), lay, levels, other, names);
+        PairsLayout pl = new PairsLayout(num.toArray(new String[0]), str.toArray(new String[0]), lay, levels, other, names,
+                nullsCategory);
         return Map.entry(pl, selected);
     }
 
@@ -174,13 +183,14 @@ final class PairsLayout implements RowLayout {
         }
         int base = numericCols.length;
         for (int j = 0; j < stringCols.length; j++) {
-            if (row.isNullAt(base + j)) {
+            boolean isNull = row.isNullAt(base + j);
+            if (isNull && !nullsCategory) {
                 return base + j;
             }
             int o = catOffset[j];
             int size = levels.get(j).size() + (hasOther[j] ? 1 : 0);
             Arrays.fill(out, o, o + size, 0.0);
-            Integer t = levels.get(j).get(row.getString(base + j));
+            Integer t = levels.get(j).get(isNull ? NULL_LEVEL : row.getString(base + j));
             if (t != null) {
                 out[o + t] = 1.0;
             } else if (hasOther[j]) {

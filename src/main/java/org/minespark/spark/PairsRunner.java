@@ -73,7 +73,7 @@ public final class PairsRunner {
         requireColumns(data, ps);
         // column hygiene: skipped columns never fail the run; their pairs get a row with the reason
         Map<String, String> skippedColumns = ColumnHygiene.skipped(data, ps.columns(), ps.maxNullFraction(),
-                ps.maxLevels());
+                ps.maxLevels(), ps.nullsCategory());
         String[] skippedPair = new String[total];
         List<Integer> kept = new ArrayList<>();
         for (int m = 0; m < total; m++) {
@@ -96,7 +96,8 @@ public final class PairsRunner {
                     skippedColumns.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList()));
         }
         List<String> columns = ps.columns().stream().filter(c -> !skippedColumns.containsKey(c)).toList();
-        Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, columns, ps.categoricalTopK());
+        Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, columns, ps.categoricalTopK(),
+                ps.nullsCategory());
         PairsLayout lay = created.getKey();
         int[] hidden = ps.hidden().stream().mapToInt(Integer::intValue).toArray();
         List<Plan.Pair> pairs = new ArrayList<>();

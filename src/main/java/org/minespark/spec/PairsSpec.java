@@ -57,6 +57,7 @@ public final class PairsSpec implements Serializable {
     private double maxNullFraction = DEFAULT_MAX_NULL_FRACTION;
     private int maxLevels = DEFAULT_MAX_LEVELS;
     private List<String> targets = List.of();
+    private boolean nullsCategory;
     private MineSpec training = MineSpec.of(List.of("x"), List.of("y"));
 
     private PairsSpec(Map<String, List<String>> units, List<List<String>> pairs) {
@@ -102,6 +103,7 @@ public final class PairsSpec implements Serializable {
         s.maxNullFraction = maxNullFraction;
         s.maxLevels = maxLevels;
         s.targets = targets;
+        s.nullsCategory = nullsCategory;
         s.training = training;
         return s;
     }
@@ -296,6 +298,21 @@ public final class PairsSpec implements Serializable {
 
     public int maxLevels() {
         return maxLevels;
+    }
+
+    /**
+     * The null policy of string columns: {@code false} (default, {@code --nulls drop}) drops a row
+     * with a null as for any column; {@code true} ({@code --nulls category}) makes null a level of
+     * its own, so those rows are kept and the missingness itself can carry information.
+     */
+    public PairsSpec withNullsCategory(boolean v) {
+        PairsSpec s = copy();
+        s.nullsCategory = v;
+        return s;
+    }
+
+    public boolean nullsCategory() {
+        return nullsCategory;
     }
 
     public PairsSpec withPairsPerPass(int v) {

@@ -82,4 +82,35 @@ class ColumnHygieneTest {
                 PairsSpec.allPairs(List.of("st", "id"), Map.of()).withTraining(PairsRunnerTest.spec()), null));
         assertTrue(e.getMessage().startsWith("every pair has a skipped column"), e.getMessage());
     }
+
+    /**
+     * --nulls category: a string g that is null exactly when t > 0.5 (31 % of rows) and else an
+     * independent "a"/"b". Dropping the nulls (the default) leaves only rows where g says nothing
+     * about t (plug-in near 0, and 31 % of the rows dropped); with null as a level the missingness
+     * is the signal: I(g; t) = H(1[t > 0.5]) = 0.618 nats (the a/b choice is independent of t), and
+     * the plug-in (t in bins, which lose a little of it; measured 0.600) is well above 0.3, with no
+     * row dropped.
+     */
+    @Test
+    void nullsCategory_keepsRowsAndSeesInformativeMissingness() {
+        Random r = new Random(4);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 4000; i++) {
+            double t = r.nextGaussian();
+            rows.add(RowFactory.create(t, t > 0.5 ? null : (r.nextBoolean() ? "a" : "b")));
+        }
+        StructType schema = new StructType().add("t", DataTypes.DoubleType).add("g", DataTypes.StringType);
+        Dataset<Row> data = SparkFixture.local2().createDataFrame(rows, schema);
+        PairsSpec ps = PairsSpec.allPairs(List.of("t", "g"), Map.of()).withHidden(List.of(8))
+                .withTraining(PairsRunnerTest.spec().withSteps(40).withPermutations(9)).withScreen(false);
+        PairsResult dropped = PairsRunner.run(data, ps, null);
+        PairsResult kept = PairsRunner.run(data, ps.withNullsCategory(true), null);
+        System.out.printf("nulls: drop %s (dropped %d), category %s (dropped %d)%n", dropped.pairs().get(0).plugIn(),
+                dropped.dropped(), kept.pairs().get(0).plugIn(), kept.dropped());
+        assertTrue(dropped.dropped() > 1000, "about 31 % of 4000 rows have a null g: " + dropped.dropped());
+        assertEquals(0, kept.dropped());
+        assertTrue(dropped.pairs().get(0).plugIn().nats() < 0.03, dropped.pairs().get(0).plugIn().toString());
+        assertTrue(kept.pairs().get(0).plugIn().nats() > 0.3, kept.pairs().get(0).plugIn().toString());
+        assertEquals("one-hot:3", kept.pairs().get(0).plugIn().yCoding(), "a, b and <null>");
+    }
 }
