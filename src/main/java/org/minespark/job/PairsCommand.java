@@ -238,53 +238,11 @@ final class PairsCommand implements Callable<Integer> {
         List<Integer> hidden = training.hidden != null ? training.hidden : c.getIntList(MineConfig.PAIRS_HIDDEN);
         PairsSpec ps = pairsSpec(columns, targets, readGroups(groups), c.getInt(MineConfig.PAIRS_TOP_K), hidden,
                 c.getInt(MineConfig.PAIRS_PER_PASS)).withTraining(spec);
-        ps = screening(c, ps);
+        ps = PairsSettings.apply(c, ps);
         LocalDate date = runDate();
         String fmt = Jobs.resolveFormat(format, input);
         run(ctx, ctx.spark("pairs"), input, fmt, ps, out, date, targets != null && !targets.isEmpty(), units, driftMin);
         return ExitCodes.OK;
-    }
-
-    /** The correction and the screen from the configuration, each error naming its flag and key. */
-    static PairsSpec screening(Config c, PairsSpec ps) {
-        String key = MineConfig.PAIRS_CORRECTION;
-        String flag = "--correction";
-        try {
-            ps = ps.withCorrection(c.getString(key));
-            key = MineConfig.PAIRS_SCREEN;
-            flag = "--screen";
-            String s = c.getString(key);
-            if (!"on".equals(s) && !"off".equals(s)) {
-                throw new IllegalArgumentException("screen must be on or off, got '" + s + "'");
-            }
-            ps = ps.withScreen("on".equals(s));
-            key = MineConfig.PAIRS_SCREEN_ALPHA;
-            flag = "--screen-alpha";
-            ps = ps.withScreenAlpha(c.getDouble(key));
-            key = MineConfig.PAIRS_TRAIN_TOP;
-            flag = "--train-top";
-            ps = ps.withTrainTop(c.getInt(key));
-            key = MineConfig.PAIRS_MAX_NULL_FRACTION;
-            flag = "--max-null-fraction";
-            ps = ps.withMaxNullFraction(c.getDouble(key));
-            key = MineConfig.PAIRS_MAX_LEVELS;
-            flag = "--max-levels";
-            ps = ps.withMaxLevels(c.getInt(key));
-            key = MineConfig.PAIRS_NULLS;
-            flag = "--nulls";
-            String nl = c.getString(key);
-            if (!"drop".equals(nl) && !"category".equals(nl)) {
-                throw new IllegalArgumentException("nulls must be drop or category, got '" + nl + "'");
-            }
-            return ps.withNullsCategory("category".equals(nl));
-        } catch (IllegalArgumentException | ConfigException e) {
-            throw new IllegalArgumentException(flag + " / " + key + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String correctionName(String c) {
-        return "bh".equals(c) ? "Benjamini-Hochberg q-values" : "holm".equals(c) ? "Holm-adjusted p-values"
-                : "no correction (raw p-values)";
     }
 
     /** {@code mine.pairs.drift-min-nats}: a finite number >= 0, else the message names the flag, key and value. */
@@ -386,7 +344,7 @@ final class PairsCommand implements Callable<Integer> {
                     + (r.stillIncreasing() ? ", still increasing" : "") + (r.retried() ? ", retried at lr/10" : "");
             ctx.out.println(summaryLine(r, flags, units));
         }
-        ctx.out.println("multiple testing: " + correctionName(ps.correction()) + " over the family of "
+        ctx.out.println("multiple testing: " + PairsSettings.correctionName(ps.correction()) + " over the family of "
                 + PairsOutput.family(results) + "; dependent means an adjusted p-value <= " + spec.significanceLevel());
         if (prev != null) {
             ctx.out.println(String.format(Locale.ROOT, "%d pair(s) drifted since %s (beyond both 95%% CIs and by >= %s %s)",

@@ -6,12 +6,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.IntegralType;
 import org.apache.spark.sql.types.NumericType;
@@ -124,8 +122,8 @@ final class ColumnHygiene {
         return null;
     }
 
+    /** A string (one-hot in pairs) or anything an estimate reads ({@link ColumnLayout#kind}). */
     private static boolean readable(DataType t) {
-        return t instanceof NumericType || t instanceof StringType || t.equals(SQLDataTypes.VectorType())
-                || t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType;
+        return t instanceof StringType || ColumnLayout.kind(t) != null;
     }
 }

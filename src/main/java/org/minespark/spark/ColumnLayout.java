@@ -100,15 +100,21 @@ final class ColumnLayout implements RowLayout {
         return layout;
     }
 
-    private static Kind kindOf(DataType t, String flag, String name) {
+    /** How a column of type {@code t} is read: a numeric scalar, a numeric array or an ML Vector; null if it cannot be. */
+    static Kind kind(DataType t) {
         if (t instanceof NumericType) {
             return Kind.SCALAR;
         }
         if (t instanceof ArrayType && ((ArrayType) t).elementType() instanceof NumericType) {
             return Kind.ARRAY;
         }
-        if (t instanceof VectorUDT) {
-            return Kind.VECTOR;
+        return t instanceof VectorUDT ? Kind.VECTOR : null;
+    }
+
+    private static Kind kindOf(DataType t, String flag, String name) {
+        Kind k = kind(t);
+        if (k != null) {
+            return k;
         }
         String hint;
         if (t instanceof StringType) {
