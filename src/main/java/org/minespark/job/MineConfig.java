@@ -79,6 +79,8 @@ final class MineConfig {
     static final String PAIRS_MAX_NULL_FRACTION = "mine.pairs.max-null-fraction";
     static final String PAIRS_MAX_LEVELS = "mine.pairs.max-levels";
     static final String PAIRS_NULLS = "mine.pairs.nulls";
+    static final String PAIRS_BASELINE = "mine.pairs.baseline";
+    static final String PAIRS_SEGMENTS = "mine.pairs.segments";
 
     private MineConfig() {
     }

@@ -56,8 +56,13 @@ final class PairsCommand implements Callable<Integer> {
 
     private final JobContext ctx;
 
-    @Option(names = "--input", required = true, paramLabel = "PATH", description = "Input table (file or directory).")
+    @Option(names = "--input", paramLabel = "PATH", description = "Input table (file or directory); or --table.")
     String input;
+
+    @Option(names = "--table", paramLabel = "NAME",
+            description = "Input table of the session's catalog (e.g. db.features; Hive, Delta or Iceberg through the "
+                + "Spark configuration); or --input.")
+    String table;
 
     @Option(names = "--format", paramLabel = "FMT",
             description = "parquet, csv (header, inferred types), orc or json; default from the extension, else parquet.")
@@ -131,6 +136,29 @@ final class PairsCommand implements Callable<Integer> {
             description = "drift.csv lists a pair only when its estimate moved beyond both runs' 95%% CIs and by at "
                 + "least NATS (mine.pairs.drift-min-nats, default " + DEFAULT_DRIFT_MIN_NATS + "; >= 0).")
     Double driftMinNats;
+
+    @Option(names = "--baseline", paramLabel = "B",
+            description = "What drift and the became-* alert rules compare with: previous (the latest earlier run), "
+                + "rolling:N (mean and spread of the last N runs) or date:YYYY-MM-DD (mine.pairs.baseline, default previous).")
+    String baseline;
+
+    @Option(names = "--alerts", paramLabel = "FILE",
+            description = "HOCON file of alert rules (docs/cli.md); fired alerts go to alerts.json and the summary, and "
+                + "the command exits with " + ExitCodes.ALERTS + ".")
+    Path alerts;
+
+    @Option(names = "--segment-by", paramLabel = "COL",
+            description = "Analyse each of the --segments most frequent values of COL (plus \"other\") on its own rows.")
+    String segmentBy;
+
+    @Option(names = "--segments", paramLabel = "K",
+            description = "The number of top values of --segment-by (mine.pairs.segments, default 5).")
+    Integer segments;
+
+    @Option(names = "--results-table", paramLabel = "NAME",
+            description = "Also write the results into this catalog table, partitioned by run_date (a re-run of a date "
+                + "replaces that date's rows only); created when missing.")
+    String resultsTable;
 
     @Option(names = "--verbose", description = "Print stack traces of errors.")
     boolean verbose;
@@ -214,12 +242,17 @@ final class PairsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if ((input == null) == (table == null)) {
+            throw new IllegalArgumentException(input == null ? "pairs needs an input: --input PATH or --table NAME"
+                    : "--input " + input + " and --table " + table + ": give one of them, not both");
+        }
         Map<String, Object> flags = training.overrides();
         Object[][] pairsFlags = {{MineConfig.PAIRS_TOP_K, topK}, {MineConfig.PAIRS_PER_PASS, pairsPerPass},
             {MineConfig.PAIRS_DRIFT_MIN_NATS, driftMinNats}, {MineConfig.PAIRS_CORRECTION, correction},
             {MineConfig.PAIRS_SCREEN, screen}, {MineConfig.PAIRS_SCREEN_ALPHA, screenAlpha},
             {MineConfig.PAIRS_TRAIN_TOP, trainTop}, {MineConfig.PAIRS_MAX_NULL_FRACTION, maxNullFraction},
-            {MineConfig.PAIRS_MAX_LEVELS, maxLevels}, {MineConfig.PAIRS_NULLS, nulls}};
+            {MineConfig.PAIRS_MAX_LEVELS, maxLevels}, {MineConfig.PAIRS_NULLS, nulls},
+            {MineConfig.PAIRS_BASELINE, baseline}, {MineConfig.PAIRS_SEGMENTS, segments}};
         for (Object[] f : pairsFlags) {
             if (f[1] != null) {
                 flags.put((String) f[0], f[1]);
@@ -240,9 +273,15 @@ final class PairsCommand implements Callable<Integer> {
                 c.getInt(MineConfig.PAIRS_PER_PASS)).withTraining(spec);
         ps = PairsSettings.apply(c, ps);
         LocalDate date = runDate();
-        String fmt = Jobs.resolveFormat(format, input);
-        run(ctx, ctx.spark("pairs"), input, fmt, ps, out, date, targets != null && !targets.isEmpty(), units, driftMin);
-        return ExitCodes.OK;
+        String fmt = input == null ? null : Jobs.resolveFormat(format, input);
+        Baseline base = PairsSettings.baseline(c);
+        int k = PairsSettings.segments(c);
+        java.util.Set<String> pairNames = new java.util.HashSet<>();
+        ps.pairs().forEach(p -> pairNames.add(p.get(0) + " ~ " + p.get(1)));
+        AlertRules rules = AlertRules.read(alerts, ps.units().keySet(), pairNames);
+        PairsRun.Plan plan = new PairsRun.Plan(input, fmt, table, out, date, targets != null && !targets.isEmpty(), units,
+                driftMin, base, rules, segmentBy, k, resultsTable);
+        return PairsRun.run(ctx, ctx.spark("pairs"), ps, plan);
     }
 
     /** {@code mine.pairs.drift-min-nats}: a finite number >= 0, else the message names the flag, key and value. */
@@ -261,98 +300,6 @@ final class PairsCommand implements Callable<Integer> {
                     + ": must be a finite number >= 0, got " + v + where);
         }
         return v;
-    }
-
-    /** As below, printing nats and the default drift threshold. */
-    static List<PairResult> run(JobContext ctx, SparkSession spark, String input, String fmt, PairsSpec ps,
-                                String out, LocalDate date, boolean targetMode) {
-        return run(ctx, spark, input, fmt, ps, out, date, targetMode, Units.NATS, DEFAULT_DRIFT_MIN_NATS);
-    }
-
-    /** Estimates, then writes the partition and the reports; nothing is written if estimation fails. */
-    static List<PairResult> run(JobContext ctx, SparkSession spark, String input, String fmt, PairsSpec ps,
-                                String out, LocalDate date, boolean targetMode, Units units, double driftMinNats) {
-        MineSpec spec = ps.training();
-        Dataset<Row> df = Jobs.read(spark, input, fmt);
-        List<PairResult> results;
-        Map<String, String> skippedColumns;
-        try {
-            // the CLI is built on the Java API's pairs facade; progress goes to the log (and a bar on a terminal)
-            org.minespark.spec.PairsResult pr = MutualInformation.pairs(df, ps, ConsoleProgress.forPairs(ctx.err,
-                    spec.logEvery()));
-            results = pr.pairs();
-            skippedColumns = pr.skippedColumns();
-        } catch (RuntimeException e) {
-            throw Jobs.readFailure(e, input, fmt);
-        }
-        FileSystem fs = OutputDir.fileSystem(out, spark.sparkContext().hadoopConfiguration());
-        org.apache.hadoop.fs.Path root = fs.makeQualified(new org.apache.hadoop.fs.Path(out));
-        org.apache.hadoop.fs.Path table = new org.apache.hadoop.fs.Path(root, PairsOutput.TABLE);
-        var prev = PairsOutput.previous(spark, fs, table, date);
-        List<PairsOutput.Drift> drift = PairsOutput.drift(results, prev, driftMinNats);
-        String reports = new org.apache.hadoop.fs.Path(new org.apache.hadoop.fs.Path(root, PairsOutput.REPORTS),
-                PairsOutput.PARTITION + date).toString();
-        try (OutputDir dir = OutputDir.begin(fs, reports, true, "--out")) {
-            Map<String, Object> run = new LinkedHashMap<>();
-            run.put("input", input);
-            run.put("mode", targetMode ? "target" : "all-pairs");
-            run.put("previous_run_date", prev == null ? null : prev.getKey());
-            run.put("drifted_pairs", drift.size());
-            run.put("drift_min_nats", driftMinNats);
-            run.put("steps", spec.steps());
-            run.put("batch_size", spec.batchSize());
-            run.put("hidden", ps.hidden());
-            run.put("bound", spec.bound());
-            run.put("seed", spec.seed());
-            run.put("permutations", spec.permutations());
-            run.put("significance_level", spec.significanceLevel());
-            run.put("correction", ps.correction());
-            run.put("screen", ps.screen() ? "on" : "off");
-            run.put("screen_alpha", ps.screenAlpha());
-            run.put("train_top", ps.trainTop());
-            run.put("screened_out", results.stream().filter(r -> PairResult.SCREENED.equals(r.status())).count());
-            run.put("skipped_columns", skippedColumns);
-            run.put("nulls", ps.nullsCategory() ? "category" : "drop");
-            run.put("family", PairsOutput.family(results));
-            run.put("eval_every", spec.evalEvery());
-            run.put("patience", spec.patience());
-            run.put("min_delta", spec.minDelta());
-            dir.writeText("pairs.csv", PairsOutput.csv(results));
-            dir.writeText("pairs.json", PairsOutput.json(results, date.toString(), run));
-            dir.writeText("drift.csv", PairsOutput.driftCsv(drift));
-            dir.writeBytes("pairs.png", targetMode ? PairsOutput.ranked(results)
-                    : PairsOutput.heatmap(results, new ArrayList<>(ps.units().keySet())));
-            PairsOutput.writePartition(spark, fs, table, date, results);
-            dir.commit();
-        }
-        for (Map.Entry<String, String> e : skippedColumns.entrySet()) {
-            // one line per skipped column, not per pair: its pairs' rows say it too
-            ctx.err.println(Main.PROGRAM + ": warning: column " + e.getKey() + ": " + e.getValue());
-        }
-        for (PairResult r : results) {
-            if (!PairResult.OK.equals(r.status()) && !PairResult.CONSTANT.equals(r.status())
-                    && !PairResult.SCREENED.equals(r.status()) && !PairResult.SKIPPED.equals(r.status())) {
-                // no estimate for this pair: say why on stderr too, as estimate does for its one pair
-                ctx.err.println(Main.PROGRAM + ": warning: " + r.pair() + ": " + r.message());
-            }
-        }
-        List<PairResult> ranked = new ArrayList<>(results);
-        ranked.sort(Comparator.comparingDouble((PairResult r) -> Double.isNaN(r.miNats()) ? -1 : r.miNats()).reversed());
-        for (PairResult r : ranked) {
-            String flags = !PairResult.OK.equals(r.status()) ? r.status() + ": " + r.message()
-                    : r.significance().describe() + (r.converged() ? ", converged" : "")
-                    + (r.stillIncreasing() ? ", still increasing" : "") + (r.retried() ? ", retried at lr/10" : "");
-            ctx.out.println(summaryLine(r, flags, units));
-        }
-        ctx.out.println("multiple testing: " + PairsSettings.correctionName(ps.correction()) + " over the family of "
-                + PairsOutput.family(results) + "; dependent means an adjusted p-value <= " + spec.significanceLevel());
-        if (prev != null) {
-            ctx.out.println(String.format(Locale.ROOT, "%d pair(s) drifted since %s (beyond both 95%% CIs and by >= %s %s)",
-                    drift.size(), prev.getKey(), PairsOutput.num(units.fromNats(driftMinNats)), units.label()));
-        }
-        ctx.out.println("results: " + Jobs.display(table) + " (run_date=" + date + "), reports: " + Jobs.display(
-                new org.apache.hadoop.fs.Path(reports)));
-        return results;
     }
 
     /**

@@ -59,6 +59,7 @@ final class PairsOutput {
             .add("pair", DataTypes.StringType, false)
             .add("x", DataTypes.StringType, false)
             .add("y", DataTypes.StringType, false)
+            .add("segment", DataTypes.StringType, true)
             .add("mi_nats", DataTypes.DoubleType, true)
             .add("mi_bits", DataTypes.DoubleType, true)
             .add("ci95_low_nats", DataTypes.DoubleType, true)
@@ -87,9 +88,10 @@ final class PairsOutput {
             .add("message", DataTypes.StringType, false);
 
     /** One result's values in {@link #SCHEMA} order (doubles: null when not finite). */
-    static Object[] values(PairResult r) {
+    static Object[] values(SegmentPair sp) {
+        PairResult r = sp.result();
         MiResult.Significance g = r.significance();
-        return new Object[] {r.pair(), r.x(), r.y(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
+        return new Object[] {r.pair(), r.x(), r.y(), sp.segment(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
             orNull(r.ci95High()), orNull(MiResult.linfoot(r.miNats())), orNull(g.pValue()),
             orNull(r.qValue()), g.dependent(), g.test(), orNull(g.nullMeanNats()),
             orNull(g.nullStdNats()), orNull(r.plugIn().nats()), orNull(r.plugIn().stdErr()),
@@ -101,102 +103,30 @@ final class PairsOutput {
     private PairsOutput() {
     }
 
-    /** The family of the multiple-testing step, for the summary: how many pairs had a test, of how many. */
-    static String family(List<PairResult> results) {
-        long tested = results.stream().filter(r -> !Double.isNaN(r.qValue())).count();
-        return tested + " unique pair(s) with a permutation test, of " + results.size();
-    }
-
-    /** One drifted pair: the previous run's and this run's estimates. */
-    record Drift(PairResult now, String previousDate, double prevMi, double prevLow, double prevHigh) {
+    /**
+     * The family of the multiple-testing step, for the summary: how many pairs had a test, of how
+     * many (per segment: each segment is a family of its own).
+     */
+    static String family(List<SegmentPair> results) {
+        long tested = results.stream().filter(r -> !Double.isNaN(r.result().qValue())).count();
+        long segments = results.stream().map(SegmentPair::segment).distinct().count();
+        return tested + " unique pair(s) with a permutation test, of " + results.size()
+                + (segments > 1 ? " (each of the " + segments + " segments a family of its own)" : "");
     }
 
     static Double orNull(double v) {
         return Double.isFinite(v) ? v : null;
     }
 
-    static Row toRow(PairResult r) {
+    static Row toRow(SegmentPair r) {
         return RowFactory.create(values(r));
-    }
-
-    /**
-     * The latest partition date strictly before {@code runDate} and its rows as
-     * pair -> {mi, low, high} (ok rows only), or null if there is none.
-     */
-    static Map.Entry<String, Map<String, double[]>> previous(SparkSession spark, FileSystem fs, Path table, LocalDate runDate) {
-        String best = null;
-        try {
-            if (!fs.exists(table)) {
-                return null;
-            }
-            for (FileStatus st : fs.listStatus(table)) {
-                String n = st.getPath().getName();
-                if (st.isDirectory() && n.startsWith(PARTITION)) {
-                    String d = n.substring(PARTITION.length());
-                    try {
-                        if (LocalDate.parse(d).isBefore(runDate) && (best == null || d.compareTo(best) > 0)) {
-                            best = d;
-                        }
-                    } catch (java.time.format.DateTimeParseException e) {
-                        // not one of ours
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new OutputException("cannot list " + table + ": " + e.getMessage(), e);
-        }
-        if (best == null) {
-            return null;
-        }
-        Map<String, double[]> m = new HashMap<>();
-        for (Row r : spark.read().parquet(new Path(table, PARTITION + best).toString())
-                .select("pair", "mi_nats", "ci95_low_nats", "ci95_high_nats", "status").collectAsList()) {
-            if (PairResult.OK.equals(r.getString(4)) && !r.isNullAt(1) && !r.isNullAt(2) && !r.isNullAt(3)) {
-                m.put(r.getString(0), new double[] {r.getDouble(1), r.getDouble(2), r.getDouble(3)});
-            }
-        }
-        return Map.entry(best, m);
-    }
-
-    /** As {@link #drift(List, Map.Entry, double)} with no minimum change. */
-    static List<Drift> drift(List<PairResult> now, Map.Entry<String, Map<String, double[]>> prev) {
-        return drift(now, prev, 0.0);
-    }
-
-    /**
-     * Pairs whose estimate moved beyond both runs' CIs (now outside the previous CI and previous
-     * outside the current CI) and by at least {@code minNats} nats ({@code |now - previous| >= minNats};
-     * {@code --drift-min-nats}). The CIs alone are not enough near 0 nats, where they are a few
-     * thousandths of a nat wide.
-     */
-    static List<Drift> drift(List<PairResult> now, Map.Entry<String, Map<String, double[]>> prev, double minNats) {
-        if (!(minNats >= 0) || Double.isInfinite(minNats)) {
-            throw new IllegalArgumentException("drift-min-nats must be a finite number >= 0, got " + minNats);
-        }
-        List<Drift> out = new ArrayList<>();
-        if (prev == null) {
-            return out;
-        }
-        for (PairResult r : now) {
-            double[] p = prev.getValue().get(r.pair());
-            if (p == null || !PairResult.OK.equals(r.status())) {
-                continue;
-            }
-            boolean nowOutsidePrev = r.miNats() < p[1] || r.miNats() > p[2];
-            boolean prevOutsideNow = p[0] < r.ci95Low() || p[0] > r.ci95High();
-            if (nowOutsidePrev && prevOutsideNow && Math.abs(r.miNats() - p[0]) >= minNats) {
-                out.add(new Drift(r, prev.getKey(), p[0], p[1], p[2]));
-            }
-        }
-        return out;
     }
 
     /**
      * Writes this run's partition and swaps it in: other dates untouched; on failure the table is
      * as before (a leftover hidden temp directory is harmless).
      */
-    static void writePartition(SparkSession spark, FileSystem fs, Path table, LocalDate runDate, List<PairResult> results) {
-        List<Row> rows = results.stream().map(PairsOutput::toRow).toList();
+    static void writePartition(SparkSession spark, FileSystem fs, Path table, LocalDate runDate, List<Row> rows) {
         String suffix = Long.toHexString(ThreadLocalRandom.current().nextLong() & 0xFFFFFFFFFFFFL);
         Path target = new Path(table, PARTITION + runDate);
         Path tmp = new Path(table, "." + PARTITION + runDate + ".tmp-" + suffix);
@@ -239,9 +169,9 @@ final class PairsOutput {
         return s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    static String csv(List<PairResult> results) {
+    static String csv(List<SegmentPair> results) {
         StringBuilder sb = new StringBuilder(String.join(",", SCHEMA.fieldNames())).append('\n');
-        for (PairResult r : results) {
+        for (SegmentPair r : results) {
             Object[] v = values(r);
             for (int i = 0; i < v.length; i++) {
                 if (i > 0) {
@@ -255,35 +185,47 @@ final class PairsOutput {
         return sb.toString();
     }
 
-    static String driftCsv(List<Drift> drift) {
-        StringBuilder sb = new StringBuilder("pair,x,y,previous_run_date,previous_mi_nats,previous_ci95_low_nats,"
-                + "previous_ci95_high_nats,mi_nats,ci95_low_nats,ci95_high_nats,change_nats\n");
-        for (Drift d : drift) {
-            PairResult r = d.now();
-            sb.append(csvField(r.pair())).append(',').append(csvField(r.x())).append(',').append(csvField(r.y())).append(',')
-                    .append(d.previousDate()).append(',').append(num(d.prevMi())).append(',').append(num(d.prevLow()))
-                    .append(',').append(num(d.prevHigh())).append(',').append(num(r.miNats())).append(',')
-                    .append(num(r.ci95Low())).append(',').append(num(r.ci95High())).append(',')
-                    .append(num(r.miNats() - d.prevMi())).append('\n');
+    /** The columns of drift.csv (and of the drift rows of the report). */
+    static final List<String> DRIFT_COLUMNS = List.of("segment", "pair", "x", "y", "baseline", "baseline_mi_nats",
+            "baseline_low_nats", "baseline_high_nats", "mi_nats", "ci95_low_nats", "ci95_high_nats", "change_nats");
+
+    /** One drift row's values in {@link #DRIFT_COLUMNS} order. */
+    static Map<String, Object> driftRow(Baseline.Drift d) {
+        PairResult r = d.now();
+        Object[] v = {d.segment(), r.pair(), r.x(), r.y(), d.baseline(), orNull(d.ref().mi()), orNull(d.ref().low()),
+            orNull(d.ref().high()), orNull(d.mi()), orNull(d.low()), orNull(d.high()), orNull(d.mi() - d.ref().mi())};
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < v.length; i++) {
+            m.put(DRIFT_COLUMNS.get(i), v[i]);
+        }
+        return m;
+    }
+
+    static String driftCsv(List<Baseline.Drift> drift) {
+        StringBuilder sb = new StringBuilder(String.join(",", DRIFT_COLUMNS)).append('\n');
+        for (Baseline.Drift d : drift) {
+            sb.append(String.join(",", driftRow(d).values().stream().map(o -> o == null ? ""
+                    : o instanceof Double x ? num(x) : csvField(o.toString())).toList())).append('\n');
         }
         return sb.toString();
     }
 
-    static String json(List<PairResult> results, String runDate, Map<String, Object> run) {
+    /** One result as a map of {@link #SCHEMA}'s names to its values. */
+    static Map<String, Object> map(SegmentPair r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        String[] names = SCHEMA.fieldNames();
+        Object[] v = values(r);
+        for (int i = 0; i < v.length; i++) {
+            m.put(names[i], v[i]);
+        }
+        return m;
+    }
+
+    static String json(List<SegmentPair> results, String runDate, Map<String, Object> run) {
         Map<String, Object> top = new LinkedHashMap<>();
         top.put("run_date", runDate);
         top.putAll(run);
-        List<Object> list = new ArrayList<>();
-        String[] names = SCHEMA.fieldNames();
-        for (PairResult r : results) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            Object[] v = values(r);
-            for (int i = 0; i < v.length; i++) {
-                m.put(names[i], v[i]);
-            }
-            list.add(m);
-        }
-        top.put("pairs", list);
+        top.put("pairs", results.stream().map(PairsOutput::map).toList());
         return JsonWriter.toJson(top);
     }
 

@@ -29,6 +29,30 @@ final class PairsSettings {
                 (p, k) -> p.withNullsCategory(!choice(c.getString(k), "nulls", "drop", "category")));
     }
 
+    /** {@code mine.pairs.baseline}: previous, rolling:N or date:YYYY-MM-DD. */
+    static Baseline baseline(Config c) {
+        try {
+            return Baseline.parse(c.getString(MineConfig.PAIRS_BASELINE));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--baseline / " + MineConfig.PAIRS_BASELINE + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code mine.pairs.segments}: the number of top values of --segment-by, >= 1. */
+    static int segments(Config c) {
+        int k;
+        try {
+            k = c.getInt(MineConfig.PAIRS_SEGMENTS);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException("--segments / " + MineConfig.PAIRS_SEGMENTS + ": " + e.getMessage(), e);
+        }
+        if (k < 1) {
+            throw new IllegalArgumentException("--segments / " + MineConfig.PAIRS_SEGMENTS
+                    + ": must be >= 1 (the number of top values), got " + k);
+        }
+        return k;
+    }
+
     /** The summary's name of a correction. */
     static String correctionName(String c) {
         return "bh".equals(c) ? "Benjamini-Hochberg q-values" : "holm".equals(c) ? "Holm-adjusted p-values"

@@ -178,6 +178,19 @@ class BadInputIT {
         Files.write(root.resolve("garbled.parquet"), garbled);
 
         Files.writeString(root.resolve("typo.conf"), "mine { train { stpes = 20 } }\n");
+        // issue 19: alert rules with a syntax error on line 3 / naming a column the run does not have
+        Files.writeString(root.resolve("rules-syntax.conf"), "rules = [\n  { name = leak, type = threshold, metric = rho_i, "
+                + "above = 0.9 }\n  { name = drift, type = drift,, }\n]\n");
+        Files.writeString(root.resolve("rules-column.conf"), "rules = [\n  { name = leak, type = threshold, metric = rho_i, "
+                + "above = 0.9, column = target }\n]\n");
+        // an earlier pairs run (one partition of the results table and its reports) that must survive every error
+        Path earlier = root.resolve("pairs-earlier");
+        spark.createDataFrame(List.of(PairsOutput.toRow(new SegmentPair(null, new org.minespark.spec.PairResult("a ~ b",
+                "a", "b", 0.8, 0.75, 0.85, org.minespark.spec.MiResult.Significance.NONE, 1000, 200, 10, 10, true, false,
+                false, false, 1, org.minespark.spec.PairResult.OK, "")))), PairsOutput.SCHEMA).coalesce(1).write()
+                .parquet(earlier.resolve("results").resolve("run_date=2025-12-31").toString());
+        Files.createDirectories(earlier.resolve("reports").resolve("run_date=2025-12-31"));
+        Files.writeString(earlier.resolve("reports").resolve("run_date=2025-12-31").resolve("pairs.csv"), "pair\na ~ b\n");
         Files.writeString(root.resolve("afile"), "a regular file, not a directory\n");
         Path existing = Files.createDirectories(root.resolve("existing"));
         Files.writeString(existing.resolve("result.json"), "{\"mi_nats\": 1.23}\n");
@@ -244,6 +257,17 @@ class BadInputIT {
         args.addAll(Arrays.asList(train(extra)));
         CASES.add(new Case(name, false, args, code, List.of(expect), null, check,
                 "reports/run_date=" + PAIRS_DATE + "/pairs.json"));
+    }
+
+    /**
+     * A {@code pairs} case of the nightly flow (issue 19) into {@code $T/pairs-earlier}, which holds an
+     * earlier run: the error must leave it byte for byte as it was.
+     */
+    static void nightly(String name, int code, String inFlag, String in, String flag, String value, List<String> expect) {
+        List<String> args = new ArrayList<>(List.of("pairs", inFlag, in, "--columns", "a,b", "--out", "$T/pairs-earlier",
+                "--run-date", PAIRS_DATE, flag, value));
+        args.addAll(Arrays.asList(train(new String[0])));
+        CASES.add(new Case(name, false, args, code, expect, "pairs-earlier", null));
     }
 
     /** The row of {@code pair} in a pairs.json. */
@@ -380,6 +404,16 @@ class BadInputIT {
                 "pt,flag", null, "every pair has a skipped column", "pt (type struct", "flag (type boolean");
         pairs("pairs: a screen threshold out of range", usage, "base.parquet", "a,b", new String[] {"--screen-alpha", "1.5"},
                 null, "--screen-alpha", "mine.pairs.screen-alpha", "(0, 1]", "1.5");
+        nightly("pairs: an --alerts file with a syntax error", usage, "--input", "$T/base.parquet", "--alerts",
+                "$T/rules-syntax.conf", List.of("--alerts", "rules-syntax.conf: line 3"));
+        nightly("pairs: an alert rule naming a column the run does not have", usage, "--input", "$T/base.parquet",
+                "--alerts", "$T/rules-column.conf", List.of("line 2", "rule 'leak'", "unknown column 'target'"));
+        nightly("pairs: --baseline date: naming a date with no run", usage, "--input", "$T/base.parquet", "--baseline",
+                "date:2025-11-30", List.of("--baseline date:2025-11-30", "no earlier run of 2025-11-30", "2025-12-31"));
+        nightly("pairs: a --segment-by column that is missing", ExitCodes.INPUT, "--input", "$T/base.parquet",
+                "--segment-by", "region", List.of("--segment-by region", "no such column"));
+        nightly("pairs: a --table that does not exist", ExitCodes.INPUT, "--table", "no_such_features", "--baseline",
+                "previous", List.of("--table no_such_features", "no such table"));
         fail("unknown config key", usage, "base.parquet", "a", "b", new String[] {"--config", "$T/typo.conf"},
                 "mine.train.stpes", "did you mean mine.train.steps?");
         fail("negative steps", usage, "base.parquet", "a", "b", new String[] {"--steps", "-5"},

@@ -162,8 +162,9 @@ class PairsCommandTest {
         String ab = lines.stream().filter(l -> l.startsWith("ab ~ t,")).findFirst().orElseThrow();
         String c = lines.stream().filter(l -> l.startsWith("c ~ t,")).findFirst().orElseThrow();
         // (a, b) jointly carry more than a alone (0.80 nats): well above the independent c
-        assertTrue(Double.parseDouble(ab.split(",")[3]) > 0.6, ab);
-        assertTrue(Double.parseDouble(ab.split(",")[3]) > Double.parseDouble(c.split(",")[3]) + 0.5, ab + " / " + c);
+        int mi = PairsOutput.SCHEMA.fieldIndex("mi_nats");
+        assertTrue(Double.parseDouble(ab.split(",")[mi]) > 0.6, ab);
+        assertTrue(Double.parseDouble(ab.split(",")[mi]) > Double.parseDouble(c.split(",")[mi]) + 0.5, ab + " / " + c);
     }
 
     private static Map<String, Long> listing(Path p) throws IOException {
@@ -227,8 +228,8 @@ class PairsCommandTest {
         // the CIs reflect held-out sampling only, not training variability: two runs on fresh
         // samples of an unchanged but under-trained pair can differ by more than the CIs.
         assertEquals(2, drift.size(), drift.toString());
-        assertTrue(drift.get(1).startsWith("a ~ t,a,t,2026-02-01,"), drift.toString());
-        assertTrue(out.toString().contains("1 pair(s) drifted since 2026-02-01 (beyond both 95% CIs and by >= 0.0721348 bits)"),
+        assertTrue(drift.get(1).startsWith(",a ~ t,a,t,2026-02-01,"), drift.toString());
+        assertTrue(out.toString().contains("1 pair(s) drifted since 2026-02-01 (beyond both 95% intervals and by >= 0.0721348 bits)"),
                 out.toString());
         assertTrue(out.toString().lines().anyMatch(l -> l.startsWith("b ~ t") && l.contains(" bits  95% CI [")
                 && l.contains("] bits  ")), out.toString());
@@ -260,12 +261,12 @@ class PairsCommandTest {
     void outputs_divergedPair_nullNotNaN() {
         PairResult d = new PairResult("c ~ t", "c", "t", Double.NaN, Double.NaN, Double.NaN, MiResult.Significance.NONE,
                 100, 20, 10, 0, false, false, true, true, 1, PairResult.DIVERGED, "diverged twice");
-        String json = PairsOutput.json(List.of(d), "2026-01-01", Map.of());
+        String json = PairsOutput.json(whole(d), "2026-01-01", Map.of());
         assertTrue(json.replace(" ", "").contains("\"mi_nats\":null"), json);
         assertFalse(json.contains("NaN"), json);
-        assertNull(PairsOutput.toRow(d).get(PairsOutput.SCHEMA.fieldIndex("mi_nats")));
-        assertNull(PairsOutput.toRow(d).get(PairsOutput.SCHEMA.fieldIndex("p_value")));
-        assertFalse(PairsOutput.csv(List.of(d)).contains("NaN"));
+        assertNull(PairsOutput.toRow(new SegmentPair(null, d)).get(PairsOutput.SCHEMA.fieldIndex("mi_nats")));
+        assertNull(PairsOutput.toRow(new SegmentPair(null, d)).get(PairsOutput.SCHEMA.fieldIndex("p_value")));
+        assertFalse(PairsOutput.csv(whole(d)).contains("NaN"));
     }
 
     /** The header of drift.csv. */
@@ -279,6 +280,18 @@ class PairsCommandTest {
                 99, 0.05, 0.01, true, 0.0, 0.01), 100, 20, 10, 10, true, false, false, false, 1, PairResult.OK, "");
     }
 
+    private static List<SegmentPair> whole(PairResult... rs) {
+        return java.util.Arrays.stream(rs).map(r -> new SegmentPair(null, r)).toList();
+    }
+
+    /** A previous-run baseline of one earlier run (2026-01-01) with these pair -> {mi, low, high}. */
+    static Baseline previous(Map<String, double[]> prev) {
+        List<ResultsHistory.Row> rows = new java.util.ArrayList<>();
+        prev.forEach((p, v) -> rows.add(new ResultsHistory.Row(java.time.LocalDate.parse("2026-01-01"), null, p,
+                p.split(" ~ ")[0], p.split(" ~ ")[1], v[0], v[1], v[2], Double.NaN, true, true, PairResult.OK)));
+        return Baseline.parse("previous").resolve(rows, java.time.LocalDate.parse("2026-01-02"), "t");
+    }
+
     @Test
     void drift_estimateOutsideBothCis_only() {
         PairResult moved = ok("a ~ t", 0.2, 0.15, 0.25);
@@ -287,14 +300,16 @@ class PairsCommandTest {
                 100, 20, 10, 0, false, false, true, true, 1, PairResult.DIVERGED, "x");
         // previous: a 0.5 [0.4, 0.6] -> now 0.2 [0.15, 0.25]: each outside the other's CI
         // previous: b 0.6 [0.55, 0.65] -> now 0.5 [0.38, 0.62]: now outside prev CI, prev inside now CI: no drift
-        var prev = Map.entry("2026-01-01", Map.of("a ~ t", new double[] {0.5, 0.4, 0.6},
+        Baseline prev = previous(Map.of("a ~ t", new double[] {0.5, 0.4, 0.6},
                 "b ~ t", new double[] {0.6, 0.55, 0.65}, "c ~ t", new double[] {0.1, 0.0, 0.2}));
-        List<PairsOutput.Drift> d = PairsOutput.drift(List.of(moved, overlapping, failed), prev);
+        List<Baseline.Drift> d = prev.drift(whole(moved, overlapping, failed), 0.0);
         assertEquals(1, d.size());
         assertEquals("a ~ t", d.get(0).now().pair());
-        assertTrue(PairsOutput.drift(List.of(moved), null).isEmpty());
-        assertTrue(new String(PairsOutput.csv(List.of(failed)).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
-                .contains("c ~ t,c,t,,,,,,,,false,none,,,,,,,100,20,10,0,false,false,true,true,1.00000,diverged,x"));
+        assertEquals("2026-01-01", d.get(0).baseline());
+        assertTrue(Baseline.parse("previous").resolve(List.of(), java.time.LocalDate.parse("2026-01-02"), "t")
+                .drift(whole(moved), 0.0).isEmpty(), "no earlier run: no drift");
+        assertTrue(new String(PairsOutput.csv(whole(failed)).getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)
+                .contains("c ~ t,c,t,,,,,,,,,false,none,,,,,,,100,20,10,0,false,false,true,true,1.00000,diverged,x"));
     }
 
     @Test
@@ -303,22 +318,22 @@ class PairsCommandTest {
         // is beyond both CIs but only 0.008 nats; a ~ t moved 0.3 nats
         PairResult tiny = ok("c ~ t", 0.012, 0.010, 0.014);
         PairResult moved = ok("a ~ t", 0.2, 0.15, 0.25);
-        var prev = Map.entry("2026-01-01", Map.of("c ~ t", new double[] {0.004, 0.002, 0.006},
+        Baseline prev = previous(Map.of("c ~ t", new double[] {0.004, 0.002, 0.006},
                 "a ~ t", new double[] {0.5, 0.4, 0.6}));
-        assertEquals(List.of("c ~ t", "a ~ t"), PairsOutput.drift(List.of(tiny, moved), prev, 0.0).stream()
+        assertEquals(List.of("c ~ t", "a ~ t"), prev.drift(whole(tiny, moved), 0.0).stream()
                 .map(d -> d.now().pair()).toList(), "CIs only");
-        assertEquals(List.of("a ~ t"), PairsOutput.drift(List.of(tiny, moved), prev, 0.01).stream()
+        assertEquals(List.of("a ~ t"), prev.drift(whole(tiny, moved), 0.01).stream()
                 .map(d -> d.now().pair()).toList(), "default floor");
         // the floor is inclusive: a change of exactly 0.008 nats counts at 0.008, not above it
-        assertEquals(1, PairsOutput.drift(List.of(tiny), prev, 0.008 - 1e-12).size());
-        assertEquals(0, PairsOutput.drift(List.of(tiny), prev, 0.008 + 1e-12).size());
+        assertEquals(1, prev.drift(whole(tiny), 0.008 - 1e-12).size());
+        assertEquals(0, prev.drift(whole(tiny), 0.008 + 1e-12).size());
         // decreases count like increases: a fell by 0.3
-        assertEquals(1, PairsOutput.drift(List.of(moved), prev, 0.3 - 1e-12).size());
-        assertEquals(0, PairsOutput.drift(List.of(moved), prev, 0.3 + 1e-12).size());
-        assertThrows(IllegalArgumentException.class, () -> PairsOutput.drift(List.of(moved), prev, -0.01));
-        assertThrows(IllegalArgumentException.class, () -> PairsOutput.drift(List.of(moved), prev, Double.NaN));
-        // the drift.csv columns are unchanged (change_nats carries the signed move)
-        assertEquals("pair,x,y,previous_run_date,previous_mi_nats,previous_ci95_low_nats,previous_ci95_high_nats,"
+        assertEquals(1, prev.drift(whole(moved), 0.3 - 1e-12).size());
+        assertEquals(0, prev.drift(whole(moved), 0.3 + 1e-12).size());
+        assertThrows(IllegalArgumentException.class, () -> prev.drift(whole(moved), -0.01));
+        assertThrows(IllegalArgumentException.class, () -> prev.drift(whole(moved), Double.NaN));
+        // the drift.csv columns (change_nats carries the signed move)
+        assertEquals("segment,pair,x,y,baseline,baseline_mi_nats,baseline_low_nats,baseline_high_nats,"
                 + "mi_nats,ci95_low_nats,ci95_high_nats,change_nats", PairsOutputHeader.DRIFT);
     }
 

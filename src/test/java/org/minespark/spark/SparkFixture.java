@@ -21,6 +21,8 @@ public final class SparkFixture {
                     .appName("mine-spark-tests")
                     .config("spark.ui.enabled", "false")
                     .config("spark.sql.shuffle.partitions", "4")
+                    // catalog tables of the tests (--results-table) stay under target/, never in the source tree
+                    .config("spark.sql.warehouse.dir", new java.io.File("target/spark-warehouse").getAbsolutePath())
                     .config("spark.driver.host", "127.0.0.1")
                     .getOrCreate();
             if (first) {
