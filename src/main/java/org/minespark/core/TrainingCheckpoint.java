@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.zip.CRC32;
 
 /**
  * The complete driver state of a training run after a given number of steps, enough to continue
@@ -27,44 +26,42 @@ import java.util.zip.CRC32;
  * for a resume. Random streams need no state: every step draws from a stream derived from
  * (seed, step, partition), so the step count is the RNG position.
  *
- * <p>Binary format (big-endian, {@link DataOutputStream}): magic {@code MINECKPT}, version, the
- * fields, then a CRC-32 of everything before it, so a truncated or damaged file is detected.
- * Floats and doubles are stored as their raw bits, so a round trip is exact (NaN payloads too).
- * Pure Java; the Spark layer decides where the bytes go. Version 2 appends the adaptive batch state
- * (the global batch of the next step, the growth steps; {@link #withBatch}); a version-1 file
- * (written before batch growth existed) reads as "no growth yet" ({@link #batchSize()} 0).
+ * <p>{@link #write}/{@link #read} use a versioned binary format with a CRC-32 ({@link CheckpointFormat}),
+ * so a truncated or damaged file is detected and a round trip is exact. Pure Java; the Spark layer
+ * decides where the bytes go. A version-1 file (written before adaptive batch growth existed) reads
+ * as "no growth yet" ({@link #batchSize()} 0).
  */
 public final class TrainingCheckpoint {
-    private static final byte[] MAGIC = {'M', 'I', 'N', 'E', 'C', 'K', 'P', 'T'};
     /** Format version; a checkpoint of another version is refused. */
     public static final int VERSION = 2;
 
-    private final Map<String, String> fingerprint;
-    private final int attempt;
-    private final double learningRate;
-    private final String firstDivergence;
-    private final int step;
-    private final boolean finished;
-    private final float[][] params;
-    private final float[][] m;
-    private final float[][] v;
-    private final int adamT;
-    private final double[] boundState;
-    private final byte[] monitorState;
-    private final float[][] kept;
-    private final int keptStep;
-    private final double[] curve;
-    private final double trainingSeconds;
+    final Map<String, String> fingerprint;
+    final int attempt;
+    final double learningRate;
+    final String firstDivergence;
+    final int step;
+    final boolean finished;
+    final float[][] params;
+    final float[][] m;
+    final float[][] v;
+    final int adamT;
+    final double[] boundState;
+    final byte[] monitorState;
+    final float[][] kept;
+    final int keptStep;
+    final double[] curve;
+    final double trainingSeconds;
     /** The global batch of the next step (adaptive growth), 0 = not recorded (use the spec's batch). */
-    private final int batchSize;
+    final int batchSize;
     /** The steps after which the batch grew, in order. */
-    private final int[] batchGrowthSteps;
+    final int[] batchGrowthSteps;
 
-    private TrainingCheckpoint(Map<String, String> fingerprint, int attempt, double learningRate,
-                               String firstDivergence, int step, boolean finished, float[][] params, float[][] m,
-                               float[][] v, int adamT, double[] boundState, byte[] monitorState, float[][] kept,
-                               int keptStep, double[] curve, double trainingSeconds, int batchSize,
-                               int[] batchGrowthSteps) {
+    /** The state as given (no copies but the fingerprint and growth steps): {@link #capture} and {@link CheckpointFormat#read}. */
+    TrainingCheckpoint(Map<String, String> fingerprint, int attempt, double learningRate,
+                       String firstDivergence, int step, boolean finished, float[][] params, float[][] m,
+                       float[][] v, int adamT, double[] boundState, byte[] monitorState, float[][] kept,
+                       int keptStep, double[] curve, double trainingSeconds, int batchSize,
+                       int[] batchGrowthSteps) {
         this.fingerprint = Collections.unmodifiableMap(new LinkedHashMap<>(fingerprint));
         this.attempt = attempt;
         this.learningRate = learningRate;
@@ -165,49 +162,7 @@ public final class TrainingCheckpoint {
 
     /** Writes the checkpoint (with its trailing CRC-32); does not close {@code out}. */
     public void write(OutputStream out) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream(64 + 12 * size(params));
-        DataOutputStream d = new DataOutputStream(buf);
-        d.write(MAGIC);
-        d.writeInt(VERSION);
-        d.writeInt(fingerprint.size());
-        for (Map.Entry<String, String> e : fingerprint.entrySet()) {
-            d.writeUTF(e.getKey());
-            d.writeUTF(e.getValue());
-        }
-        d.writeInt(attempt);
-        d.writeLong(Double.doubleToRawLongBits(learningRate));
-        d.writeBoolean(firstDivergence != null);
-        if (firstDivergence != null) {
-            d.writeUTF(firstDivergence);
-        }
-        d.writeInt(step);
-        d.writeBoolean(finished);
-        writeTensors(d, params);
-        writeTensors(d, m);
-        writeTensors(d, v);
-        d.writeInt(adamT);
-        writeDoubles(d, boundState);
-        d.writeInt(monitorState.length);
-        d.write(monitorState);
-        d.writeBoolean(kept != null);
-        if (kept != null) {
-            writeTensors(d, kept);
-        }
-        d.writeInt(keptStep);
-        writeDoubles(d, curve);
-        d.writeLong(Double.doubleToRawLongBits(trainingSeconds));
-        d.writeInt(batchSize);
-        d.writeInt(batchGrowthSteps.length);
-        for (int g : batchGrowthSteps) {
-            d.writeInt(g);
-        }
-        d.flush();
-        CRC32 crc = new CRC32();
-        crc.update(buf.toByteArray());
-        d.writeLong(crc.getValue());
-        d.flush();
-        buf.writeTo(out);
-        out.flush();
+        CheckpointFormat.write(this, out);
     }
 
     /**
@@ -217,61 +172,7 @@ public final class TrainingCheckpoint {
      *                     checksum does not match
      */
     public static TrainingCheckpoint read(InputStream in) throws IOException {
-        byte[] all = in.readAllBytes();
-        if (all.length < MAGIC.length + 12 || !Arrays.equals(Arrays.copyOf(all, MAGIC.length), MAGIC)) {
-            throw new IOException("not a mine-spark checkpoint (no MINECKPT header)");
-        }
-        CRC32 crc = new CRC32();
-        crc.update(all, 0, all.length - 8);
-        long stored = 0;
-        for (int i = all.length - 8; i < all.length; i++) {
-            stored = (stored << 8) | (all[i] & 0xff);
-        }
-        if (stored != crc.getValue()) {
-            throw new IOException("checkpoint checksum mismatch (truncated or damaged file)");
-        }
-        DataInputStream d = new DataInputStream(new ByteArrayInputStream(all, MAGIC.length, all.length - 8 - MAGIC.length));
-        int version = d.readInt();
-        if (version != VERSION && version != 1) {
-            throw new IOException("checkpoint format version " + version + ", this build reads versions 1 and " + VERSION);
-        }
-        int nf = d.readInt();
-        Map<String, String> fp = new LinkedHashMap<>();
-        for (int i = 0; i < nf; i++) {
-            fp.put(d.readUTF(), d.readUTF());
-        }
-        int attempt = d.readInt();
-        double lr = Double.longBitsToDouble(d.readLong());
-        String firstDivergence = d.readBoolean() ? d.readUTF() : null;
-        int step = d.readInt();
-        boolean finished = d.readBoolean();
-        float[][] params = readTensors(d);
-        float[][] m = readTensors(d);
-        float[][] v = readTensors(d);
-        int adamT = d.readInt();
-        double[] boundState = readDoubles(d);
-        byte[] mon = new byte[d.readInt()];
-        d.readFully(mon);
-        float[][] kept = d.readBoolean() ? readTensors(d) : null;
-        int keptStep = d.readInt();
-        double[] curve = readDoubles(d);
-        double seconds = Double.longBitsToDouble(d.readLong());
-        int batch = 0;
-        int[] growth = new int[0];
-        if (version >= 2) {
-            // version 1 predates adaptive batch growth: read as "no growth yet" (batch 0 = the run's batch)
-            batch = d.readInt();
-            int ng = d.readInt();
-            if (ng < 0 || ng > 64) {
-                throw new IOException("checkpoint: bad batch growth count " + ng);
-            }
-            growth = new int[ng];
-            for (int i = 0; i < ng; i++) {
-                growth[i] = d.readInt();
-            }
-        }
-        return new TrainingCheckpoint(fp, attempt, lr, firstDivergence, step, finished, params, m, v, adamT,
-                boundState, mon, kept, keptStep, curve, seconds, batch, growth);
+        return CheckpointFormat.read(in);
     }
 
     /**
@@ -338,14 +239,6 @@ public final class TrainingCheckpoint {
         return trainingSeconds;
     }
 
-    private static int size(float[][] t) {
-        int n = 0;
-        for (float[] a : t) {
-            n += a.length;
-        }
-        return n;
-    }
-
     private static float[][] deepCopy(float[][] t) {
         float[][] c = new float[t.length][];
         for (int i = 0; i < t.length; i++) {
@@ -366,53 +259,5 @@ public final class TrainingCheckpoint {
             }
             System.arraycopy(from[i], 0, to[i], 0, from[i].length);
         }
-    }
-
-    private static void writeTensors(DataOutputStream d, float[][] t) throws IOException {
-        d.writeInt(t.length);
-        for (float[] a : t) {
-            d.writeInt(a.length);
-            for (float f : a) {
-                d.writeInt(Float.floatToRawIntBits(f));
-            }
-        }
-    }
-
-    private static float[][] readTensors(DataInputStream d) throws IOException {
-        int n = d.readInt();
-        if (n < 0 || n > 1 << 16) {
-            throw new IOException("corrupt checkpoint: " + n + " tensors");
-        }
-        float[][] t = new float[n][];
-        for (int i = 0; i < n; i++) {
-            int len = d.readInt();
-            if (len < 0) {
-                throw new IOException("corrupt checkpoint: tensor of " + len + " values");
-            }
-            t[i] = new float[len];
-            for (int j = 0; j < len; j++) {
-                t[i][j] = Float.intBitsToFloat(d.readInt());
-            }
-        }
-        return t;
-    }
-
-    private static void writeDoubles(DataOutputStream d, double[] a) throws IOException {
-        d.writeInt(a.length);
-        for (double x : a) {
-            d.writeLong(Double.doubleToRawLongBits(x));
-        }
-    }
-
-    private static double[] readDoubles(DataInputStream d) throws IOException {
-        int n = d.readInt();
-        if (n < 0) {
-            throw new IOException("corrupt checkpoint: " + n + " values");
-        }
-        double[] a = new double[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = Double.longBitsToDouble(d.readLong());
-        }
-        return a;
     }
 }

@@ -2,21 +2,31 @@ package org.minespark.spec;
 
 /**
  * How rows become training data: the per-dimension transform, the held-out fraction and the training sample's size.
- * Part of a {@link MineSpec}; immutable, validated by the spec\'s {@code with...} methods. Each component is declared once in {@link Settings}.
+ * Part of a {@link MineSpec}; immutable, each {@code with...} method validates its value (an {@link IllegalArgumentException} naming the setting). Each component is declared once in {@link Settings}.
  */
 public record DataSettings(String transform, double evalFraction, long maxTrainRows) implements java.io.Serializable {
     /** The defaults. */
     static final DataSettings DEFAULTS = new DataSettings(MineSpec.DEFAULT_TRANSFORM, MineSpec.DEFAULT_EVAL_FRACTION, MineSpec.DEFAULT_MAX_TRAIN_ROWS);
 
     DataSettings withTransform(String v) {
+        if (v == null || !MineSpec.TRANSFORMS.contains(v)) {
+            throw new IllegalArgumentException("transform must be one of " + String.join(", ", MineSpec.TRANSFORMS) + ", got '"
+                    + v + "'");
+        }
         return new DataSettings(v, evalFraction, maxTrainRows);
     }
 
     DataSettings withEvalFraction(double v) {
+        if (!(v > 0 && v < 1)) {
+            throw new IllegalArgumentException("eval-fraction must be in (0, 1), got " + v);
+        }
         return new DataSettings(transform, v, maxTrainRows);
     }
 
     DataSettings withMaxTrainRows(long v) {
+        if (v < 2) {
+            throw new IllegalArgumentException("max-train-rows must be >= 2, got " + v);
+        }
         return new DataSettings(transform, evalFraction, v);
     }
 }

@@ -1,6 +1,5 @@
 package org.minespark.spec;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -406,65 +405,6 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
 
     /** The scalar fields under the result.json key names (no curve), in a stable order. */
     public Map<String, Object> toMap() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mi_nats", miNats);
-        m.put("mi_bits", miBits());
-        m.put("ci95_nats", new double[] {ci95LowNats, ci95HighNats});
-        m.put("ci95_bits", new double[] {ci95LowBits(), ci95HighBits()});
-        m.put("rho_i", linfoot(miNats));
-        m.put("rho_i_ci95", new double[] {linfoot(ci95LowNats), linfoot(ci95HighNats)});
-        m.put("std_err_nats", stdErrNats);
-        m.put("std_err_bits", stdErrBits());
-        m.put("positions", positions);
-        m.put("mi_total_nats", miTotalNats());
-        m.put("mi_total_bits", miTotalBits());
-        m.put("ci95_total_nats", new double[] {ci95TotalLowNats(), ci95TotalHighNats()});
-        m.put("ci95_total_bits", new double[] {ci95TotalLowNats() / LN2, ci95TotalHighNats() / LN2});
-        m.put("n_rows", nRows);
-        m.put("n_dropped", nDropped);
-        m.put("n_train", nTrain);
-        m.put("n_eval", nEval);
-        m.put("steps", steps);
-        m.put("best_step", convergence.bestStep());
-        m.put("converged", convergence.converged());
-        m.put("still_increasing", convergence.stillIncreasing());
-        m.put("diverged", convergence.diverged());
-        m.put("retried_learning_rate", Double.isNaN(convergence.retriedLearningRate()) ? null
-                : convergence.retriedLearningRate());
-        m.put("n_validation", convergence.nValidation());
-        m.put("final_batch_size", convergence.finalBatchSize() == 0 ? null : convergence.finalBatchSize());
-        m.put("batch_growth_steps", convergence.batchGrowthSteps());
-        m.put("near_estimator_limit", reliability.nearEstimatorLimit());
-        m.put("marginal_ess", Double.isNaN(reliability.marginalEss()) ? null : reliability.marginalEss());
-        m.put("estimator_reach_nats", Double.isNaN(reliability.reachNats()) ? null : reliability.reachNats());
-        m.put("dependent", significance.dependent());
-        m.put("significance_test", significance.test());
-        m.put("p_value", nullIfNaN(significance.pValue()));
-        m.put("permutations", significance.permutations());
-        m.put("significance_level", nullIfNaN(significance.significanceLevel()));
-        m.put("null_mean_nats", nullIfNaN(significance.nullMeanNats()));
-        m.put("null_std_nats", nullIfNaN(significance.nullStdNats()));
-        m.put("null_mean_bits", nullIfNaN(significance.nullMeanNats() / LN2));
-        m.put("null_std_bits", nullIfNaN(significance.nullStdNats() / LN2));
-        m.put("null_retrained", retrainedNull.critics());
-        m.put("null_retrained_mean_nats", nullIfNaN(retrainedNull.meanNats()));
-        m.put("null_retrained_std_nats", nullIfNaN(retrainedNull.stdNats()));
-        m.put("null_retrained_mean_bits", nullIfNaN(retrainedNull.meanNats() / LN2));
-        m.put("null_retrained_std_bits", nullIfNaN(retrainedNull.stdNats() / LN2));
-        m.put("p_value_retrained", nullIfNaN(retrainedNull.pValue()));
-        m.putAll(dv.toMap());
-        m.putAll(plugIn.toMap());
-        m.put("bound", bound);
-        m.put("kernels", kernels);
-        m.put("seconds", seconds);
-        m.put("train_seconds", trainSeconds);
-        m.put("train_samples_per_s", trainSamplesPerS);
-        m.put("status", status);
-        m.put("warnings", warnings);
-        return m;
-    }
-
-    private static Double nullIfNaN(double v) {
-        return Double.isNaN(v) ? null : v;
+        return MiResultMap.of(this);
     }
 }

@@ -1,5 +1,9 @@
 package org.minespark.api.ml;
 
+import static org.minespark.api.ml.ParamChecks.boxed;
+import static org.minespark.api.ml.ParamChecks.checkColumns;
+import static org.minespark.api.ml.ParamChecks.with;
+
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;

@@ -1,0 +1,100 @@
+package org.minespark.spec;
+
+import java.util.List;
+
+/**
+ * The default and the accepted range of every {@link MineSpec} setting, with the measurements
+ * behind the defaults; users read them as {@code MineSpec.DEFAULT_...} (MineSpec implements this).
+ * Defaults are those documented in {@code conf/mine.conf}.
+ */
+interface MineDefaults {
+    /** Default global minibatch (joint rows per synchronous step, summed over partitions). */
+    public static final int DEFAULT_BATCH_SIZE = 1024;
+    /**
+     * Default training steps. 6000 did not help the 20-d 6-nat task (validation plateau 5.0-5.1 nats
+     * from step 3250, early stop at 4500; docs/accuracy-diagnosis.md).
+     */
+    public static final int DEFAULT_STEPS = 3000;
+    /**
+     * Default Adam learning rate. 3e-3 was measured: no gain at 6 nats (5.12 vs 5.14 nats), a
+     * noisier validation curve on gauss-channel (docs/accuracy-diagnosis.md).
+     */
+    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    public static final double DEFAULT_EVAL_FRACTION = 0.2;
+    /** Default marginal transform of the input dimensions. */
+    public static final String DEFAULT_TRANSFORM = "normal-scores";
+    /** The accepted marginal transforms. */
+    public static final List<String> TRANSFORMS = List.of("standardize", "normal-scores");
+    public static final long DEFAULT_MAX_TRAIN_ROWS = 1_000_000L;
+    public static final double DEFAULT_EMA_ALPHA = 0.01;
+    /** Default hidden widths: empty, i.e. chosen from the input's shape ({@link MineSpec#hiddenFor}). */
+    public static final List<Integer> DEFAULT_HIDDEN = List.of();
+    /** Input dimensions (x plus y, per position vector) up to which the automatic critic is 128 wide. */
+    public static final int NARROW_CRITIC_MAX_DIMS = 16;
+    /** Default final learning rate of the cosine decay, as a fraction of the base rate (1 = constant). */
+    public static final double DEFAULT_LR_FINAL_FRACTION = 0.05;
+    /** Default steps between validation passes (0 = no validation, no early stopping). */
+    public static final int DEFAULT_EVAL_EVERY = 100;
+    /** Default validation passes without improvement before stopping (0 = never stop early). */
+    public static final int DEFAULT_PATIENCE = 3;
+    /**
+     * Default floor of the improvement of the validation estimate that counts, nats: 0, so the
+     * threshold is the validation estimate's own standard error ({@code ConvergenceMonitor}).
+     */
+    public static final double DEFAULT_MIN_DELTA = 0.0;
+
+    /** Default bound: MINE's moving-average corrected Donsker-Varadhan bound. */
+    public static final String DEFAULT_BOUND = "dv";
+    /** The bounds {@link MineSpec#withBound} accepts. */
+    public static final List<String> BOUNDS = List.of("dv", "dv-biased", "nwj", "infonce", "smile");
+    /** Default SMILE clipping threshold tau (Song and Ermon 2020 use 5). */
+    public static final double DEFAULT_SMILE_TAU = 5.0;
+    /** Default InfoNCE group size K per partition (the bound is capped at ln K). */
+    public static final int DEFAULT_INFONCE_K = 64;
+    /** Default critic: {@code concat} (MLP on [x, y]); {@code separable} is g(x) . h(y). */
+    public static final String DEFAULT_CRITIC = "concat";
+    /** The critic types {@link MineSpec#withCritic} accepts. */
+    public static final List<String> CRITICS = List.of("concat", "separable");
+    /** Default embedding size of the separable critic. */
+    public static final int DEFAULT_EMBED_DIM = 32;
+
+    /**
+     * Default training loop: {@code stream} (one long-lived Spark barrier stage per segment of
+     * steps; measured 1-2 ms of overhead per step in local[2] against 10-13 ms for {@code jobs},
+     * one Spark job per step). Both give bit-identical results.
+     */
+    public static final String DEFAULT_TRAINER = "stream";
+
+    /** Default steps between checkpoints (when a checkpoint directory is set; 0 = none). */
+    public static final int DEFAULT_CHECKPOINT_EVERY = 500;
+
+    /**
+     * Default permutation replicates of the significance test: 99, so the smallest possible
+     * p-value is 1/(K+1) = 0.01 (a test at the default level 0.05 can reject with margin, and
+     * p-values of 0.01..0.05 are resolved). Each replicate costs one more critic pass over the test
+     * rows (concat critic; the separable critic and InfoNCE reuse their embeddings or scores): at
+     * 40k test rows and the default critic ~0.6 TFLOP, a few seconds on 2 cores (docs/cli.md).
+     */
+    public static final int DEFAULT_PERMUTATIONS = 99;
+    /** Largest accepted number of permutation replicates (p-value resolution 1e-4). */
+    public static final int MAX_PERMUTATIONS = 9_999;
+    /** Default marginal pairings per held-out row of the pairwise bounds' evaluation. */
+    public static final int DEFAULT_EVAL_PAIRINGS = 16;
+    /** Largest accepted marginal pairings per held-out row. */
+    public static final int MAX_EVAL_PAIRINGS = 1_024;
+    /** Largest accepted number of retrained null critics ({@link MineSpec#withNullRetrain}): each is a full training run. */
+    public static final int MAX_NULL_RETRAIN = 999;
+    /** Default significance level of the {@code dependent} verdict. */
+    public static final double DEFAULT_SIGNIFICANCE_LEVEL = 0.05;
+
+    /**
+     * The fewest usable rows (after dropping null/NaN/infinite ones) an estimate accepts. With the
+     * default eval-fraction 0.2 this leaves about 20 held-out rows for the final bound and 80 to
+     * train on; below that the held-out DV estimate and its delta-method CI rest on a handful of
+     * points and mean nothing.
+     */
+    public static final long MIN_ROWS = 100;
+
+    /** Largest number of values of a tensor shape (positions x dim). */
+    public static final int MAX_SHAPE_VALUES = 1 << 20;
+}
