@@ -37,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * failure leaves the other pairs unaffected, and a pair's result does not depend on the other
  * pairs of its pass. Checkpoints hold one critic's training state, so a run with more than one
  * pair rejects {@code --checkpoint-dir}.
+ * <p>
+ * Missing values are dropped pairwise: the shared pass keeps a row with a null, NaN or infinite
+ * value (its column's dimensions NaN) for the checks, the screen and the pairs without missing
+ * values; a pair with a missing value that the screen keeps is trained on its complete rows in an
+ * engine of its own ({@link #completeRowPasses}), so its result is that of the pair alone on those
+ * rows. Each row reports its complete rows ({@link PairResult#n()}) and {@link PairResult#missingRate()};
+ * a pair with too few complete rows gets a {@link PairResult#FAILED} row naming them.
  */
 public final class PairsRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PairsRunner.class);
