@@ -212,36 +212,28 @@ final class ColumnLayout implements RowLayout {
      */
     @Override
     public int firstInvalid(Row row, double[] out) {
+        return read(row, out, false);
+    }
+
+    /**
+     * Reads one row as {@link #firstInvalid} does, but a column holding a null (or a null element),
+     * NaN or infinite value is missing rather than fatal: each of its dimensions is set to NaN and
+     * the other columns are read (for {@link PairsLayout}'s pairwise rows).
+     */
+    void readPairwise(Row row, double[] out) {
+        read(row, out, true);
+    }
+
+    private int read(Row row, double[] out, boolean pairwise) {
         int ox = 0;
         int oy = dx;
         for (int i = 0; i < names.length; i++) {
-            if (row.isNullAt(i)) {
-                return i;
-            }
             int o = isY[i] ? oy : ox;
-            switch (kinds[i]) {
-                case SCALAR:
-                    out[o] = ((Number) row.get(i)).doubleValue();
-                    break;
-                case ARRAY: {
-                    List<Object> list = row.getList(i);
-                    checkWidth(i, list.size());
-                    for (int j = 0; j < widths[i]; j++) {
-                        Object v = list.get(j);
-                        if (v == null) {
-                            return i;
-                        }
-                        out[o + j] = ((Number) v).doubleValue();
-                    }
-                    break;
+            if (!readColumn(row, i, out, o)) {
+                if (!pairwise) {
+                    return i;
                 }
-                default: {
-                    Vector v = (Vector) row.get(i);
-                    checkWidth(i, v.size());
-                    for (int j = 0; j < widths[i]; j++) {
-                        out[o + j] = v.apply(j);
-                    }
-                }
+                Arrays.fill(out, o, o + widths[i], Double.NaN);
             }
             if (isY[i]) {
                 oy += widths[i];
@@ -249,12 +241,44 @@ final class ColumnLayout implements RowLayout {
                 ox += widths[i];
             }
         }
-        for (int k = 0; k < dx + dy; k++) {
-            if (!Double.isFinite(out[k])) {
-                return columnOfDim(k);
+        return -1;
+    }
+
+    /** Reads column i of the row into {@code out} from {@code o}; false when it holds a null, NaN or infinite value. */
+    private boolean readColumn(Row row, int i, double[] out, int o) {
+        if (row.isNullAt(i)) {
+            return false;
+        }
+        switch (kinds[i]) {
+            case SCALAR:
+                out[o] = ((Number) row.get(i)).doubleValue();
+                break;
+            case ARRAY: {
+                List<Object> list = row.getList(i);
+                checkWidth(i, list.size());
+                for (int j = 0; j < widths[i]; j++) {
+                    Object v = list.get(j);
+                    if (v == null) {
+                        return false;
+                    }
+                    out[o + j] = ((Number) v).doubleValue();
+                }
+                break;
+            }
+            default: {
+                Vector v = (Vector) row.get(i);
+                checkWidth(i, v.size());
+                for (int j = 0; j < widths[i]; j++) {
+                    out[o + j] = v.apply(j);
+                }
             }
         }
-        return -1;
+        for (int j = 0; j < widths[i]; j++) {
+            if (!Double.isFinite(out[o + j])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The index in {@link #names()} of the column that holds flat dimension {@code k} (x first). */

@@ -410,7 +410,11 @@ final class Engine implements AutoCloseable {
             return none;
         }
         long t = System.nanoTime();
-        PlugIn[] p = PlugInPass.run(blocks, plan, nTrain);
+        double[] share = new double[plan.size()];
+        for (int m = 0; m < share.length; m++) {
+            share[m] = checks.completeShare(m);
+        }
+        PlugIn[] p = PlugInPass.run(blocks, plan, nTrain, plan.layout().pairwise() ? share : null);
         LOG.info(String.format(Locale.ROOT, "plug-in estimates beside MINE: %.2f s", (System.nanoTime() - t) / 1e9));
         return p;
     }

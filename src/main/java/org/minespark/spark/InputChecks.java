@@ -43,9 +43,11 @@ final class InputChecks {
     private final String[] constant;
     private final String[] unbounded;
     private final List<List<String>> pairWarnings;
+    private final InputStats full;
 
     private InputChecks(ColumnStats stats, double[] mean, double[] invStd, List<String> warnings, String[] constant,
-                        String[] unbounded, List<List<String>> pairWarnings) {
+                        String[] unbounded, List<List<String>> pairWarnings, InputStats full) {
+        this.full = full;
         this.stats = stats;
         this.mean = mean;
         this.invStd = invStd;
@@ -91,6 +93,30 @@ final class InputChecks {
     }
 
     /**
+     * Rows where a column of pair m is missing (null, NaN or infinite): 0 unless the layout is
+     * {@link RowLayout#pairwise()}, whose rows are kept for the other pairs.
+     */
+    long pairMissing(int m) {
+        return full.pairMissing == null ? 0 : full.pairMissing[m];
+    }
+
+    /** Rows where column c (of the layout's names) is missing; 0 unless the layout is pairwise. */
+    long columnMissing(int c) {
+        return full.columnMissing == null ? 0 : full.columnMissing[c];
+    }
+
+    /** Rows with a missing value in at least one column; 0 unless the layout is pairwise. */
+    long incompleteRows() {
+        return full.incompleteRows;
+    }
+
+    /** Pair m's complete rows (both sides present) over the valid rows: 1 when none is missing. */
+    double completeShare(int m) {
+        long valid = stats.valid();
+        return valid == 0 ? 0 : (double) (valid - pairMissing(m)) / valid;
+    }
+
+    /**
      * Runs the checks over {@code rows} of the selected columns.
      *
      * @throws MineInputException for too few usable rows or an unrepresentable range
@@ -101,7 +127,8 @@ final class InputChecks {
         final int dims = lay.width();
         int[][] cross = InputStats.crossPairs(plan.xDims(), plan.yDims());
         // pass 1: counts and moments, plus the statistics of the input checks
-        InputStats full = statsPass(rows, lay, cross, null);
+        int[][] pairColumns = pairColumns(plan);
+        InputStats full = statsPass(rows, lay, cross, null, pairColumns);
         ColumnStats stats = full.base;
         if (stats.rows() == 0) {
             throw new MineInputException("the input has no rows; nothing to estimate (at least " + MineSpec.MIN_ROWS
@@ -139,7 +166,7 @@ final class InputChecks {
             }
         }
         if (scale != null) {
-            full = statsPass(rows, lay, cross, scale);
+            full = statsPass(rows, lay, cross, scale, pairColumns);
             stats = full.base;
         }
         double[] mean = new double[dims];
@@ -232,7 +259,21 @@ final class InputChecks {
         for (String w : warnings) {
             LOG.warn(w);
         }
-        return new InputChecks(stats, mean, invStd, warnings, constant, unbounded, pairWarnings);
+        return new InputChecks(stats, mean, invStd, warnings, constant, unbounded, pairWarnings, full);
+    }
+
+    /** Per pair, the columns (indices in the layout's names) of its dimensions; null unless the layout is pairwise. */
+    private static int[][] pairColumns(Plan plan) {
+        if (!plan.layout().pairwise()) {
+            return null;
+        }
+        int[][] out = new int[plan.size()][];
+        for (int m = 0; m < out.length; m++) {
+            Plan.Pair p = plan.pairs().get(m);
+            out[m] = java.util.stream.IntStream.concat(java.util.Arrays.stream(p.xDims()), java.util.Arrays.stream(p.yDims()))
+                    .map(plan.layout()::columnOfDim).distinct().toArray();
+        }
+        return out;
     }
 
     /** "name = value" of the constant dimensions among {@code dims}. */
@@ -248,12 +289,21 @@ final class InputChecks {
 
     /** One pass over the rows for counts, moments and the checks' statistics ({@code scale} may be null). */
     static InputStats statsPass(JavaRDD<Row> rows, RowLayout lay, int[][] cross, double[] scale) {
+        return statsPass(rows, lay, cross, scale, null);
+    }
+
+    /**
+     * As {@link #statsPass(JavaRDD, RowLayout, int[][], double[])}, also counting the rows missing
+     * each column and each pair ({@code pairColumns[m]}: pair m's columns) when that is not null.
+     */
+    static InputStats statsPass(JavaRDD<Row> rows, RowLayout lay, int[][] cross, double[] scale, int[][] pairColumns) {
         final int columns = lay.names().length;
         final int dims = lay.width();
         final int[] ca = cross[0];
         final int[] cb = cross[1];
+        final int[] firstDim = pairColumns == null ? null : firstDims(lay);
         return Merge.ordered(rows.mapPartitions((Iterator<Row> it) -> {
-            InputStats s = new InputStats(columns, dims, ca, cb, scale);
+            InputStats s = empty(columns, dims, ca, cb, scale, firstDim, pairColumns);
             double[] v = new double[dims];
             while (it.hasNext()) {
                 int bad = lay.firstInvalid(it.next(), v);
@@ -264,7 +314,23 @@ final class InputChecks {
                 }
             }
             return Collections.singletonList(s).iterator();
-        }), new InputStats(columns, dims, ca, cb, scale), InputStats::merge, Integer.MAX_VALUE);
+        }), empty(columns, dims, ca, cb, scale, firstDim, pairColumns), InputStats::merge, Integer.MAX_VALUE);
+    }
+
+    private static InputStats empty(int columns, int dims, int[] ca, int[] cb, double[] scale, int[] firstDim,
+                                    int[][] pairColumns) {
+        InputStats s = new InputStats(columns, dims, ca, cb, scale);
+        return firstDim == null ? s : s.withMissing(firstDim, pairColumns);
+    }
+
+    /** Per column of the layout, its first dimension (a missing column has every dimension NaN). */
+    private static int[] firstDims(RowLayout lay) {
+        int[] first = new int[lay.names().length];
+        java.util.Arrays.fill(first, -1);
+        for (int k = lay.width() - 1; k >= 0; k--) {
+            first[lay.columnOfDim(k)] = k;
+        }
+        return first;
     }
 
     /** "a: 3, b: 2" for the columns with dropped rows. */

@@ -21,6 +21,13 @@ import org.minespark.core.ColumnStats;
  * An optional per-dimension scale (exact powers of two) is applied to every value first; it is used
  * for a second pass when values are so large (or small) that their squares overflow (underflow) a
  * double. Mergeable; not thread-safe.
+ * <p>
+ * Rows of a pairwise layout ({@link RowLayout#pairwise()}) may hold NaN: the dimensions of a
+ * column missing in that row. Then each dimension's moments, range and distinct values are over
+ * the rows where it is present; a cross pair with a dimension missing in some row gets a NaN
+ * co-moment (no exact-dependence verdict: the pair's own run on its complete rows decides it);
+ * and, with {@link #withMissing}, the pass counts the rows missing each column and each pair.
+ * Rows without NaN are added with the arithmetic of a table without missing values.
  */
 final class InputStats implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -44,7 +51,17 @@ final class InputStats implements Serializable {
     private final double[] co; // one per cross pair
     private final double[][] distinct;
     private final int[] nDistinct; // DISTINCT_CAP + 1 means "more than the cap"
+    private final long[] nd; // per dimension: rows where it is present (not NaN)
+    private int[] columnFirstDim; // per column: its first dimension (null: no missing-value counts)
+    private int[][] pairColumns; // per pair: the columns of its two sides
+    /** Per column: rows where it is missing (pairwise layouts only). */
+    long[] columnMissing;
+    /** Per pair: rows where one of its columns is missing (pairwise layouts only). */
+    long[] pairMissing;
+    /** Rows with a missing value in at least one column (pairwise layouts only). */
+    long incompleteRows;
     private transient double[] delta;
+    private transient boolean[] missingScratch;
 
     /**
      * @param columns selected columns (for the drop counts)
@@ -69,6 +86,19 @@ final class InputStats implements Serializable {
         this.co = new double[this.ca.length];
         this.distinct = new double[dims][]; // allocated on first use, dropped once past the cap
         this.nDistinct = new int[dims];
+        this.nd = new long[dims];
+    }
+
+    /**
+     * Counts missing values too: a column is missing in a row when its first dimension is NaN
+     * ({@code columnFirstDim[c]}), a pair when one of its columns is ({@code pairColumns[m]}).
+     */
+    InputStats withMissing(int[] columnFirstDim, int[][] pairColumns) {
+        this.columnFirstDim = columnFirstDim;
+        this.pairColumns = pairColumns;
+        this.columnMissing = new long[columnFirstDim.length];
+        this.pairMissing = new long[pairColumns.length];
+        return this;
     }
 
     /** Statistics with the cross pairs of x dimensions {@code [0, dx)} and y dimensions {@code [dx, dx + dy)}, x major. */
@@ -118,7 +148,7 @@ final class InputStats implements Serializable {
         badByColumn[column]++;
     }
 
-    /** Adds a valid row (finite values, x dimensions first). {@code v} is scaled in place. */
+    /** Adds a valid row (finite values, or NaN for a missing dimension; x dimensions first). {@code v} is scaled in place. */
     void add(double[] v) {
         if (scale != null) {
             for (int i = 0; i < v.length; i++) {
@@ -130,10 +160,16 @@ final class InputStats implements Serializable {
         if (delta == null) {
             delta = new double[v.length];
         }
+        boolean anyMissing = false;
         for (int i = 0; i < v.length; i++) {
+            if (Double.isNaN(v[i])) {
+                anyMissing = true;
+                continue;
+            }
+            long k = ++nd[i];
             double d = v[i] - mean[i];
             delta[i] = d;
-            mean[i] += d / n;
+            mean[i] += d / k;
             m2[i] += d * (v[i] - mean[i]);
             if (v[i] < min[i]) {
                 min[i] = v[i];
@@ -144,7 +180,38 @@ final class InputStats implements Serializable {
             trackDistinct(i, v[i]);
         }
         for (int k = 0; k < co.length; k++) {
-            co[k] += delta[ca[k]] * (v[cb[k]] - mean[cb[k]]);
+            // a NaN operand (a dimension missing in this row) makes the co-moment NaN for good
+            co[k] += (Double.isNaN(v[ca[k]]) ? Double.NaN : delta[ca[k]]) * (v[cb[k]] - mean[cb[k]]);
+        }
+        if (anyMissing && columnFirstDim != null) {
+            countMissing(v);
+        }
+    }
+
+    private void countMissing(double[] v) {
+        if (missingScratch == null) {
+            missingScratch = new boolean[columnFirstDim.length];
+        }
+        boolean[] miss = missingScratch;
+        boolean any = false;
+        for (int c = 0; c < miss.length; c++) {
+            miss[c] = columnFirstDim[c] >= 0 && Double.isNaN(v[columnFirstDim[c]]);
+            if (miss[c]) {
+                columnMissing[c]++;
+                any = true;
+            }
+        }
+        if (!any) {
+            return;
+        }
+        incompleteRows++;
+        for (int m = 0; m < pairColumns.length; m++) {
+            for (int c : pairColumns[m]) {
+                if (miss[c]) {
+                    pairMissing[m]++;
+                    break;
+                }
+            }
         }
     }
 
@@ -188,18 +255,36 @@ final class InputStats implements Serializable {
                 distinct[i] = null;
             }
         }
+        if (columnMissing != null) {
+            for (int c = 0; c < columnMissing.length; c++) {
+                columnMissing[c] += o.columnMissing[c];
+            }
+            for (int m = 0; m < pairMissing.length; m++) {
+                pairMissing[m] += o.pairMissing[m];
+            }
+            incompleteRows += o.incompleteRows;
+        }
         if (o.n == 0) {
             return this;
         }
         long total = n + o.n;
         double w = (double) n * o.n / total;
+        // (a co-moment with a dimension missing somewhere is NaN on one side, so NaN after the merge;
+        // otherwise both dimensions are present in every row and their counts are n and o.n)
         for (int k = 0; k < co.length; k++) {
             co[k] += o.co[k] + (o.mean[ca[k]] - mean[ca[k]]) * (o.mean[cb[k]] - mean[cb[k]]) * w;
         }
         for (int i = 0; i < mean.length; i++) {
+            long a = nd[i];
+            long b = o.nd[i];
+            if (b == 0) {
+                continue;
+            }
+            long t = a + b;
             double d = o.mean[i] - mean[i];
-            mean[i] += d * o.n / total;
-            m2[i] += o.m2[i] + d * d * w;
+            mean[i] += d * b / t;
+            m2[i] += o.m2[i] + d * d * (a == n && b == o.n ? w : (double) a * b / t);
+            nd[i] = t;
         }
         n = total;
         return this;

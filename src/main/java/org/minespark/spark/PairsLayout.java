@@ -19,9 +19,12 @@ import org.minespark.spec.MineInputException;
  * The wide row of a {@code pairs} run: every selected column's dimensions side by side. Numeric,
  * {@code array<numeric>} and Vector columns come first (read by a {@link ColumnLayout}), then the
  * string columns, each one-hot encoded over its K most frequent non-null values (ties by value),
- * plus one "other" dimension when the column has more than K distinct values. A null, NaN or
- * infinite value in any selected column drops the row for every pair (one shared sample), except a
- * null string with {@code nullsCategory}: then null is a level of its own ({@code <null>}).
+ * plus one "other" dimension when the column has more than K distinct values. A null string with
+ * {@code nullsCategory} is a level of its own ({@code <null>}). Any other null, NaN or infinite
+ * value makes its column missing in that row: a {@link #pairwise()} layout (the main pass of a
+ * {@code pairs} run) keeps the row with that column's dimensions NaN, so each pair uses the rows
+ * where its own columns are present; a listwise one drops the row (a pass over one set of
+ * complete rows).
  */
 final class PairsLayout implements RowLayout {
     private static final long serialVersionUID = 1L;
@@ -32,6 +35,7 @@ final class PairsLayout implements RowLayout {
     private final List<Map<String, Integer>> levels; // per string column: value -> one-hot index
     private final boolean[] hasOther;
     private final boolean nullsCategory;
+    private final boolean pairwise;
     /** The key of the null level in {@link #levels} (a string no column value can be: it holds a NUL). */
     static final String NULL_LEVEL = "\u0000<null>";
     private final int[] catOffset;
@@ -41,8 +45,9 @@ final class PairsLayout implements RowLayout {
 
     private PairsLayout(String[] numericCols, String[] stringCols, ColumnLayout numeric,
                         List<Map<String, Integer>> levels, boolean[] hasOther, List<List<String>> levelNames,
-                        boolean nullsCategory) {
+                        boolean nullsCategory, boolean pairwise) {
         this.nullsCategory = nullsCategory;
+        this.pairwise = pairwise;
         this.numericCols = numericCols;
         this.stringCols = stringCols;
         this.numeric = numeric;
@@ -79,10 +84,11 @@ final class PairsLayout implements RowLayout {
     /**
      * Checks the columns against the schema, learns array/vector widths and the string columns'
      * top-K values (one small Spark query per string column), and returns the layout plus the
-     * selection (numeric columns first, then string columns) its {@link #firstInvalid} reads.
+     * selection (numeric columns first, then string columns) its {@link #firstInvalid} reads;
+     * {@code pairwise}: see {@link #pairwise()}.
      */
     static Map.Entry<PairsLayout, Dataset<Row>> create(Dataset<Row> data, List<String> columns, int topK,
-                                                       boolean nullsCategory) {
+                                                       boolean nullsCategory, boolean pairwise) {
         StructType schema = data.schema();
         List<String> available = Arrays.asList(schema.fieldNames());
         List<String> num = new ArrayList<>();
@@ -108,16 +114,7 @@ final class PairsLayout implements RowLayout {
         }
         Dataset<Row> selected = data.select(cols);
         if (lay.needsWidths()) {
-            Column allPresent = functions.lit(true);
-            for (int i = 0; i < num.size(); i++) {
-                allPresent = allPresent.and(cols[i].isNotNull());
-            }
-            List<Row> first = selected.where(allPresent).limit(1).collectAsList();
-            if (first.isEmpty()) {
-                throw new MineInputException("no row has every numeric selected column (" + String.join(", ", num)
-                        + ") set: the input is empty or each row has a null in one of them; nothing to estimate");
-            }
-            lay.resolveWidths(first.get(0));
+            lay.resolveWidths(widthSample(selected, cols, num));
         }
         List<Map<String, Integer>> levels = new ArrayList<>();
         List<List<String>> names = new ArrayList<>();
@@ -138,8 +135,34 @@ final class PairsLayout implements RowLayout {
             other[j] = top.size() > topK;
         }
         PairsLayout pl = new PairsLayout(num.toArray(new String[0]), str.toArray(new String[0]), lay, levels, other, names,
-                nullsCategory);
+                nullsCategory, pairwise);
         return Map.entry(pl, selected);
+    }
+
+    /**
+     * A row whose numeric columns are all set, for the array and vector widths: the first such row
+     * of the selection when there is one; else (every row has a null in some numeric column, which
+     * a pairwise run allows) a row assembled from each column's first non-null value.
+     */
+    private static Row widthSample(Dataset<Row> selected, Column[] cols, List<String> num) {
+        Column allPresent = functions.lit(true);
+        for (int i = 0; i < num.size(); i++) {
+            allPresent = allPresent.and(cols[i].isNotNull());
+        }
+        List<Row> first = selected.where(allPresent).limit(1).collectAsList();
+        if (!first.isEmpty()) {
+            return first.get(0);
+        }
+        Object[] values = new Object[num.size()];
+        for (int i = 0; i < num.size(); i++) {
+            List<Row> r = selected.select(cols[i]).where(cols[i].isNotNull()).limit(1).collectAsList();
+            if (r.isEmpty()) {
+                throw new MineInputException("column '" + num.get(i) + "' is null in every row; nothing to estimate"
+                        + " with it");
+            }
+            values[i] = r.get(0).get(0);
+        }
+        return org.apache.spark.sql.RowFactory.create(values);
     }
 
     private static Column col(String name) {
@@ -177,18 +200,26 @@ final class PairsLayout implements RowLayout {
 
     @Override
     public int firstInvalid(Row row, double[] out) {
-        int bad = numeric.firstInvalid(row, out); // numeric dimensions first, at offset 0
-        if (bad >= 0) {
-            return bad;
+        if (pairwise) {
+            numeric.readPairwise(row, out);
+        } else {
+            int bad = numeric.firstInvalid(row, out); // numeric dimensions first, at offset 0
+            if (bad >= 0) {
+                return bad;
+            }
         }
         int base = numericCols.length;
         for (int j = 0; j < stringCols.length; j++) {
             boolean isNull = row.isNullAt(base + j);
-            if (isNull && !nullsCategory) {
-                return base + j;
-            }
             int o = catOffset[j];
             int size = levels.get(j).size() + (hasOther[j] ? 1 : 0);
+            if (isNull && !nullsCategory) {
+                if (!pairwise) {
+                    return base + j;
+                }
+                Arrays.fill(out, o, o + size, Double.NaN);
+                continue;
+            }
             Arrays.fill(out, o, o + size, 0.0);
             Integer t = levels.get(j).get(isNull ? NULL_LEVEL : row.getString(base + j));
             if (t != null) {
@@ -198,6 +229,11 @@ final class PairsLayout implements RowLayout {
             }
         }
         return -1;
+    }
+
+    @Override
+    public boolean pairwise() {
+        return pairwise;
     }
 
     @Override

@@ -6,8 +6,10 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.minespark.spec.MiResult;
 import org.minespark.spec.MineInputException;
 import org.minespark.spec.MineSpec;
@@ -35,6 +37,13 @@ import org.slf4j.LoggerFactory;
  * failure leaves the other pairs unaffected, and a pair's result does not depend on the other
  * pairs of its pass. Checkpoints hold one critic's training state, so a run with more than one
  * pair rejects {@code --checkpoint-dir}.
+ * <p>
+ * Missing values are dropped pairwise: the shared pass keeps a row with a null, NaN or infinite
+ * value (its column's dimensions NaN) for the checks, the screen and the pairs without missing
+ * values; a pair with a missing value that the screen keeps is trained on its complete rows in an
+ * engine of its own ({@link #completeRowPasses}), so its result is that of the pair alone on those
+ * rows. Each row reports its complete rows ({@link PairResult#n()}) and {@link PairResult#missingRate()};
+ * a pair with too few complete rows gets a {@link PairResult#FAILED} row naming them.
  */
 public final class PairsRunner {
     private static final Logger LOG = LoggerFactory.getLogger(PairsRunner.class);
@@ -96,48 +105,196 @@ public final class PairsRunner {
                     skippedColumns.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")").toList()));
         }
         List<String> columns = ps.columns().stream().filter(c -> !skippedColumns.containsKey(c)).toList();
+        // the main pass is pairwise: a missing value leaves its row in, with that column's dimensions NaN
         Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, columns, ps.categoricalTopK(),
-                ps.nullsCategory());
-        PairsLayout lay = created.getKey();
-        int[] hidden = ps.hidden().stream().mapToInt(Integer::intValue).toArray();
-        List<Plan.Pair> pairs = new ArrayList<>();
-        CriticShape[] shapes = new CriticShape[kept.size()];
-        for (int k = 0; k < kept.size(); k++) {
-            List<String> p = ps.pairs().get(kept.get(k));
-            int[] xd = dimsOf(lay, ps.units().get(p.get(0)));
-            int[] yd = dimsOf(lay, ps.units().get(p.get(1)));
-            pairs.add(new Plan.Pair(p.get(0) + " ~ " + p.get(1), p.get(0), p.get(1), xd, yd));
-            shapes[k] = CriticShape.of(spec.critic(), xd.length, yd.length, hidden, spec.embedDim());
-        }
-        Plan plan = new Plan(lay, pairs, 1);
-        try (Engine engine = new Engine(jsc, created.getValue().javaRDD(), plan, spec, shapes)) {
-            ColumnStats stats = engine.checks().stats();
+                ps.nullsCategory(), true);
+        List<List<String>> keptPairs = kept.stream().map(m -> ps.pairs().get(m)).toList();
+        Planned main = plan(created.getKey(), keptPairs, ps, spec);
+        List<Plan.Pair> pairs = main.plan().pairs();
+        int n = kept.size();
+        try (Engine engine = new Engine(jsc, created.getValue().javaRDD(), main.plan(), spec, main.shapes())) {
+            InputChecks checks = engine.checks();
+            ColumnStats stats = checks.stats();
+            long[] complete = new long[n];
+            double[] missingRate = new double[n];
+            String[] tooFew = new String[n];
+            boolean[] deferred = new boolean[n];
+            for (int k = 0; k < n; k++) {
+                complete[k] = stats.valid() - checks.pairMissing(k);
+                missingRate[k] = stats.rows() == 0 ? 0 : (double) (stats.rows() - complete[k]) / stats.rows();
+                tooFew[k] = tooFew(pairs.get(k), complete[k], stats.rows(), spec);
+            }
             PlugIn[] plugIns = ps.screen() ? engine.screen() : null;
-            String[] skip = ps.screen() ? Screening.decide(plugIns, ps) : new String[kept.size()];
-            Engine.Outcome[] outcomes = engine.run(ps.pairsPerPass(), progress(spec, progress), skip);
+            String[] skip = ps.screen() ? Screening.decide(plugIns, ps) : new String[n];
+            int deferredCount = 0;
+            for (int k = 0; k < n; k++) {
+                if (tooFew[k] != null) {
+                    skip[k] = tooFew[k];
+                } else if (skip[k] == null && checks.pairMissing(k) > 0) {
+                    // trained on its complete rows in a pass of its own (below), not on the shared rows
+                    skip[k] = "trained on its complete rows";
+                    deferred[k] = true;
+                    deferredCount++;
+                }
+            }
+            Engine.Outcome[] outcomes = engine.run(ps.pairsPerPass(), progress(spec, progress, -deferredCount, n), skip);
             if (plugIns == null) {
                 plugIns = engine.plugIns();
             }
+            long[] usable = complete.clone();
+            for (int k = 0; k < n; k++) {
+                boolean notRun = PairResult.SCREENED.equals(outcomes[k].status());
+                if (tooFew[k] != null && notRun) {
+                    outcomes[k] = new Engine.Outcome(PairResult.FAILED, tooFew[k], null, null, outcomes[k].warnings(), 0);
+                }
+                deferred[k] &= notRun; // (a pair found constant on all its values needs no pass of its own)
+            }
+            java.util.Set<String> withMissing = new java.util.HashSet<>();
+            String[] names = created.getKey().names();
+            for (int c = 0; c < names.length; c++) {
+                if (checks.columnMissing(c) > 0) {
+                    withMissing.add(names[c]);
+                }
+            }
+            completeRowPasses(data, columns, withMissing, ps, spec, keptPairs, deferred, complete, stats.rows(), outcomes,
+                    plugIns, usable, progress, n - deferredCount);
             PairResult[] rows = new PairResult[total];
-            for (int k = 0; k < kept.size(); k++) {
-                rows[kept.get(k)] = result(pairs.get(k), outcomes[k], spec, stats.valid()).withPlugIn(plugIns[k]);
+            for (int k = 0; k < n; k++) {
+                rows[kept.get(k)] = result(pairs.get(k), outcomes[k], spec, usable[k]).withPlugIn(plugIns[k])
+                        .withMissingRate(missingRate[k]);
             }
             for (int m = 0; m < total; m++) {
                 if (rows[m] == null) {
                     List<String> p = ps.pairs().get(m);
                     rows[m] = new PairResult(p.get(0) + " ~ " + p.get(1), p.get(0), p.get(1), Double.NaN, Double.NaN,
                             Double.NaN, MiResult.Significance.NONE, stats.rows(), 0, 0, 0, false, false, false, false, 0,
-                            PairResult.SKIPPED, skippedPair[m]);
+                            PairResult.SKIPPED, skippedPair[m]).withMissingRate(Double.NaN);
                 }
             }
             List<PairResult> results = family(List.of(rows), ps.correction(), spec.significanceLevel());
             double seconds = (System.nanoTime() - t0) / 1e9;
-            LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s (%d skipped for their columns)", total,
-                    seconds, total - kept.size()));
-            return new PairsResult(results, stats.rows(), stats.dropped(), seconds, skippedColumns);
+            LOG.info(String.format(Locale.ROOT, "pairs: %d pairs in %.1f s (%d skipped for their columns, %d trained on"
+                    + " their complete rows apart)", total, seconds, total - kept.size(), deferredCount));
+            return new PairsResult(results, stats.rows(), checks.incompleteRows(), seconds, skippedColumns);
         }
     }
 
+    /** A plan over {@code lay} of the given pairs ({@code [x unit, y unit]}), with each pair's critic shape. */
+    private record Planned(Plan plan, CriticShape[] shapes) {
+    }
+
+    private static Planned plan(PairsLayout lay, List<List<String>> of, PairsSpec ps, MineSpec spec) {
+        int[] hidden = ps.hidden().stream().mapToInt(Integer::intValue).toArray();
+        List<Plan.Pair> pairs = new ArrayList<>();
+        CriticShape[] shapes = new CriticShape[of.size()];
+        for (int k = 0; k < of.size(); k++) {
+            List<String> p = of.get(k);
+            int[] xd = dimsOf(lay, ps.units().get(p.get(0)));
+            int[] yd = dimsOf(lay, ps.units().get(p.get(1)));
+            pairs.add(new Plan.Pair(p.get(0) + " ~ " + p.get(1), p.get(0), p.get(1), xd, yd));
+            shapes[k] = CriticShape.of(spec.critic(), xd.length, yd.length, hidden, spec.embedDim());
+        }
+        return new Planned(new Plan(lay, pairs, 1), shapes);
+    }
+
+    /**
+     * Why a pair has too few complete rows to be trained and evaluated (fewer than
+     * {@link MineSpec#MIN_ROWS}, or fewer expected training rows than {@code --batch-size}), or null.
+     */
+    static String tooFew(Plan.Pair p, long complete, long rows, MineSpec spec) {
+        double expectedTrain = complete * (1 - spec.evalFraction());
+        if (complete >= MineSpec.MIN_ROWS && expectedTrain >= spec.batchSize()) {
+            return null;
+        }
+        return tooFewMessage(p, complete, rows) + "; at least " + MineSpec.MIN_ROWS + " are needed, and about "
+                + (long) Math.ceil(spec.batchSize() / (1 - spec.evalFraction())) + " for --batch-size " + spec.batchSize()
+                + " with eval-fraction " + spec.evalFraction() + " held out: no estimate for this pair"
+                + " (use a smaller --batch-size, or fill the missing values)";
+    }
+
+    private static String tooFewMessage(Plan.Pair p, long complete, long rows) {
+        return String.format(Locale.ROOT, "too few complete rows: pair %s has both sides set in only %d of %d rows"
+                + " (%.1f %% of the rows have a null, NaN or infinite value in %s or %s)", p.name(), complete, rows,
+                rows == 0 ? 0.0 : 100.0 * (rows - complete) / rows, p.x(), p.y());
+    }
+
+    /**
+     * Trains and evaluates the {@code deferred} pairs (those with a missing value in one of their
+     * columns, not screened out) on their complete rows: one engine per set of pairs whose columns
+     * with missing values are the same (so their complete rows are the same), over the input
+     * filtered to the rows where those columns are set and a listwise layout of the set's columns.
+     * Fills their outcomes, usable rows and (without the screen) plug-in estimates; a set whose
+     * rows are too few gets a {@link PairResult#FAILED} outcome per pair, naming it.
+     */
+    private static void completeRowPasses(Dataset<Row> data, List<String> columns, java.util.Set<String> withMissing,
+                                          PairsSpec ps, MineSpec spec, List<List<String>> keptPairs, boolean[] deferred,
+                                          long[] complete, long rowsRead, Engine.Outcome[] outcomes, PlugIn[] plugIns,
+                                          long[] usable, PairsProgressListener progress, int doneBefore) {
+        Map<List<String>, List<Integer>> groups = new java.util.LinkedHashMap<>();
+        for (int k = 0; k < keptPairs.size(); k++) {
+            if (!deferred[k]) {
+                continue;
+            }
+            // the pair's columns with missing values (in run order): pairs with the same ones share their complete rows
+            java.util.Set<String> own = new java.util.HashSet<>();
+            for (String unit : keptPairs.get(k)) {
+                own.addAll(ps.units().get(unit));
+            }
+            List<String> signature = columns.stream().filter(c -> own.contains(c) && withMissing.contains(c)).toList();
+            groups.computeIfAbsent(signature, g -> new ArrayList<>()).add(k);
+        }
+        int done = doneBefore;
+        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
+        for (Map.Entry<List<String>, List<Integer>> g : groups.entrySet()) {
+            List<Integer> members = g.getValue();
+            java.util.Set<String> used = new java.util.HashSet<>();
+            for (int k : members) {
+                for (String unit : keptPairs.get(k)) {
+                    used.addAll(ps.units().get(unit));
+                }
+            }
+            Column where = functions.lit(true);
+            for (String c : g.getKey()) {
+                where = where.and(functions.col("`" + c.replace("`", "``") + "`").isNotNull());
+            }
+            Dataset<Row> rows = g.getKey().isEmpty() ? data : data.where(where);
+            List<String> groupColumns = columns.stream().filter(used::contains).toList();
+            long tg = System.nanoTime();
+            try {
+                Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(rows, groupColumns,
+                        ps.categoricalTopK(), ps.nullsCategory(), false);
+                Planned planned = plan(created.getKey(), members.stream().map(keptPairs::get).toList(), ps, spec);
+                try (Engine e = new Engine(jsc, created.getValue().javaRDD(), planned.plan(), spec, planned.shapes())) {
+                    Engine.Outcome[] o = e.run(ps.pairsPerPass(), progress(spec, progress, done, outcomes.length),
+                            new String[members.size()]);
+                    PlugIn[] p = ps.screen() ? null : e.plugIns();
+                    for (int i = 0; i < members.size(); i++) {
+                        int k = members.get(i);
+                        outcomes[k] = o[i];
+                        usable[k] = e.checks().stats().valid();
+                        if (p != null) {
+                            plugIns[k] = p[i];
+                        }
+                    }
+                }
+            } catch (RuntimeException ex) {
+                RuntimeException u = MineRunner.unwrap(ex);
+                if (!(u instanceof IllegalArgumentException)) {
+                    throw u;
+                }
+                for (int k : members) {
+                    Plan.Pair pair = new Plan.Pair(keptPairs.get(k).get(0) + " ~ " + keptPairs.get(k).get(1),
+                            keptPairs.get(k).get(0), keptPairs.get(k).get(1), new int[0], new int[0]);
+                    outcomes[k] = new Engine.Outcome(PairResult.FAILED, tooFewMessage(pair, complete[k], rowsRead) + ": "
+                            + u.getMessage(), null, null, outcomes[k].warnings(), 0);
+                }
+                LOG.warn("pairs {} on their complete rows: {}", members.size(), u.getMessage());
+            }
+            done += members.size();
+            LOG.info(String.format(Locale.ROOT, "%d pair(s) with missing values in %s trained on their complete rows:"
+                    + " %.1f s", members.size(), g.getKey(), (System.nanoTime() - tg) / 1e9));
+        }
+    }
     /**
      * Every column of the run is in the table; a missing one is named with its flag: {@code --target}
      * for a column of a target unit, else {@code --columns}.
@@ -157,13 +314,19 @@ public final class PairsRunner {
         }
     }
 
-    private static Engine.Progress progress(MineSpec spec, PairsProgressListener listener) {
-        return (step, steps, pairsDone, pairsTotal, smoothed, sps, eta) -> {
+    /**
+     * Progress of one engine of the run, as pairs of the whole run: {@code offset} + the engine's
+     * pairs done, of {@code total} (the main pass counts the pairs it leaves to their complete-row
+     * passes as done, hence a negative offset there; the ETA is of the current engine).
+     */
+    private static Engine.Progress progress(MineSpec spec, PairsProgressListener listener, int offset, int total) {
+        return (step, steps, engineDone, engineTotal, smoothed, sps, eta) -> {
+            int pairsDone = Math.max(0, Math.min(total, offset + engineDone));
             if (listener != null) {
-                listener.onProgress(pairsDone, pairsTotal, step, steps, eta);
+                listener.onProgress(pairsDone, total, step, steps, eta);
             }
             if (step % spec.logEvery() == 0 || step == steps) {
-                LOG.info(String.format(Locale.ROOT, "pairs %d/%d done; step %d/%d; ETA %.0fs", pairsDone, pairsTotal,
+                LOG.info(String.format(Locale.ROOT, "pairs %d/%d done; step %d/%d; ETA %.0fs", pairsDone, total,
                         step, steps, eta));
             }
         };

@@ -27,7 +27,9 @@ import org.minespark.spec.PlugIn;
  * the bins equal-frequency; under {@code standardize} they are Gaussian-quantile bins), with B the
  * largest number in [2, {@link #MAX_BINS}] that keeps {@link #ROWS_PER_CELL} rows per cell of the
  * table. Memory: the distinct values of the dimensions and the occupied cells of the tables,
- * never the rows.
+ * never the rows. A row where a side of the pair is missing (NaN: a pairwise run's rows) is left
+ * out of that pair's table, so each table is over the pair's complete rows; the level and bin
+ * counts use the pair's share of complete rows.
  */
 final class PlugInPass {
     /** The most distinct values a dimension coded per value may have. */
@@ -60,6 +62,14 @@ final class PlugInPass {
 
     /** The plug-in estimate of each pair of {@code plan} ({@link PlugIn#NONE} where a side has several dimensions). */
     static PlugIn[] run(JavaRDD<FloatBlock> blocks, Plan plan, long rows) {
+        return run(blocks, plan, rows, null);
+    }
+
+    /**
+     * As {@link #run(JavaRDD, Plan, long)}, with {@code completeShare[m]} the share of the rows
+     * where pair m's columns are all present (null: every row).
+     */
+    static PlugIn[] run(JavaRDD<FloatBlock> blocks, Plan plan, long allRows, double[] completeShare) {
         int total = plan.pairs().size();
         PlugIn[] out = new PlugIn[total];
         Arrays.fill(out, PlugIn.NONE);
@@ -81,7 +91,7 @@ final class PlugInPass {
                 }
             }
         }
-        if (eligible.isEmpty() || rows < 2) {
+        if (eligible.isEmpty() || allRows < 2) {
             return out;
         }
         final int[] dims = used.stream().mapToInt(Integer::intValue).sorted().toArray();
@@ -90,6 +100,7 @@ final class PlugInPass {
         final Coding[] xc = new Coding[n];
         final Coding[] yc = new Coding[n];
         for (int e = 0; e < n; e++) {
+            long rows = completeShare == null ? allRows : Math.round(allRows * completeShare[eligible.get(e)]);
             xc[e] = Coding.of(sides.get(e)[0], dims, levels, rows);
             yc[e] = Coding.of(sides.get(e)[1], dims, levels, rows);
             int kx = xc[e].levelCount();
@@ -104,6 +115,9 @@ final class PlugInPass {
             for (int e = 0; e < t.length; e++) {
                 t[e] = new PlugInMi();
                 for (int r = 0; r < b.rows(); r++) {
+                    if (xc[e].missing(x, r * w) || yc[e].missing(x, r * w)) {
+                        continue; // not a complete row of this pair
+                    }
                     t[e].add(xc[e].code(x, r * w), yc[e].code(x, r * w));
                 }
             }
@@ -147,6 +161,11 @@ final class PlugInPass {
 
         Coding withBins(int b) {
             return new Coding(dims, null, b, null);
+        }
+
+        /** Whether the side is missing in the row (its column's dimensions are NaN). */
+        boolean missing(float[] x, int row) {
+            return Float.isNaN(x[row + dims[0]]);
         }
 
         /** Codes per value: the levels or the one-hot's dimensions (+1 for none hot); 0 for a binned side. */
@@ -213,7 +232,8 @@ final class PlugInPass {
     static float[] distinct(float[] x, int w, int rows, int d, int cap) {
         Set<Float> s = new HashSet<>();
         for (int r = 0; r < rows; r++) {
-            if (s.add(x[r * w + d]) && s.size() > cap) {
+            float v = x[r * w + d];
+            if (!Float.isNaN(v) && s.add(v) && s.size() > cap) { // NaN: missing in this row, not a value
                 return null;
             }
         }

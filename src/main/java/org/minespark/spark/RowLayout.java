@@ -19,8 +19,18 @@ interface RowLayout extends Serializable {
     /**
      * Reads one selected row into {@code out} (length {@link #width()}); returns -1 for a usable
      * row, else the index in {@link #names()} of the first column holding a null, NaN or infinite value.
+     * A {@link #pairwise()} layout never rejects a row: a column holding a null, NaN or infinite
+     * value is missing in that row, every one of its dimensions NaN.
      */
     int firstInvalid(Row row, double[] out);
+
+    /**
+     * Whether a missing value leaves the row in with the column's dimensions NaN (each pair then
+     * uses the rows where its own columns are present) rather than dropping the row for every pair.
+     */
+    default boolean pairwise() {
+        return false;
+    }
 
     /** The index in {@link #names()} of the column holding wide-row dimension {@code k}. */
     int columnOfDim(int k);

@@ -91,11 +91,11 @@ final class TaggedRows {
         return f;
     }
 
-    /** The normal scores of the first {@code n} values, as floats. */
+    /** The normal scores of the first {@code n} values, as floats (NaN, a missing value, stays NaN). */
     static float[] scored(double[] v, int n, NormalScores scores) {
         float[] f = new float[n];
         for (int i = 0; i < n; i++) {
-            f[i] = (float) scores.apply(i, v[i]);
+            f[i] = Double.isNaN(v[i]) ? Float.NaN : (float) scores.apply(i, v[i]);
         }
         return f;
     }
@@ -137,9 +137,39 @@ final class TaggedRows {
                 perDim[d][r] = row[d];
             }
         }
+        if (lay.pairwise()) {
+            presentOnly(perDim);
+        }
         return group == null ? NormalScores.fit(perDim, NormalScores.DEFAULT_KNOTS)
                 : NormalScores.fitPooled(perDim, group, Arrays.stream(group).max().orElse(0) + 1,
                 NormalScores.DEFAULT_KNOTS);
+    }
+
+    /**
+     * Each dimension's sample without its NaN values (rows where its column is missing); a
+     * dimension with none present keeps one 0 (its map is then constant; it scores no row).
+     */
+    static void presentOnly(double[][] perDim) {
+        for (int d = 0; d < perDim.length; d++) {
+            double[] s = perDim[d];
+            int k = 0;
+            for (double v : s) {
+                if (!Double.isNaN(v)) {
+                    k++;
+                }
+            }
+            if (k == s.length) {
+                continue;
+            }
+            double[] out = new double[Math.max(1, k)];
+            int i = 0;
+            for (double v : s) {
+                if (!Double.isNaN(v)) {
+                    out[i++] = v;
+                }
+            }
+            perDim[d] = out;
+        }
     }
 
     /**

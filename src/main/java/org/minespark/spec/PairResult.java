@@ -17,7 +17,9 @@ import java.util.Objects;
  *                        (as {@link MiResult#significance()}: p-value, {@code dependent} iff
  *                        {@code p <= alpha}, null mean and spread; with 0 permutations the CI rule;
  *                        {@link MiResult.Significance#NONE} for constant, diverged and failed pairs)
- * @param n               usable rows of the run (rows with every selected column set)
+ * @param n               the pair's usable rows: rows where both of its sides are set (pairwise
+ *                        complete; nulls in other columns do not count), the rows its estimate,
+ *                        screen and checks use
  * @param nEval           test rows the estimate was evaluated on
  * @param steps           training steps this pair ran (fewer than planned after an early stop)
  * @param bestStep        steps of the kept weights (the best validation value; the last step without validation)
@@ -34,11 +36,15 @@ import java.util.Objects;
  * @param message         why there is no estimate, or a warning (still increasing, retried), or empty
  * @param plugIn          the bias-corrected plug-in estimate beside MINE ({@link PlugIn#NONE} when not computed)
  * @param qValue          the adjusted p-value over the run's family of pairs ({@code PairsSpec.correction}); NaN without a test
+ * @param missingRate     the share of the run's rows left out for this pair because one of its
+ *                        columns is null, NaN or infinite there ({@code 1 - n / rows}); NaN when
+ *                        not measured (a pair with a column skipped by the column hygiene)
  */
 public record PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
                          MiResult.Significance significance, long n, long nEval, int steps, int bestStep,
                          boolean converged, boolean stillIncreasing, boolean diverged, boolean retried,
-                         double seconds, String status, String message, PlugIn plugIn, double qValue) {
+                         double seconds, String status, String message, PlugIn plugIn, double qValue,
+                         double missingRate) {
     public static final String OK = "ok";
     public static final String CONSTANT = "constant";
     public static final String DIVERGED = "diverged";
@@ -59,7 +65,16 @@ public record PairResult(String pair, String x, String y, double miNats, double 
         }
     }
 
-    /** A row without a plug-in estimate ({@link PlugIn#NONE}). */
+    /** A row without a missing-value share (0: no row left out). */
+    public PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
+                      MiResult.Significance significance, long n, long nEval, int steps, int bestStep,
+                      boolean converged, boolean stillIncreasing, boolean diverged, boolean retried,
+                      double seconds, String status, String message, PlugIn plugIn, double qValue) {
+        this(pair, x, y, miNats, ci95Low, ci95High, significance, n, nEval, steps, bestStep, converged,
+                stillIncreasing, diverged, retried, seconds, status, message, plugIn, qValue, 0.0);
+    }
+
+    /** A row without a plug-in estimate ({@link PlugIn#NONE}) and without missing values. */
     public PairResult(String pair, String x, String y, double miNats, double ci95Low, double ci95High,
                       MiResult.Significance significance, long n, long nEval, int steps, int bestStep,
                       boolean converged, boolean stillIncreasing, boolean diverged, boolean retried,
@@ -74,13 +89,19 @@ public record PairResult(String pair, String x, String y, double miNats, double 
      */
     public PairResult withFamily(double q, MiResult.Significance decided) {
         return new PairResult(pair, x, y, miNats, ci95Low, ci95High, decided, n, nEval, steps, bestStep, converged,
-                stillIncreasing, diverged, retried, seconds, status, message, plugIn, q);
+                stillIncreasing, diverged, retried, seconds, status, message, plugIn, q, missingRate);
     }
 
     /** This row with {@code p} as its plug-in estimate. */
     public PairResult withPlugIn(PlugIn p) {
         return new PairResult(pair, x, y, miNats, ci95Low, ci95High, significance, n, nEval, steps, bestStep, converged,
-                stillIncreasing, diverged, retried, seconds, status, message, p, qValue);
+                stillIncreasing, diverged, retried, seconds, status, message, p, qValue, missingRate);
+    }
+
+    /** This row with {@code rate} as its missing-value share ({@link #missingRate()}). */
+    public PairResult withMissingRate(double rate) {
+        return new PairResult(pair, x, y, miNats, ci95Low, ci95High, significance, n, nEval, steps, bestStep, converged,
+                stillIncreasing, diverged, retried, seconds, status, message, plugIn, qValue, rate);
     }
 
     /** The estimate in bits. */

@@ -8,7 +8,9 @@ import java.util.List;
  *
  * @param pairs   the pairs' results, in the spec's order
  * @param rows    input rows read
- * @param dropped rows dropped for a null/NaN/infinite value in a selected column
+ * @param dropped rows with a null/NaN/infinite value in at least one selected column; each such row
+ *                is left out only of the pairs of those columns (pairwise, see
+ *                {@link PairResult#missingRate()}), not of every pair
  * @param seconds wall seconds of the whole run
  * @param skippedColumns the columns the column hygiene skipped, each with its reason (their pairs
  *                have status {@link PairResult#SKIPPED}); empty if none
