@@ -76,6 +76,7 @@ final class PairsOutput {
             .add("plugin_p_value", DataTypes.DoubleType, true)
             .add("plugin_coding", DataTypes.StringType, false)
             .add("n", DataTypes.LongType, false)
+            .add("missing_rate", DataTypes.DoubleType, true)
             .add("n_eval", DataTypes.LongType, false)
             .add("steps", DataTypes.IntegerType, false)
             .add("best_step", DataTypes.IntegerType, false)
@@ -96,7 +97,7 @@ final class PairsOutput {
             orNull(r.qValue()), g.dependent(), g.test(), orNull(g.nullMeanNats()),
             orNull(g.nullStdNats()), orNull(r.plugIn().nats()), orNull(r.plugIn().stdErr()),
             orNull(r.plugIn().pValue()), r.plugIn().computed() ? r.plugIn().xCoding() + " ~ " + r.plugIn().yCoding() : "",
-            r.n(), r.nEval(), r.steps(), r.bestStep(), r.converged(), r.stillIncreasing(),
+            r.n(), orNull(r.missingRate()), r.nEval(), r.steps(), r.bestStep(), r.converged(), r.stillIncreasing(),
             r.diverged(), r.retried(), r.seconds(), r.status(), r.message()};
     }
 

@@ -94,6 +94,7 @@ final class PairsRun {
             dir.writeText("alerts.json", JsonWriter.toJson(Map.of("run_date", plan.date().toString(),
                     "alerts", alerts.stream().map(AlertRules.Alert::toMap).toList())));
             writeCharts(dir, ps, plan, results);
+            dir.writeText("report.html", HtmlReport.render(reportPayload(ps, plan, run, results, past, drift, alerts)));
             if (plan.resultsTable() != null) {
                 CatalogTables.write(spark, plan.resultsTable(), plan.date(), rows);
             }
@@ -131,6 +132,49 @@ final class PairsRun {
                 dir.writeBytes("pairs.segment-" + (i + 1) + ".png", png);
             }
         }
+    }
+
+    /** The data of report.html (HtmlReport's payload): this run, every earlier run's pairs, drift and alerts. */
+    static Map<String, Object> reportPayload(PairsSpec ps, Plan plan, Map<String, Object> run, List<SegmentPair> results,
+                                             List<ResultsHistory.Row> past, List<Baseline.Drift> drift,
+                                             List<AlertRules.Alert> alerts) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("run_date", plan.date().toString());
+        p.put("run", run);
+        p.put("units", new ArrayList<>(ps.units().keySet()));
+        p.put("segments", results.stream().map(SegmentPair::segment).distinct().toList());
+        p.put("pairs", results.stream().map(PairsOutput::map).toList());
+        List<Map<String, Object>> history = new ArrayList<>();
+        for (ResultsHistory.Row r : past) {
+            history.add(historyRow(r.date().toString(), r.segment(), r.pair(), r.mi(), r.low(), r.high(), r.rhoI(),
+                    r.dependent(), r.status()));
+        }
+        for (SegmentPair sp : results) {
+            PairResult r = sp.result();
+            double[] e = Baseline.estimate(r);
+            history.add(historyRow(plan.date().toString(), sp.segment(), r.pair(), e == null ? Double.NaN : e[0],
+                    e == null ? Double.NaN : e[1], e == null ? Double.NaN : e[2], MiResult.linfoot(r.miNats()),
+                    r.dependent(), r.status()));
+        }
+        p.put("history", history);
+        p.put("drift", drift.stream().map(PairsOutput::driftRow).toList());
+        p.put("alerts", alerts.stream().map(AlertRules.Alert::toMap).toList());
+        return p;
+    }
+
+    private static Map<String, Object> historyRow(String date, String segment, String pair, double mi, double low,
+                                                  double high, double rho, boolean dependent, String status) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run_date", date);
+        m.put("segment", segment);
+        m.put("pair", pair);
+        m.put("mi_nats", mi);
+        m.put("ci95_low_nats", low);
+        m.put("ci95_high_nats", high);
+        m.put("rho_i", rho);
+        m.put("dependent", dependent);
+        m.put("status", status);
+        return m;
     }
 
     private static Map<String, Object> runInfo(PairsSpec ps, Plan plan, String source, Baseline baseline,

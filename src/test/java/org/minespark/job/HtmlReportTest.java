@@ -28,11 +28,9 @@ import org.minespark.SystemPackages;
  * {@code -Dmine.report.screenshot=docs/report.png} also writes the screenshot of a sample report.
  */
 class HtmlReportTest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final String HOSTILE = "note</script><script>document.body.dataset.errors='pwned'</script><!--\u2028";
     private static final Pattern DATA = Pattern.compile("<script type=\"application/json\" id=\"mine-data\">(.*?)</script",
             Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
-    private static final Pattern ROW = Pattern.compile("<tr\\s[^>]*?data-pair=\"([^\"]*)\"");
 
     @TempDir
     Path tmp;
@@ -70,7 +68,7 @@ class HtmlReportTest {
             Path sample = tmp.resolve("sample.html");
             Files.writeString(sample, HtmlReport.render(payload(units.subList(0, 5), List.of("US", "EU"), null)));
             Path png = Path.of(shot).toAbsolutePath();
-            chromium(sample, "--window-size=1400,1000", "--hide-scrollbars", "--screenshot=" + png);
+            ReportBrowser.chromium(sample, tmp, "--window-size=1400,1000", "--hide-scrollbars", "--screenshot=" + png);
             assertTrue(Files.size(png) > 10_000, "screenshot " + png + " not written");
         }
     }
@@ -89,43 +87,16 @@ class HtmlReportTest {
     }
 
     private static void requireChromium() {
-        SystemPackages.requirePackage(Files.isExecutable(CHROMIUM),
-                "chromium, to render report.html in a headless browser (apt-get install --no-install-recommends chromium)");
+        ReportBrowser.require();
     }
 
-    /**
-     * Renders {@code payload}, loads it in chromium and checks what every page must show: one row
-     * per pair, both charts drawn, no script error, no console error. Returns the dumped DOM.
-     */
+    /** Renders {@code payload} and checks it in chromium ({@link ReportBrowser#check}); returns the dumped DOM. */
     private String open(Map<String, Object> payload) throws IOException, InterruptedException {
         Path page = tmp.resolve("report.html");
         Files.writeString(page, HtmlReport.render(payload), StandardCharsets.UTF_8);
-        Browser run = chromium(page, "--dump-dom");
-        String dom = run.stdout;
-        List<String> rows = new ArrayList<>();
-        for (Matcher m = ROW.matcher(dom); m.find();) {
-            rows.add(unescape(m.group(1)));
-        }
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> pairs = (List<Map<String, Object>>) payload.get("pairs");
-        assertEquals(pairs.size(), rows.size(), "table rows in the dumped DOM; stderr:\n" + run.stderr);
-        for (Map<String, Object> p : pairs) {
-            assertTrue(rows.contains((String) p.get("pair")), "no row for " + p.get("pair"));
-        }
-        // the page's state, as attributes of <body> (the first <body tag: the inlined scripts come later)
-        Matcher body = Pattern.compile("<body([^>]*)>").matcher(dom);
-        assertTrue(body.find(), "no <body> in the dumped DOM");
-        String state = body.group(1);
-        assertTrue(state.contains("data-heatmap=\"drawn\""), "heatmap not drawn: <body" + state + ">; stderr:\n" + run.stderr);
-        assertTrue(state.contains("data-history=\"drawn\""), "history chart not drawn: <body" + state + ">");
-        assertFalse(state.contains("data-errors="), "page errors: <body" + state + ">");
-        List<String> console = run.stderr.lines().filter(l -> l.contains("CONSOLE")).toList();
-        assertTrue(console.stream().anyMatch(l -> l.contains("mine report: " + pairs.size() + " pairs")),
-                "the page's console output is not in chromium's stderr, so checking it would prove nothing:\n" + run.stderr);
-        for (String line : console) {
-            assertFalse(line.contains("Uncaught") || line.toLowerCase().contains("error"), line);
-        }
-        return dom;
+        return ReportBrowser.check(page, pairs.stream().map(p -> (String) p.get("pair")).toList(), tmp);
     }
 
     @Test
@@ -137,33 +108,6 @@ class HtmlReportTest {
         String markup = html.replaceAll("(?s)(<script[^>]*>).*?</script>", "$1</script>");
         assertFalse(Pattern.compile("\\s(src|href)=").matcher(markup).find(), "the page loads a file:\n" + markup);
         assertTrue(html.contains("<title>mine-spark pairs report 2026-12-07</title>"), html.substring(0, 300));
-    }
-
-    private record Browser(String stdout, String stderr) {
-    }
-
-    private Browser chromium(Path page, String... action) throws IOException, InterruptedException {
-        Path profile = Files.createTempDirectory(tmp, "profile");
-        List<String> cmd = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
-                "--virtual-time-budget=5000"));
-        cmd.addAll(List.of(action));
-        cmd.add(page.toUri().toString());
-        Path out = tmp.resolve("chromium.out");
-        Path err = tmp.resolve("chromium.err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            throw new AssertionError("chromium did not finish in 120 s:\n" + Files.readString(err));
-        }
-        String stderr = Files.readString(err);
-        assertEquals(0, p.exitValue(), "chromium failed:\n" + stderr);
-        return new Browser(Files.readString(out), stderr);
-    }
-
-    private static String unescape(String attr) {
-        return attr.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
     }
 
     /**

@@ -81,10 +81,15 @@ class NightlyIT {
     }
 
     @Test
-    void threeNights_alertsExitCodeRollingBaselineSegmentsCatalog() throws IOException {
+    void threeNights_alertsExitCodeRollingBaselineSegmentsCatalog() throws Exception {
         SparkSession spark = SparkFixture.local2();
         spark.sql("DROP TABLE IF EXISTS nightly_results");
         spark.sql("DROP TABLE IF EXISTS nightly_features");
+        // the in-memory catalog forgets tables with its JVM, the warehouse keeps their files: clear leftovers
+        Path warehouse = Path.of(java.net.URI.create(spark.conf().get("spark.sql.warehouse.dir").replaceFirst("^/", "file:/")));
+        for (String t : new String[] {"nightly_results", "nightly_features"}) {
+            org.apache.commons.io.FileUtils.deleteDirectory(warehouse.resolve(t).toFile());
+        }
         Files.writeString(dir.resolve("alerts.conf"), RULES);
         String out = dir.resolve("out").toString();
         for (int n = 1; n <= 2; n++) {
@@ -109,9 +114,12 @@ class NightlyIT {
         String alerts = report(out, "2026-05-03", "alerts.json");
         assertEquals(8, alerts.split("\"rule\"").length - 1, alerts);
         assertFalse(alerts.contains("\"pair\": \"c ~ label\""), "c ~ label is unchanged: " + alerts);
-        // drift.csv: the two broken and the two leaking pairs, against the rolling baseline
+        // drift.csv (at the run's --drift-min-nats, 0.01): the broken a ~ b, the leaking d ~ label and c ~ d,
+        // which the leak made dependent too (I(c; d) = 0.35 nats), in both segments, against the rolling baseline;
+        // the drift rule's own floor of 0.5 nats leaves c ~ d out of the alerts
         List<String> drift = Files.readAllLines(Path.of(out, "reports", "run_date=2026-05-03", "drift.csv"));
-        assertEquals(5, drift.size(), drift.toString());
+        assertEquals(7, drift.size(), drift.toString());
+        assertEquals(2, drift.stream().filter(l -> l.contains(",c ~ d,")).count(), drift.toString());
         assertTrue(drift.stream().skip(1).allMatch(l -> l.contains(",rolling:2 (2026-05-01..2026-05-02),")), drift.toString());
         // segments: each pair twice, one row per segment, in the files and the catalog table
         List<String> csv = Files.readAllLines(Path.of(out, "reports", "run_date=2026-05-03", "pairs.csv"));
@@ -127,6 +135,11 @@ class NightlyIT {
         night(3).write().mode("overwrite").saveAsTable("nightly_features");
         assertEquals(ExitCodes.ALERTS, pairs(out, "2026-05-03", "--table", "nightly_features", "--baseline", "rolling:2"));
         assertEquals(60L, spark.table("nightly_results").count());
+        // the report of night 3 in a real browser: every (segment, pair) row, charts drawn, no console error
+        ReportBrowser.require();
+        List<String> rows = csv.stream().skip(1).map(l -> l.substring(0, l.indexOf(','))).toList();
+        String dom = ReportBrowser.check(Path.of(out, "reports", "run_date=2026-05-03", "report.html"), rows, dir);
+        assertTrue(dom.contains("target-leak") && dom.contains("lost-dependency"), "alerts missing from the report");
         spark.sql("DROP TABLE IF EXISTS nightly_results");
         spark.sql("DROP TABLE IF EXISTS nightly_features");
     }
