@@ -81,6 +81,7 @@ final class MineConfig {
     static final String PAIRS_NULLS = "mine.pairs.nulls";
     static final String PAIRS_BASELINE = "mine.pairs.baseline";
     static final String PAIRS_SEGMENTS = "mine.pairs.segments";
+    static final String PAIRS_MRMR_TOP = "mine.pairs.mrmr-top";
 
     private MineConfig() {
     }

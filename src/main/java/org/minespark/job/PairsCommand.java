@@ -155,6 +155,11 @@ final class PairsCommand implements Callable<Integer> {
             description = "The number of top values of --segment-by (mine.pairs.segments, default 5).")
     Integer segments;
 
+    @Option(names = "--mrmr-top", paramLabel = "N",
+            description = "With --target: the mRMR order of the N most relevant features per target (mrmr_rank, "
+                + "mrmr_score; mine.pairs.mrmr-top, default 50; 0 = none).")
+    Integer mrmrTop;
+
     @Option(names = "--results-table", paramLabel = "NAME",
             description = "Also write the results into this catalog table, partitioned by run_date (a re-run of a date "
                 + "replaces that date's rows only); created when missing.")
@@ -252,7 +257,8 @@ final class PairsCommand implements Callable<Integer> {
             {MineConfig.PAIRS_SCREEN, screen}, {MineConfig.PAIRS_SCREEN_ALPHA, screenAlpha},
             {MineConfig.PAIRS_TRAIN_TOP, trainTop}, {MineConfig.PAIRS_MAX_NULL_FRACTION, maxNullFraction},
             {MineConfig.PAIRS_MAX_LEVELS, maxLevels}, {MineConfig.PAIRS_NULLS, nulls},
-            {MineConfig.PAIRS_BASELINE, baseline}, {MineConfig.PAIRS_SEGMENTS, segments}};
+            {MineConfig.PAIRS_BASELINE, baseline}, {MineConfig.PAIRS_SEGMENTS, segments},
+            {MineConfig.PAIRS_MRMR_TOP, mrmrTop}};
         for (Object[] f : pairsFlags) {
             if (f[1] != null) {
                 flags.put((String) f[0], f[1]);
@@ -280,7 +286,7 @@ final class PairsCommand implements Callable<Integer> {
         ps.pairs().forEach(p -> pairNames.add(p.get(0) + " ~ " + p.get(1)));
         AlertRules rules = AlertRules.read(alerts, ps.units().keySet(), pairNames);
         PairsRun.Plan plan = new PairsRun.Plan(input, fmt, table, out, date, targets != null && !targets.isEmpty(), units,
-                driftMin, base, rules, segmentBy, k, resultsTable);
+                driftMin, base, rules, segmentBy, k, resultsTable, PairsSettings.mrmrTop(c));
         return PairsRun.run(ctx, ctx.spark("pairs"), ps, plan);
     }
 

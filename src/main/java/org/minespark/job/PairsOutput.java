@@ -65,6 +65,8 @@ final class PairsOutput {
             .add("ci95_low_nats", DataTypes.DoubleType, true)
             .add("ci95_high_nats", DataTypes.DoubleType, true)
             .add("rho_i", DataTypes.DoubleType, true)
+            .add("mrmr_rank", DataTypes.IntegerType, true)
+            .add("mrmr_score", DataTypes.DoubleType, true)
             .add("p_value", DataTypes.DoubleType, true)
             .add("q_value", DataTypes.DoubleType, true)
             .add("dependent", DataTypes.BooleanType, false)
@@ -93,7 +95,8 @@ final class PairsOutput {
         PairResult r = sp.result();
         MiResult.Significance g = r.significance();
         return new Object[] {r.pair(), r.x(), r.y(), sp.segment(), orNull(r.miNats()), orNull(r.miBits()), orNull(r.ci95Low()),
-            orNull(r.ci95High()), orNull(MiResult.linfoot(r.miNats())), orNull(g.pValue()),
+            orNull(r.ci95High()), orNull(MiResult.linfoot(r.miNats())),
+            sp.mrmrRank() > 0 ? sp.mrmrRank() : null, orNull(sp.mrmrScore()), orNull(g.pValue()),
             orNull(r.qValue()), g.dependent(), g.test(), orNull(g.nullMeanNats()),
             orNull(g.nullStdNats()), orNull(r.plugIn().nats()), orNull(r.plugIn().stdErr()),
             orNull(r.plugIn().pValue()), r.plugIn().computed() ? r.plugIn().xCoding() + " ~ " + r.plugIn().yCoding() : "",

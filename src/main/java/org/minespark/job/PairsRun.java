@@ -30,7 +30,7 @@ final class PairsRun {
     /** What a run needs besides the pairs' settings; {@code input} or {@code table} is null. */
     record Plan(String input, String format, String table, String out, LocalDate date, boolean targetMode, Units units,
                 double driftMinNats, Baseline baseline, AlertRules rules, String segmentBy, int segments,
-                String resultsTable) {
+                String resultsTable, int mrmrTop) {
     }
 
     private PairsRun() {
@@ -55,15 +55,18 @@ final class PairsRun {
                 : Segments.of(df, plan.segmentBy(), plan.segments());
         if (segments == null) {
             PairsResult pr = estimate(ctx, df, ps, source, plan);
-            pr.pairs().forEach(r -> results.add(new SegmentPair(null, r)));
+            results.addAll(MrmrRanking.rank(ctx, df, ps, pr.pairs().stream().map(r -> new SegmentPair(null, r)).toList(),
+                    plan.mrmrTop()));
             skipped.put(null, pr.skippedColumns());
         } else {
             RuntimeException first = null;
             for (Segments.Segment s : segments) {
                 ctx.err.println(Main.PROGRAM + ": segment " + plan.segmentBy() + " = " + s.name() + " (" + s.rows() + " rows)");
                 try {
-                    PairsResult pr = estimate(ctx, df.where(s.filter()), ps, source, plan);
-                    pr.pairs().forEach(r -> results.add(new SegmentPair(s.name(), r)));
+                    Dataset<Row> rows = df.where(s.filter());
+                    PairsResult pr = estimate(ctx, rows, ps, source, plan);
+                    results.addAll(MrmrRanking.rank(ctx, rows, ps, pr.pairs().stream()
+                            .map(r -> new SegmentPair(s.name(), r)).toList(), plan.mrmrTop()));
                     skipped.put(s.name(), pr.skippedColumns());
                 } catch (IllegalArgumentException e) { // MineInputException too
                     // a segment too small for the settings: its pairs say so, the other segments go on
@@ -205,6 +208,7 @@ final class PairsRun {
         run.put("screen", ps.screen() ? "on" : "off");
         run.put("screen_alpha", ps.screenAlpha());
         run.put("train_top", ps.trainTop());
+        run.put("mrmr_top", plan.mrmrTop());
         run.put("screened_out", results.stream().filter(r -> PairResult.SCREENED.equals(r.result().status())).count());
         Map<String, Object> sk = new LinkedHashMap<>();
         skipped.forEach((s, m) -> sk.put(s == null ? "" : s, m));

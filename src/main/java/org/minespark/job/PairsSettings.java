@@ -40,15 +40,23 @@ final class PairsSettings {
 
     /** {@code mine.pairs.segments}: the number of top values of --segment-by, >= 1. */
     static int segments(Config c) {
+        return atLeast(c, "--segments", MineConfig.PAIRS_SEGMENTS, 1, "the number of top values");
+    }
+
+    /** {@code mine.pairs.mrmr-top}: how many of the most relevant features the mRMR order ranks, >= 0. */
+    static int mrmrTop(Config c) {
+        return atLeast(c, "--mrmr-top", MineConfig.PAIRS_MRMR_TOP, 0, "0 ranks none");
+    }
+
+    private static int atLeast(Config c, String flag, String key, int min, String what) {
         int k;
         try {
-            k = c.getInt(MineConfig.PAIRS_SEGMENTS);
+            k = c.getInt(key);
         } catch (ConfigException e) {
-            throw new IllegalArgumentException("--segments / " + MineConfig.PAIRS_SEGMENTS + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(flag + " / " + key + ": " + e.getMessage(), e);
         }
-        if (k < 1) {
-            throw new IllegalArgumentException("--segments / " + MineConfig.PAIRS_SEGMENTS
-                    + ": must be >= 1 (the number of top values), got " + k);
+        if (k < min) {
+            throw new IllegalArgumentException(flag + " / " + key + ": must be >= " + min + " (" + what + "), got " + k);
         }
         return k;
     }

@@ -35,6 +35,12 @@ final class Screening {
             }
         }
         double[] q = MultipleTesting.benjaminiHochberg(p);
+        if (ps.screenOnly()) {
+            for (int m = 0; m < total; m++) {
+                skip[m] = "not trained: screen only (the plug-in estimate of a redundancy pair)";
+            }
+            return skip;
+        }
         if (ps.trainTop() > 0) {
             screened.sort(Comparator.comparingDouble((Integer m) -> -plugIns[m].nats()).thenComparingInt(m -> m));
             for (int r = ps.trainTop(); r < screened.size(); r++) {

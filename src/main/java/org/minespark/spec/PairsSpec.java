@@ -54,6 +54,7 @@ public final class PairsSpec implements Serializable {
     private boolean screen = true;
     private double screenAlpha = DEFAULT_SCREEN_ALPHA;
     private int trainTop;
+    private boolean screenOnly;
     private double maxNullFraction = DEFAULT_MAX_NULL_FRACTION;
     private int maxLevels = DEFAULT_MAX_LEVELS;
     private List<String> targets = List.of();
@@ -100,6 +101,7 @@ public final class PairsSpec implements Serializable {
         s.screen = screen;
         s.screenAlpha = screenAlpha;
         s.trainTop = trainTop;
+        s.screenOnly = screenOnly;
         s.maxNullFraction = maxNullFraction;
         s.maxLevels = maxLevels;
         s.targets = targets;
@@ -313,6 +315,43 @@ public final class PairsSpec implements Serializable {
 
     public boolean nullsCategory() {
         return nullsCategory;
+    }
+
+    /**
+     * All unordered pairs of {@code names} (units of this spec, at least two), with this spec's
+     * settings, screened and never trained ({@link #screenOnly()}): the plug-in estimates of the
+     * redundancy between features that an mRMR order needs.
+     */
+    public PairsSpec redundancy(List<String> names) {
+        Map<String, List<String>> u = new LinkedHashMap<>();
+        List<List<String>> p = new ArrayList<>();
+        for (int i = 0; i < names.size(); i++) {
+            if (!units.containsKey(names.get(i))) {
+                throw new IllegalArgumentException("redundancy: '" + names.get(i) + "' is not a unit of this run");
+            }
+            u.put(names.get(i), units.get(names.get(i)));
+            for (int j = i + 1; j < names.size(); j++) {
+                p.add(List.of(names.get(i), names.get(j)));
+            }
+        }
+        PairsSpec r = new PairsSpec(u, p);
+        r.categoricalTopK = categoricalTopK;
+        r.hidden = hidden;
+        r.pairsPerPass = pairsPerPass;
+        r.correction = correction;
+        r.screen = true;
+        r.screenAlpha = screenAlpha;
+        r.screenOnly = true;
+        r.maxNullFraction = maxNullFraction;
+        r.maxLevels = maxLevels;
+        r.nullsCategory = nullsCategory;
+        r.training = training;
+        return r;
+    }
+
+    /** Only the screen: every pair gets its plug-in estimate and none is trained ({@link #redundancy}). */
+    public boolean screenOnly() {
+        return screenOnly;
     }
 
     public PairsSpec withPairsPerPass(int v) {
