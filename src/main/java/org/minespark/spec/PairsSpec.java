@@ -93,7 +93,11 @@ public final class PairsSpec implements Serializable {
     }
 
     private PairsSpec copy() {
-        PairsSpec s = new PairsSpec(units, pairs);
+        return settingsTo(new PairsSpec(units, pairs));
+    }
+
+    /** {@code s} with this spec's settings (all but the units and pairs); returns {@code s}. */
+    private PairsSpec settingsTo(PairsSpec s) {
         s.categoricalTopK = categoricalTopK;
         s.hidden = hidden;
         s.pairsPerPass = pairsPerPass;
@@ -334,18 +338,11 @@ public final class PairsSpec implements Serializable {
                 p.add(List.of(names.get(i), names.get(j)));
             }
         }
-        PairsSpec r = new PairsSpec(u, p);
-        r.categoricalTopK = categoricalTopK;
-        r.hidden = hidden;
-        r.pairsPerPass = pairsPerPass;
-        r.correction = correction;
+        PairsSpec r = settingsTo(new PairsSpec(u, p));
+        r.targets = List.of();
         r.screen = true;
-        r.screenAlpha = screenAlpha;
         r.screenOnly = true;
-        r.maxNullFraction = maxNullFraction;
-        r.maxLevels = maxLevels;
-        r.nullsCategory = nullsCategory;
-        r.training = training;
+        r.trainTop = 0;
         return r;
     }
 
