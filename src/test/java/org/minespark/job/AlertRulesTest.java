@@ -59,6 +59,13 @@ class AlertRulesTest {
     }
 
     @Test
+    void shippedExample_confAlertsConf_reads() {
+        AlertRules r = AlertRules.read(Path.of("conf", "alerts.conf"), COLUMNS, PAIRS);
+        assertEquals(List.of("near-determination", "new-dependency", "lost-dependency", "drift", "column-lost"),
+                r.rules().stream().map(AlertRules.Rule::name).toList());
+    }
+
+    @Test
     void fire_eachRuleType() throws IOException {
         AlertRules rules = read("""
                 rules = [
