@@ -86,8 +86,16 @@ final class CatalogTables {
             for (String c : spark.table(name).columns()) {
                 order.add(Arrays.asList(df.columns()).contains(c) ? col(c) : lit(null).as(c));
             }
-            df.select(order.toArray(new Column[0])).write().mode(SaveMode.Overwrite)
-                    .option("partitionOverwriteMode", "dynamic").insertInto(name);
+            // the writer option alone does not reach a v1 table's insert: the session setting does, for this write only
+            String key = "spark.sql.sources.partitionOverwriteMode";
+            String before = spark.conf().get(key, "static");
+            spark.conf().set(key, "dynamic");
+            try {
+                df.select(order.toArray(new Column[0])).write().mode(SaveMode.Overwrite)
+                        .option("partitionOverwriteMode", "dynamic").insertInto(name);
+            } finally {
+                spark.conf().set(key, before);
+            }
         } catch (RuntimeException e) {
             throw new OutputException("--results-table " + name + ": cannot write the run of " + runDate + ": "
                     + Jobs.rootMessage(e), e);
