@@ -42,11 +42,15 @@ final class CatalogTables {
     static Dataset<Row> read(SparkSession spark, String name) {
         if (!exists(spark, name, "--table")) {
             throw new InputDataException("--table " + name + ": no such table in the session's catalog (current "
-                    + "database '" + spark.catalog().currentDatabase() + "'; tables there: "
-                    + String.join(", ", Arrays.asList((String[]) spark.catalog().listTables().select("name").as(
-                            org.apache.spark.sql.Encoders.STRING()).collect())) + ")");
+                    + "database '" + spark.catalog().currentDatabase() + "'; tables there: " + tables(spark) + ")");
         }
         return spark.table(name);
+    }
+
+    private static String tables(SparkSession spark) {
+        List<String> names = spark.catalog().listTables().select("name").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     /** The results table's schema: the results columns and {@code run_date} (a date, the partition column). */
