@@ -317,7 +317,7 @@ final class HeldOutScorer {
                 w.loadSeparableGroup(x, y, dx, dy, null, r0, k);
                 float[] gm = sep.forwardX(params, k);
                 float[] hm = sep.forwardY(params, k);
-                w.kernelsOf().sgemm(false, true, k, k, sep.embedDim(), 1f, gm, hm, 0f, scores);
+                w.kernels.sgemm(false, true, k, k, sep.embedDim(), 1f, gm, hm, 0f, scores);
             } else {
                 int per = Math.max(1, maxRows / k);
                 for (int i0 = 0; i0 < k; i0 += per) {

@@ -6,7 +6,9 @@ import java.util.SplittableRandom;
  * The per-partition share of a training step and of the held-out evaluation, for one {@link Bound}
  * and one critic (concat or separable), with every buffer allocated once (critic activations,
  * gradient tensors, index arrays, the InfoNCE score matrix) and reused. Not thread-safe: one
- * instance per task at a time; see {@link #acquire} and {@link #release}.
+ * instance per task at a time; see {@link #acquire} and {@link #release}. It picks its training
+ * step ({@link MinibatchStep}) and its held-out scoring ({@link HeldOutScorer}) once, at
+ * construction, and owns the buffers and input loaders they share.
  *
  * <p>Pairwise bounds (dv, dv-biased, nwj, smile): joint pairs {@code (x_i, y_i)} and one marginal
  * pair {@code (x_i, y_perm(i))} per joint pair. All-pairs bounds (infonce): the minibatch share is
@@ -31,7 +33,7 @@ import java.util.SplittableRandom;
  */
 public final class PartitionWorker {
     final CriticShape shape;
-    private final Step step; // the training step of this critic and bound
+    private final MinibatchStep step; // the training step of this critic and bound
     private final HeldOutScorer scorer; // the held-out scoring of this critic and bound
     final int positions; // position vectors per row (1: plain rows)
     final Bound bound;
@@ -39,15 +41,12 @@ public final class PartitionWorker {
     final Critic critic; // concat, else null
     final SeparableCritic sep; // separable, else null
     final int maxRows;
-    private final float[][] gradJoint;
-    private final float[][] gradMarg;
     final float[] ones;
     final float[] weights;
     final float[] tJoint;
     final float[] tMarg;
     final double[] sumScratch = new double[1];
     final float[] scores; // K x K score matrix of an all-pairs group, else null
-    private final float[] dScores; // K x K upstream weights (separable all-pairs), else null
     final int[] idx;
     final int[] perm;
 
@@ -78,8 +77,6 @@ public final class PartitionWorker {
             this.sep = null;
         }
         this.maxRows = maxRows;
-        this.gradJoint = shape.zeros();
-        this.gradMarg = shape.zeros();
         this.ones = new float[critRows];
         java.util.Arrays.fill(ones, 1f);
         this.weights = new float[critRows];
@@ -87,11 +84,9 @@ public final class PartitionWorker {
         this.tMarg = new float[sep != null ? maxRows : 0]; // marginal scores of the separable critic
         int k = bound.groupSize();
         this.scores = k > 0 ? new float[k * k] : null;
-        this.dScores = k > 0 && sep != null ? new float[k * k] : null;
         this.idx = new int[maxRows];
         this.perm = new int[maxRows];
-        this.step = bound.groupSize() > 0 ? this::allPairsStep : sep != null ? this::separablePairStep
-                : this::concatPairStep;
+        this.step = new MinibatchStep(this);
         this.scorer = new HeldOutScorer(this);
     }
 
@@ -134,9 +129,9 @@ public final class PartitionWorker {
     /** Bytes of this worker's fixed workspace (critic buffers, two gradient copies, index arrays, scores). */
     public long workspaceBytes() {
         long critBytes = critic != null ? critic.workspaceBytes() : sep.workspaceBytes();
-        long scoreBytes = 4L * ((scores == null ? 0 : scores.length) + (dScores == null ? 0 : dScores.length));
-        return critBytes + 2 * 4 * shape.numParams() + 4L * (ones.length + weights.length + tJoint.length + tMarg.length) + scorer.workspaceBytes()
-                + 4L * (idx.length + perm.length) + scoreBytes;
+        long scoreBytes = 4L * (scores == null ? 0 : scores.length);
+        return critBytes + step.workspaceBytes() + 4L * (ones.length + weights.length + tJoint.length + tMarg.length)
+                + scorer.workspaceBytes() + 4L * (idx.length + perm.length) + scoreBytes;
     }
 
     public int maxRows() {
@@ -195,162 +190,12 @@ public final class PartitionWorker {
      * bounds). Package-private for tests.
      */
     StepAggregate trainStepOn(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
-        zero(gradJoint);
-        zero(gradMarg);
         return step.run(block, params, batch, agg);
-    }
-
-    /** One partition's minibatch step of one (critic, bound) combination; chosen once, at construction. */
-    @FunctionalInterface
-    private interface Step {
-        StepAggregate run(FloatBlock block, float[][] params, int batch, StepAggregate agg);
-    }
-
-    /** The concat critic's pairwise step: joint pairs, then marginal pairs by {@code perm}. */
-    private StepAggregate concatPairStep(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
-        boolean js = bound.jsGradient();
-        int n = batch * positions; // critic rows: one per (row, position)
-        // joint pairs (x_i, y_i) (per position: (x_ip, y_ip))
-        fillInput(block, batch, false);
-        float[] t = critic.forward(params, n);
-        double sumT = 0;
-        for (int r = 0; r < n; r++) {
-            sumT += t[r];
-        }
-        if (js) {
-            jsWeights(t, n, true, weights);
-        }
-        critic.backward(params, js ? weights : ones, n, gradJoint);
-
-        // marginal pairs (x_i, y_perm(i)) (per position: (x_ip, y_perm(i)p)), weights exp(T - max)
-        // (clipped form for SMILE)
-        fillInput(block, batch, true);
-        t = critic.forward(params, n);
-        float max = bound.marginalWeights(t, n, weights, sumScratch);
-        if (js) {
-            jsWeights(t, n, false, weights);
-        }
-        critic.backward(params, weights, n, js ? gradJoint : gradMarg);
-
-        agg.addJoint(n, sumT, gradJoint);
-        agg.addMarginal(n, max, sumScratch[0], gradMarg);
-        return agg;
-    }
-
-    /**
-     * Upstream weights of the Jensen-Shannon objective: {@code sigma(-t)} for joint scores,
-     * {@code -sigma(t)} for marginal ones.
-     */
-    private static void jsWeights(float[] t, int n, boolean joint, float[] w) {
-        for (int r = 0; r < n; r++) {
-            double s = 1.0 / (1.0 + Math.exp(joint ? t[r] : -t[r]));
-            w[r] = (float) (joint ? s : -s);
-        }
-    }
-
-    private StepAggregate separablePairStep(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
-        int dx = block.dx();
-        int dy = block.dy();
-        int e = sep.embedDim();
-        float[] xin = sep.xInput();
-        float[] yin = sep.yInput();
-        for (int r = 0; r < batch; r++) {
-            System.arraycopy(block.x(), idx[r] * dx, xin, r * dx, dx);
-            System.arraycopy(block.y(), idx[r] * dy, yin, r * dy, dy);
-        }
-        float[] gm = sep.forwardX(params, batch);
-        float[] hm = sep.forwardY(params, batch);
-        SeparableCritic.dots(gm, hm, null, batch, e, tJoint);
-        SeparableCritic.dots(gm, hm, perm, batch, e, tMarg);
-        double sumT = 0;
-        for (int r = 0; r < batch; r++) {
-            sumT += tJoint[r];
-        }
-        boolean js = bound.jsGradient();
-        // joint: dT_r/dG_r = H_r, dT_r/dH_r = G_r
-        float[] dG = sep.dG();
-        float[] dH = sep.dH();
-        if (js) {
-            jsWeights(tJoint, batch, true, weights);
-            for (int i = 0; i < batch * e; i++) {
-                float wr = weights[i / e];
-                dG[i] = wr * hm[i];
-                dH[i] = wr * gm[i];
-            }
-        } else {
-            System.arraycopy(hm, 0, dG, 0, batch * e);
-            System.arraycopy(gm, 0, dH, 0, batch * e);
-        }
-        sep.backward(params, batch, batch, gradJoint);
-        // marginal: T'_r = G_r . H_perm(r) with weight w_r
-        float max = bound.marginalWeights(tMarg, batch, weights, sumScratch);
-        if (js) {
-            jsWeights(tMarg, batch, false, weights);
-        }
-        for (int r = 0; r < batch; r++) {
-            float wr = weights[r];
-            int go = r * e;
-            int ho = perm[r] * e;
-            for (int c = 0; c < e; c++) {
-                dG[go + c] = wr * hm[ho + c];
-                dH[ho + c] = wr * gm[go + c];
-            }
-        }
-        sep.backward(params, batch, batch, js ? gradJoint : gradMarg);
-        agg.addJoint(batch, sumT, gradJoint);
-        agg.addMarginal(batch, max, sumScratch[0], gradMarg);
-        return agg;
     }
 
     /** Groups of near-equal size, at most K rows each: the size of group {@code g} of {@code groups} over {@code n} rows. */
     static int groupRows(int n, int groups, int g) {
         return n / groups + (g < n % groups ? 1 : 0);
-    }
-
-    private StepAggregate allPairsStep(FloatBlock block, float[][] params, int batch, StepAggregate agg) {
-        int groups = (batch + bound.groupSize() - 1) / bound.groupSize();
-        double sumT = 0;
-        double sumRow = 0;
-        int r0 = 0;
-        for (int g = 0; g < groups; g++) {
-            int k = groupRows(batch, groups, g);
-            if (sep != null) {
-                loadSeparableGroup(block.x(), block.y(), block.dx(), block.dy(), idx, r0, k);
-                float[] gm = sep.forwardX(params, k);
-                float[] hm = sep.forwardY(params, k);
-                int e = sep.embedDim();
-                kernelsOf().sgemm(false, true, k, k, e, 1f, gm, hm, 0f, scores);
-                for (int i = 0; i < k; i++) {
-                    sumT += scores[i * k + i];
-                    sumRow += bound.rowWeights(scores, i * k, k, i, dScores, i * k);
-                }
-                // dG = D H, dH = D^T G
-                kernelsOf().sgemm(false, false, k, e, k, 1f, dScores, hm, 0f, sep.dG());
-                kernelsOf().sgemm(true, false, k, e, k, 1f, dScores, gm, 0f, sep.dH());
-                sep.backward(params, k, k, gradJoint);
-            } else {
-                int per = Math.max(1, maxRows / k);
-                for (int i0 = 0; i0 < k; i0 += per) {
-                    int ni = Math.min(per, k - i0);
-                    fillPairsInput(block.x(), block.y(), block.dx(), block.dy(), idx, r0, i0, ni, k);
-                    float[] t = critic.forward(params, ni * k);
-                    for (int a = 0; a < ni; a++) {
-                        int diag = i0 + a;
-                        sumT += t[a * k + diag];
-                        sumRow += bound.rowWeights(t, a * k, k, diag, weights, a * k);
-                    }
-                    critic.backward(params, weights, ni * k, gradJoint);
-                }
-            }
-            r0 += k;
-        }
-        agg.addJoint(batch, sumT, gradJoint);
-        agg.addRowTerms(sumRow);
-        return agg;
-    }
-
-    Kernels kernelsOf() {
-        return kernels;
     }
 
     /** Input rows (x_{rows[r0+i0+a]}, y_{rows[r0+j]}) for a in [0, ni), j in [0, k), row a*k+j of the critic input. */
@@ -376,31 +221,6 @@ public final class PartitionWorker {
             int ri = rows == null ? r0 + i : rows[r0 + i];
             System.arraycopy(bx, ri * dx, xin, i * dx, dx);
             System.arraycopy(by, ri * dy, yin, i * dy, dy);
-        }
-    }
-
-    /**
-     * Critic input of the minibatch in {@code idx}: row {@code r P + p} is (x of row idx[r] at
-     * position p, y of row idx[r] (marginal: idx[perm[r]]) at position p).
-     */
-    private void fillInput(FloatBlock block, int batch, boolean marginal) {
-        int xw = block.dx(); // P dx
-        int yw = block.dy();
-        int dx = positions == 1 ? xw : shape.dx();
-        int dy = positions == 1 ? yw : shape.dy();
-        int in = dx + dy;
-        float[] input = critic.input();
-        float[] bx = block.x();
-        float[] by = block.y();
-        int o = 0;
-        for (int r = 0; r < batch; r++) {
-            int xi = idx[r];
-            int yi = marginal ? idx[perm[r]] : xi;
-            for (int p = 0; p < positions; p++) {
-                System.arraycopy(bx, xi * xw + p * dx, input, o, dx);
-                System.arraycopy(by, yi * yw + p * dy, input, o + dx, dy);
-                o += in;
-            }
         }
     }
 
@@ -441,11 +261,5 @@ public final class PartitionWorker {
             throw new IllegalArgumentException("a permutation test needs its own random stream (permRng)");
         }
         scorer.evaluateChunk(params, x, y, count, rng, stats, perm, permRng);
-    }
-
-    private static void zero(float[][] g) {
-        for (float[] a : g) {
-            java.util.Arrays.fill(a, 0f);
-        }
     }
 }

@@ -42,11 +42,15 @@ final class CatalogTables {
     static Dataset<Row> read(SparkSession spark, String name) {
         if (!exists(spark, name, "--table")) {
             throw new InputDataException("--table " + name + ": no such table in the session's catalog (current "
-                    + "database '" + spark.catalog().currentDatabase() + "'; tables there: "
-                    + String.join(", ", Arrays.asList((String[]) spark.catalog().listTables().select("name").as(
-                            org.apache.spark.sql.Encoders.STRING()).collect())) + ")");
+                    + "database '" + spark.catalog().currentDatabase() + "'; tables there: " + tables(spark) + ")");
         }
         return spark.table(name);
+    }
+
+    private static String tables(SparkSession spark) {
+        List<String> names = spark.catalog().listTables().select("name").as(org.apache.spark.sql.Encoders.STRING())
+                .collectAsList();
+        return names.isEmpty() ? "none" : String.join(", ", names);
     }
 
     /** The results table's schema: the results columns and {@code run_date} (a date, the partition column). */
@@ -86,8 +90,16 @@ final class CatalogTables {
             for (String c : spark.table(name).columns()) {
                 order.add(Arrays.asList(df.columns()).contains(c) ? col(c) : lit(null).as(c));
             }
-            df.select(order.toArray(new Column[0])).write().mode(SaveMode.Overwrite)
-                    .option("partitionOverwriteMode", "dynamic").insertInto(name);
+            // the writer option alone does not reach a v1 table's insert: the session setting does, for this write only
+            String key = "spark.sql.sources.partitionOverwriteMode";
+            String before = spark.conf().get(key, "static");
+            spark.conf().set(key, "dynamic");
+            try {
+                df.select(order.toArray(new Column[0])).write().mode(SaveMode.Overwrite)
+                        .option("partitionOverwriteMode", "dynamic").insertInto(name);
+            } finally {
+                spark.conf().set(key, before);
+            }
         } catch (RuntimeException e) {
             throw new OutputException("--results-table " + name + ": cannot write the run of " + runDate + ": "
                     + Jobs.rootMessage(e), e);

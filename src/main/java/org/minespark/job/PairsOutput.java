@@ -233,7 +233,10 @@ final class PairsOutput {
         return JsonWriter.toJson(top);
     }
 
-    /** Heatmap of MI (nats) over the symmetric matrix of units (all-pairs mode). */
+    /**
+     * Heatmap over the matrix of units (all-pairs mode): MI in nats above the diagonal (row x, column
+     * y as listed), Linfoot's rho_i (the readable 0-to-1 scale) below it, both with 2 decimals.
+     */
     static byte[] heatmap(List<PairResult> results, List<String> units) {
         int n = units.size();
         Number[][] z = new Number[n][n];
@@ -249,11 +252,14 @@ final class PairsOutput {
                 continue;
             }
             double v = Math.round(r.miNats() * 100) / 100.0; // shown in the cells: 2 decimals
-            cells.add(new Number[] {i, j, v});
-            cells.add(new Number[] {j, i, v});
+            double rho = Math.round(MiResult.linfoot(r.miNats()) * 100) / 100.0;
+            int lo = Math.min(i, j);
+            int hi = Math.max(i, j);
+            cells.add(new Number[] {lo, hi, v});  // y grows upwards: x index < y index is above the diagonal
+            cells.add(new Number[] {hi, lo, rho});
         }
         HeatMapChart chart = new HeatMapChartBuilder().width(Math.max(640, 80 * n + 320)).height(Math.max(480, 70 * n + 160))
-                .title("Mutual information between columns (nats)").build();
+                .title("MI in nats (above the diagonal), rho_i (below)").build();
         chart.getStyler().setShowValue(true);
         chart.getStyler().setValueFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
@@ -261,7 +267,7 @@ final class PairsOutput {
         if (cells.isEmpty()) {
             cells.add(new Number[] {0, 0, 0.0});
         }
-        chart.addSeries("MI (nats)", units, units, cells);
+        chart.addSeries("MI (nats) / rho_i", units, units, cells);
         return png(chart);
     }
 
@@ -279,7 +285,7 @@ final class PairsOutput {
         List<Double> mi = new ArrayList<>();
         List<Double> err = new ArrayList<>();
         for (PairResult r : ok) {
-            names.add(r.pair());
+            names.add(String.format(Locale.ROOT, "%s (rho_i %.2f)", r.pair(), MiResult.linfoot(r.miNats())));
             mi.add(r.miNats());
             err.add(Math.max(r.ci95High() - r.miNats(), r.miNats() - r.ci95Low()));
         }

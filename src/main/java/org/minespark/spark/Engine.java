@@ -38,6 +38,8 @@ import scala.Tuple2;
  * <li>{@link Evaluation} of the kept weights of each pass on the test rows, with the permutation
  *     test.</li>
  * </ol>
+ * Stages 4 and 5 per pass, and every pair's {@link Outcome}, are {@link Outcomes}'; the engine
+ * owns the data, the retry and the checkpoints.
  * A pair's result does not depend on the other pairs of its pass (every random stream is per
  * critic, or shared and then drawn identically), so {@code pairs} with one pair gives bit for bit
  * what {@code estimate} gives.
@@ -257,19 +259,7 @@ final class Engine implements AutoCloseable {
     Outcome[] run(int pairsPerPass, Progress progress, String[] skip) {
         int total = plan.size();
         Outcome[] out = new Outcome[total];
-        List<Integer> trainable = new ArrayList<>();
-        for (int m = 0; m < total; m++) {
-            List<String> w = new ArrayList<>(checks.pairWarnings(m));
-            if (checks.constant(m) != null) {
-                out[m] = new Outcome(PairResult.CONSTANT, checks.constant(m), null, null, w, 0);
-            } else if (checks.unbounded(m) != null) {
-                out[m] = new Outcome(PairResult.UNBOUNDED, checks.unbounded(m), null, null, w, 0);
-            } else if (skip[m] != null) {
-                out[m] = new Outcome(PairResult.SCREENED, skip[m], null, null, w, 0);
-            } else {
-                trainable.add(m);
-            }
-        }
+        List<Integer> trainable = Outcomes.trainable(checks, skip, out);
         if (trainable.isEmpty()) {
             return out;
         }
@@ -277,6 +267,7 @@ final class Engine implements AutoCloseable {
         Work work = new Work(total, spec.steps(), (long) trainable.size() * spec.steps(), total - trainable.size(),
                 progress);
         Run run = new Run(plan, spec, shapes, bound, seed, blocks, batchLimit, validation, work);
+        Outcomes outcomes = new Outcomes(jsc, run, parts, checks, tagged);
         Checkpointing.Checkpoints ck = Checkpointing.none(checks.warnings());
         // (the runners reject --resume without a directory, and pairs --checkpoint-dir with several
         // pairs, before any data is read; MineSpec turns a blank directory into null)
@@ -300,7 +291,7 @@ final class Engine implements AutoCloseable {
             toRetry.add(m);
             first[m] = resume.firstDivergence();
         } else {
-            toRetry = passes(run, trainable, pairsPerPass, lr, 0, null, ck, resume, out);
+            toRetry = outcomes.passes(trainable, pairsPerPass, lr, 0, null, ck, resume, out);
             for (int m : toRetry) {
                 first[m] = divergence(out[m]);
             }
@@ -310,8 +301,8 @@ final class Engine implements AutoCloseable {
             LOG.warn("{} critic(s) diverged at learning rate {}; retrying them once from scratch at {}", toRetry.size(),
                     rate(lr), rate(lr2));
             work.retry(toRetry.size());
-            passes(run, toRetry, pairsPerPass, lr2, 1, first, ck, resume != null && resume.attempt() == 1 ? resume : null,
-                    out);
+            outcomes.passes(toRetry, pairsPerPass, lr2, 1, first, ck,
+                    resume != null && resume.attempt() == 1 ? resume : null, out);
         }
         ck.discard();
         return out;
@@ -320,65 +311,6 @@ final class Engine implements AutoCloseable {
     /** Why outcome o diverged (its monitor's reason or the non-finite held-out value), or null. */
     private static String divergence(Outcome o) {
         return PairResult.DIVERGED.equals(o.status()) ? o.message() : null;
-    }
-
-    /**
-     * Trains and evaluates {@code members} in passes, filling {@code out}; returns the members that
-     * diverged (to retry) on the first attempt.
-     */
-    private List<Integer> passes(Run run, List<Integer> members, int per, double lr, int attempt, String[] first,
-                                 Checkpointing.Checkpoints ck, TrainingCheckpoint resume, Outcome[] out) {
-        List<Integer> diverged = new ArrayList<>();
-        int passes = (members.size() + per - 1) / per;
-        for (int pass = 0; pass < passes; pass++) {
-            List<Integer> group = members.subList(pass * per, Math.min(members.size(), (pass + 1) * per));
-            long tPass = System.nanoTime();
-            String[] firstOfGroup = null;
-            if (first != null) {
-                firstOfGroup = new String[group.size()];
-                for (int m = 0; m < group.size(); m++) {
-                    firstOfGroup[m] = first[group.get(m)];
-                }
-            }
-            Pass p = new Pass(run, group, lr, attempt, firstOfGroup, ck, resume);
-            p.train();
-            long tEval = System.nanoTime();
-            EvalStats[] eval = p.evaluation().evaluate(jsc, tagged, p.keptWeights(), parts, seed, spec.evalChunkRows(),
-                    spec.permutations());
-            LOG.info(String.format(Locale.ROOT, "test-row evaluation of %d critic(s): %d rows, %d permutations, %.2f s",
-                    group.size(), eval[0].bound.count(), spec.permutations(), (System.nanoTime() - tEval) / 1e9));
-            double secondsEach = (System.nanoTime() - tPass) / 1e9 / group.size();
-            for (int m = 0; m < group.size(); m++) {
-                int idx = group.get(m);
-                Outcome o = outcome(idx, p.trained(m), eval[m], secondsEach);
-                out[idx] = o;
-                if (attempt == 0 && PairResult.DIVERGED.equals(o.status())) {
-                    diverged.add(idx);
-                }
-            }
-        }
-        return diverged;
-    }
-
-    private Outcome outcome(int idx, Pass.Trained t, EvalStats ev, double seconds) {
-        List<String> w = new ArrayList<>(checks.pairWarnings(idx));
-        if (t.failure() != null) {
-            return new Outcome(PairResult.FAILED, t.failure(), t, ev, w, seconds);
-        }
-        if (t.monitor().diverged()) {
-            return new Outcome(PairResult.DIVERGED, t.monitor().divergence(), t, ev, w, seconds);
-        }
-        if (ev.bound.count() == 0) {
-            return new Outcome(PairResult.FAILED, "no held-out rows to evaluate (" + checks.stats().valid()
-                    + " valid rows, eval-fraction " + spec.evalFraction() + "); use more rows or a larger eval-fraction",
-                    t, ev, w, seconds);
-        }
-        double est = ev.bound.estimate();
-        if (!Double.isFinite(est)) {
-            return new Outcome(PairResult.DIVERGED, "the held-out estimate of the trained critic is not finite (" + est
-                    + ")", t, ev, w, seconds);
-        }
-        return new Outcome(PairResult.OK, null, t, ev, w, seconds);
     }
 
     /** Caches the training and validation rows ({@link CachedRows}); nothing stays cached after an error. */

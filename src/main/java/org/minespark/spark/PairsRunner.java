@@ -6,10 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.functions;
 import org.minespark.spec.MiResult;
 import org.minespark.spec.MineInputException;
 import org.minespark.spec.MineSpec;
@@ -18,9 +16,7 @@ import org.minespark.spec.PlugIn;
 import org.minespark.spec.PairsProgressListener;
 import org.minespark.spec.PairsResult;
 import org.minespark.spec.PairsSpec;
-import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
-import org.minespark.core.ConvergenceMonitor;
 import org.minespark.core.CriticShape;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * Missing values are dropped pairwise: the shared pass keeps a row with a null, NaN or infinite
  * value (its column's dimensions NaN) for the checks, the screen and the pairs without missing
  * values; a pair with a missing value that the screen keeps is trained on its complete rows in an
- * engine of its own ({@link #completeRowPasses}), so its result is that of the pair alone on those
+ * engine of its own ({@link CompleteRowPasses}), so its result is that of the pair alone on those
  * rows. Each row reports its complete rows ({@link PairResult#n()}) and {@link PairResult#missingRate()};
  * a pair with too few complete rows gets a {@link PairResult#FAILED} row naming them.
  */
@@ -122,7 +118,7 @@ public final class PairsRunner {
             for (int k = 0; k < n; k++) {
                 complete[k] = stats.valid() - checks.pairMissing(k);
                 missingRate[k] = stats.rows() == 0 ? 0 : (double) (stats.rows() - complete[k]) / stats.rows();
-                tooFew[k] = tooFew(pairs.get(k), complete[k], stats.rows(), spec);
+                tooFew[k] = CompleteRowPasses.tooFew(pairs.get(k), complete[k], stats.rows(), spec);
             }
             PlugIn[] plugIns = ps.screen() ? engine.screen() : null;
             String[] skip = ps.screen() ? Screening.decide(plugIns, ps) : new String[n];
@@ -156,19 +152,16 @@ public final class PairsRunner {
                     withMissing.add(names[c]);
                 }
             }
-            completeRowPasses(data, columns, withMissing, ps, spec, keptPairs, deferred, complete, stats.rows(), outcomes,
-                    plugIns, usable, progress, n - deferredCount);
+            CompleteRowPasses.run(data, columns, withMissing, ps, spec, keptPairs, deferred, complete, stats.rows(),
+                    outcomes, plugIns, usable, progress, n - deferredCount);
             PairResult[] rows = new PairResult[total];
             for (int k = 0; k < n; k++) {
-                rows[kept.get(k)] = result(pairs.get(k), outcomes[k], spec, usable[k]).withPlugIn(plugIns[k])
+                rows[kept.get(k)] = PairRows.result(pairs.get(k), outcomes[k], spec, usable[k]).withPlugIn(plugIns[k])
                         .withMissingRate(missingRate[k]);
             }
             for (int m = 0; m < total; m++) {
                 if (rows[m] == null) {
-                    List<String> p = ps.pairs().get(m);
-                    rows[m] = new PairResult(p.get(0) + " ~ " + p.get(1), p.get(0), p.get(1), Double.NaN, Double.NaN,
-                            Double.NaN, MiResult.Significance.NONE, stats.rows(), 0, 0, 0, false, false, false, false, 0,
-                            PairResult.SKIPPED, skippedPair[m]).withMissingRate(Double.NaN);
+                    rows[m] = PairRows.skipped(ps.pairs().get(m), stats.rows(), skippedPair[m]);
                 }
             }
             List<PairResult> results = family(List.of(rows), ps.correction(), spec.significanceLevel());
@@ -180,10 +173,10 @@ public final class PairsRunner {
     }
 
     /** A plan over {@code lay} of the given pairs ({@code [x unit, y unit]}), with each pair's critic shape. */
-    private record Planned(Plan plan, CriticShape[] shapes) {
+    record Planned(Plan plan, CriticShape[] shapes) {
     }
 
-    private static Planned plan(PairsLayout lay, List<List<String>> of, PairsSpec ps, MineSpec spec) {
+    static Planned plan(PairsLayout lay, List<List<String>> of, PairsSpec ps, MineSpec spec) {
         int[] hidden = ps.hidden().stream().mapToInt(Integer::intValue).toArray();
         List<Plan.Pair> pairs = new ArrayList<>();
         CriticShape[] shapes = new CriticShape[of.size()];
@@ -197,104 +190,6 @@ public final class PairsRunner {
         return new Planned(new Plan(lay, pairs, 1), shapes);
     }
 
-    /**
-     * Why a pair has too few complete rows to be trained and evaluated (fewer than
-     * {@link MineSpec#MIN_ROWS}, or fewer expected training rows than {@code --batch-size}), or null.
-     */
-    static String tooFew(Plan.Pair p, long complete, long rows, MineSpec spec) {
-        double expectedTrain = complete * (1 - spec.evalFraction());
-        if (complete >= MineSpec.MIN_ROWS && expectedTrain >= spec.batchSize()) {
-            return null;
-        }
-        return tooFewMessage(p, complete, rows) + "; at least " + MineSpec.MIN_ROWS + " are needed, and about "
-                + (long) Math.ceil(spec.batchSize() / (1 - spec.evalFraction())) + " for --batch-size " + spec.batchSize()
-                + " with eval-fraction " + spec.evalFraction() + " held out: no estimate for this pair"
-                + " (use a smaller --batch-size, or fill the missing values)";
-    }
-
-    private static String tooFewMessage(Plan.Pair p, long complete, long rows) {
-        return String.format(Locale.ROOT, "too few complete rows: pair %s has both sides set in only %d of %d rows"
-                + " (%.1f %% of the rows have a null, NaN or infinite value in %s or %s)", p.name(), complete, rows,
-                rows == 0 ? 0.0 : 100.0 * (rows - complete) / rows, p.x(), p.y());
-    }
-
-    /**
-     * Trains and evaluates the {@code deferred} pairs (those with a missing value in one of their
-     * columns, not screened out) on their complete rows: one engine per set of pairs whose columns
-     * with missing values are the same (so their complete rows are the same), over the input
-     * filtered to the rows where those columns are set and a listwise layout of the set's columns.
-     * Fills their outcomes, usable rows and (without the screen) plug-in estimates; a set whose
-     * rows are too few gets a {@link PairResult#FAILED} outcome per pair, naming it.
-     */
-    private static void completeRowPasses(Dataset<Row> data, List<String> columns, java.util.Set<String> withMissing,
-                                          PairsSpec ps, MineSpec spec, List<List<String>> keptPairs, boolean[] deferred,
-                                          long[] complete, long rowsRead, Engine.Outcome[] outcomes, PlugIn[] plugIns,
-                                          long[] usable, PairsProgressListener progress, int doneBefore) {
-        Map<List<String>, List<Integer>> groups = new java.util.LinkedHashMap<>();
-        for (int k = 0; k < keptPairs.size(); k++) {
-            if (!deferred[k]) {
-                continue;
-            }
-            // the pair's columns with missing values (in run order): pairs with the same ones share their complete rows
-            java.util.Set<String> own = new java.util.HashSet<>();
-            for (String unit : keptPairs.get(k)) {
-                own.addAll(ps.units().get(unit));
-            }
-            List<String> signature = columns.stream().filter(c -> own.contains(c) && withMissing.contains(c)).toList();
-            groups.computeIfAbsent(signature, g -> new ArrayList<>()).add(k);
-        }
-        int done = doneBefore;
-        JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        for (Map.Entry<List<String>, List<Integer>> g : groups.entrySet()) {
-            List<Integer> members = g.getValue();
-            java.util.Set<String> used = new java.util.HashSet<>();
-            for (int k : members) {
-                for (String unit : keptPairs.get(k)) {
-                    used.addAll(ps.units().get(unit));
-                }
-            }
-            Column where = functions.lit(true);
-            for (String c : g.getKey()) {
-                where = where.and(functions.col("`" + c.replace("`", "``") + "`").isNotNull());
-            }
-            Dataset<Row> rows = g.getKey().isEmpty() ? data : data.where(where);
-            List<String> groupColumns = columns.stream().filter(used::contains).toList();
-            long tg = System.nanoTime();
-            try {
-                Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(rows, groupColumns,
-                        ps.categoricalTopK(), ps.nullsCategory(), false);
-                Planned planned = plan(created.getKey(), members.stream().map(keptPairs::get).toList(), ps, spec);
-                try (Engine e = new Engine(jsc, created.getValue().javaRDD(), planned.plan(), spec, planned.shapes())) {
-                    Engine.Outcome[] o = e.run(ps.pairsPerPass(), progress(spec, progress, done, outcomes.length),
-                            new String[members.size()]);
-                    PlugIn[] p = ps.screen() ? null : e.plugIns();
-                    for (int i = 0; i < members.size(); i++) {
-                        int k = members.get(i);
-                        outcomes[k] = o[i];
-                        usable[k] = e.checks().stats().valid();
-                        if (p != null) {
-                            plugIns[k] = p[i];
-                        }
-                    }
-                }
-            } catch (RuntimeException ex) {
-                RuntimeException u = MineRunner.unwrap(ex);
-                if (!(u instanceof IllegalArgumentException)) {
-                    throw u;
-                }
-                for (int k : members) {
-                    Plan.Pair pair = new Plan.Pair(keptPairs.get(k).get(0) + " ~ " + keptPairs.get(k).get(1),
-                            keptPairs.get(k).get(0), keptPairs.get(k).get(1), new int[0], new int[0]);
-                    outcomes[k] = new Engine.Outcome(PairResult.FAILED, tooFewMessage(pair, complete[k], rowsRead) + ": "
-                            + u.getMessage(), null, null, outcomes[k].warnings(), 0);
-                }
-                LOG.warn("pairs {} on their complete rows: {}", members.size(), u.getMessage());
-            }
-            done += members.size();
-            LOG.info(String.format(Locale.ROOT, "%d pair(s) with missing values in %s trained on their complete rows:"
-                    + " %.1f s", members.size(), g.getKey(), (System.nanoTime() - tg) / 1e9));
-        }
-    }
     /**
      * Every column of the run is in the table; a missing one is named with its flag: {@code --target}
      * for a column of a target unit, else {@code --columns}.
@@ -319,7 +214,7 @@ public final class PairsRunner {
      * pairs done, of {@code total} (the main pass counts the pairs it leaves to their complete-row
      * passes as done, hence a negative offset there; the ETA is of the current engine).
      */
-    private static Engine.Progress progress(MineSpec spec, PairsProgressListener listener, int offset, int total) {
+    static Engine.Progress progress(MineSpec spec, PairsProgressListener listener, int offset, int total) {
         return (step, steps, engineDone, engineTotal, smoothed, sps, eta) -> {
             int pairsDone = Math.max(0, Math.min(total, offset + engineDone));
             if (listener != null) {
@@ -383,53 +278,5 @@ public final class PairsRunner {
         }
         double tail = org.minespark.core.SpecialFunctions.normalCdf(-(r.miNats() - g.nullMeanNats()) / g.nullStdNats());
         return Math.min(g.pValue(), Math.max(1e-16, tail));
-    }
-
-    /** The row of one pair from its engine outcome. */
-    static PairResult result(Plan.Pair p, Engine.Outcome o, MineSpec spec, long usable) {
-        Pass.Trained t = o.trained();
-        List<String> notes = new ArrayList<>(o.warnings());
-        if (PairResult.CONSTANT.equals(o.status())) {
-            notes.add(0, o.message());
-            return new PairResult(p.name(), p.x(), p.y(), 0, 0, 0, MiResult.Significance.NONE, usable, 0, 0, 0, false,
-                    false, false, false, 0, PairResult.CONSTANT, String.join("; ", notes));
-        }
-        if (t == null) { // unbounded (the estimate's error) or screened (why not trained), as this pair's message
-            notes.add(0, o.message());
-            return new PairResult(p.name(), p.x(), p.y(), Double.NaN, Double.NaN, Double.NaN, MiResult.Significance.NONE,
-                    usable, 0, 0, 0, false, false, false, false, 0, o.status(), String.join("; ", notes));
-        }
-        String rate = Engine.rate(t.learningRate());
-        ConvergenceMonitor mon = t.monitor();
-        BoundStats eval = o.eval().bound;
-        if (!PairResult.OK.equals(o.status())) {
-            boolean diverged = PairResult.DIVERGED.equals(o.status());
-            String msg = diverged ? "training diverged at learning rate " + rate + ": " + o.message() : o.message();
-            if (diverged && t.retried()) {
-                msg = "training diverged at learning rate " + Engine.rate(spec.learningRate()) + ": " + t.firstDivergence()
-                        + "; and again on the retry from scratch: " + msg
-                        + "; no estimate. Use a smaller --lr or a larger --batch-size, or check the columns for extreme values";
-            }
-            return new PairResult(p.name(), p.x(), p.y(), Double.NaN, Double.NaN, Double.NaN, MiResult.Significance.NONE,
-                    usable, eval.count(), t.stepsRun(), t.bestStep(), false, false, diverged, t.retried(), o.seconds(),
-                    o.status(), msg);
-        }
-        double est = eval.estimate();
-        double lo = eval.ci95Low();
-        double hi = eval.ci95High();
-        MiResult.Significance sig = Evaluation.significance(o.eval().permutations, est, lo, spec.significanceLevel());
-        if (t.retried()) {
-            notes.add("training diverged at learning rate " + Engine.rate(spec.learningRate()) + ": "
-                    + t.firstDivergence() + "; the estimate comes from one retry from scratch at learning rate " + rate
-                    + ": use --lr " + rate + " or lower next time");
-        }
-        if (mon.stillIncreasing()) {
-            notes.add("the validation estimate was still rising when the steps ran out: the estimate may be low;"
-                    + " train longer (--steps)");
-        }
-        notes.addAll(Evaluation.notes(spec.bound(), eval));
-        return new PairResult(p.name(), p.x(), p.y(), Math.max(0, est), Math.max(0, lo), Math.max(0, hi), sig, usable,
-                eval.count(), t.stepsRun(), t.bestStep(), mon.converged(), mon.stillIncreasing(), false, t.retried(),
-                o.seconds(), PairResult.OK, String.join("; ", notes));
     }
 }
