@@ -81,6 +81,7 @@ final class ResultFiles {
         m.put("batch_growth_pairs", spec.batchGrowthPairs());
         m.put("eval_pairings", spec.evalPairings());
         m.put("transform", spec.transform());
+        m.put("encoding", spec.encoding());
         m.put("spark_version", sparkVersion);
         m.put("created_utc", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return m;

@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
+import org.minespark.core.ValueEncoding;
 import org.minespark.spec.MineInputException;
 
 /**
@@ -30,11 +31,13 @@ import org.minespark.spec.MineInputException;
 final class ColumnLayout implements RowLayout {
     private static final long serialVersionUID = 1L;
 
-    enum Kind { SCALAR, ARRAY, VECTOR }
+    /** SCALAR, ARRAY, VECTOR as read; CODE: a numeric scalar and STRING: a string, each read by its {@link ValueEncoding}. */
+    enum Kind { SCALAR, ARRAY, VECTOR, CODE, STRING }
 
     private final String[] names;
     private final Kind[] kinds;
     private final boolean[] isY;
+    private final ValueEncoding[] encodings; // per column: set for CODE and STRING
     private int[] widths; // null until resolved
     private int dx;
     private int dy;
@@ -43,6 +46,7 @@ final class ColumnLayout implements RowLayout {
         this.names = names;
         this.kinds = kinds;
         this.isY = isY;
+        this.encodings = new ValueEncoding[names.length];
     }
 
     /** The selected columns in order: x columns then y columns. */
@@ -66,7 +70,7 @@ final class ColumnLayout implements RowLayout {
 
     boolean needsWidths() {
         for (Kind k : kinds) {
-            if (k != Kind.SCALAR) {
+            if (k == Kind.ARRAY || k == Kind.VECTOR) {
                 return true;
             }
         }
@@ -75,6 +79,14 @@ final class ColumnLayout implements RowLayout {
 
     /** Checks that every column exists and has a supported type; names close matches for typos. */
     static ColumnLayout fromSchema(StructType schema, List<String> x, List<String> y) {
+        return fromSchema(schema, x, y, false);
+    }
+
+    /**
+     * As {@link #fromSchema(StructType, List, List)}; with {@code strings}, string columns are
+     * accepted as {@link Kind#STRING} (they must then be encoded by {@link #encode}).
+     */
+    static ColumnLayout fromSchema(StructType schema, List<String> x, List<String> y, boolean strings) {
         int n = x.size() + y.size();
         String[] names = new String[n];
         Kind[] kinds = new Kind[n];
@@ -89,12 +101,12 @@ final class ColumnLayout implements RowLayout {
                         + suggest(name, available) + "; columns: " + listColumns(available));
             }
             StructField f = schema.apply(name);
-            kinds[i] = kindOf(f.dataType(), flag, name);
+            kinds[i] = strings && f.dataType() instanceof StringType ? Kind.STRING : kindOf(f.dataType(), flag, name);
             names[i] = name;
             isY[i] = inY;
         }
         ColumnLayout layout = new ColumnLayout(names, kinds, isY);
-        if (!layout.needsWidths()) {
+        if (!layout.needsWidths() && !layout.hasStrings()) {
             layout.resolveWidths(null);
         }
         return layout;
@@ -182,11 +194,15 @@ final class ColumnLayout implements RowLayout {
                 case SCALAR:
                     w[i] = 1;
                     break;
+                case CODE:
+                case STRING:
+                    w[i] = ValueEncoding.DIMS;
+                    break;
                 case ARRAY:
-                    w[i] = sample.getList(i).size();
+                    w[i] = sample != null ? sample.getList(i).size() : widths[i];
                     break;
                 default:
-                    w[i] = ((Vector) sample.get(i)).size();
+                    w[i] = sample != null ? ((Vector) sample.get(i)).size() : widths[i];
             }
             if (w[i] < 1) {
                 throw new MineInputException((isY[i] ? "--y" : "--x") + ": column '" + names[i]
@@ -215,13 +231,32 @@ final class ColumnLayout implements RowLayout {
         int ox = 0;
         int oy = dx;
         for (int i = 0; i < names.length; i++) {
-            if (row.isNullAt(i)) {
-                return i;
-            }
             int o = isY[i] ? oy : ox;
+            if (row.isNullAt(i)) {
+                int nl = kinds[i] == Kind.STRING ? encodings[i].index(PairsLayout.NULL_LEVEL) : -1;
+                if (nl < 0) {
+                    return i;
+                }
+                encodings[i].write(nl, out, o); // a null string is a level of its own (pairs --nulls-category)
+                oy += isY[i] ? widths[i] : 0;
+                ox += isY[i] ? 0 : widths[i];
+                continue;
+            }
             switch (kinds[i]) {
                 case SCALAR:
                     out[o] = ((Number) row.get(i)).doubleValue();
+                    break;
+                case CODE: {
+                    double v = ((Number) row.get(i)).doubleValue();
+                    if (!Double.isFinite(v)) {
+                        return i;
+                    }
+                    v = v == 0.0 ? 0.0 : v; // -0.0 is the level 0.0
+                    encodings[i].write(level(i, encodings[i].index(v), v), out, o);
+                    break;
+                }
+                case STRING:
+                    encodings[i].write(level(i, encodings[i].index(row.getString(i)), row.getString(i)), out, o);
                     break;
                 case ARRAY: {
                     List<Object> list = row.getList(i);
@@ -293,6 +328,196 @@ final class ColumnLayout implements RowLayout {
             }
         }
         return names[c] + "[" + (k - (isY[c] ? oy : ox)) + "]";
+    }
+
+    private int level(int i, int level, Object value) {
+        if (level < 0) {
+            throw new IllegalStateException("column '" + names[i] + "': value " + value + " is not among the "
+                    + encodings[i].levels() + " levels found when the encoding was fitted (was the input modified?)");
+        }
+        return level;
+    }
+
+    boolean hasStrings() {
+        for (Kind k : kinds) {
+            if (k == Kind.STRING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean encoded(int c) {
+        return kinds[c] == Kind.CODE || kinds[c] == Kind.STRING;
+    }
+
+    /** The encoding of column c (null unless it is encoded). */
+    ValueEncoding encoding(int c) {
+        return encodings[c];
+    }
+
+    /** The names of the encoded columns with their levels, for logs and results ({@code col:K}). */
+    List<String> encodedColumns() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            if (encoded(i)) {
+                out.add(names[i] + ":" + encodings[i].levels());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The per-value encodings of the code-like columns among {@code names} (read from {@code rows},
+     * the selected columns in that order, with their {@code kinds}), by name, from one pass: every
+     * {@link Kind#STRING} column, and with {@code auto} every numeric {@link Kind#SCALAR} one, whose
+     * values are {@link ValueEncoding#codeLike}. With {@code nullsLevel}, a null string is a level
+     * of its own. A column that is not code-like is absent from the map.
+     */
+    static java.util.Map<String, ValueEncoding> detect(org.apache.spark.api.java.JavaRDD<Row> rows, String[] names,
+                                                      Kind[] kinds, long seed, boolean auto, boolean nullsLevel) {
+        boolean[] candidate = new boolean[names.length];
+        boolean[] str = new boolean[names.length];
+        boolean any = false;
+        for (int i = 0; i < names.length; i++) {
+            str[i] = kinds[i] == Kind.STRING;
+            candidate[i] = str[i] || (auto && kinds[i] == Kind.SCALAR);
+            any |= candidate[i];
+        }
+        java.util.Map<String, ValueEncoding> out = new java.util.LinkedHashMap<>();
+        if (!any) {
+            return out;
+        }
+        LevelStats[] st = LevelStats.collect(rows, candidate, str, nullsLevel);
+        for (int i = 0; i < names.length; i++) {
+            LevelStats s = st[i];
+            if (candidate[i] && ValueEncoding.codeLike(s.rows, s.distinct(), str[i] || s.integers)) {
+                out.put(names[i], str[i] ? ValueEncoding.ofStrings(names[i], s.strings(), seed)
+                        : ValueEncoding.ofNumbers(names[i], s.numbers(), seed));
+            }
+        }
+        return out;
+    }
+
+    /** The kinds of the columns, in {@link #names()} order. */
+    Kind[] kinds() {
+        return kinds.clone();
+    }
+
+    /**
+     * Reads the columns of {@code encodings} per value ({@link Kind#CODE} / {@link Kind#STRING});
+     * a string column left without one is a {@link MineInputException}. Resolves the widths again
+     * (array and vector columns keep theirs).
+     */
+    void apply(java.util.Map<String, ValueEncoding> encodings) {
+        for (int i = 0; i < names.length; i++) {
+            ValueEncoding e = encodings.get(names[i]);
+            if (e != null) {
+                this.encodings[i] = e;
+                kinds[i] = e.strings() ? Kind.STRING : Kind.CODE;
+            } else if (kinds[i] == Kind.STRING) {
+                throw new MineInputException((isY[i] ? "--y" : "--x") + ": string column '" + names[i] + "' is not"
+                        + " code-like: a string column is read per value when it has " + ValueEncoding.MIN_LEVELS + ".."
+                        + ValueEncoding.MAX_LEVELS + " distinct values and at least " + ValueEncoding.MIN_ROWS_PER_LEVEL
+                        + " rows per value on average (--encoding auto); encode it as numbers otherwise");
+            }
+        }
+        if (widths != null || !needsWidths()) {
+            resolveWidths(null);
+        }
+    }
+
+    /** Per column: non-null rows, whether every value is an integer, and the distinct values up to one past the limit. */
+    static final class LevelStats implements Serializable {
+        private static final long serialVersionUID = 1L;
+        long rows;
+        boolean integers = true;
+        java.util.HashSet<Object> values = new java.util.HashSet<>();
+        boolean over;
+
+        int distinct() {
+            return over ? ValueEncoding.MAX_LEVELS + 1 : values.size();
+        }
+
+        double[] numbers() {
+            return values.stream().mapToDouble(v -> (Double) v).toArray();
+        }
+
+        String[] strings() {
+            return values.toArray(new String[0]);
+        }
+
+        void add(Object v) {
+            rows++;
+            addValue(v);
+        }
+
+        private void addValue(Object v) {
+            if (!over && values.add(v) && values.size() > ValueEncoding.MAX_LEVELS) {
+                over = true;
+                values = new java.util.HashSet<>();
+            }
+        }
+
+        LevelStats merge(LevelStats o) {
+            rows += o.rows;
+            integers &= o.integers;
+            if (!over) {
+                if (o.over) {
+                    over = true;
+                    values = new java.util.HashSet<>();
+                } else {
+                    for (Object v : o.values) {
+                        addValue(v);
+                    }
+                }
+            }
+            return this;
+        }
+
+        static LevelStats[] collect(org.apache.spark.api.java.JavaRDD<Row> rows, boolean[] candidate, boolean[] str,
+                                    boolean nullsLevel) {
+            int n = candidate.length;
+            return rows.mapPartitions(it -> {
+                LevelStats[] st = new LevelStats[n];
+                for (int i = 0; i < n; i++) {
+                    st[i] = new LevelStats();
+                }
+                while (it.hasNext()) {
+                    Row r = it.next();
+                    for (int i = 0; i < n; i++) {
+                        if (!candidate[i]) {
+                            continue;
+                        }
+                        if (r.isNullAt(i)) {
+                            if (str[i] && nullsLevel) {
+                                st[i].add(PairsLayout.NULL_LEVEL);
+                            }
+                            continue;
+                        }
+                        if (str[i]) {
+                            st[i].add(r.getString(i));
+                            continue;
+                        }
+                        double v = ((Number) r.get(i)).doubleValue();
+                        if (!Double.isFinite(v)) {
+                            continue;
+                        }
+                        if (v != Math.rint(v)) {
+                            st[i].integers = false;
+                        }
+                        st[i].add(v == 0.0 ? 0.0 : v); // -0.0 and 0.0 are one value
+                    }
+                }
+                return java.util.Collections.singletonList(st).iterator();
+            }).reduce((a, b) -> {
+                for (int i = 0; i < n; i++) {
+                    a[i].merge(b[i]);
+                }
+                return a;
+            });
+        }
     }
 
     private void checkWidth(int i, int size) {

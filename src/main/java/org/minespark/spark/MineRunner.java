@@ -137,8 +137,17 @@ public final class MineRunner {
                     + " / mine.train.checkpoint-dir) to resume from");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns());
+        // per-value encoding of code-like columns (--encoding auto): plain rows only, not tensor rows
+        boolean encode = "auto".equals(spec.encoding()) && spec.xShape().isEmpty() && spec.yShape().isEmpty();
+        ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns(), encode);
         JavaRDD<Row> rows = selectedRows(data, layout);
+        if (encode) {
+            long te = System.nanoTime();
+            layout.apply(ColumnLayout.detect(rows, layout.names(), layout.kinds(), spec.seed(), true, false));
+            LOG.info(String.format(Locale.ROOT, "encoding: %s read per value (%d dimensions each), %.2f s",
+                    layout.encodedColumns().isEmpty() ? "no code-like column" : String.join(", ", layout.encodedColumns()),
+                    org.minespark.core.ValueEncoding.DIMS, (System.nanoTime() - te) / 1e9));
+        }
         int[] pdd = TensorShapes.resolve(spec, layout.dx(), layout.dy()); // {positions, dx, dy} per position
         int[] hidden = spec.hiddenFor(pdd[1] + pdd[2]).stream().mapToInt(Integer::intValue).toArray();
         CriticShape shape = TensorShapes.critic(spec, pdd, hidden);

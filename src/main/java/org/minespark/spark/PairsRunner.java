@@ -20,6 +20,7 @@ import org.minespark.core.BoundStats;
 import org.minespark.core.ColumnStats;
 import org.minespark.core.ConvergenceMonitor;
 import org.minespark.core.CriticShape;
+import org.minespark.core.ValueEncoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -97,8 +98,12 @@ public final class PairsRunner {
         }
         List<String> columns = ps.columns().stream().filter(c -> !skippedColumns.containsKey(c)).toList();
         Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, columns, ps.categoricalTopK(),
-                ps.nullsCategory());
+                ps.nullsCategory(), spec.seed(), "auto".equals(spec.encoding()));
         PairsLayout lay = created.getKey();
+        if ("auto".equals(spec.encoding())) {
+            LOG.info("encoding: {} read per value ({} dimensions each)", lay.encodedColumns().isEmpty()
+                    ? "no code-like column" : String.join(", ", lay.encodedColumns()), ValueEncoding.DIMS);
+        }
         int[] hidden = ps.hidden().stream().mapToInt(Integer::intValue).toArray();
         List<Plan.Pair> pairs = new ArrayList<>();
         CriticShape[] shapes = new CriticShape[kept.size()];
