@@ -9,8 +9,12 @@ import java.util.SplittableRandom;
  * The per-value encoding of a code-like column (integer codes, categories stored as numbers,
  * strings): value v, the i-th of the column's K sorted distinct values, is read as
  * {@link #DIMS} numbers: its own value (for numbers; its index i for strings) followed by
- * {@code DIMS - 1} entries of a fixed random vector g_i with iid N(0, 1) entries, seeded by the
- * run seed and the column name.
+ * {@code DIMS - 1} entries of a fixed random vector g_v with iid N(0, 1) entries, seeded by the
+ * run seed and the value (its bits, or the string's 64-bit hash): the same value gets the same
+ * vector in every column, so a column and its copy (or noisy copy) line up, and the critic can learn
+ * "the same value" as a small distance between the two vectors (a sum of |differences|, two ReLU
+ * units per dimension) instead of a K x K table: string-levels (200 levels, 0.98 nats, 50k rows)
+ * measured 0.78 nats with per-column vectors and 0.95 with per-value ones.
  *
  * <p><b>Why the MI is unchanged.</b> The map f(v) = (v, g_i) is injective (its first coordinate is
  * the value itself, or its index), so X and f(X) determine each other and I(f(X); Y) = I(X; Y)
@@ -119,15 +123,14 @@ public final class ValueEncoding implements Serializable {
         }
     }
 
-    /** The random part: row i holds level i's {@code DIMS - 1} iid N(0, 1) entries, from (seed, column, i). */
+    /** The random part: row i holds level i's {@code DIMS - 1} iid N(0, 1) entries, from (seed, the value). */
     private float[] table() {
         float[] t = table;
         if (t == null) {
             int k = levels();
             t = new float[k * (DIMS - 1)];
-            long cs = Seeds.derive(seed, PURPOSE, nameHash(column));
             for (int i = 0; i < k; i++) {
-                SplittableRandom r = new SplittableRandom(Seeds.derive(cs, i));
+                SplittableRandom r = new SplittableRandom(Seeds.derive(seed, PURPOSE, valueKey(i)));
                 for (int j = 0; j < DIMS - 1; j++) {
                     t[i * (DIMS - 1) + j] = (float) r.nextGaussian();
                 }
@@ -137,7 +140,12 @@ public final class ValueEncoding implements Serializable {
         return t;
     }
 
-    /** A 64-bit FNV-1a hash of the column name's UTF-8 bytes (stable across JVMs, unlike String.hashCode's 32 bits). */
+    /** The key of level i's vector: the value's bits (numbers, 0.0 for -0.0) or the string's 64-bit hash. */
+    private long valueKey(int i) {
+        return numbers != null ? Double.doubleToLongBits(numbers[i] == 0.0 ? 0.0 : numbers[i]) : nameHash(strings[i]);
+    }
+
+    /** A 64-bit FNV-1a hash of a string's UTF-8 bytes (stable across JVMs, unlike String.hashCode's 32 bits). */
     static long nameHash(String name) {
         long h = 0xcbf29ce484222325L;
         for (byte b : name.getBytes(StandardCharsets.UTF_8)) {

@@ -130,8 +130,10 @@ final class ColumnLayout implements RowLayout {
         }
         String hint;
         if (t instanceof StringType) {
-            hint = " (text and categorical columns are not supported, whatever their number of levels:"
-                    + " encode the categories as numbers, e.g. one-hot in an array<double>, or cast a numeric text column)";
+            hint = " (a text column is read per value with --encoding auto, when it has " + ValueEncoding.MIN_LEVELS
+                    + ".." + ValueEncoding.MAX_LEVELS + " levels and at least " + ValueEncoding.MIN_ROWS_PER_LEVEL
+                    + " rows per level, and not with --x-shape/--y-shape; else encode the categories as numbers,"
+                    + " e.g. one-hot in an array<double>, or cast a numeric text column)";
         } else if (t instanceof BooleanType) {
             hint = " (cast it to 0/1, e.g. CAST(" + name + " AS INT))";
         } else if (t instanceof StructType) {

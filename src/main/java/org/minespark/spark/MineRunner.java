@@ -66,7 +66,12 @@ public final class MineRunner {
      * @throws MineInputException naming the column and what was expected
      */
     public static void checkSchema(StructType schema, MineSpec spec) {
-        ColumnLayout.fromSchema(schema, spec.xColumns(), spec.yColumns());
+        ColumnLayout.fromSchema(schema, spec.xColumns(), spec.yColumns(), encodes(spec));
+    }
+
+    /** Whether code-like columns are read per value: {@code --encoding auto}, plain rows only (not tensor rows). */
+    static boolean encodes(MineSpec spec) {
+        return "auto".equals(spec.encoding()) && spec.xShape().isEmpty() && spec.yShape().isEmpty();
     }
 
     /** Executors wrap our validation errors in SparkException; surface the original message. */
@@ -137,8 +142,7 @@ public final class MineRunner {
                     + " / mine.train.checkpoint-dir) to resume from");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        // per-value encoding of code-like columns (--encoding auto): plain rows only, not tensor rows
-        boolean encode = "auto".equals(spec.encoding()) && spec.xShape().isEmpty() && spec.yShape().isEmpty();
+        boolean encode = encodes(spec);
         ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns(), encode);
         JavaRDD<Row> rows = selectedRows(data, layout);
         if (encode) {
