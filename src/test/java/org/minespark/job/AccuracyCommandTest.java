@@ -123,7 +123,7 @@ class AccuracyCommandTest {
                 AccuracyCommand.selectTasks(List.of("asinh", "student-t", "uniform-noise"), "default").stream()
                         .map(AccuracyCommand.Case::id).toList());
         String m = assertThrows(IllegalArgumentException.class, () -> AccuracyCommand.selectTasks(null, "huge")).getMessage();
-        assertTrue(m.startsWith("--suite: unknown suite 'huge', expected one of [default, bmi, all]"), m);
+        assertTrue(m.startsWith("--suite: unknown suite 'huge', expected one of [default, bmi, codes, all]"), m);
     }
 
     @Test

@@ -73,10 +73,11 @@ class EncodingSparkTest {
     }
 
     /**
-     * code-column with K = 200 codes (100 rows each) at 20k rows, sigma 0.5: truth printed (~0.8
-     * nats). As one scalar the jagged lookup y = g[x] is nearly invisible (measured: SCALAR nats);
-     * per value MINE learns most of it (measured: AUTO nats). The assertion asks for a lift of 0.3
-     * nats and an auto estimate of at least 0.45 nats, about half of the measured gap as headroom.
+     * code-column with K = 200 codes (100 rows each) at 20k rows, sigma 0.5: truth 0.7615 nats. As
+     * one scalar the jagged lookup y = g[x] is nearly invisible (measured 0.035 nats); per value MINE
+     * learns most of it in 600 steps (measured 0.676). The assertion asks for a lift of 0.4 nats
+     * (measured 0.64) and an auto estimate of at least 0.5 nats: 0.17 nats of headroom, several
+     * times the held-out standard error (~0.02 at 4000 test rows) and the seed-to-seed spread.
      */
     @Test
     void encoding_liftsMineOnACodeTask() {
@@ -87,8 +88,8 @@ class EncodingSparkTest {
         MiResult auto = MineRunner.run(df, quick("auto"), null);
         System.out.printf("code-column K=200, 20k rows: truth %.4f, scalar %.4f, auto %.4f nats%n", t.trueMiNats(),
                 scalar.miNats(), auto.miNats());
-        assertTrue(auto.miNats() - scalar.miNats() > 0.3, scalar + " / " + auto);
-        assertTrue(auto.miNats() > 0.45 && auto.miNats() < t.trueMiNats() + 0.1, auto.toString());
+        assertTrue(auto.miNats() - scalar.miNats() > 0.4, scalar + " / " + auto);
+        assertTrue(auto.miNats() > 0.5 && auto.miNats() < t.trueMiNats() + 0.1, auto.toString());
         // the plug-in beside MINE codes the encoded side by its value: the same table either way
         assertEquals(scalar.toMap().get("plugin_nats"), auto.toMap().get("plugin_nats"));
         df.unpersist();
