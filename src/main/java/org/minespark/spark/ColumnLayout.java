@@ -375,9 +375,10 @@ final class ColumnLayout implements RowLayout {
      * the selected columns in that order, with their {@code kinds}), by name, from one pass: every
      * {@link Kind#STRING} column, and with {@code auto} every numeric {@link Kind#SCALAR} one, whose
      * values are {@link ValueEncoding#codeLike}. With {@code nullsLevel}, a null string is a level
-     * of its own. A column that is not code-like is absent from the map.
+     * of its own. A column that is not code-like is absent from the encodings; a string column is
+     * then in {@link Detection#rejected} with what was found.
      */
-    static java.util.Map<String, ValueEncoding> detect(org.apache.spark.api.java.JavaRDD<Row> rows, String[] names,
+    static Detection detect(org.apache.spark.api.java.JavaRDD<Row> rows, String[] names,
                                                       Kind[] kinds, long seed, boolean auto, boolean nullsLevel) {
         boolean[] candidate = new boolean[names.length];
         boolean[] str = new boolean[names.length];
@@ -388,8 +389,9 @@ final class ColumnLayout implements RowLayout {
             any |= candidate[i];
         }
         java.util.Map<String, ValueEncoding> out = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
         if (!any) {
-            return out;
+            return new Detection(out, found);
         }
         LevelStats[] st = LevelStats.collect(rows, candidate, str, nullsLevel);
         for (int i = 0; i < names.length; i++) {
@@ -397,9 +399,19 @@ final class ColumnLayout implements RowLayout {
             if (candidate[i] && ValueEncoding.codeLike(s.rows, s.distinct(), str[i] || s.integers)) {
                 out.put(names[i], str[i] ? ValueEncoding.ofStrings(names[i], s.strings(), seed)
                         : ValueEncoding.ofNumbers(names[i], s.numbers(), seed));
+            } else if (str[i]) {
+                found.put(names[i], (s.distinct() > ValueEncoding.MAX_LEVELS ? "more than " + ValueEncoding.MAX_LEVELS
+                        : String.valueOf(s.distinct())) + " distinct values in " + s.rows + " non-null rows");
             }
         }
-        return out;
+        return new Detection(out, found);
+    }
+
+    /**
+     * What {@link #detect} decided: the encodings of the code-like columns by name, and for each
+     * string column left out what was found in it (for messages).
+     */
+    record Detection(java.util.Map<String, ValueEncoding> encodings, java.util.Map<String, String> rejected) {
     }
 
     /** The kinds of the columns, in {@link #names()} order. */
@@ -408,19 +420,20 @@ final class ColumnLayout implements RowLayout {
     }
 
     /**
-     * Reads the columns of {@code encodings} per value ({@link Kind#CODE} / {@link Kind#STRING});
+     * Reads the columns of the detection's encodings per value ({@link Kind#CODE} / {@link Kind#STRING});
      * a string column left without one is a {@link MineInputException}. Resolves the widths again
      * (array and vector columns keep theirs).
      */
-    void apply(java.util.Map<String, ValueEncoding> encodings) {
+    void apply(Detection detection) {
         for (int i = 0; i < names.length; i++) {
-            ValueEncoding e = encodings.get(names[i]);
+            ValueEncoding e = detection.encodings().get(names[i]);
             if (e != null) {
                 this.encodings[i] = e;
                 kinds[i] = e.strings() ? Kind.STRING : Kind.CODE;
             } else if (kinds[i] == Kind.STRING) {
+                String what = detection.rejected().getOrDefault(names[i], "");
                 throw new MineInputException((isY[i] ? "--y" : "--x") + ": string column '" + names[i] + "' is not"
-                        + " code-like: a string column is read per value when it has " + ValueEncoding.MIN_LEVELS + ".."
+                        + " code-like" + (what.isEmpty() ? "" : " (" + what + ")") + ": a string column is read per value when it has " + ValueEncoding.MIN_LEVELS + ".."
                         + ValueEncoding.MAX_LEVELS + " distinct values and at least " + ValueEncoding.MIN_ROWS_PER_LEVEL
                         + " rows per value on average (--encoding auto); encode it as numbers otherwise");
             }
@@ -481,6 +494,13 @@ final class ColumnLayout implements RowLayout {
         static LevelStats[] collect(org.apache.spark.api.java.JavaRDD<Row> rows, boolean[] candidate, boolean[] str,
                                     boolean nullsLevel) {
             int n = candidate.length;
+            if (rows.getNumPartitions() == 0) { // an empty input: no levels (the row checks report it)
+                LevelStats[] none = new LevelStats[n];
+                for (int i = 0; i < n; i++) {
+                    none[i] = new LevelStats();
+                }
+                return none;
+            }
             return rows.mapPartitions(it -> {
                 LevelStats[] st = new LevelStats[n];
                 for (int i = 0; i < n; i++) {

@@ -112,7 +112,7 @@ final class PairsLayout implements RowLayout {
             (schema.apply(c).dataType() instanceof StringType ? str : num).add(c);
         }
         ColumnLayout lay;
-        Map<String, ValueEncoding> encodings = Map.of();
+        ColumnLayout.Detection encodings = new ColumnLayout.Detection(Map.of(), Map.of());
         try {
             lay = ColumnLayout.fromSchema(schema, num, List.of());
             if (encode) {
@@ -122,7 +122,7 @@ final class PairsLayout implements RowLayout {
                 encodings = ColumnLayout.detect(data.select(candidates.stream().map(PairsLayout::col).toArray(Column[]::new))
                         .javaRDD(), probe.names(), probe.kinds(), seed, true, nullsCategory);
                 for (String c : new ArrayList<>(str)) {
-                    if (encodings.containsKey(c)) { // a code-like string column is read per value, beside the numbers
+                    if (encodings.encodings().containsKey(c)) { // a code-like string column is read per value, beside the numbers
                         str.remove(c);
                         num.add(c);
                     }

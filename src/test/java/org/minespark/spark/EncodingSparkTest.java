@@ -49,17 +49,18 @@ class EncodingSparkTest {
         Dataset<Row> df = spark.createDataFrame(rows, schema);
         List<String> cols = List.of("code", "bin", "cont", "many", "sparse", "str");
         ColumnLayout lay = ColumnLayout.fromSchema(df.schema(), cols, List.of(), true);
-        Map<String, ValueEncoding> enc = ColumnLayout.detect(df.javaRDD(), lay.names(), lay.kinds(), 1, true, false);
+        ColumnLayout.Detection det = ColumnLayout.detect(df.javaRDD(), lay.names(), lay.kinds(), 1, true, false);
+        Map<String, ValueEncoding> enc = det.encodings();
         assertEquals(List.of("code", "bin", "str"), new ArrayList<>(enc.keySet()));
         assertEquals(50, enc.get("code").levels());
         assertEquals(2, enc.get("bin").levels());
         assertEquals(20, enc.get("str").levels());
         // scalar (auto off): only the string columns are looked at
         assertEquals(List.of("str"), new ArrayList<>(ColumnLayout.detect(df.javaRDD(), lay.names(), lay.kinds(), 1,
-                false, false).keySet()));
+                false, false).encodings().keySet()));
         // the layout then reads code and str as DIMS dimensions, the others as one
         ColumnLayout l2 = ColumnLayout.fromSchema(df.schema(), List.of("code", "cont"), List.of("str"), true);
-        l2.apply(enc);
+        l2.apply(det);
         assertEquals(ValueEncoding.DIMS + 1, l2.dx());
         assertEquals(ValueEncoding.DIMS, l2.dy());
         assertTrue(l2.encoded(0) && !l2.encoded(1) && l2.encoded(2));
@@ -110,5 +111,17 @@ class EncodingSparkTest {
         assertEquals(Double.doubleToRawLongBits(e.miNats()), Double.doubleToRawLongBits(pr.miNats()), e + " / " + pr);
         assertTrue(e.miNats() > 0.5, "truth " + t.trueMiNats() + ": " + e);
         assertFalse(e.toMap().get("plugin_nats") == null, "the plug-in codes the string levels");
+    }
+
+    /** An empty input (no partitions, or empty ones) reaches the row checks' "no rows" error, not the detection pass's. */
+    @Test
+    void emptyInput_isTheUsualInputError() {
+        StructType schema = new StructType().add("x0", DataTypes.IntegerType).add("y0", DataTypes.StringType);
+        Dataset<Row> empty = SparkFixture.local2().createDataFrame(new ArrayList<Row>(), schema);
+        for (Dataset<Row> df : List.of(empty, empty.repartition(2))) {
+            org.minespark.spec.MineInputException e = org.junit.jupiter.api.Assertions.assertThrows(
+                    org.minespark.spec.MineInputException.class, () -> MineRunner.run(df, quick("auto"), null));
+            assertTrue(e.getMessage().contains("0 distinct values in 0 non-null rows"), e.getMessage());
+        }
     }
 }
