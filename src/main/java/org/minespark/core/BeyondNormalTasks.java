@@ -279,20 +279,43 @@ public final class BeyondNormalTasks {
         if (sigma <= SEPARATED_SIGMA) {
             return Math.log(k);
         }
+        double[] means = new double[k];
+        for (int j = 0; j < k; j++) {
+            means[j] = j;
+        }
+        return mixtureMi(means, sigma);
+    }
+
+    /**
+     * The MI of x uniform on the K components and {@code y = m[x] + σz}: {@code h(Y) − ½ ln(2πeσ²)},
+     * {@code h(Y)} of the equal-weight mixture {@code p(y) = (1/K) Σ_j φ((y − m_j)/σ)/σ} by the
+     * trapezoidal rule with step σ/32 on {@code [min m − 12σ, max m + 12σ]}, the components farther
+     * than 12σ left out (each below {@code e^{−72}} of its peak); see {@link #symbolsInNoiseMi}.
+     * Equal means are one component of double weight, as they should be.
+     */
+    public static double mixtureMi(double[] means, double sigma) {
+        if (!(sigma > 0) || means.length < 1) {
+            throw new IllegalArgumentException("mixtureMi: need K >= 1 and sigma > 0, got " + means.length + ", " + sigma);
+        }
+        double[] m = means.clone();
+        java.util.Arrays.sort(m);
+        int k = m.length;
         double reach = 12.0 * sigma;
-        double lo = -reach;
-        double hi = k - 1 + reach;
+        double lo = m[0] - reach;
+        double hi = m[k - 1] + reach;
         int n = (int) Math.ceil((hi - lo) / (sigma / 32.0));
         double h = (hi - lo) / n;
         double norm = 1.0 / (k * sigma * Math.sqrt(2.0 * Math.PI));
         double sum = 0.0;
+        int from = 0;
         for (int i = 0; i <= n; i++) {
             double y = lo + i * h;
-            int from = Math.max(0, (int) Math.ceil(y - reach));
-            int to = Math.min(k - 1, (int) Math.floor(y + reach));
+            while (from < k && m[from] < y - reach) {
+                from++;
+            }
             double p = 0.0;
-            for (int j = from; j <= to; j++) {
-                double z = (y - j) / sigma;
+            for (int j = from; j < k && m[j] <= y + reach; j++) {
+                double z = (y - m[j]) / sigma;
                 p += Math.exp(-0.5 * z * z);
             }
             p *= norm;
@@ -341,7 +364,7 @@ public final class BeyondNormalTasks {
         }
     }
 
-    private static double param(TaskOptions o, String key, double dflt) {
+    static double param(TaskOptions o, String key, double dflt) {
         Double v = o.params().get(key);
         if (v != null && !Double.isFinite(v)) {
             throw new IllegalArgumentException("--param " + key + " must be a finite number, got " + v);
@@ -349,7 +372,7 @@ public final class BeyondNormalTasks {
         return v == null ? dflt : v;
     }
 
-    private static int intParam(TaskOptions o, String key, int dflt, int min, int max) {
+    static int intParam(TaskOptions o, String key, int dflt, int min, int max) {
         double v = param(o, key, dflt);
         if (v != Math.rint(v) || v < min || v > max) {
             throw new IllegalArgumentException("--param " + key + " must be an integer in [" + min + ", " + max + "], got " + v);

@@ -87,6 +87,7 @@ public final class SyntheticTasks {
         List<String> all = new java.util.ArrayList<>(List.of(GAUSS_CHANNEL, CORR_GAUSSIAN, INDEPENDENT, CUBIC,
                 UNIFORM_NOISE, BINARY_TENSOR));
         all.addAll(BeyondNormalTasks.names());
+        all.addAll(CodeTasks.names());
         return List.copyOf(all);
     }
 
@@ -127,6 +128,9 @@ public final class SyntheticTasks {
         }
         if (BeyondNormalTasks.names().contains(n)) {
             return BeyondNormalTasks.create(n, o);
+        }
+        if (CodeTasks.names().contains(n)) {
+            return CodeTasks.create(n, o);
         }
         BeyondNormalTasks.rejectDimY(n, o);
         BeyondNormalTasks.rejectParams(n, o, List.of());
@@ -265,7 +269,7 @@ public final class SyntheticTasks {
 
     /** One synthetic task: a joint distribution of (x, y) with known MI. Immutable, serialisable. */
     public static final class Task implements Serializable {
-        private static final long serialVersionUID = 3L;
+        private static final long serialVersionUID = 4L;
 
         private final String name;
         private final int dimX;
@@ -274,6 +278,7 @@ public final class SyntheticTasks {
         private final Map<String, Double> parameters;
         private final TaskSamplers.Sampler sampler;
         private final boolean arrayColumns;
+        private int stringLevels; // > 0: x and y are written as string levels of this many (CodeTasks.level)
 
         Task(String name, int dimX, int dimY, double miNats, Map<String, Double> parameters,
              TaskSamplers.Sampler sampler, boolean arrayColumns) {
@@ -349,6 +354,18 @@ public final class SyntheticTasks {
          */
         public boolean arrayColumns() {
             return arrayColumns;
+        }
+
+        /** This task with x and y written as string columns of {@code k} levels ({@link CodeTasks#level}). */
+        Task withStringLevels(int k) {
+            Task t = new Task(name, dimX, dimY, miNats, parameters, sampler, arrayColumns);
+            t.stringLevels = k;
+            return t;
+        }
+
+        /** When positive, x and y are written as strings: value i as {@link CodeTasks#level}(i, this). */
+        public int stringLevels() {
+            return stringLevels;
         }
 
         /** The closed-form mutual information I(x; y) in nats. */

@@ -241,4 +241,17 @@ final class TaskSamplers {
             }
         }
     }
+
+    /** {@code x} uniform on the codes {@code 0..K−1} and {@code y = g[x] + σ·z}, z standard normal (task {@code code-column}). */
+    record CodeLookup(double[] table, double sigma) implements Sampler {
+        @Override
+        public void fill(SplittableRandom rng, double[] x, double[] y) {
+            gaussians(rng, y);
+            for (int j = 0; j < x.length; j++) {
+                int xj = rng.nextInt(table.length);
+                x[j] = xj;
+                y[j] = table[xj] + sigma * y[j];
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.minespark.core.BeyondNormalTasks;
+import org.minespark.core.CodeTasks;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -40,7 +41,10 @@ import picocli.CommandLine.Spec;
             "--suite bmi runs the bmi-style tasks (Czyz et al. 2023) instead: student-t:1x1-dof1, student-t:2x2-dof2, "
                 + "student-t:5x5-dof3, asinh-student-t:1x1-dof1, half-cube, asinh, spiral, swiss-roll, additive-uniform:1x1-eps0.75, "
                 + "additive-uniform:5x5-eps0.75 (task uniform-noise), discrete-symbols, mixed-discrete-continuous (defaults of 'generate'); "
-                + "--suite all runs both. --tasks picks ids or families from every suite.",
+                + "--suite codes runs the code tasks of the per-value encoding (--encoding): code-column (K=1000 integer codes, "
+                + "y = g[x] + 0.5 z with a random lookup table g, MI by quadrature) and string-levels (200 string levels, "
+                + "y = x w.p. 0.3 else another level, 0.98 nats). --suite all runs all three. --tasks picks ids or "
+                + "families from every suite.",
             "Data seed = training seed = --seed. A run that fails is recorded with its error and the table goes on. "
                 + "The table and the JSON are written to a temporary file and moved into place at the end.",
             "The full default run (14 tasks x 5 bounds = 70 runs at 200000 rows, 3000 steps) takes 1.5 to 3 hours on 2 cores "
@@ -50,7 +54,7 @@ final class AccuracyCommand implements Callable<Integer> {
     static final long DEFAULT_ROWS = 200_000L;
     static final String DEFAULT_OUT = "docs/accuracy.md";
     static final String DEFAULT_SUITE = "default";
-    static final List<String> SUITES = List.of(DEFAULT_SUITE, "bmi", "all");
+    static final List<String> SUITES = List.of(DEFAULT_SUITE, "bmi", "codes", "all");
     /** The id family of the bmi suite's {@code uniform-noise} cases (kept apart from the default suite's {@code uniform-noise}). */
     static final String ADDITIVE_UNIFORM = "additive-uniform";
 
@@ -133,6 +137,12 @@ final class AccuracyCommand implements Callable<Integer> {
         return List.copyOf(c);
     }
 
+    /** The code tasks ({@link CodeTasks}) at the defaults of {@code generate}. */
+    static List<Case> codesCatalog() {
+        return List.of(bmi(CodeTasks.CODE_COLUMN, CodeTasks.CODE_COLUMN, null, Map.of()),
+                bmi(CodeTasks.STRING_LEVELS, CodeTasks.STRING_LEVELS, null, Map.of()));
+    }
+
     private static Case bmi(String id, String task, Integer dim, Map<String, Double> params) {
         return new Case(id, SyntheticTasks.create(task, new TaskOptions(dim, null, null, null, null, params)));
     }
@@ -145,9 +155,12 @@ final class AccuracyCommand implements Callable<Integer> {
                 return catalog();
             case "bmi":
                 return bmiCatalog();
+            case "codes":
+                return codesCatalog();
             case "all": {
                 List<Case> all = new ArrayList<>(catalog());
                 all.addAll(bmiCatalog());
+                all.addAll(codesCatalog());
                 return List.copyOf(all);
             }
             default:
@@ -288,6 +301,7 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("eval_fraction", s.evalFraction());
         m.put("eval_pairings", s.evalPairings());
         m.put("transform", s.transform());
+        m.put("encoding", s.encoding());
         m.put("permutations", s.permutations());
         m.put("max_train_rows", s.maxTrainRows());
         m.put("partitions", s.partitions());

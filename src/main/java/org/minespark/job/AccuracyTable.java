@@ -228,11 +228,9 @@ final class AccuracyTable {
             }
         }
         sb.append(BMI_SUITE_TEXT);
-        for (AccuracyCommand.Case c : AccuracyCommand.bmiCatalog()) {
-            SyntheticTasks.Task t = c.task();
-            sb.append(String.format(Locale.ROOT, "| `%s` | %s | %d x %d | %s | %.6f |\n", c.id(), t.name(), t.dimX(), t.dimY(),
-                    cell(new TreeMap<>(t.parameters()).toString()), t.trueMiNats()));
-        }
+        truths(sb, AccuracyCommand.bmiCatalog());
+        sb.append(CODES_SUITE_TEXT);
+        truths(sb, AccuracyCommand.codesCatalog());
         return sb.toString();
     }
 
@@ -246,6 +244,23 @@ final class AccuracyTable {
             + "each map is injective), and for `mixed-discrete-continuous` a quadrature of the mixture's entropy accurate to "
             + "1e-9 nats. `mine-submit generate --help` and docs/cli.md give each task's definition; "
             + "`org.minespark.core.BeyondNormalTasks` has the derivations.\n\n"
+            + "| id | task | dim_x x dim_y | parameters | MI (nats) |\n|---|---|---|---|---:|\n";
+
+    private static void truths(StringBuilder sb, List<AccuracyCommand.Case> cases) {
+        for (AccuracyCommand.Case c : cases) {
+            SyntheticTasks.Task t = c.task();
+            sb.append(String.format(Locale.ROOT, "| `%s` | %s | %d x %d | %s | %.6f |\n", c.id(), t.name(), t.dimX(), t.dimY(),
+                    cell(new TreeMap<>(t.parameters()).toString()), t.trueMiNats()));
+        }
+    }
+
+    /** The fixed text before the code suite's task list. */
+    static final String CODES_SUITE_TEXT = "\n## The code tasks (`--suite codes`)\n\n"
+            + "`--suite codes` runs the tasks of the per-value encoding of code-like columns (`--encoding`, docs/cli.md): "
+            + "`code-column`, an integer code x uniform on 0..999 with y = g[x] + 0.5 z for a lookup table g of iid N(0, 1) "
+            + "values (its truth a quadrature of the mixture's entropy, exact given g), and `string-levels`, two string "
+            + "columns of 200 levels with y a noisy copy of x (the truth of `discrete-symbols`). "
+            + "`org.minespark.core.CodeTasks` has the definitions.\n\n"
             + "| id | task | dim_x x dim_y | parameters | MI (nats) |\n|---|---|---|---|---:|\n";
 
     private static String keyValues(Map<String, Object> m) {

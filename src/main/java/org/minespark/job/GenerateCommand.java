@@ -42,6 +42,11 @@ import picocli.CommandLine.Option;
                 + "or --mi solves for p.",
             "  mixed-discrete-continuous  per dim x uniform on codes 0..K-1, y = x + N(0, sigma^2): MI by exact quadrature; "
                 + "default D=1, K=4, sigma=0.5: 0.845 nats. --param symbols=K, --param sigma=S, or --mi solves for sigma.",
+            "  code-column    x an integer code uniform on 0..K-1, y = g[x] + N(0, sigma^2) with g a lookup table of K iid "
+                + "N(0,1) values from --param table-seed (default 1): MI by exact quadrature; default K=1000, sigma=0.5. "
+                + "--param symbols=K, --param sigma=S, --param table-seed=N.",
+            "  string-levels  x uniform on K string levels L000.., y = x w.p. 1-p else another level: MI = ln K - H(p) "
+                + "- p ln(K-1); default K=200, p=0.7: 0.98 nats, as strings. --param symbols=K, --param flip=P.",
             "  feature-table  a mixed table with a known dependency structure: columns id, id_str (unique), const_num, "
                 + "const_str (constant), then --columns N features f000.. (double, int, string) with --null-rate nulls; "
                 + "max(1, N/8) planted pairs (linear-gaussian, monotone, non-monotone, categorical; MI 0.05..1.5 nats), "
@@ -54,8 +59,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--task", required = true, paramLabel = "TASK",
             description = "gauss-channel, corr-gaussian, independent, cubic, uniform-noise, binary-tensor, student-t, "
-                    + "asinh-student-t, half-cube, asinh, spiral, swiss-roll, discrete-symbols, mixed-discrete-continuous "
-                    + "or feature-table.")
+                    + "asinh-student-t, half-cube, asinh, spiral, swiss-roll, discrete-symbols, mixed-discrete-continuous, "
+                    + "code-column, string-levels or feature-table.")
     String task;
 
     @Option(names = "--mi", paramLabel = "NATS", description = "Target MI in nats (task default if omitted).")
@@ -79,7 +84,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--param", paramLabel = "NAME=VALUE",
             description = "A task parameter, repeatable: dof (student-t), speed (spiral), symbols and flip (discrete-symbols), "
-                    + "symbols and sigma (mixed-discrete-continuous).")
+                    + "symbols and sigma (mixed-discrete-continuous), symbols, sigma and table-seed (code-column), "
+                    + "symbols and flip (string-levels).")
     Map<String, Double> params;
 
     @Option(names = "--columns", paramLabel = "N",

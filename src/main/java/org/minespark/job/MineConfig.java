@@ -66,6 +66,7 @@ final class MineConfig {
     static final String PERMUTATIONS = key("permutations");
     static final String EVAL_PAIRINGS = key("evalPairings");
     static final String TRANSFORM = key("transform");
+    static final String ENCODING = key("encoding");
     static final String NULL_RETRAIN = key("nullRetrain");
     static final String SIGNIFICANCE_LEVEL = key("significanceLevel");
     static final String PAIRS_TOP_K = "mine.pairs.categorical-top-k";

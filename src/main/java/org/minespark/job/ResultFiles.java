@@ -36,7 +36,8 @@ import org.minespark.spec.MineSpec;
  * {@code train_samples_per_s}, {@code status}, {@code warnings}), then {@code x}, {@code y}
  * (column lists), {@code input}, {@code format}, {@code truth_nats} (null if unknown), the
  * training settings (with {@code eval_every}, {@code patience}, {@code min_delta},
- * {@code batch_growth}, {@code max_batch_size}, {@code batch_growth_pairs}, {@code eval_pairings}) and, from
+ * {@code batch_growth}, {@code max_batch_size}, {@code batch_growth_pairs}, {@code eval_pairings}, {@code transform},
+ * {@code encoding}) and, from
  * {@code estimate}/{@code demo}, {@code units} (what was printed).
  */
 final class ResultFiles {
@@ -81,6 +82,7 @@ final class ResultFiles {
         m.put("batch_growth_pairs", spec.batchGrowthPairs());
         m.put("eval_pairings", spec.evalPairings());
         m.put("transform", spec.transform());
+        m.put("encoding", spec.encoding());
         m.put("spark_version", sparkVersion);
         m.put("created_utc", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         return m;

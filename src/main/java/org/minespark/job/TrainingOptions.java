@@ -127,6 +127,13 @@ final class TrainingOptions {
                 + "(mine.data.transform, default " + MineSpec.DEFAULT_TRANSFORM + ").")
     String transform;
 
+    @Option(names = "--encoding", paramLabel = "NAME",
+            description = "Encoding of code-like columns (integer-valued numbers or strings with 2..4096 distinct "
+                + "values and >= 10 rows per value): auto (the value plus " + "per-value random dimensions, an injective "
+                + "map so the MI is unchanged) or scalar (one number; strings rejected by estimate, one-hot in pairs) "
+                + "(mine.data.encoding, default " + MineSpec.DEFAULT_ENCODING + ").")
+    String encoding;
+
     @Option(names = "--eval-pairings", paramLabel = "M",
             description = "Marginal pairings per held-out row for dv, dv-biased, nwj and smile: the partition term "
                 + "averages e^T over M re-pairings of the validation/test rows (variance down by up to M, M critic "
@@ -206,6 +213,7 @@ final class TrainingOptions {
         put(m, MineConfig.PERMUTATIONS, permutations);
         put(m, MineConfig.EVAL_PAIRINGS, evalPairings);
         put(m, MineConfig.TRANSFORM, transform);
+        put(m, MineConfig.ENCODING, encoding);
         put(m, MineConfig.NULL_RETRAIN, nullRetrain);
         put(m, MineConfig.SIGNIFICANCE_LEVEL, alpha);
         put(m, MineConfig.KERNELS, kernels);

@@ -18,6 +18,7 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.types.TimestampType;
+import org.minespark.core.ValueEncoding;
 import org.minespark.spec.MineInputException;
 
 /**
@@ -30,11 +31,13 @@ import org.minespark.spec.MineInputException;
 final class ColumnLayout implements RowLayout {
     private static final long serialVersionUID = 1L;
 
-    enum Kind { SCALAR, ARRAY, VECTOR }
+    /** SCALAR, ARRAY, VECTOR as read; CODE: a numeric scalar and STRING: a string, each read by its {@link ValueEncoding}. */
+    enum Kind { SCALAR, ARRAY, VECTOR, CODE, STRING }
 
     private final String[] names;
     private final Kind[] kinds;
     private final boolean[] isY;
+    private final ValueEncoding[] encodings; // per column: set for CODE and STRING
     private int[] widths; // null until resolved
     private int dx;
     private int dy;
@@ -43,6 +46,7 @@ final class ColumnLayout implements RowLayout {
         this.names = names;
         this.kinds = kinds;
         this.isY = isY;
+        this.encodings = new ValueEncoding[names.length];
     }
 
     /** The selected columns in order: x columns then y columns. */
@@ -66,7 +70,7 @@ final class ColumnLayout implements RowLayout {
 
     boolean needsWidths() {
         for (Kind k : kinds) {
-            if (k != Kind.SCALAR) {
+            if (k == Kind.ARRAY || k == Kind.VECTOR) {
                 return true;
             }
         }
@@ -75,6 +79,14 @@ final class ColumnLayout implements RowLayout {
 
     /** Checks that every column exists and has a supported type; names close matches for typos. */
     static ColumnLayout fromSchema(StructType schema, List<String> x, List<String> y) {
+        return fromSchema(schema, x, y, false);
+    }
+
+    /**
+     * As {@link #fromSchema(StructType, List, List)}; with {@code strings}, string columns are
+     * accepted as {@link Kind#STRING} (they must then be encoded by {@link #encode}).
+     */
+    static ColumnLayout fromSchema(StructType schema, List<String> x, List<String> y, boolean strings) {
         int n = x.size() + y.size();
         String[] names = new String[n];
         Kind[] kinds = new Kind[n];
@@ -89,12 +101,12 @@ final class ColumnLayout implements RowLayout {
                         + suggest(name, available) + "; columns: " + listColumns(available));
             }
             StructField f = schema.apply(name);
-            kinds[i] = kindOf(f.dataType(), flag, name);
+            kinds[i] = strings && f.dataType() instanceof StringType ? Kind.STRING : kindOf(f.dataType(), flag, name);
             names[i] = name;
             isY[i] = inY;
         }
         ColumnLayout layout = new ColumnLayout(names, kinds, isY);
-        if (!layout.needsWidths()) {
+        if (!layout.needsWidths() && !layout.hasStrings()) {
             layout.resolveWidths(null);
         }
         return layout;
@@ -118,8 +130,10 @@ final class ColumnLayout implements RowLayout {
         }
         String hint;
         if (t instanceof StringType) {
-            hint = " (text and categorical columns are not supported, whatever their number of levels:"
-                    + " encode the categories as numbers, e.g. one-hot in an array<double>, or cast a numeric text column)";
+            hint = " (a text column is read per value with --encoding auto, when it has " + ValueEncoding.MIN_LEVELS
+                    + ".." + ValueEncoding.MAX_LEVELS + " levels and at least " + ValueEncoding.MIN_ROWS_PER_LEVEL
+                    + " rows per level, and not with --x-shape/--y-shape; else encode the categories as numbers,"
+                    + " e.g. one-hot in an array<double>, or cast a numeric text column)";
         } else if (t instanceof BooleanType) {
             hint = " (cast it to 0/1, e.g. CAST(" + name + " AS INT))";
         } else if (t instanceof StructType) {
@@ -182,11 +196,15 @@ final class ColumnLayout implements RowLayout {
                 case SCALAR:
                     w[i] = 1;
                     break;
+                case CODE:
+                case STRING:
+                    w[i] = ValueEncoding.DIMS;
+                    break;
                 case ARRAY:
-                    w[i] = sample.getList(i).size();
+                    w[i] = sample != null ? sample.getList(i).size() : widths[i];
                     break;
                 default:
-                    w[i] = ((Vector) sample.get(i)).size();
+                    w[i] = sample != null ? ((Vector) sample.get(i)).size() : widths[i];
             }
             if (w[i] < 1) {
                 throw new MineInputException((isY[i] ? "--y" : "--x") + ": column '" + names[i]
@@ -247,11 +265,28 @@ final class ColumnLayout implements RowLayout {
     /** Reads column i of the row into {@code out} from {@code o}; false when it holds a null, NaN or infinite value. */
     private boolean readColumn(Row row, int i, double[] out, int o) {
         if (row.isNullAt(i)) {
-            return false;
+            int nl = kinds[i] == Kind.STRING ? encodings[i].index(PairsLayout.NULL_LEVEL) : -1;
+            if (nl < 0) {
+                return false;
+            }
+            encodings[i].write(nl, out, o); // a null string is a level of its own (pairs --nulls category)
+            return true;
         }
         switch (kinds[i]) {
             case SCALAR:
                 out[o] = ((Number) row.get(i)).doubleValue();
+                break;
+            case CODE: {
+                double v = ((Number) row.get(i)).doubleValue();
+                if (!Double.isFinite(v)) {
+                    return false;
+                }
+                v = v == 0.0 ? 0.0 : v; // -0.0 is the level 0.0
+                encodings[i].write(level(i, encodings[i].index(v), v), out, o);
+                break;
+            }
+            case STRING:
+                encodings[i].write(level(i, encodings[i].index(row.getString(i)), row.getString(i)), out, o);
                 break;
             case ARRAY: {
                 List<Object> list = row.getList(i);
@@ -317,6 +352,216 @@ final class ColumnLayout implements RowLayout {
             }
         }
         return names[c] + "[" + (k - (isY[c] ? oy : ox)) + "]";
+    }
+
+    private int level(int i, int level, Object value) {
+        if (level < 0) {
+            throw new IllegalStateException("column '" + names[i] + "': value " + value + " is not among the "
+                    + encodings[i].levels() + " levels found when the encoding was fitted (was the input modified?)");
+        }
+        return level;
+    }
+
+    boolean hasStrings() {
+        for (Kind k : kinds) {
+            if (k == Kind.STRING) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean encoded(int c) {
+        return kinds[c] == Kind.CODE || kinds[c] == Kind.STRING;
+    }
+
+    /** The encoding of column c (null unless it is encoded). */
+    ValueEncoding encoding(int c) {
+        return encodings[c];
+    }
+
+    /** The names of the encoded columns with their levels, for logs and results ({@code col:K}). */
+    List<String> encodedColumns() {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < names.length; i++) {
+            if (encoded(i)) {
+                out.add(names[i] + ":" + encodings[i].levels());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The per-value encodings of the code-like columns among {@code names} (read from {@code rows},
+     * the selected columns in that order, with their {@code kinds}), by name, from one pass: every
+     * {@link Kind#STRING} column, and with {@code auto} every numeric {@link Kind#SCALAR} one, whose
+     * values are {@link ValueEncoding#codeLike}. With {@code nullsLevel}, a null string is a level
+     * of its own. A column that is not code-like is absent from the encodings; a string column is
+     * then in {@link Detection#rejected} with what was found.
+     */
+    static Detection detect(org.apache.spark.api.java.JavaRDD<Row> rows, String[] names,
+                                                      Kind[] kinds, long seed, boolean auto, boolean nullsLevel) {
+        boolean[] candidate = new boolean[names.length];
+        boolean[] str = new boolean[names.length];
+        boolean any = false;
+        for (int i = 0; i < names.length; i++) {
+            str[i] = kinds[i] == Kind.STRING;
+            candidate[i] = str[i] || (auto && kinds[i] == Kind.SCALAR);
+            any |= candidate[i];
+        }
+        java.util.Map<String, ValueEncoding> out = new java.util.LinkedHashMap<>();
+        java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
+        if (!any) {
+            return new Detection(out, found);
+        }
+        LevelStats[] st = LevelStats.collect(rows, candidate, str, nullsLevel);
+        for (int i = 0; i < names.length; i++) {
+            LevelStats s = st[i];
+            if (candidate[i] && ValueEncoding.codeLike(s.rows, s.distinct(), str[i] || s.integers)) {
+                out.put(names[i], str[i] ? ValueEncoding.ofStrings(names[i], s.strings(), seed)
+                        : ValueEncoding.ofNumbers(names[i], s.numbers(), seed));
+            } else if (str[i]) {
+                found.put(names[i], (s.distinct() > ValueEncoding.MAX_LEVELS ? "more than " + ValueEncoding.MAX_LEVELS
+                        : String.valueOf(s.distinct())) + " distinct values in " + s.rows + " non-null rows");
+            }
+        }
+        return new Detection(out, found);
+    }
+
+    /**
+     * What {@link #detect} decided: the encodings of the code-like columns by name, and for each
+     * string column left out what was found in it (for messages).
+     */
+    record Detection(java.util.Map<String, ValueEncoding> encodings, java.util.Map<String, String> rejected) {
+    }
+
+    /** The kinds of the columns, in {@link #names()} order. */
+    Kind[] kinds() {
+        return kinds.clone();
+    }
+
+    /**
+     * Reads the columns of the detection's encodings per value ({@link Kind#CODE} / {@link Kind#STRING});
+     * a string column left without one is a {@link MineInputException}. Resolves the widths again
+     * (array and vector columns keep theirs).
+     */
+    void apply(Detection detection) {
+        for (int i = 0; i < names.length; i++) {
+            ValueEncoding e = detection.encodings().get(names[i]);
+            if (e != null) {
+                this.encodings[i] = e;
+                kinds[i] = e.strings() ? Kind.STRING : Kind.CODE;
+            } else if (kinds[i] == Kind.STRING) {
+                String what = detection.rejected().getOrDefault(names[i], "");
+                throw new MineInputException((isY[i] ? "--y" : "--x") + ": string column '" + names[i] + "' is not"
+                        + " code-like" + (what.isEmpty() ? "" : " (" + what + ")") + ": a string column is read per value when it has " + ValueEncoding.MIN_LEVELS + ".."
+                        + ValueEncoding.MAX_LEVELS + " distinct values and at least " + ValueEncoding.MIN_ROWS_PER_LEVEL
+                        + " rows per value on average (--encoding auto); encode it as numbers otherwise");
+            }
+        }
+        if (widths != null || !needsWidths()) {
+            resolveWidths(null);
+        }
+    }
+
+    /** Per column: non-null rows, whether every value is an integer, and the distinct values up to one past the limit. */
+    static final class LevelStats implements Serializable {
+        private static final long serialVersionUID = 1L;
+        long rows;
+        boolean integers = true;
+        java.util.HashSet<Object> values = new java.util.HashSet<>();
+        boolean over;
+
+        int distinct() {
+            return over ? ValueEncoding.MAX_LEVELS + 1 : values.size();
+        }
+
+        double[] numbers() {
+            return values.stream().mapToDouble(v -> (Double) v).toArray();
+        }
+
+        String[] strings() {
+            return values.toArray(new String[0]);
+        }
+
+        void add(Object v) {
+            rows++;
+            addValue(v);
+        }
+
+        private void addValue(Object v) {
+            if (!over && values.add(v) && values.size() > ValueEncoding.MAX_LEVELS) {
+                over = true;
+                values = new java.util.HashSet<>();
+            }
+        }
+
+        LevelStats merge(LevelStats o) {
+            rows += o.rows;
+            integers &= o.integers;
+            if (!over) {
+                if (o.over) {
+                    over = true;
+                    values = new java.util.HashSet<>();
+                } else {
+                    for (Object v : o.values) {
+                        addValue(v);
+                    }
+                }
+            }
+            return this;
+        }
+
+        static LevelStats[] collect(org.apache.spark.api.java.JavaRDD<Row> rows, boolean[] candidate, boolean[] str,
+                                    boolean nullsLevel) {
+            int n = candidate.length;
+            if (rows.getNumPartitions() == 0) { // an empty input: no levels (the row checks report it)
+                LevelStats[] none = new LevelStats[n];
+                for (int i = 0; i < n; i++) {
+                    none[i] = new LevelStats();
+                }
+                return none;
+            }
+            return rows.mapPartitions(it -> {
+                LevelStats[] st = new LevelStats[n];
+                for (int i = 0; i < n; i++) {
+                    st[i] = new LevelStats();
+                }
+                while (it.hasNext()) {
+                    Row r = it.next();
+                    for (int i = 0; i < n; i++) {
+                        if (!candidate[i]) {
+                            continue;
+                        }
+                        if (r.isNullAt(i)) {
+                            if (str[i] && nullsLevel) {
+                                st[i].add(PairsLayout.NULL_LEVEL);
+                            }
+                            continue;
+                        }
+                        if (str[i]) {
+                            st[i].add(r.getString(i));
+                            continue;
+                        }
+                        double v = ((Number) r.get(i)).doubleValue();
+                        if (!Double.isFinite(v)) {
+                            continue;
+                        }
+                        if (v != Math.rint(v)) {
+                            st[i].integers = false;
+                        }
+                        st[i].add(v == 0.0 ? 0.0 : v); // -0.0 and 0.0 are one value
+                    }
+                }
+                return java.util.Collections.singletonList(st).iterator();
+            }).reduce((a, b) -> {
+                for (int i = 0; i < n; i++) {
+                    a[i].merge(b[i]);
+                }
+                return a;
+            });
+        }
     }
 
     private void checkWidth(int i, int size) {

@@ -93,7 +93,7 @@ final class CompleteRowPasses {
             long tg = System.nanoTime();
             try {
                 Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(rows, groupColumns,
-                        ps.categoricalTopK(), ps.nullsCategory(), false);
+                        ps.categoricalTopK(), ps.nullsCategory(), false, spec.seed(), "auto".equals(spec.encoding()));
                 PairsRunner.Planned planned = PairsRunner.plan(created.getKey(),
                         members.stream().map(keptPairs::get).toList(), ps, spec);
                 try (Engine e = new Engine(jsc, created.getValue().javaRDD(), planned.plan(), spec, planned.shapes())) {

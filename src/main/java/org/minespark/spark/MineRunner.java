@@ -66,7 +66,12 @@ public final class MineRunner {
      * @throws MineInputException naming the column and what was expected
      */
     public static void checkSchema(StructType schema, MineSpec spec) {
-        ColumnLayout.fromSchema(schema, spec.xColumns(), spec.yColumns());
+        ColumnLayout.fromSchema(schema, spec.xColumns(), spec.yColumns(), encodes(spec));
+    }
+
+    /** Whether code-like columns are read per value: {@code --encoding auto}, plain rows only (not tensor rows). */
+    static boolean encodes(MineSpec spec) {
+        return "auto".equals(spec.encoding()) && spec.xShape().isEmpty() && spec.yShape().isEmpty();
     }
 
     /** Executors wrap our validation errors in SparkException; surface the original message. */
@@ -137,8 +142,16 @@ public final class MineRunner {
                     + " / mine.train.checkpoint-dir) to resume from");
         }
         JavaSparkContext jsc = JavaSparkContext.fromSparkContext(data.sparkSession().sparkContext());
-        ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns());
+        boolean encode = encodes(spec);
+        ColumnLayout layout = ColumnLayout.fromSchema(data.schema(), spec.xColumns(), spec.yColumns(), encode);
         JavaRDD<Row> rows = selectedRows(data, layout);
+        if (encode) {
+            long te = System.nanoTime();
+            layout.apply(ColumnLayout.detect(rows, layout.names(), layout.kinds(), spec.seed(), true, false));
+            LOG.info(String.format(Locale.ROOT, "encoding: %s read per value (%d dimensions each), %.2f s",
+                    layout.encodedColumns().isEmpty() ? "no code-like column" : String.join(", ", layout.encodedColumns()),
+                    org.minespark.core.ValueEncoding.DIMS, (System.nanoTime() - te) / 1e9));
+        }
         int[] pdd = TensorShapes.resolve(spec, layout.dx(), layout.dy()); // {positions, dx, dy} per position
         int[] hidden = spec.hiddenFor(pdd[1] + pdd[2]).stream().mapToInt(Integer::intValue).toArray();
         CriticShape shape = TensorShapes.critic(spec, pdd, hidden);

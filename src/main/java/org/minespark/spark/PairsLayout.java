@@ -13,6 +13,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
+import org.minespark.core.ValueEncoding;
 import org.minespark.spec.MineInputException;
 
 /**
@@ -24,7 +25,9 @@ import org.minespark.spec.MineInputException;
  * value makes its column missing in that row: a {@link #pairwise()} layout (the main pass of a
  * {@code pairs} run) keeps the row with that column's dimensions NaN, so each pair uses the rows
  * where its own columns are present; a listwise one drops the row (a pass over one set of
- * complete rows).
+ * complete rows). With {@code --encoding auto}, code-like columns (integer numbers and strings with
+ * 2..4096 values and at least 10 rows per value) are read per value by the {@link ColumnLayout}
+ * ({@link ValueEncoding}), strings included; only the string columns that are not code-like stay one-hot.
  */
 final class PairsLayout implements RowLayout {
     private static final long serialVersionUID = 1L;
@@ -89,6 +92,20 @@ final class PairsLayout implements RowLayout {
      */
     static Map.Entry<PairsLayout, Dataset<Row>> create(Dataset<Row> data, List<String> columns, int topK,
                                                        boolean nullsCategory, boolean pairwise) {
+        return create(data, columns, topK, nullsCategory, pairwise, 0L, false);
+    }
+
+    /**
+     * As {@link #create(Dataset, List, int, boolean, boolean)}; with {@code encode} ({@code --encoding
+     * auto}) the code-like columns are read per value ({@link ValueEncoding}, seeded by {@code seed}):
+     * numeric scalar columns of integers, and string columns, with 2..4096 distinct values and at
+     * least 10 rows per value. Such a string column is then read like a numeric one (its level index
+     * plus the random dimensions) instead of one-hot over its top K values; a string column that is
+     * not code-like stays one-hot.
+     */
+    static Map.Entry<PairsLayout, Dataset<Row>> create(Dataset<Row> data, List<String> columns, int topK,
+                                                       boolean nullsCategory, boolean pairwise, long seed,
+                                                       boolean encode) {
         StructType schema = data.schema();
         List<String> available = Arrays.asList(schema.fieldNames());
         List<String> num = new ArrayList<>();
@@ -101,8 +118,23 @@ final class PairsLayout implements RowLayout {
             (schema.apply(c).dataType() instanceof StringType ? str : num).add(c);
         }
         ColumnLayout lay;
+        ColumnLayout.Detection encodings = new ColumnLayout.Detection(Map.of(), Map.of());
         try {
             lay = ColumnLayout.fromSchema(schema, num, List.of());
+            if (encode) {
+                List<String> candidates = new ArrayList<>(num);
+                candidates.addAll(str);
+                ColumnLayout probe = ColumnLayout.fromSchema(schema, candidates, List.of(), true);
+                encodings = ColumnLayout.detect(data.select(candidates.stream().map(PairsLayout::col).toArray(Column[]::new))
+                        .javaRDD(), probe.names(), probe.kinds(), seed, true, nullsCategory);
+                for (String c : new ArrayList<>(str)) {
+                    if (encodings.encodings().containsKey(c)) { // a code-like string column is read per value, beside the numbers
+                        str.remove(c);
+                        num.add(c);
+                    }
+                }
+                lay = ColumnLayout.fromSchema(schema, num, List.of(), true);
+            }
         } catch (MineInputException e) {
             throw new MineInputException(e.getMessage().replaceFirst("^--x:", "--columns:"), e);
         }
@@ -115,6 +147,9 @@ final class PairsLayout implements RowLayout {
         Dataset<Row> selected = data.select(cols);
         if (lay.needsWidths()) {
             lay.resolveWidths(widthSample(selected, cols, num));
+        }
+        if (encode) {
+            lay.apply(encodings);
         }
         List<Map<String, Integer>> levels = new ArrayList<>();
         List<List<String>> names = new ArrayList<>();
@@ -239,6 +274,16 @@ final class PairsLayout implements RowLayout {
     @Override
     public boolean oneHot(int c) {
         return c >= numericCols.length;
+    }
+
+    @Override
+    public boolean encoded(int c) {
+        return c < numericCols.length && numeric.encoded(c);
+    }
+
+    /** The encoded columns with their levels ({@code col:K}). */
+    List<String> encodedColumns() {
+        return numeric.encodedColumns();
     }
 
     @Override

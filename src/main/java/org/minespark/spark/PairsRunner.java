@@ -18,6 +18,7 @@ import org.minespark.spec.PairsResult;
 import org.minespark.spec.PairsSpec;
 import org.minespark.core.ColumnStats;
 import org.minespark.core.CriticShape;
+import org.minespark.core.ValueEncoding;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +104,11 @@ public final class PairsRunner {
         List<String> columns = ps.columns().stream().filter(c -> !skippedColumns.containsKey(c)).toList();
         // the main pass is pairwise: a missing value leaves its row in, with that column's dimensions NaN
         Map.Entry<PairsLayout, Dataset<Row>> created = PairsLayout.create(data, columns, ps.categoricalTopK(),
-                ps.nullsCategory(), true);
+                ps.nullsCategory(), true, spec.seed(), "auto".equals(spec.encoding()));
+        if ("auto".equals(spec.encoding())) {
+            LOG.info("encoding: {} read per value ({} dimensions each)", created.getKey().encodedColumns().isEmpty()
+                    ? "no code-like column" : String.join(", ", created.getKey().encodedColumns()), ValueEncoding.DIMS);
+        }
         List<List<String>> keptPairs = kept.stream().map(m -> ps.pairs().get(m)).toList();
         Planned main = plan(created.getKey(), keptPairs, ps, spec);
         List<Plan.Pair> pairs = main.plan().pairs();

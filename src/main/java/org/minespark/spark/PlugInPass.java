@@ -48,6 +48,11 @@ final class PlugInPass {
 
     /** The side of {@code dims}: one scalar dimension, or every dimension of one one-hot column; else null. */
     private static Side side(int[] dims, RowLayout lay) {
+        int c0 = lay.columnOfDim(dims[0]);
+        if (lay.encoded(c0) && Arrays.stream(dims).allMatch(d -> lay.columnOfDim(d) == c0)) {
+            // a per-value encoded column: its first dimension (the value, or the string's level index) codes it
+            return new Side(new int[] {Arrays.stream(dims).min().getAsInt()}, false);
+        }
         if (dims.length == 1 && !lay.oneHot(lay.columnOfDim(dims[0]))) {
             return new Side(dims, false);
         }

@@ -42,4 +42,13 @@ interface RowLayout extends Serializable {
     default boolean oneHot(int c) {
         return false;
     }
+
+    /**
+     * Whether column {@code c} of {@link #names()} is read by a per-value encoding
+     * ({@code core/ValueEncoding}): its first dimension is the value (or the string's level index),
+     * an injective code of it on its own.
+     */
+    default boolean encoded(int c) {
+        return false;
+    }
 }

@@ -15,6 +15,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.minespark.core.FeatureTable;
+import org.minespark.core.CodeTasks;
 import org.minespark.core.SyntheticTasks;
 import scala.collection.immutable.ArraySeq;
 
@@ -22,7 +23,8 @@ import scala.collection.immutable.ArraySeq;
  * Builds a synthetic table from a {@link SyntheticTasks.Task}: columns {@code x0..x(d-1)},
  * {@code y0..y(d-1)}, all non-nullable {@code double} (or, for a task with
  * {@link SyntheticTasks.Task#arrayColumns() array columns}, two non-nullable {@code array<double>}
- * columns {@code x} and {@code y}), generated on the executors (nothing is
+ * columns {@code x} and {@code y}; for a task of {@link SyntheticTasks.Task#stringLevels() string levels},
+ * non-nullable strings), generated on the executors (nothing is
  * collected to the driver). Row {@code i} depends only on {@code (task, seed, i)} (see
  * {@link SyntheticTasks#rowRandom(long, long)}), so the same seed gives the same table for any
  * number of partitions.
@@ -63,11 +65,12 @@ public final class SyntheticData {
                 DataTypes.createStructField("x", a, false), DataTypes.createStructField("y", a, false)});
         }
         StructField[] f = new StructField[task.dimX() + task.dimY()];
+        DataType t = task.stringLevels() > 0 ? DataTypes.StringType : DataTypes.DoubleType;
         for (int j = 0; j < task.dimX(); j++) {
-            f[j] = DataTypes.createStructField("x" + j, DataTypes.DoubleType, false);
+            f[j] = DataTypes.createStructField("x" + j, t, false);
         }
         for (int j = 0; j < task.dimY(); j++) {
-            f[task.dimX() + j] = DataTypes.createStructField("y" + j, DataTypes.DoubleType, false);
+            f[task.dimX() + j] = DataTypes.createStructField("y" + j, t, false);
         }
         return DataTypes.createStructType(f);
     }
@@ -171,11 +174,12 @@ public final class SyntheticData {
                         return RowFactory.create(ArraySeq.unsafeWrapArray(x.clone()), ArraySeq.unsafeWrapArray(y.clone()));
                     }
                     Object[] values = new Object[x.length + y.length];
+                    int k = task.stringLevels();
                     for (int j = 0; j < x.length; j++) {
-                        values[j] = x[j];
+                        values[j] = k > 0 ? CodeTasks.level((int) x[j], k) : (Object) x[j];
                     }
                     for (int j = 0; j < y.length; j++) {
-                        values[x.length + j] = y[j];
+                        values[x.length + j] = k > 0 ? CodeTasks.level((int) y[j], k) : (Object) y[j];
                     }
                     return RowFactory.create(values);
                 }

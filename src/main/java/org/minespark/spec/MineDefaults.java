@@ -25,6 +25,15 @@ interface MineDefaults {
     public static final String DEFAULT_TRANSFORM = "normal-scores";
     /** The accepted marginal transforms. */
     public static final List<String> TRANSFORMS = List.of("standardize", "normal-scores");
+    /**
+     * Default encoding of code-like columns: {@code auto} reads a code-like column (integer-valued
+     * numbers or strings, 2..4096 distinct values, at least 10 rows per value on average) as its
+     * value plus per-value random dimensions ({@code core/ValueEncoding}); {@code scalar} reads
+     * every numeric column as one number (and rejects strings in estimate; pairs one-hot encodes them).
+     */
+    public static final String DEFAULT_ENCODING = "auto";
+    /** The accepted encodings. */
+    public static final List<String> ENCODINGS = List.of("auto", "scalar");
     public static final long DEFAULT_MAX_TRAIN_ROWS = 1_000_000L;
     public static final double DEFAULT_EMA_ALPHA = 0.01;
     /** Default hidden widths: empty, i.e. chosen from the input's shape ({@link MineSpec#hiddenFor}). */

@@ -196,6 +196,14 @@ public final class MineSpec extends SettingAccessors implements MineDefaults, Se
         return with(data.withTransform(v));
     }
 
+    /**
+     * The encoding of code-like columns (default {@value #DEFAULT_ENCODING}): {@code auto} or
+     * {@code scalar}; see {@link MineDefaults#DEFAULT_ENCODING}.
+     */
+    public MineSpec withEncoding(String v) {
+        return with(data.withEncoding(v));
+    }
+
     public MineSpec withEvalFraction(double v) {
         return with(data.withEvalFraction(v));
     }

@@ -135,6 +135,10 @@ abstract class SettingAccessors {
         return data().transform();
     }
 
+    public String encoding() {
+        return data().encoding();
+    }
+
     public double evalFraction() {
         return data().evalFraction();
     }

@@ -135,6 +135,9 @@ public final class Settings {
                     MineSpec::minDelta, (q, v) -> q.withMinDelta((Double) v)),
             s(DATA, "transform", "mine.data.transform", "--transform", "transform", Kind.STRING, true,
                     MineSpec::transform, (q, v) -> q.withTransform((String) v)),
+            // auto widens code-like columns into per-value dimensions: another critic input
+            s(DATA, "encoding", "mine.data.encoding", "--encoding", "encoding", Kind.STRING, true,
+                    MineSpec::encoding, (q, v) -> q.withEncoding((String) v)),
             s(DATA, "evalFraction", "mine.data.eval-fraction", "--eval-fraction", "evalFraction", Kind.DOUBLE, true,
                     MineSpec::evalFraction, (q, v) -> q.withEvalFraction((Double) v)),
             s(DATA, "maxTrainRows", "mine.data.max-train-rows", "--max-train-rows", "maxTrainRows", Kind.LONG, true,

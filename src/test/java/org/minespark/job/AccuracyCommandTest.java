@@ -115,13 +115,15 @@ class AccuracyCommandTest {
         assertEquals(14, AccuracyCommand.selectTasks(null, "default").size());
         assertEquals(12, AccuracyCommand.selectTasks(List.of(), "bmi").size());
         List<AccuracyCommand.Case> all = AccuracyCommand.selectTasks(null, "ALL");
-        assertEquals(26, all.size());
+        assertEquals(28, all.size());
+        assertEquals(List.of("code-column", "string-levels"),
+                AccuracyCommand.selectTasks(null, "codes").stream().map(AccuracyCommand.Case::id).toList());
         assertEquals(all.size(), all.stream().map(AccuracyCommand.Case::id).distinct().count(), "ids are unique");
         assertEquals(List.of("uniform-noise", "student-t:1x1-dof1", "student-t:2x2-dof2", "student-t:5x5-dof3", "asinh"),
                 AccuracyCommand.selectTasks(List.of("asinh", "student-t", "uniform-noise"), "default").stream()
                         .map(AccuracyCommand.Case::id).toList());
         String m = assertThrows(IllegalArgumentException.class, () -> AccuracyCommand.selectTasks(null, "huge")).getMessage();
-        assertTrue(m.startsWith("--suite: unknown suite 'huge', expected one of [default, bmi, all]"), m);
+        assertTrue(m.startsWith("--suite: unknown suite 'huge', expected one of [default, bmi, codes, all]"), m);
     }
 
     @Test

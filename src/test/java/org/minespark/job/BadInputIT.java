@@ -339,9 +339,10 @@ class BadInputIT {
                 "--format", "'xls'", "parquet, csv, orc, json");
         fail("x column missing (typo)", input, "base.parquet", "aa", "b", none, "--x", "'aa'", "not found", "did you mean 'a'");
         fail("y column missing (typo)", input, "base.parquet", "a", "B", none, "--y", "'B'", "not found", "did you mean 'b'");
-        fail("string column", input, "base.parquet", "a", "color", none, "'color'", "type string", "not supported");
+        fail("string column with --encoding scalar", input, "base.parquet", "a", "color",
+                new String[] {"--encoding", "scalar"}, "'color'", "type string", "--encoding auto");
         fail("categorical column with one level (a string column)", input, "base.parquet", "level", "b", none,
-                "'level'", "type string", "whatever their number of levels");
+                "'level'", "string column", "not code-like", "2..4096");
         fail("boolean column", input, "base.parquet", "flag", "b", none, "'flag'", "type boolean", "0/1");
         fail("struct column", input, "base.parquet", "a", "pt", none, "'pt'", "struct<p:double,q:double>");
         fail("x and y overlap", usage, "base.parquet", "a,c", "c", none, "'c'", "both --x and --y");

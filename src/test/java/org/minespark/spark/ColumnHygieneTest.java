@@ -111,6 +111,13 @@ class ColumnHygieneTest {
         assertEquals(0, kept.dropped());
         assertTrue(dropped.pairs().get(0).plugIn().nats() < 0.03, dropped.pairs().get(0).plugIn().toString());
         assertTrue(kept.pairs().get(0).plugIn().nats() > 0.3, kept.pairs().get(0).plugIn().toString());
-        assertEquals("one-hot:3", kept.pairs().get(0).plugIn().yCoding(), "a, b and <null>");
+        // g is code-like (3 levels with <null>): read per value (--encoding auto), the plug-in codes its levels
+        assertEquals("levels:3", kept.pairs().get(0).plugIn().yCoding(), "a, b and <null>");
+        // --encoding scalar: the one-hot of earlier versions, null still a level of its own
+        PairsResult oneHot = PairsRunner.run(data, ps.withNullsCategory(true).withTraining(
+                PairsRunnerTest.spec().withSteps(40).withPermutations(9).withEncoding("scalar")), null);
+        assertEquals("one-hot:3", oneHot.pairs().get(0).plugIn().yCoding(), "a, b and <null>");
+        assertEquals(kept.pairs().get(0).plugIn().nats(), oneHot.pairs().get(0).plugIn().nats(), 1e-12,
+                "the same contingency table either way");
     }
 }

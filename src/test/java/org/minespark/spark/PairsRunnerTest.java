@@ -252,7 +252,7 @@ class PairsRunnerTest {
      * G-test p-value first; the dependent a (0.80 nats) and b (t^2, non-linear) pass it at
      * q <= 0.05 (their G statistics are hundreds of standard deviations above the null's), the
      * independent c and d do not (fixed seed: both screen q-values were 0.977 when this was written);
-     * the string columns are coded by the index of their hot one-hot dimension: s (the sign of t)
+     * the string columns are code-like (2 and 5 levels) and read per value, coded by their levels: s (the sign of t)
      * passes, the independent u does not. Every pair keeps a
      * row. With --train-top 1 only the pair of highest plug-in value is trained.
      */
@@ -279,7 +279,8 @@ class PairsRunnerTest {
             assertTrue(by.get(c).plugIn().computed());
         }
         assertEquals(PairResult.OK, by.get("s").status(), by.get("s").toString());
-        assertTrue(by.get("s").plugIn().xCoding().startsWith("one-hot:"), by.get("s").plugIn().toString());
+        // s has 2 levels: code-like, read per value (--encoding auto), so the plug-in codes its levels
+        assertEquals("levels:2", by.get("s").plugIn().xCoding(), by.get("s").plugIn().toString());
         List<PairResult> top = PairsRunner.run(data, ps.withTrainTop(1), null).pairs();
         long trainedScreened = top.stream().filter(r -> r.plugIn().computed() && PairResult.OK.equals(r.status())).count();
         assertEquals(1, trainedScreened, top.toString());

@@ -64,6 +64,7 @@ class SettingsTest {
         OTHER.put("patience", 2);
         OTHER.put("minDelta", 0.5);
         OTHER.put("transform", "standardize");
+        OTHER.put("encoding", "scalar");
         OTHER.put("evalFraction", 0.3);
         OTHER.put("maxTrainRows", 1000L);
         OTHER.put("evalPairings", 3);

@@ -58,6 +58,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
     final IntParam permutations;
     final IntParam evalPairings;
     final Param<String> transform;
+    final Param<String> encoding;
     final DoubleParam significanceLevel;
     final Param<String> trainer;
     final IntParam partitions;
@@ -73,6 +74,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
         permutations = new IntParam(this, "permutations", "permutation replicates K of the independence test; 0 = decide from the CI (MineSpec.withPermutations)");
         evalPairings = new IntParam(this, "evalPairings", "marginal pairings per held-out row of the pairwise bounds (MineSpec.withEvalPairings)");
         transform = new Param<>(this, "transform", "per-dimension input transform: normal-scores (default) or standardize (MineSpec.withTransform)");
+        encoding = new Param<>(this, "encoding", "encoding of code-like columns: auto (default, per value) or scalar (MineSpec.withEncoding)");
         significanceLevel = new DoubleParam(this, "significanceLevel", "significance level alpha of the dependent verdict (MineSpec.withSignificanceLevel)");
         trainer = new Param<>(this, "trainer", "how steps are distributed: stream or jobs, same results bit for bit (MineSpec.withTrainer)");
         partitions = new IntParam(this, "partitions", "training partitions; 0 = Spark's default parallelism (MineSpec.withPartitions)");
@@ -82,6 +84,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
         setDefault(permutations, PROBE.permutations());
         setDefault(evalPairings, PROBE.evalPairings());
         setDefault(transform, PROBE.transform());
+        setDefault(encoding, PROBE.encoding());
         setDefault(significanceLevel, PROBE.significanceLevel());
         setDefault(trainer, PROBE.trainer());
         setDefault(partitions, PROBE.partitions());
@@ -178,6 +181,22 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
     public MineEstimator setTransform(String v) {
         with(PROBE, "transform", v, MineSpec::withTransform);
         set(transform, v);
+        return self();
+    }
+
+    /** Param: encoding of code-like columns, auto (default) or scalar (MineSpec.withEncoding). */
+    public Param<String> encoding() {
+        return encoding;
+    }
+
+    public String getEncoding() {
+        return getOrDefault(encoding);
+    }
+
+    /** @throws IllegalArgumentException naming {@code encoding} and the value when MineSpec rejects it */
+    public MineEstimator setEncoding(String v) {
+        with(PROBE, "encoding", v, MineSpec::withEncoding);
+        set(encoding, v);
         return self();
     }
 
