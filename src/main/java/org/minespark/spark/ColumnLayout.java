@@ -392,49 +392,6 @@ final class ColumnLayout implements RowLayout {
         return out;
     }
 
-    /**
-     * The per-value encodings of the code-like columns among {@code names} (read from {@code rows},
-     * the selected columns in that order, with their {@code kinds}), by name, from one pass: every
-     * {@link Kind#STRING} column, and with {@code auto} every numeric {@link Kind#SCALAR} one, whose
-     * values are {@link ValueEncoding#codeLike}. With {@code nullsLevel}, a null string is a level
-     * of its own. A column that is not code-like is absent from the encodings; a string column is
-     * then in {@link Detection#rejected} with what was found.
-     */
-    static Detection detect(org.apache.spark.api.java.JavaRDD<Row> rows, String[] names,
-                                                      Kind[] kinds, long seed, boolean auto, boolean nullsLevel) {
-        boolean[] candidate = new boolean[names.length];
-        boolean[] str = new boolean[names.length];
-        boolean any = false;
-        for (int i = 0; i < names.length; i++) {
-            str[i] = kinds[i] == Kind.STRING;
-            candidate[i] = str[i] || (auto && kinds[i] == Kind.SCALAR);
-            any |= candidate[i];
-        }
-        java.util.Map<String, ValueEncoding> out = new java.util.LinkedHashMap<>();
-        java.util.Map<String, String> found = new java.util.LinkedHashMap<>();
-        if (!any) {
-            return new Detection(out, found);
-        }
-        LevelStats[] st = LevelStats.collect(rows, candidate, str, nullsLevel);
-        for (int i = 0; i < names.length; i++) {
-            LevelStats s = st[i];
-            if (candidate[i] && ValueEncoding.codeLike(s.rows, s.distinct(), str[i] || s.integers)) {
-                out.put(names[i], str[i] ? ValueEncoding.ofStrings(names[i], s.strings(), seed)
-                        : ValueEncoding.ofNumbers(names[i], s.numbers(), seed));
-            } else if (str[i]) {
-                found.put(names[i], (s.distinct() > ValueEncoding.MAX_LEVELS ? "more than " + ValueEncoding.MAX_LEVELS
-                        : String.valueOf(s.distinct())) + " distinct values in " + s.rows + " non-null rows");
-            }
-        }
-        return new Detection(out, found);
-    }
-
-    /**
-     * What {@link #detect} decided: the encodings of the code-like columns by name, and for each
-     * string column left out what was found in it (for messages).
-     */
-    record Detection(java.util.Map<String, ValueEncoding> encodings, java.util.Map<String, String> rejected) {
-    }
 
     /** The kinds of the columns, in {@link #names()} order. */
     Kind[] kinds() {
@@ -446,7 +403,7 @@ final class ColumnLayout implements RowLayout {
      * a string column left without one is a {@link MineInputException}. Resolves the widths again
      * (array and vector columns keep theirs).
      */
-    void apply(Detection detection) {
+    void apply(CodeDetection.Detection detection) {
         for (int i = 0; i < names.length; i++) {
             ValueEncoding e = detection.encodings().get(names[i]);
             if (e != null) {
@@ -465,104 +422,6 @@ final class ColumnLayout implements RowLayout {
         }
     }
 
-    /** Per column: non-null rows, whether every value is an integer, and the distinct values up to one past the limit. */
-    static final class LevelStats implements Serializable {
-        private static final long serialVersionUID = 1L;
-        long rows;
-        boolean integers = true;
-        java.util.HashSet<Object> values = new java.util.HashSet<>();
-        boolean over;
-
-        int distinct() {
-            return over ? ValueEncoding.MAX_LEVELS + 1 : values.size();
-        }
-
-        double[] numbers() {
-            return values.stream().mapToDouble(v -> (Double) v).toArray();
-        }
-
-        String[] strings() {
-            return values.toArray(new String[0]);
-        }
-
-        void add(Object v) {
-            rows++;
-            addValue(v);
-        }
-
-        private void addValue(Object v) {
-            if (!over && values.add(v) && values.size() > ValueEncoding.MAX_LEVELS) {
-                over = true;
-                values = new java.util.HashSet<>();
-            }
-        }
-
-        LevelStats merge(LevelStats o) {
-            rows += o.rows;
-            integers &= o.integers;
-            if (!over) {
-                if (o.over) {
-                    over = true;
-                    values = new java.util.HashSet<>();
-                } else {
-                    for (Object v : o.values) {
-                        addValue(v);
-                    }
-                }
-            }
-            return this;
-        }
-
-        static LevelStats[] collect(org.apache.spark.api.java.JavaRDD<Row> rows, boolean[] candidate, boolean[] str,
-                                    boolean nullsLevel) {
-            int n = candidate.length;
-            if (rows.getNumPartitions() == 0) { // an empty input: no levels (the row checks report it)
-                LevelStats[] none = new LevelStats[n];
-                for (int i = 0; i < n; i++) {
-                    none[i] = new LevelStats();
-                }
-                return none;
-            }
-            return rows.mapPartitions(it -> {
-                LevelStats[] st = new LevelStats[n];
-                for (int i = 0; i < n; i++) {
-                    st[i] = new LevelStats();
-                }
-                while (it.hasNext()) {
-                    Row r = it.next();
-                    for (int i = 0; i < n; i++) {
-                        if (!candidate[i]) {
-                            continue;
-                        }
-                        if (r.isNullAt(i)) {
-                            if (str[i] && nullsLevel) {
-                                st[i].add(PairsLayout.NULL_LEVEL);
-                            }
-                            continue;
-                        }
-                        if (str[i]) {
-                            st[i].add(r.getString(i));
-                            continue;
-                        }
-                        double v = ((Number) r.get(i)).doubleValue();
-                        if (!Double.isFinite(v)) {
-                            continue;
-                        }
-                        if (v != Math.rint(v)) {
-                            st[i].integers = false;
-                        }
-                        st[i].add(v == 0.0 ? 0.0 : v); // -0.0 and 0.0 are one value
-                    }
-                }
-                return java.util.Collections.singletonList(st).iterator();
-            }).reduce((a, b) -> {
-                for (int i = 0; i < n; i++) {
-                    a[i].merge(b[i]);
-                }
-                return a;
-            });
-        }
-    }
 
     private void checkWidth(int i, int size) {
         if (size != widths[i]) {

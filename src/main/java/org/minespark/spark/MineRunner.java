@@ -147,7 +147,7 @@ public final class MineRunner {
         JavaRDD<Row> rows = selectedRows(data, layout);
         if (encode) {
             long te = System.nanoTime();
-            layout.apply(ColumnLayout.detect(rows, layout.names(), layout.kinds(), spec.seed(), true, false));
+            layout.apply(CodeDetection.detect(rows, layout.names(), layout.kinds(), spec.seed(), true, false));
             LOG.info(String.format(Locale.ROOT, "encoding: %s read per value (%d dimensions each), %.2f s",
                     layout.encodedColumns().isEmpty() ? "no code-like column" : String.join(", ", layout.encodedColumns()),
                     org.minespark.core.ValueEncoding.DIMS, (System.nanoTime() - te) / 1e9));

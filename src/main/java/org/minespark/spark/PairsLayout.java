@@ -118,14 +118,14 @@ final class PairsLayout implements RowLayout {
             (schema.apply(c).dataType() instanceof StringType ? str : num).add(c);
         }
         ColumnLayout lay;
-        ColumnLayout.Detection encodings = new ColumnLayout.Detection(Map.of(), Map.of());
+        CodeDetection.Detection encodings = new CodeDetection.Detection(Map.of(), Map.of());
         try {
             lay = ColumnLayout.fromSchema(schema, num, List.of());
             if (encode) {
                 List<String> candidates = new ArrayList<>(num);
                 candidates.addAll(str);
                 ColumnLayout probe = ColumnLayout.fromSchema(schema, candidates, List.of(), true);
-                encodings = ColumnLayout.detect(data.select(candidates.stream().map(PairsLayout::col).toArray(Column[]::new))
+                encodings = CodeDetection.detect(data.select(candidates.stream().map(PairsLayout::col).toArray(Column[]::new))
                         .javaRDD(), probe.names(), probe.kinds(), seed, true, nullsCategory);
                 for (String c : new ArrayList<>(str)) {
                     if (encodings.encodings().containsKey(c)) { // a code-like string column is read per value, beside the numbers

@@ -49,14 +49,14 @@ class EncodingSparkTest {
         Dataset<Row> df = spark.createDataFrame(rows, schema);
         List<String> cols = List.of("code", "bin", "cont", "many", "sparse", "str");
         ColumnLayout lay = ColumnLayout.fromSchema(df.schema(), cols, List.of(), true);
-        ColumnLayout.Detection det = ColumnLayout.detect(df.javaRDD(), lay.names(), lay.kinds(), 1, true, false);
+        CodeDetection.Detection det = CodeDetection.detect(df.javaRDD(), lay.names(), lay.kinds(), 1, true, false);
         Map<String, ValueEncoding> enc = det.encodings();
         assertEquals(List.of("code", "bin", "str"), new ArrayList<>(enc.keySet()));
         assertEquals(50, enc.get("code").levels());
         assertEquals(2, enc.get("bin").levels());
         assertEquals(20, enc.get("str").levels());
         // scalar (auto off): only the string columns are looked at
-        assertEquals(List.of("str"), new ArrayList<>(ColumnLayout.detect(df.javaRDD(), lay.names(), lay.kinds(), 1,
+        assertEquals(List.of("str"), new ArrayList<>(CodeDetection.detect(df.javaRDD(), lay.names(), lay.kinds(), 1,
                 false, false).encodings().keySet()));
         // the layout then reads code and str as DIMS dimensions, the others as one
         ColumnLayout l2 = ColumnLayout.fromSchema(df.schema(), List.of("code", "cont"), List.of("str"), true);
