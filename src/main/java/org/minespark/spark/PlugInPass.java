@@ -113,26 +113,33 @@ final class PlugInPass {
             xc[e] = kx > 0 ? xc[e] : xc[e].withBins(bins(rows, ky));
             yc[e] = ky > 0 ? yc[e] : yc[e].withBins(bins(rows, kx > 0 ? kx : xc[e].bins()));
         }
-        PlugInMi[] tables = blocks.map(b -> {
-            PlugInMi[] t = new PlugInMi[xc.length];
-            int w = b.dx();
-            float[] x = b.x();
-            for (int e = 0; e < t.length; e++) {
-                t[e] = new PlugInMi();
-                for (int r = 0; r < b.rows(); r++) {
-                    if (xc[e].missing(x, r * w) || yc[e].missing(x, r * w)) {
-                        continue; // not a complete row of this pair
+        PlugInMi[] tables = new PlugInMi[n];
+        for (int[] chunk : chunks(xc, yc, allRows)) {
+            // one pass per chunk over the cached blocks: a task holds the tables (and codes) of one chunk only
+            Coding[] cx = Arrays.copyOfRange(xc, chunk[0], chunk[1]);
+            Coding[] cy = Arrays.copyOfRange(yc, chunk[0], chunk[1]);
+            PlugInMi[] part = blocks.map(b -> {
+                PlugInMi[] t = new PlugInMi[cx.length];
+                int w = b.dx();
+                float[] x = b.x();
+                for (int e = 0; e < t.length; e++) {
+                    t[e] = new PlugInMi();
+                    for (int r = 0; r < b.rows(); r++) {
+                        if (cx[e].missing(x, r * w) || cy[e].missing(x, r * w)) {
+                            continue; // not a complete row of this pair
+                        }
+                        t[e].add(cx[e].code(x, r * w), cy[e].code(x, r * w));
                     }
-                    t[e].add(xc[e].code(x, r * w), yc[e].code(x, r * w));
                 }
-            }
-            return t;
-        }).reduce((a, c) -> {
-            for (int e = 0; e < a.length; e++) {
-                a[e].merge(c[e]);
-            }
-            return a;
-        });
+                return t;
+            }).reduce((a, c) -> {
+                for (int e = 0; e < a.length; e++) {
+                    a[e].merge(c[e]);
+                }
+                return a;
+            });
+            System.arraycopy(part, 0, tables, chunk[0], part.length);
+        }
         for (int e = 0; e < n; e++) {
             PlugInMi.Estimate est = tables[e].estimate();
             String note = est.n() < (long) ROWS_PER_CELL * est.xLevels() * est.yLevels() / 4
@@ -141,6 +148,39 @@ final class PlugInPass {
                     est.yLevels(), est.n()) : "";
             out[eligible.get(e)] = new PlugIn(est.nats(), est.stdErr(), est.pValue(), xc[e].describe(),
                     yc[e].describe(), tables[e].cells(), est.n(), note);
+        }
+        return out;
+    }
+
+    /** Bytes of tables and codes one task may hold per chunk of pairs ({@link #chunks}). */
+    static final long CHUNK_BYTES = 64L << 20;
+
+    /**
+     * Consecutive ranges {@code [from, to)} of the pairs whose contingency tables and codes fit
+     * {@link #CHUNK_BYTES} together: a table of at most {@code min(kx * ky, rows)} cells takes
+     * about 32 bytes per slot at up to twice that many slots (two {@code long} arrays, half full);
+     * a side's codes take 4 bytes per level. At 200 columns (20 000 pairs) all tables at once took
+     * several GiB and failed a 4 GiB driver; in chunks the pass costs one scan of the cached blocks
+     * per chunk instead.
+     */
+    static List<int[]> chunks(Coding[] xc, Coding[] yc, long rows) {
+        List<int[]> out = new ArrayList<>();
+        int from = 0;
+        long bytes = 0;
+        for (int e = 0; e < xc.length; e++) {
+            long kx = Math.max(1, xc[e].levelCount() > 0 ? xc[e].levelCount() : xc[e].bins());
+            long ky = Math.max(1, yc[e].levelCount() > 0 ? yc[e].levelCount() : yc[e].bins());
+            long cells = Math.min(kx * ky, Math.max(1, rows));
+            long b = 64L * Long.highestOneBit(Math.max(32, cells)) + 4L * (kx + ky) + 256;
+            if (e > from && bytes + b > CHUNK_BYTES) {
+                out.add(new int[] {from, e});
+                from = e;
+                bytes = 0;
+            }
+            bytes += b;
+        }
+        if (from < xc.length) {
+            out.add(new int[] {from, xc.length});
         }
         return out;
     }
