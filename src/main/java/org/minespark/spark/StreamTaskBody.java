@@ -70,6 +70,9 @@ final class StreamTaskBody extends AbstractFunction1<Iterator<FloatBlock>, Itera
         while (it.hasNext()) {
             mine.add(it.next());
         }
+        if (failOnceAtStep == StreamTrainer.BEFORE_CONNECTING && p == 0 && ctx.stageAttemptNumber() == 0) {
+            throw new IllegalStateException("injected test failure before connecting");
+        }
         try (Socket s = new Socket()) {
             s.setTcpNoDelay(true);
             try {
@@ -79,14 +82,15 @@ final class StreamTaskBody extends AbstractFunction1<Iterator<FloatBlock>, Itera
                         "stream trainer: the task of partition %d cannot connect to the driver at %s:%d "
                                 + "(spark.driver.host / %s): %s", p, host, port, StreamTrainer.PORT_KEY, e), e);
             }
-            s.setSoTimeout(timeoutMs);
+            // short reads: a waiting task checks for a kill (see read) between them
+            s.setSoTimeout(Math.min(timeoutMs, StreamTrainer.POLL_MS));
             InputStream in = new BufferedInputStream(s.getInputStream(), 1 << 16);
             OutputStream out = new BufferedOutputStream(s.getOutputStream(), 1 << 16);
             ByteBuffer hello = ByteBuffer.allocate(StreamTrainer.HELLO_BYTES);
             hello.put(token).putInt(p).putInt(ctx.stageAttemptNumber()).putInt(task.aggBytes());
             out.write(hello.array());
             out.flush();
-            loop(p, ctx.stageAttemptNumber(), mine, in, out);
+            loop(ctx, mine, in, out);
         } catch (SocketException | EOFException e) {
             // the driver closed the connection: it abandoned this stage attempt or the run
             throw new IllegalStateException("stream trainer: the driver closed the connection of partition "
@@ -97,8 +101,10 @@ final class StreamTaskBody extends AbstractFunction1<Iterator<FloatBlock>, Itera
         return scala.collection.Iterator$.MODULE$.empty();
     }
 
-    private void loop(int p, int stageAttempt, List<FloatBlock> mine, InputStream in, OutputStream out)
+    private void loop(BarrierTaskContext ctx, List<FloatBlock> mine, InputStream in, OutputStream out)
             throws IOException {
+        int p = ctx.partitionId();
+        int stageAttempt = ctx.stageAttemptNumber();
         int weightBytes = task.weightBytes();
         byte[] wmsg = new byte[weightBytes];
         byte[] amsg = new byte[4 + task.aggBytes()];
@@ -108,7 +114,7 @@ final class StreamTaskBody extends AbstractFunction1<Iterator<FloatBlock>, Itera
         StreamTrainer.TaskStep ts = task.open(p, mine, parts);
         try {
             while (true) {
-                StreamTrainer.readFully(in, head, 4);
+                read(ctx, in, head, 4);
                 int step = headBuf.getInt(0);
                 if (step == StreamTrainer.DONE) {
                     if (failOnceAtStep == StreamTrainer.AFTER_LAST_STEP && p == 0 && stageAttempt == 0) {
@@ -116,7 +122,7 @@ final class StreamTaskBody extends AbstractFunction1<Iterator<FloatBlock>, Itera
                     }
                     return;
                 }
-                StreamTrainer.readFully(in, wmsg, weightBytes);
+                read(ctx, in, wmsg, weightBytes);
                 if (step == failOnceAtStep && p == 0 && stageAttempt == 0) {
                     throw new IllegalStateException("injected test failure at step " + step);
                 }
@@ -128,6 +134,34 @@ final class StreamTaskBody extends AbstractFunction1<Iterator<FloatBlock>, Itera
             }
         } finally {
             ts.close();
+        }
+    }
+
+    /**
+     * Reads {@code len} bytes, ending the task when Spark kills it meanwhile. When another task of
+     * the stage attempt fails, Spark kills this one without interrupting its thread (a blocked
+     * socket read would not notice an interrupt anyway) and the next attempt needs its slot: a
+     * task that kept waiting for weights (the driver waits for the next attempt and sends none)
+     * would hold the slot until the read timeout, and with exactly as many slots as partitions
+     * the stage would never rerun. Fails after {@code timeoutMs} without data.
+     */
+    private void read(BarrierTaskContext ctx, InputStream in, byte[] b, int len) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        int off = 0;
+        while (off < len) {
+            try {
+                int n = in.read(b, off, len - off);
+                if (n < 0) {
+                    throw new EOFException("connection closed after " + off + " of " + len + " bytes");
+                }
+                off += n;
+                deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+            } catch (SocketTimeoutException e) {
+                ctx.killTaskIfInterrupted();
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
         }
     }
 }

@@ -74,7 +74,9 @@ import scala.runtime.AbstractFunction1;
  * optimiser call happened for it), waits until every partition of the new stage attempt has
  * connected and redoes the current step with the current weights; since a partition's randomness
  * depends only on (seed, purpose, step, partition), the final weights equal those of a fault-free
- * run. If Spark gives up on the stage, its exception is rethrown.
+ * run. If Spark gives up on the stage, its exception is rethrown. Spark kills the other tasks of a
+ * failed attempt without interrupting them and can start the next attempt only in their slots: a
+ * task waiting for weights checks every {@value #POLL_MS} ms whether it was killed and then ends.
  *
  * <p>Transport. The server binds to {@code spark.driver.bindAddress} (default
  * {@code spark.driver.host}) on port {@value #PORT_KEY} (default 0 = ephemeral); tasks connect to
@@ -133,10 +135,13 @@ final class StreamTrainer {
     /**
      * Test hook: the task of partition 0 in the first attempt of the stage throws just before
      * computing {@code step} (or, for {@link #AFTER_LAST_STEP}, after being told the segment is
-     * over), once; Spark then retries the barrier stage.
+     * over, or for {@link #BEFORE_CONNECTING}, before it connects to the driver), once; Spark then
+     * retries the barrier stage.
      */
     /** For {@link #withInjectedFailure}: fail once after the driver said the segment is over. */
     static final int AFTER_LAST_STEP = Integer.MAX_VALUE;
+    /** For {@link #withInjectedFailure}: fail once before connecting, while the other partitions wait for weights. */
+    static final int BEFORE_CONNECTING = Integer.MIN_VALUE;
 
     StreamTrainer withInjectedFailure(int step) {
         this.failOnceAtStep = step;
