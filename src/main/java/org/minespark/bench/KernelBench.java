@@ -26,7 +26,8 @@ import org.minespark.core.Kernels;
  *
  * <p>Timing: after {@code warmupReps} repetitions (JIT; at least {@value #WARMUP_SECONDS} s when
  * {@code warmupReps > 0}), each of {@code reps} repetitions times enough steps for about
- * {@value #TARGET_REP_SECONDS} s; the median is reported. The rows are built once (data
+ * {@value #TARGET_REP_SECONDS} s; the median is reported. Backends compared in one run have their
+ * repetitions interleaved ({@link #runWorkloadWInterleaved}). The rows are built once (data
  * preparation, not part of W).
  *
  * <p>Run: {@code java --add-modules jdk.incubator.vector -cp target/classes org.minespark.bench.KernelBench
@@ -71,7 +72,7 @@ public final class KernelBench {
     }
 
     /**
-     * Measures workload W.
+     * Measures workload W of one backend ({@link #runWorkloadWInterleaved} with one backend).
      *
      * @throws IllegalArgumentException for a batch below 2 x threads, threads outside 1..2, or
      *                                  non-positive repetitions
@@ -79,6 +80,27 @@ public final class KernelBench {
     public static Result runWorkloadW(Kernels k, int batch, int threads, int warmupReps, int reps) {
         if (k == null) {
             throw new IllegalArgumentException("kernels must not be null");
+        }
+        return runWorkloadWInterleaved(List.of(k), batch, threads, warmupReps, reps).get(0);
+    }
+
+    /**
+     * Measures workload W of several backends at one batch size and thread count, their timed
+     * repetitions in alternating rounds (round r runs the backends in order, round r + 1 in
+     * reverse), so that a change of machine state during the measurement (load from elsewhere,
+     * the second core's first seconds of work, a late recompilation) falls on all of them alike.
+     * Measured one after the other, the first two-thread configuration of a JVM came out 5-15 %
+     * below the same backend measured second (2026-12-07, Zen 4 guest), whichever backend it was.
+     * Every backend is warmed up first (see {@link #runWorkloadW}'s timing).
+     *
+     * @return one result per backend, in the order given
+     * @throws IllegalArgumentException for no backend, a batch below 2 x threads, threads outside 1..2,
+     *                                  or non-positive repetitions
+     */
+    public static List<Result> runWorkloadWInterleaved(List<Kernels> ks, int batch, int threads, int warmupReps,
+                                                       int reps) {
+        if (ks == null || ks.isEmpty() || ks.stream().anyMatch(java.util.Objects::isNull)) {
+            throw new IllegalArgumentException("kernels must be a non-empty list without null, got " + ks);
         }
         if (threads < 1 || threads > 2) {
             throw new IllegalArgumentException("threads must be 1 or 2, got " + threads);
@@ -89,36 +111,51 @@ public final class KernelBench {
         if (warmupReps < 0 || reps < 1) {
             throw new IllegalArgumentException("warmupReps must be >= 0 and reps >= 1, got " + warmupReps + ", " + reps);
         }
-        double[] sps = new double[reps];
-        int steps;
-        double loss;
-        try (WorkloadW w = new WorkloadW(k, batch, threads, SEED)) {
-            // calibrate: a few steps (also starts the JIT), then warm-up repetitions
-            long t0 = System.nanoTime();
-            w.run(3);
-            steps = stepsFor((System.nanoTime() - t0) / 3e9);
-            // warm-up: at least warmupReps repetitions and, when warmupReps > 0, WARMUP_SECONDS: C2 needs
-            // seconds for the big Vector API micro-kernels on a loaded 2-core machine, and until then
-            // they run the API's non-intrinsified Java fallback (tens of times slower)
-            long warmStart = System.nanoTime();
-            for (int r = 0; r < warmupReps
-                    || (warmupReps > 0 && System.nanoTime() - warmStart < (long) (WARMUP_SECONDS * 1e9)); r++) {
-                long s = System.nanoTime();
-                w.run(steps);
-                steps = stepsFor((System.nanoTime() - s) / 1e9 / steps);
+        int n = ks.size();
+        double[][] sps = new double[n][reps];
+        int[] steps = new int[n];
+        List<WorkloadW> ws = new ArrayList<>(n);
+        try {
+            for (int i = 0; i < n; i++) {
+                WorkloadW w = new WorkloadW(ks.get(i), batch, threads, SEED);
+                ws.add(w);
+                // calibrate: a few steps (also starts the JIT), then warm-up repetitions
+                long t0 = System.nanoTime();
+                w.run(3);
+                steps[i] = stepsFor((System.nanoTime() - t0) / 3e9);
+                // warm-up: at least warmupReps repetitions and, when warmupReps > 0, WARMUP_SECONDS: C2 needs
+                // seconds for the big Vector API micro-kernels on a loaded 2-core machine, and until then
+                // they run the API's non-intrinsified Java fallback (tens of times slower)
+                long warmStart = System.nanoTime();
+                for (int r = 0; r < warmupReps
+                        || (warmupReps > 0 && System.nanoTime() - warmStart < (long) (WARMUP_SECONDS * 1e9)); r++) {
+                    long s = System.nanoTime();
+                    w.run(steps[i]);
+                    steps[i] = stepsFor((System.nanoTime() - s) / 1e9 / steps[i]);
+                }
             }
             for (int r = 0; r < reps; r++) {
-                long s = System.nanoTime();
-                w.run(steps);
-                sps[r] = (double) batch * steps / ((System.nanoTime() - s) / 1e9);
+                for (int j = 0; j < n; j++) {
+                    int i = r % 2 == 0 ? j : n - 1 - j;
+                    long s = System.nanoTime();
+                    ws.get(i).run(steps[i]);
+                    sps[i][r] = (double) batch * steps[i] / ((System.nanoTime() - s) / 1e9);
+                }
             }
-            loss = w.lastLoss();
+            List<Result> out = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                double[] sorted = sps[i].clone();
+                Arrays.sort(sorted);
+                double median = reps % 2 == 1 ? sorted[reps / 2] : 0.5 * (sorted[reps / 2 - 1] + sorted[reps / 2]);
+                out.add(new Result(ks.get(i).name(), batch, threads, reps, steps[i], median, sorted[0],
+                        sorted[reps - 1], median * FLOP_PER_SAMPLE / 1e9, 1e3 * batch / median, ws.get(i).lastLoss()));
+            }
+            return out;
+        } finally {
+            for (WorkloadW w : ws) {
+                w.close();
+            }
         }
-        double[] sorted = sps.clone();
-        Arrays.sort(sorted);
-        double median = reps % 2 == 1 ? sorted[reps / 2] : 0.5 * (sorted[reps / 2 - 1] + sorted[reps / 2]);
-        return new Result(k.name(), batch, threads, reps, steps, median, sorted[0], sorted[reps - 1],
-                median * FLOP_PER_SAMPLE / 1e9, 1e3 * batch / median, loss);
     }
 
     /** The DV loss of the minibatch of step {@code steps} (deterministic for a backend; used by tests). */
@@ -231,11 +268,9 @@ public final class KernelBench {
         System.out.println();
         System.out.println("| kernels | B | threads | samples/s (median) | GFLOP/s | share of FMA peak | ms/step | min..max samples/s |");
         System.out.println("|---|---:|---:|---:|---:|---:|---:|---|");
-        for (Kernels k : ks) {
-            for (int b : batches) {
-                for (int t : threads) {
-                    int r = k.name().equals("scalar") ? Math.min(reps, 5) : reps;
-                    Result res = runWorkloadW(k, b, t, k.name().equals("scalar") ? 1 : warmup, r);
+        for (int b : batches) {
+            for (int t : threads) {
+                for (Result res : runWorkloadWInterleaved(ks, b, t, warmup, reps)) {
                     System.out.printf(Locale.ROOT, "| %s | %d | %d | %,.0f | %.1f | %.2f | %.3f | %,.0f..%,.0f |%n",
                             res.kernels(), res.batch(), res.threads(), res.samplesPerSec(), res.gflops(),
                             res.peakShare(peak.get(t)), res.msPerStep(), res.minSamplesPerSec(), res.maxSamplesPerSec());

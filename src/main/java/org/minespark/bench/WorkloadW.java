@@ -2,6 +2,7 @@ package org.minespark.bench;
 
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 import org.minespark.core.Bound;
 import org.minespark.core.CriticShape;
@@ -176,7 +177,7 @@ final class WorkloadW implements AutoCloseable {
         }
     }
 
-    /** A reusable sense-reversing barrier that spins (then yields): two cores, two threads. */
+    /** A reusable sense-reversing barrier that spins (then yields, then parks): two cores, two threads. */
     static final class SpinBarrier {
         private final int parties;
         private final AtomicInteger waiting = new AtomicInteger();
@@ -197,8 +198,12 @@ final class WorkloadW implements AutoCloseable {
             while (generation == gen) {
                 if (++spins < 20_000) {
                     Thread.onSpinWait();
-                } else {
+                } else if (spins < 22_000) {
                     Thread.yield();
+                } else {
+                    // a long wait: this workload is idle while another one is measured
+                    // (KernelBench.runWorkloadWInterleaved), so its helper must not take a core
+                    LockSupport.parkNanos(1_000_000);
                 }
             }
         }

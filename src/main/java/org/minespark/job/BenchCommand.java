@@ -121,22 +121,29 @@ final class BenchCommand implements Callable<Integer> {
         Map<String, Object> shares = new LinkedHashMap<>(); // <backend>_<n>t_peak_share at shareBatch
         double[][] rateAtShare = new double[3][]; // [threads] = {auto's backend, best backend} samples/s at shareBatch
         int shareBatch = batches.contains(512) ? 512 : batches.stream().mapToInt(Integer::intValue).max().orElse(0);
+        List<Kernels> available = new ArrayList<>();
+        List<String> names = new ArrayList<>(); // as given (--kernels auto is measured under its own name)
         for (String name : skipKernels ? List.<String>of() : kernels) {
-            Kernels k;
             try {
-                k = Kernels.forName(name);
+                Kernels k = Kernels.forName(name);
+                available.add(k);
+                names.add(name);
+                ctx.err.println("bench: " + k.describe());
             } catch (IllegalStateException e) {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("kernels", name);
                 r.put("unavailable", e.getMessage());
                 rows.add(r);
                 ctx.err.println("bench: skipping " + name + ": " + e.getMessage());
-                continue;
             }
-            ctx.err.println("bench: " + k.describe());
-            for (int b : batches) {
-                for (int threads = 1; threads <= 2; threads++) {
-                    KernelBench.Result res = KernelBench.runWorkloadW(k, b, threads, 2, reps);
+        }
+        for (int b : available.isEmpty() ? List.<Integer>of() : batches) {
+            for (int threads = 1; threads <= 2; threads++) {
+                // the backends' repetitions alternate, so that they are compared under the same conditions
+                List<KernelBench.Result> results = KernelBench.runWorkloadWInterleaved(available, b, threads, 2, reps);
+                for (int i = 0; i < results.size(); i++) {
+                    KernelBench.Result res = results.get(i);
+                    String name = names.get(i);
                     double share = res.peakShare(peak[threads]);
                     Map<String, Object> r = new LinkedHashMap<>();
                     r.put("kernels", name);

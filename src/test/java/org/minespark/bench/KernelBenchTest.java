@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -104,6 +105,19 @@ class KernelBenchTest {
         KernelBench.Result res = KernelBench.runWorkloadW(k, 64, 2, 0, 1);
         assertTrue(res.samplesPerSec() > 0 && Double.isFinite(res.finalLoss()), res.toString());
         assertEquals(res.gflops() / 50.0, res.peakShare(50.0), 1e-12);
+    }
+
+    @Test
+    void runWorkloadWInterleaved_oneResultPerBackendInOrder_andRejectsNoBackend() {
+        List<Kernels> ks = List.of(Kernels.forName("scalar"), Kernels.forName("vector"));
+        List<KernelBench.Result> res = KernelBench.runWorkloadWInterleaved(ks, 32, 2, 0, 3);
+        assertEquals(List.of("scalar", "vector"), res.stream().map(KernelBench.Result::kernels).toList());
+        for (KernelBench.Result r : res) {
+            assertEquals(3, r.reps(), r.toString());
+            assertTrue(r.minSamplesPerSec() > 0 && r.minSamplesPerSec() <= r.samplesPerSec()
+                    && r.samplesPerSec() <= r.maxSamplesPerSec() && Double.isFinite(r.finalLoss()), r.toString());
+        }
+        assertThrows(IllegalArgumentException.class, () -> KernelBench.runWorkloadWInterleaved(List.of(), 32, 1, 0, 1));
     }
 
     @Test
