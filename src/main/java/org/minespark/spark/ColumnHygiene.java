@@ -17,10 +17,11 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Column hygiene of a {@code pairs} run: one aggregate query over the selected columns (rows,
- * non-null values and an approximate distinct count per column, HyperLogLog with 2 % relative
- * error) says which columns to skip, each with its reason. A skipped column never fails the run:
- * its pairs get a row with status {@code skipped} and the reason. Skipped are:
+ * Column hygiene of a {@code pairs} run: aggregate queries over the selected columns, up to
+ * {@value #CHUNK_COLUMNS} columns each (rows, non-null values and an approximate distinct count per
+ * column, HyperLogLog with 2 % relative error), say which columns to skip, each with its reason. A
+ * skipped column never fails the run: its pairs get a row with status {@code skipped} and the
+ * reason. Skipped are:
  * <ul>
  * <li>columns of a type the engine cannot read (not numeric, string, numeric array or ML vector);</li>
  * <li>mostly-null columns: a null fraction above {@code maxNullFraction};</li>
@@ -38,6 +39,8 @@ final class ColumnHygiene {
     static final double ID_LIKE_FRACTION = 0.9;
     /** A column needs more distinct values than this to be called ID-like (a small table's codes are not IDs). */
     static final long ID_LIKE_MIN = 100;
+    /** Columns per aggregate query. */
+    static final int CHUNK_COLUMNS = 64;
 
     private ColumnHygiene() {
     }
@@ -63,22 +66,35 @@ final class ColumnHygiene {
         if (readable.isEmpty()) {
             return inOrder(out, columns);
         }
-        List<Column> aggs = new ArrayList<>();
-        aggs.add(functions.count(functions.lit(1)));
-        for (String c : readable) {
-            Column col = functions.col("`" + c.replace("`", "``") + "`");
-            aggs.add(functions.count(col));
-            DataType t = schema.apply(c).dataType();
-            // distinct values of scalars only: an array or vector column is never ID-checked here
-            aggs.add(t instanceof NumericType || t instanceof StringType ? functions.approx_count_distinct(col, 0.02)
-                    : functions.lit(Long.MAX_VALUE));
+        // one aggregate query per chunk of columns: each sketch brings hundreds of aggregation-buffer
+        // attributes (2^12 registers at 2 %), and 1000 columns in one query ran a 4 GiB driver out of
+        // heap while Spark planned it; Parquet reads only each chunk's columns, so the chunks together
+        // read the data once
+        long rows = 0;
+        long[] nonNulls = new long[readable.size()];
+        long[] distincts = new long[readable.size()];
+        for (int from = 0; from < readable.size(); from += CHUNK_COLUMNS) {
+            List<String> chunk = readable.subList(from, Math.min(readable.size(), from + CHUNK_COLUMNS));
+            List<Column> aggs = new ArrayList<>();
+            for (String c : chunk) {
+                Column col = functions.col("`" + c.replace("`", "``") + "`");
+                aggs.add(functions.count(col));
+                DataType t = schema.apply(c).dataType();
+                // distinct values of scalars only: an array or vector column is never ID-checked here
+                aggs.add(t instanceof NumericType || t instanceof StringType ? functions.approx_count_distinct(col, 0.02)
+                        : functions.lit(Long.MAX_VALUE));
+            }
+            Row r = data.agg(functions.count(functions.lit(1)), aggs.toArray(new Column[0])).first();
+            rows = r.getLong(0);
+            for (int i = 0; i < chunk.size(); i++) {
+                nonNulls[from + i] = r.getLong(1 + 2 * i);
+                distincts[from + i] = r.getLong(2 + 2 * i);
+            }
         }
-        Row r = data.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
-        long rows = r.getLong(0);
         for (int i = 0; i < readable.size(); i++) {
             String c = readable.get(i);
-            long nonNull = r.getLong(1 + 2 * i);
-            long distinct = r.getLong(2 + 2 * i);
+            long nonNull = nonNulls[i];
+            long distinct = distincts[i];
             DataType t = schema.apply(c).dataType();
             // with --nulls category a string column's nulls are a level: not missing, one more value
             boolean nullLevel = nullsCategory && t instanceof StringType && nonNull < rows;

@@ -73,6 +73,15 @@ final class Engine implements AutoCloseable {
     static final double VALIDATION_SHARE = 0.25;
     /** The validation part holds at most about this many rows (cached, evaluated every {@code eval-every} steps). */
     static final long VALIDATION_MAX_ROWS = 50_000;
+    /**
+     * Bytes of cached training rows (floats, all partitions together) that bound the training sample
+     * besides {@code max-train-rows}: a row holds every dimension of the run, so a wide table gets
+     * fewer rows. 1 GiB leaves narrow tables at {@code max-train-rows} (1 M rows up to 268 floats per
+     * row) and bounds a table of hundreds of columns by the sample, not by its row count: 200 columns
+     * with per-value codes (1 402 floats a row) cached 1 M rows as 5.6 GB, more than a 4 GiB heap.
+     * The validation rows get a quarter of it.
+     */
+    static final long CACHE_BYTES = 1L << 30;
     /** After a divergence the one retry runs at the learning rate divided by this. */
     static final double RETRY_LR_DIVISOR = 10.0;
     /** {@link #RETRY_LR_DIVISOR}; tests set 1 to make the retry repeat the first attempt's divergence bit for bit. */
@@ -147,9 +156,14 @@ final class Engine implements AutoCloseable {
         }
         long valid = checks.stats().valid();
         double expectedTrain = valid * (1 - spec.evalFraction());
-        double cap = spec.maxTrainRows();
+        int width = plan.layout().width();
+        double cap = Math.min(spec.maxTrainRows(), cachedRowCap(CACHE_BYTES, width));
+        if (cap < spec.maxTrainRows() && expectedTrain > cap) {
+            LOG.info(String.format(Locale.ROOT, "training sample: at most %.0f rows, not --max-train-rows %d: %d floats"
+                    + " a row, %d MiB of cached rows at most", cap, spec.maxTrainRows(), width, CACHE_BYTES >> 20));
+        }
         double sampleFraction = expectedTrain <= cap ? 1.0 : Math.max(0.0, (cap - 4 * Math.sqrt(cap)) / expectedTrain);
-        this.validationFraction = validationFraction(spec, valid);
+        this.validationFraction = validationFraction(spec, valid, width);
         NormalScores scores = null;
         if ("normal-scores".equals(spec.transform())) {
             long tn = System.nanoTime();
@@ -184,14 +198,21 @@ final class Engine implements AutoCloseable {
 
     /**
      * The fraction of held-out rows used for validation: {@link #VALIDATION_SHARE}, but at most about
-     * {@link #VALIDATION_MAX_ROWS} rows (they are cached); 0 when {@code eval-every} is 0.
+     * {@link #VALIDATION_MAX_ROWS} rows, and at most a quarter of {@link #CACHE_BYTES} of rows of
+     * {@code width} floats (they are cached); 0 when {@code eval-every} is 0.
      */
-    static double validationFraction(MineSpec spec, long validRows) {
+    static double validationFraction(MineSpec spec, long validRows, int width) {
         if (spec.evalEvery() == 0) {
             return 0;
         }
         double heldOut = validRows * spec.evalFraction();
-        return Math.min(VALIDATION_SHARE, VALIDATION_MAX_ROWS / Math.max(1.0, heldOut));
+        double rows = Math.min(VALIDATION_MAX_ROWS, cachedRowCap(CACHE_BYTES / 4, width));
+        return Math.min(VALIDATION_SHARE, rows / Math.max(1.0, heldOut));
+    }
+
+    /** Rows of {@code width} floats in {@code bytes} (at least 1 000: a narrower sample is no sample). */
+    static long cachedRowCap(long bytes, int width) {
+        return Math.max(1_000, bytes / (4L * Math.max(1, width)));
     }
 
     /**

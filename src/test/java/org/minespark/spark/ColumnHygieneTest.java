@@ -36,6 +36,42 @@ class ColumnHygieneTest {
     }
 
     /**
+     * More columns than one aggregate query takes ({@link ColumnHygiene#CHUNK_COLUMNS}): the counts of
+     * every chunk land on their own columns. Among 2 chunks and a bit of plain doubles, an ID-like
+     * long in the second chunk, a mostly-null double as the very last column and a constant in the
+     * first chunk (not skipped: the engine answers it); nothing else is skipped.
+     */
+    @Test
+    void skipped_overSeveralChunks_eachColumnWithItsOwnCounts() {
+        int n = 2 * ColumnHygiene.CHUNK_COLUMNS + 3;
+        int id = ColumnHygiene.CHUNK_COLUMNS + 5;
+        int constant = 7;
+        Random r = new Random(3);
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 400; i++) {
+            Object[] v = new Object[n];
+            for (int c = 0; c < n; c++) {
+                v[c] = c == id ? (Object) (long) i : c == constant ? (Object) 1.0
+                        : c == n - 1 && r.nextDouble() < 0.9 ? null : (Object) r.nextGaussian();
+            }
+            rows.add(RowFactory.create(v));
+        }
+        StructType schema = new StructType();
+        List<String> names = new ArrayList<>();
+        for (int c = 0; c < n; c++) {
+            names.add("c" + c);
+            schema = schema.add("c" + c, c == id ? DataTypes.LongType : DataTypes.DoubleType);
+        }
+        Map<String, String> skipped = ColumnHygiene.skipped(SparkFixture.local2().createDataFrame(rows, schema), names,
+                0.5, 1000, false);
+        assertEquals(List.of("c" + id, "c" + (n - 1)), List.copyOf(skipped.keySet()), skipped.toString());
+        assertTrue(skipped.get("c" + id).startsWith("ID-like: about") && skipped.get("c" + id).contains("in 400 non-null"),
+                skipped.toString());
+        assertTrue(skipped.get("c" + (n - 1)).startsWith("mostly null") && skipped.get("c" + (n - 1)).contains("of 400 rows"),
+                skipped.toString());
+    }
+
+    /**
      * A table with a dependent pair (t, a), a constant k, an ID-like string of numbers id (every
      * value distinct), a mostly-null m (80 % null) and a struct column st: all pairs of the six
      * columns run; every pair with id, m or st is skipped with the column's reason, the pairs of k
