@@ -12,16 +12,16 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.IntegralType;
-import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.StructType;
+import org.minespark.core.DistinctSketch;
 
 /**
- * Column hygiene of a {@code pairs} run: aggregate queries over the selected columns, up to
- * {@value #CHUNK_COLUMNS} columns each (rows, non-null values and an approximate distinct count per
- * column, HyperLogLog with 2 % relative error), say which columns to skip, each with its reason. A
- * skipped column never fails the run: its pairs get a row with status {@code skipped} and the
- * reason. Skipped are:
+ * Column hygiene of a {@code pairs} run: one pass over the selected columns (rows, non-null values
+ * per column and, for string and integer columns, the approximate number of distinct values, a
+ * {@link DistinctSketch} with a 2.2 % relative error) says which columns to skip, each with its
+ * reason. A skipped column never fails the run: its pairs get a row with status {@code skipped}
+ * and the reason. Skipped are:
  * <ul>
  * <li>columns of a type the engine cannot read (not numeric, string, numeric array or ML vector);</li>
  * <li>mostly-null columns: a null fraction above {@code maxNullFraction};</li>
@@ -39,8 +39,6 @@ final class ColumnHygiene {
     static final double ID_LIKE_FRACTION = 0.9;
     /** A column needs more distinct values than this to be called ID-like (a small table's codes are not IDs). */
     static final long ID_LIKE_MIN = 100;
-    /** Columns per aggregate query. */
-    static final int CHUNK_COLUMNS = 64;
 
     private ColumnHygiene() {
     }
@@ -66,30 +64,29 @@ final class ColumnHygiene {
         if (readable.isEmpty()) {
             return inOrder(out, columns);
         }
-        // one aggregate query per chunk of columns: each sketch brings hundreds of aggregation-buffer
-        // attributes (2^12 registers at 2 %), and 1000 columns in one query ran a 4 GiB driver out of
-        // heap while Spark planned it; Parquet reads only each chunk's columns, so the chunks together
-        // read the data once
-        long rows = 0;
-        long[] nonNulls = new long[readable.size()];
+        // one pass: non-null counts, and a distinct-count sketch of each string and integer column (the
+        // only ones whose distinct values decide anything below)
+        boolean[] sketched = new boolean[readable.size()];
+        boolean[] integral = new boolean[readable.size()];
+        Column[] cols = new Column[readable.size()];
+        for (int i = 0; i < readable.size(); i++) {
+            DataType t = schema.apply(readable.get(i)).dataType();
+            integral[i] = t instanceof IntegralType;
+            sketched[i] = integral[i] || t instanceof StringType;
+            cols[i] = functions.col("`" + readable.get(i).replace("`", "``") + "`");
+        }
+        Counts counts = data.select(cols).javaRDD().mapPartitions(it -> {
+            Counts c = new Counts(sketched);
+            while (it.hasNext()) {
+                c.add(it.next(), integral);
+            }
+            return java.util.List.of(c).iterator();
+        }).treeReduce(Counts::merge);
+        long rows = counts.rows;
+        long[] nonNulls = counts.nonNull;
         long[] distincts = new long[readable.size()];
-        for (int from = 0; from < readable.size(); from += CHUNK_COLUMNS) {
-            List<String> chunk = readable.subList(from, Math.min(readable.size(), from + CHUNK_COLUMNS));
-            List<Column> aggs = new ArrayList<>();
-            for (String c : chunk) {
-                Column col = functions.col("`" + c.replace("`", "``") + "`");
-                aggs.add(functions.count(col));
-                DataType t = schema.apply(c).dataType();
-                // distinct values of scalars only: an array or vector column is never ID-checked here
-                aggs.add(t instanceof NumericType || t instanceof StringType ? functions.approx_count_distinct(col, 0.02)
-                        : functions.lit(Long.MAX_VALUE));
-            }
-            Row r = data.agg(functions.count(functions.lit(1)), aggs.toArray(new Column[0])).first();
-            rows = r.getLong(0);
-            for (int i = 0; i < chunk.size(); i++) {
-                nonNulls[from + i] = r.getLong(1 + 2 * i);
-                distincts[from + i] = r.getLong(2 + 2 * i);
-            }
+        for (int i = 0; i < readable.size(); i++) {
+            distincts[i] = sketched[i] ? counts.distinct[i].estimate() : Long.MAX_VALUE;
         }
         for (int i = 0; i < readable.size(); i++) {
             String c = readable.get(i);
@@ -105,6 +102,51 @@ final class ColumnHygiene {
             }
         }
         return inOrder(out, columns);
+    }
+
+    /** Rows, non-null values per column and distinct-value sketches of one partition, or merged. */
+    static final class Counts implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        long rows;
+        final long[] nonNull;
+        final DistinctSketch[] distinct;
+
+        Counts(boolean[] sketched) {
+            nonNull = new long[sketched.length];
+            distinct = new DistinctSketch[sketched.length];
+            for (int i = 0; i < sketched.length; i++) {
+                distinct[i] = sketched[i] ? new DistinctSketch(DistinctSketch.DEFAULT_K) : null;
+            }
+        }
+
+        void add(Row r, boolean[] integral) {
+            rows++;
+            for (int i = 0; i < nonNull.length; i++) {
+                if (r.isNullAt(i)) {
+                    continue;
+                }
+                nonNull[i]++;
+                if (distinct[i] != null) {
+                    Object v = r.get(i);
+                    if (integral[i]) {
+                        distinct[i].addLong(((Number) v).longValue());
+                    } else {
+                        distinct[i].addString(v.toString());
+                    }
+                }
+            }
+        }
+
+        Counts merge(Counts o) {
+            rows += o.rows;
+            for (int i = 0; i < nonNull.length; i++) {
+                nonNull[i] += o.nonNull[i];
+                if (distinct[i] != null) {
+                    distinct[i].merge(o.distinct[i]);
+                }
+            }
+            return this;
+        }
     }
 
     private static Map<String, String> inOrder(Map<String, String> m, List<String> columns) {
