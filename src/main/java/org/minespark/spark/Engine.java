@@ -76,12 +76,13 @@ final class Engine implements AutoCloseable {
     /**
      * Bytes of cached training rows (floats, all partitions together) that bound the training sample
      * besides {@code max-train-rows}: a row holds every dimension of the run, so a wide table gets
-     * fewer rows. 1 GiB leaves narrow tables at {@code max-train-rows} (1 M rows up to 268 floats per
-     * row) and bounds a table of hundreds of columns by the sample, not by its row count: 200 columns
-     * with per-value codes (1 402 floats a row) cached 1 M rows as 5.6 GB, more than a 4 GiB heap.
-     * The validation rows get a quarter of it.
+     * fewer rows. 512 MiB leaves narrow tables at {@code max-train-rows} (1 M rows up to 134 floats
+     * per row) and bounds a table of hundreds of columns by the sample, not by its row count: 200
+     * columns with per-value codes (1 402 floats a row) cached 1 M rows as 5.6 GB, more than a 4 GiB
+     * heap, and 1 GiB of 7 227-float rows (1000 columns) still ran the 4 GiB local driver out of heap
+     * while the blocks were built. The validation rows get a quarter of it.
      */
-    static final long CACHE_BYTES = 1L << 30;
+    static final long CACHE_BYTES = 1L << 29;
     /** After a divergence the one retry runs at the learning rate divided by this. */
     static final double RETRY_LR_DIVISOR = 10.0;
     /** {@link #RETRY_LR_DIVISOR}; tests set 1 to make the retry repeat the first attempt's divergence bit for bit. */
