@@ -26,9 +26,10 @@ record CachedRows(JavaRDD<FloatBlock> blocks, long trainingRows, int batchLimit,
      * and checks that the batch fits: the whole batch within the training rows, each partition's
      * share within its rows (errors name the flag and the numbers; nothing stays cached after an error).
      */
-    static CachedRows cache(JavaRDD<Tuple2<Byte, float[]>> tagged, int width, int parts, long seed, MineSpec spec,
-                            InputChecks checks, double validationFraction) {
-        JavaRDD<FloatBlock> blocks = TaggedRows.blocks(tagged, TaggedRows.TRAIN_ROW, parts, seed, Engine.SPREAD, width)
+    static CachedRows cache(JavaRDD<Tuple2<Byte, float[]>> train, JavaRDD<Tuple2<Byte, float[]>> validationRows,
+                            int width, int parts, long seed, MineSpec spec, InputChecks checks,
+                            double validationFraction) {
+        JavaRDD<FloatBlock> blocks = TaggedRows.blocks(train, TaggedRows.TRAIN_ROW, parts, seed, Engine.SPREAD, width)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         List<Integer> rows = blocks.map(FloatBlock::rows).collect();
         int[] blockRows = rows.stream().mapToInt(Integer::intValue).toArray();
@@ -61,7 +62,7 @@ record CachedRows(JavaRDD<FloatBlock> blocks, long trainingRows, int batchLimit,
                 spec.batchSize()));
         Engine.Validation validation = null;
         if (validationFraction > 0) {
-            JavaRDD<FloatBlock> v = TaggedRows.blocks(tagged, TaggedRows.VALIDATION_ROW, parts, seed, Engine.VALIDATION_SPREAD,
+            JavaRDD<FloatBlock> v = TaggedRows.blocks(validationRows, TaggedRows.VALIDATION_ROW, parts, seed, Engine.VALIDATION_SPREAD,
                     width).persist(StorageLevel.MEMORY_AND_DISK());
             long n = 0;
             for (int r : v.map(FloatBlock::rows).collect()) {

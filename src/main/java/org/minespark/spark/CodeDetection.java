@@ -1,6 +1,7 @@
 package org.minespark.spark;
 
 import java.io.Serializable;
+import java.util.Arrays;
 
 import org.apache.spark.sql.Row;
 import org.minespark.core.ValueEncoding;
@@ -61,17 +62,39 @@ final class CodeDetection {
     /** Per column: non-null rows, whether every value is an integer, and the distinct values up to one past the limit. */
     static final class LevelStats implements Serializable {
         private static final long serialVersionUID = 1L;
+        /** An empty slot of {@link #numbers}: a NaN, and only finite values are added. */
+        private static final long EMPTY = 0x7ff8000000000001L;
         long rows;
         boolean integers = true;
+        /** A string column's values. */
         java.util.HashSet<Object> values = new java.util.HashSet<>();
+        /**
+         * A numeric column's values, as the bits of their doubles in an open-addressing table (no
+         * boxing: 1000 columns of 1 M rows spent 141 s here with a {@code HashSet<Double>}).
+         */
+        long[] numbers = emptyTable(16);
+        int numberCount;
         boolean over;
 
+        private static long[] emptyTable(int size) {
+            long[] t = new long[size];
+            Arrays.fill(t, EMPTY);
+            return t;
+        }
+
         int distinct() {
-            return over ? ValueEncoding.MAX_LEVELS + 1 : values.size();
+            return over ? ValueEncoding.MAX_LEVELS + 1 : values.size() + numberCount;
         }
 
         double[] numbers() {
-            return values.stream().mapToDouble(v -> (Double) v).toArray();
+            double[] out = new double[numberCount];
+            int k = 0;
+            for (long b : numbers) {
+                if (b != EMPTY) {
+                    out[k++] = Double.longBitsToDouble(b);
+                }
+            }
+            return out;
         }
 
         String[] strings() {
@@ -83,11 +106,56 @@ final class CodeDetection {
             addValue(v);
         }
 
+        /** Adds a finite number ({@code -0.0} given as {@code 0.0}). */
+        void add(double v) {
+            rows++;
+            addNumber(Double.doubleToLongBits(v));
+        }
+
         private void addValue(Object v) {
             if (!over && values.add(v) && values.size() > ValueEncoding.MAX_LEVELS) {
-                over = true;
-                values = new java.util.HashSet<>();
+                overflow();
             }
+        }
+
+        private void addNumber(long bits) {
+            if (over) {
+                return;
+            }
+            int mask = numbers.length - 1;
+            int i = slot(bits) & mask;
+            while (numbers[i] != EMPTY) {
+                if (numbers[i] == bits) {
+                    return;
+                }
+                i = (i + 1) & mask;
+            }
+            numbers[i] = bits;
+            if (++numberCount > ValueEncoding.MAX_LEVELS) {
+                overflow();
+            } else if (2 * numberCount > numbers.length) {
+                long[] old = numbers;
+                numbers = emptyTable(2 * old.length);
+                numberCount = 0;
+                for (long b : old) {
+                    if (b != EMPTY) {
+                        addNumber(b);
+                    }
+                }
+            }
+        }
+
+        /** A well-mixed hash of a double's bits (neighbouring integers land far apart). */
+        private static int slot(long bits) {
+            long z = bits * 0x9E3779B97F4A7C15L;
+            return (int) (z ^ (z >>> 29) ^ (z >>> 47));
+        }
+
+        private void overflow() {
+            over = true;
+            values = new java.util.HashSet<>();
+            numbers = emptyTable(1);
+            numberCount = 0;
         }
 
         LevelStats merge(LevelStats o) {
@@ -95,11 +163,15 @@ final class CodeDetection {
             integers &= o.integers;
             if (!over) {
                 if (o.over) {
-                    over = true;
-                    values = new java.util.HashSet<>();
+                    overflow();
                 } else {
                     for (Object v : o.values) {
                         addValue(v);
+                    }
+                    for (long b : o.numbers) {
+                        if (b != EMPTY) {
+                            addNumber(b);
+                        }
                     }
                 }
             }
@@ -155,7 +227,7 @@ final class CodeDetection {
                         if (v != Math.rint(v)) {
                             st[i].integers = false;
                         }
-                        st[i].add(v == 0.0 ? 0.0 : v); // -0.0 and 0.0 are one value
+                        st[i].add(v == 0.0 ? 0.0 : v); // -0.0 and 0.0 are one value (a primitive double: no boxing)
                     }
                 }
                 return java.util.Collections.singletonList(st).iterator();

@@ -129,7 +129,8 @@ final class Engine implements AutoCloseable {
     private final long seed;
     private final int parts;
     private final InputChecks checks;
-    private final JavaRDD<Tuple2<Byte, float[]>> tagged;
+    /** The tagged rows of one role ({@link TaggedRows#tag}), lazily. */
+    private final java.util.function.Function<Byte, JavaRDD<Tuple2<Byte, float[]>>> tagged;
     private final double validationFraction;
     private JavaRDD<FloatBlock> blocks;
     private Validation validation;
@@ -176,8 +177,10 @@ final class Engine implements AutoCloseable {
                     TaggedRows.scoresSampleRows(plan.layout().width(), valid), NormalScores.DEFAULT_KNOTS,
                     (System.nanoTime() - tn) / 1e9));
         }
-        this.tagged = TaggedRows.tag(rows, plan.layout(), seed, spec.evalFraction(), validationFraction, sampleFraction,
-                mean, invStd, scores);
+        NormalScores fitted = scores;
+        double vf = validationFraction;
+        this.tagged = role -> TaggedRows.tag(rows, plan.layout(), seed, spec.evalFraction(), vf, sampleFraction, mean,
+                invStd, fitted, role);
     }
 
     InputChecks checks() {
@@ -289,7 +292,7 @@ final class Engine implements AutoCloseable {
         Work work = new Work(total, spec.steps(), (long) trainable.size() * spec.steps(), total - trainable.size(),
                 progress);
         Run run = new Run(plan, spec, shapes, bound, seed, blocks, batchLimit, validation, work);
-        Outcomes outcomes = new Outcomes(jsc, run, parts, checks, tagged);
+        Outcomes outcomes = new Outcomes(jsc, run, parts, checks, tagged(TaggedRows.TEST_ROW));
         Checkpointing.Checkpoints ck = Checkpointing.none(checks.warnings());
         // (the runners reject --resume without a directory, and pairs --checkpoint-dir with several
         // pairs, before any data is read; MineSpec turns a blank directory into null)
@@ -340,7 +343,8 @@ final class Engine implements AutoCloseable {
         if (blocks != null) {
             return;
         }
-        CachedRows c = CachedRows.cache(tagged, plan.layout().width(), parts, seed, spec, checks, validationFraction);
+        CachedRows c = CachedRows.cache(tagged(TaggedRows.TRAIN_ROW), tagged(TaggedRows.VALIDATION_ROW),
+                plan.layout().width(), parts, seed, spec, checks, validationFraction);
         blocks = c.blocks();
         validation = c.validation();
         nTrain = c.trainingRows();
@@ -373,8 +377,9 @@ final class Engine implements AutoCloseable {
         return p;
     }
 
-    JavaRDD<Tuple2<Byte, float[]>> tagged() {
-        return tagged;
+    /** The rows of {@code role} ({@link TaggedRows#TRAIN_ROW}, {@code VALIDATION_ROW} or {@code TEST_ROW}), lazily. */
+    JavaRDD<Tuple2<Byte, float[]>> tagged(byte role) {
+        return tagged.apply(role);
     }
 
     JavaRDD<FloatBlock> blocks() {
