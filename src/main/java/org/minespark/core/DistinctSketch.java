@@ -14,8 +14,8 @@ import java.util.Arrays;
  * <p>Why not Spark's {@code approx_count_distinct}: its HyperLogLog++ aggregation buffer has one
  * field per 10 registers (410 at 2 %), and Spark generates the buffer's projection code in every
  * task; at 64 columns per query that code generation took about 90 s per query (a thread dump
- * showed the tasks inside {@code GenerateUnsafeProjection}), so 1000 columns took about 25 min
- * before reading a row. A sketch is a plain sorted {@code long[]} of at most {@code k} hashes.
+ * showed the tasks inside {@code GenerateUnsafeProjection}), so 1000 columns would have taken
+ * about 25 min (16 such queries) before reading a row. A sketch is a plain sorted {@code long[]} of at most {@code k} hashes.
  *
  * <p>{@link #merge} is exact: the sketch of a union is the k smallest of both sketches' hashes, so
  * partitions can be sketched apart and merged in any order. Not thread-safe.
@@ -40,17 +40,17 @@ public final class DistinctSketch implements Serializable {
 
     /** Adds a value of a string column. */
     public void addString(String s) {
-        addHash(SyntheticTasks.mix64(s.hashCode() * 0x9E3779B97F4A7C15L + s.length()));
+        addHash(Seeds.mix(s.hashCode() * 0x9E3779B97F4A7C15L + s.length()));
     }
 
     /** Adds a value of an integer column. */
     public void addLong(long v) {
-        addHash(SyntheticTasks.mix64(v));
+        addHash(Seeds.mix(v));
     }
 
     /** Adds a value of a floating-point column ({@code -0.0} and {@code 0.0} are one value, as are all NaNs). */
     public void addDouble(double v) {
-        addHash(SyntheticTasks.mix64(Double.doubleToLongBits(v == 0.0 ? 0.0 : v) ^ 0x5DEECE66DL));
+        addHash(Seeds.mix(Double.doubleToLongBits(v == 0.0 ? 0.0 : v) ^ 0x5DEECE66DL));
     }
 
     private void addHash(long h64) {

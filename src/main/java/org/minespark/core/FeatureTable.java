@@ -104,7 +104,7 @@ public final class FeatureTable implements Serializable {
         if (!(nullRate >= 0 && nullRate < 1)) {
             throw new IllegalArgumentException("--null-rate must be in [0, 1), got " + nullRate);
         }
-        SplittableRandom layout = new SplittableRandom(SyntheticTasks.mix64(seed ^ 0x7AB1E5EEDL));
+        SplittableRandom layout = new SplittableRandom(Seeds.mix(seed ^ 0x7AB1E5EEDL));
         int[] perm = shuffled(features, layout);
         int pairs = Math.max(1, features / 8);
         double[] mi = new double[pairs];
@@ -213,7 +213,7 @@ public final class FeatureTable implements Serializable {
             }
         }
         out[0] = row;
-        out[1] = String.format(Locale.ROOT, "r%016x", SyntheticTasks.mix64(row ^ SyntheticTasks.mix64(seed)));
+        out[1] = String.format(Locale.ROOT, "r%016x", Seeds.mix(row ^ Seeds.mix(seed)));
         out[2] = CONST_NUM_VALUE;
         out[3] = CONST_STR_VALUE;
     }

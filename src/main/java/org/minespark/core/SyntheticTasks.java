@@ -249,14 +249,7 @@ public final class SyntheticTasks {
      * (a plain {@code seed + row} would give shifted copies of one sequence).
      */
     public static SplittableRandom rowRandom(long seed, long row) {
-        return new SplittableRandom(mix64(mix64(seed) + row * GOLDEN_GAMMA));
-    }
-
-    /** SplitMix64 / Stafford variant 13 finaliser. */
-    static long mix64(long z) {
-        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-        return z ^ (z >>> 31);
+        return new SplittableRandom(Seeds.mix(Seeds.mix(seed) + row * GOLDEN_GAMMA));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.util.Arrays;
 
 import org.apache.spark.sql.Row;
+import org.minespark.core.Seeds;
 import org.minespark.core.ValueEncoding;
 
 /**
@@ -123,7 +124,7 @@ final class CodeDetection {
                 return;
             }
             int mask = numbers.length - 1;
-            int i = slot(bits) & mask;
+            int i = (int) Seeds.mix(bits) & mask; // neighbouring integers land far apart
             while (numbers[i] != EMPTY) {
                 if (numbers[i] == bits) {
                     return;
@@ -143,12 +144,6 @@ final class CodeDetection {
                     }
                 }
             }
-        }
-
-        /** A well-mixed hash of a double's bits (neighbouring integers land far apart). */
-        private static int slot(long bits) {
-            long z = bits * 0x9E3779B97F4A7C15L;
-            return (int) (z ^ (z >>> 29) ^ (z >>> 47));
         }
 
         private void overflow() {

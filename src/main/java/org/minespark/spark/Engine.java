@@ -19,7 +19,6 @@ import org.minespark.core.TrainingCheckpoint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import scala.Tuple2;
 
 /**
  * The one engine behind {@code estimate} and {@code pairs}: a {@link Plan} of N &ge; 1 pairs runs
@@ -63,26 +62,6 @@ final class Engine implements AutoCloseable {
     static final long NULL_EVAL = 14;
     static final long NORMAL_SCORES_SAMPLE = 15;
 
-    /**
-     * The share of the held-out rows used for validation (the rest are test rows). A quarter: the
-     * validation pass only has to rank successive critics on the same rows with the same pairing
-     * (their differences are far less noisy than the estimate itself), while the reported CI
-     * narrows with the test rows (3/4 of the held-out rows keep its width within 1.16x of the
-     * width on all of them).
-     */
-    static final double VALIDATION_SHARE = 0.25;
-    /** The validation part holds at most about this many rows (cached, evaluated every {@code eval-every} steps). */
-    static final long VALIDATION_MAX_ROWS = 50_000;
-    /**
-     * Bytes of cached training rows (floats, all partitions together) that bound the training sample
-     * besides {@code max-train-rows}: a row holds every dimension of the run, so a wide table gets
-     * fewer rows. 512 MiB leaves narrow tables at {@code max-train-rows} (1 M rows up to 134 floats
-     * per row) and bounds a table of hundreds of columns by the sample, not by its row count: 200
-     * columns with per-value codes (1 402 floats a row) cached 1 M rows as 5.6 GB, more than a 4 GiB
-     * heap, and 1 GiB of 7 227-float rows (1000 columns) still ran the 4 GiB local driver out of heap
-     * while the blocks were built. The validation rows get a quarter of it.
-     */
-    static final long CACHE_BYTES = 1L << 29;
     /** After a divergence the one retry runs at the learning rate divided by this. */
     static final double RETRY_LR_DIVISOR = 10.0;
     /** {@link #RETRY_LR_DIVISOR}; tests set 1 to make the retry repeat the first attempt's divergence bit for bit. */
@@ -130,7 +109,7 @@ final class Engine implements AutoCloseable {
     private final int parts;
     private final InputChecks checks;
     /** The tagged rows of one role ({@link TaggedRows#tag}), lazily. */
-    private final java.util.function.Function<Byte, JavaRDD<Tuple2<Byte, float[]>>> tagged;
+    private final java.util.function.Function<Byte, JavaRDD<float[]>> tagged;
     private final double validationFraction;
     private JavaRDD<FloatBlock> blocks;
     private Validation validation;
@@ -159,13 +138,13 @@ final class Engine implements AutoCloseable {
         long valid = checks.stats().valid();
         double expectedTrain = valid * (1 - spec.evalFraction());
         int width = plan.layout().width();
-        double cap = Math.min(spec.maxTrainRows(), cachedRowCap(CACHE_BYTES, width));
+        double cap = Math.min(spec.maxTrainRows(), CachedRows.rowCap(CachedRows.CACHE_BYTES, width));
         if (cap < spec.maxTrainRows() && expectedTrain > cap) {
             LOG.info(String.format(Locale.ROOT, "training sample: at most %.0f rows, not --max-train-rows %d: %d floats"
-                    + " a row, %d MiB of cached rows at most", cap, spec.maxTrainRows(), width, CACHE_BYTES >> 20));
+                    + " a row, %d MiB of cached rows at most", cap, spec.maxTrainRows(), width, CachedRows.CACHE_BYTES >> 20));
         }
         double sampleFraction = expectedTrain <= cap ? 1.0 : Math.max(0.0, (cap - 4 * Math.sqrt(cap)) / expectedTrain);
-        this.validationFraction = validationFraction(spec, valid, width);
+        this.validationFraction = CachedRows.validationFraction(spec, valid, width);
         NormalScores scores = null;
         if ("normal-scores".equals(spec.transform())) {
             long tn = System.nanoTime();
@@ -178,9 +157,8 @@ final class Engine implements AutoCloseable {
                     (System.nanoTime() - tn) / 1e9));
         }
         NormalScores fitted = scores;
-        double vf = validationFraction;
-        this.tagged = role -> TaggedRows.tag(rows, plan.layout(), seed, spec.evalFraction(), vf, sampleFraction, mean,
-                invStd, fitted, role);
+        this.tagged = role -> TaggedRows.tag(rows, plan.layout(), seed, spec.evalFraction(), validationFraction,
+                sampleFraction, mean, invStd, fitted, role);
     }
 
     InputChecks checks() {
@@ -198,25 +176,6 @@ final class Engine implements AutoCloseable {
     /** Training rows cached (after {@link #run}). */
     long trainingRows() {
         return nTrain;
-    }
-
-    /**
-     * The fraction of held-out rows used for validation: {@link #VALIDATION_SHARE}, but at most about
-     * {@link #VALIDATION_MAX_ROWS} rows, and at most a quarter of {@link #CACHE_BYTES} of rows of
-     * {@code width} floats (they are cached); 0 when {@code eval-every} is 0.
-     */
-    static double validationFraction(MineSpec spec, long validRows, int width) {
-        if (spec.evalEvery() == 0) {
-            return 0;
-        }
-        double heldOut = validRows * spec.evalFraction();
-        double rows = Math.min(VALIDATION_MAX_ROWS, cachedRowCap(CACHE_BYTES / 4, width));
-        return Math.min(VALIDATION_SHARE, rows / Math.max(1.0, heldOut));
-    }
-
-    /** Rows of {@code width} floats in {@code bytes} (at least 1 000: a narrower sample is no sample). */
-    static long cachedRowCap(long bytes, int width) {
-        return Math.max(1_000, bytes / (4L * Math.max(1, width)));
     }
 
     /**
@@ -378,7 +337,7 @@ final class Engine implements AutoCloseable {
     }
 
     /** The rows of {@code role} ({@link TaggedRows#TRAIN_ROW}, {@code VALIDATION_ROW} or {@code TEST_ROW}), lazily. */
-    JavaRDD<Tuple2<Byte, float[]>> tagged(byte role) {
+    JavaRDD<float[]> tagged(byte role) {
         return tagged.apply(role);
     }
 

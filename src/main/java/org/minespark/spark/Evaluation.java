@@ -21,7 +21,6 @@ import org.minespark.core.PermutationStats;
 import org.minespark.core.Seeds;
 import org.minespark.spec.MiResult;
 
-import scala.Tuple2;
 
 /**
  * The held-out passes of N critics: the validation pass (the chosen bound on cached validation
@@ -123,11 +122,10 @@ final class Evaluation implements java.io.Serializable {
      * {@code chunkRows}): every critic's bound statistics and, unless {@code permutations} is 0,
      * its permutation test on the first {@link #permutationMaxRows} rows.
      */
-    EvalStats[] evaluate(JavaSparkContext jsc, JavaRDD<Tuple2<Byte, float[]>> tagged, float[][][] params, int parts,
+    EvalStats[] evaluate(JavaSparkContext jsc, JavaRDD<float[]> testRows, float[][][] params, int parts,
                          long seed, int chunkRows, int permutations) {
         int n = shapes.length;
-        JavaPairRDD<Long, float[]> keyed = TaggedRows.randomlyOrdered(
-                tagged.filter(t -> t._1() == TaggedRows.TEST_ROW), parts, seed, Engine.EVAL);
+        JavaPairRDD<Long, float[]> keyed = TaggedRows.randomlyOrdered(testRows, parts, seed, Engine.EVAL);
         Broadcast<float[][][]> bc = jsc.broadcast(params);
         final Evaluation ev = this;
         final long permRows = (permutationMaxRows + parts - 1) / parts;

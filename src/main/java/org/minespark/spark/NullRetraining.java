@@ -44,7 +44,7 @@ final class NullRetraining {
         }
         int[] yd = plan.pairs().get(m).yDims();
         int width = plan.layout().width();
-        JavaRDD<FloatBlock> test = TaggedRows.blocks(e.tagged(TaggedRows.TEST_ROW), TaggedRows.TEST_ROW, parts, seed, Engine.NULL_TEST_SPREAD, width)
+        JavaRDD<FloatBlock> test = TaggedRows.blocks(e.tagged(TaggedRows.TEST_ROW), parts, seed, Engine.NULL_TEST_SPREAD, width)
                 .persist(StorageLevel.MEMORY_AND_DISK());
         double[] out = new double[r];
         try {

@@ -13,7 +13,6 @@ import org.minespark.spec.PairResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import scala.Tuple2;
 
 /**
  * The {@link Outcome} of every pair of a run: the pairs not to train from their input checks
@@ -29,16 +28,16 @@ final class Outcomes {
     private final long seed;
     private final int parts;
     private final InputChecks checks;
-    private final JavaRDD<Tuple2<Byte, float[]>> tagged;
+    private final JavaRDD<float[]> testRows;
 
-    Outcomes(JavaSparkContext jsc, Engine.Run run, int parts, InputChecks checks, JavaRDD<Tuple2<Byte, float[]>> tagged) {
+    Outcomes(JavaSparkContext jsc, Engine.Run run, int parts, InputChecks checks, JavaRDD<float[]> testRows) {
         this.jsc = jsc;
         this.run = run;
         this.spec = run.spec();
         this.seed = run.seed();
         this.parts = parts;
         this.checks = checks;
-        this.tagged = tagged;
+        this.testRows = testRows;
     }
 
     /**
@@ -83,7 +82,7 @@ final class Outcomes {
             Pass p = new Pass(run, group, lr, attempt, firstOfGroup, ck, resume);
             p.train();
             long tEval = System.nanoTime();
-            EvalStats[] eval = p.evaluation().evaluate(jsc, tagged, p.keptWeights(), parts, seed, spec.evalChunkRows(),
+            EvalStats[] eval = p.evaluation().evaluate(jsc, testRows, p.keptWeights(), parts, seed, spec.evalChunkRows(),
                     spec.permutations());
             LOG.info(String.format(Locale.ROOT, "test-row evaluation of %d critic(s): %d rows, %d permutations, %.2f s",
                     group.size(), eval[0].bound.count(), spec.permutations(), (System.nanoTime() - tEval) / 1e9));

@@ -37,8 +37,8 @@ final class TaggedRows {
     }
 
     /**
-     * Transformed float rows tagged {@link #TRAIN_ROW}, {@link #VALIDATION_ROW} or {@link #TEST_ROW},
-     * streamed (no per-partition buffer). A row is held out when a uniform derived from (seed,
+     * The transformed float rows of role {@code only} ({@link #TRAIN_ROW}, {@link #VALIDATION_ROW} or
+     * {@link #TEST_ROW}), streamed (no per-partition buffer). A row is held out when a uniform derived from (seed,
      * SPLIT, input partition, row index) is below {@code evalFraction}; a held-out row is a
      * validation row when a second uniform, from (seed, VALIDATION_SPLIT, partition, row index), is
      * below {@code validationFraction}, else a test row. Each value is standardised with
@@ -47,20 +47,20 @@ final class TaggedRows {
      * role, and a wide row with per-value codes costs thousands of dimensions (1000 columns: each
      * pass that read every row took about 165 s, for the 2 % of rows the training sample keeps).
      */
-    static JavaRDD<Tuple2<Byte, float[]>> tag(JavaRDD<Row> rows, RowLayout lay, long seed, double evalFraction,
-                                              double validationFraction, double sampleFraction, double[] mean,
-                                              double[] invStd, NormalScores scores, byte only) {
+    static JavaRDD<float[]> tag(JavaRDD<Row> rows, RowLayout lay, long seed, double evalFraction,
+                                double validationFraction, double sampleFraction, double[] mean, double[] invStd,
+                                NormalScores scores, byte only) {
         final int dims = lay.width();
         return rows.mapPartitionsWithIndex((pi, it) -> {
             double[] v = new double[dims];
-            return new MappingIterator<Row, Tuple2<Byte, float[]>>(it) {
+            return new MappingIterator<Row, float[]>(it) {
                 @Override
-                protected Tuple2<Byte, float[]> map(Row row, long rowId) {
-                    byte role = role(seed, pi, rowId, evalFraction, validationFraction, sampleFraction);
-                    if (role != only || lay.firstInvalid(row, v) >= 0) {
+                protected float[] map(Row row, long rowId) {
+                    if (role(seed, pi, rowId, evalFraction, validationFraction, sampleFraction) != only
+                            || lay.firstInvalid(row, v) >= 0) {
                         return null;
                     }
-                    return new Tuple2<>(role, scores == null ? standardised(v, dims, mean, invStd) : scored(v, dims, scores));
+                    return scores == null ? standardised(v, dims, mean, invStd) : scored(v, dims, scores);
                 }
             };
         }, true);
@@ -174,14 +174,13 @@ final class TaggedRows {
     }
 
     /**
-     * The rows of one role spread over {@code parts} partitions by a seeded random 64-bit key,
+     * Rows (of one role) spread over {@code parts} partitions by a seeded random 64-bit key,
      * sorted by it within each partition (rather than shuffle-fetch order, which depends on which
      * map output arrives first: the block's row order, and so the whole run, is reproducible for a
      * seed) and packed into one wide block per partition ({@code dx} = the row width, {@code dy} 0).
      */
-    static JavaRDD<FloatBlock> blocks(JavaRDD<Tuple2<Byte, float[]>> tagged, byte role, int parts, long seed,
-                                      long purpose, int width) {
-        return randomlyOrdered(tagged.filter(t -> t._1() == role), parts, seed, purpose).mapPartitions(it -> {
+    static JavaRDD<FloatBlock> blocks(JavaRDD<float[]> rows, int parts, long seed, long purpose, int width) {
+        return randomlyOrdered(rows, parts, seed, purpose).mapPartitions(it -> {
             FloatList xs = new FloatList(1024 * Math.max(1, width));
             int n = 0;
             while (it.hasNext()) {
@@ -197,8 +196,7 @@ final class TaggedRows {
      * partition), hash-partitioned into {@code parts} partitions and sorted by the key within each
      * (an external, spill-capable sort): a random order that file order cannot influence.
      */
-    static JavaPairRDD<Long, float[]> randomlyOrdered(JavaRDD<Tuple2<Byte, float[]>> rows, int parts, long seed,
-                                                      long purpose) {
+    static JavaPairRDD<Long, float[]> randomlyOrdered(JavaRDD<float[]> rows, int parts, long seed, long purpose) {
         return rows.mapPartitionsWithIndex((pi, it) -> {
             SplittableRandom rnd = new SplittableRandom(Seeds.derive(seed, purpose, pi));
             return new Iterator<Tuple2<Long, float[]>>() {
@@ -209,7 +207,7 @@ final class TaggedRows {
 
                 @Override
                 public Tuple2<Long, float[]> next() {
-                    return new Tuple2<>(rnd.nextLong(), it.next()._2());
+                    return new Tuple2<>(rnd.nextLong(), it.next());
                 }
             };
         }, false).mapToPair(t -> t).repartitionAndSortWithinPartitions(new HashPartitioner(parts));

@@ -32,8 +32,8 @@ class BlockMemoryTest {
         for (int i = 0; i < rows; i++) {
             data.add(new Tuple2<>(i % 5 != 0 ? TaggedRows.TRAIN_ROW : TaggedRows.TEST_ROW, new float[] {i, i + 1, i + 2, -i, -i - 1}));
         }
-        JavaRDD<Tuple2<Byte, float[]>> tagged = jsc.parallelize(data, 3);
-        List<FloatBlock> blocks = TaggedRows.blocks(tagged, TaggedRows.TRAIN_ROW, 4, 17, Engine.SPREAD, dx + dy).collect();
+        JavaRDD<float[]> trainRows = jsc.parallelize(data, 3).filter(t -> t._1() == TaggedRows.TRAIN_ROW).map(Tuple2::_2);
+        List<FloatBlock> blocks = TaggedRows.blocks(trainRows, 4, 17, Engine.SPREAD, dx + dy).collect();
         assertEquals(4, blocks.size());
         long n = 0;
         long bytes = 0;
