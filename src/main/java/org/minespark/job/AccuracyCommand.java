@@ -34,7 +34,10 @@ import picocli.CommandLine.Spec;
         description = {
             "Estimates every generated task with every bound in one Spark session and writes a markdown table "
                 + "(task, truth, bound, estimate, CI95, relative error, p-value, flags/status, seconds; plus machine, "
-                + "date, settings and command line) to --out, and the same rows as JSON next to it (FILE.json).",
+                + "date, settings and command line) to --out, and the same rows as JSON next to it (FILE.json). "
+                + "Both also give the coverage: the share of runs whose CI95 contains the truth, per bound and overall, "
+                + "over all runs and over the unflagged ones (not near_estimator_limit, status ok), and for tasks "
+                + "with truth 0 the share of seeds with p > 0.05 and a CI containing 0.",
             "Tasks (ids for --tasks; a family name selects all its levels): gauss-channel (d=3, 4.159 nats), "
                 + "binary-tensor (7-vector, 2.426 nats), corr-gaussian:2 .. corr-gaussian:10 and cubic:2 .. cubic:10 "
                 + "(d=20, the staircase 2, 4, 6, 8, 10 nats), uniform-noise (d=1, eps=0.1, 1.709 nats), independent (d=3, 0).",
@@ -45,10 +48,13 @@ import picocli.CommandLine.Spec;
                 + "y = g[x] + 0.5 z with a random lookup table g, MI by quadrature) and string-levels (200 string levels, "
                 + "y = x w.p. 0.3 else another level, 0.98 nats). --suite all runs all three. --tasks picks ids or "
                 + "families from every suite.",
-            "Data seed = training seed = --seed. A run that fails is recorded with its error and the table goes on. "
-                + "The table and the JSON are written to a temporary file and moved into place at the end.",
+            "Data seed = training seed = --seed. --seeds N runs each task with each bound N times, with the seeds "
+                + "--seed, --seed + 1, .., --seed + N - 1 (data and training); the table then has a seed column and a "
+                + "per-task summary over the seeds (mean estimate, sd, mean relative error, covered k/n). A run that "
+                + "fails is recorded with its error and the table goes on. The table and the JSON are written to a temporary file and moved into place at the end.",
             "The full default run (14 tasks x 5 bounds = 70 runs at 200000 rows, 3000 steps) takes 1.5 to 3 hours on 2 cores "
-                + "(95 to 195 s per run measured on a shared machine). --suite bmi is 12 tasks x 5 bounds = 60 runs (not yet timed)."
+                + "(95 to 195 s per run measured on a shared machine), times --seeds. --suite bmi is 12 tasks x 5 bounds "
+                + "= 60 runs (not yet timed)."
         })
 final class AccuracyCommand implements Callable<Integer> {
     static final long DEFAULT_ROWS = 200_000L;
@@ -79,6 +85,10 @@ final class AccuracyCommand implements Callable<Integer> {
     @Option(names = "--bounds", paramLabel = "NAME", split = ",", splitSynopsisLabel = ",",
             description = "Bounds, comma-separated, of dv, dv-biased, nwj, infonce, smile (default: all).")
     List<String> bounds;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
+            description = "Seeds per task and bound: --seed, --seed + 1, .. (data and training; default: ${DEFAULT-VALUE}).")
+    int seeds;
 
     @Option(names = "--out", paramLabel = "FILE", defaultValue = DEFAULT_OUT,
             description = "Markdown table (default: ${DEFAULT-VALUE}); the JSON goes to FILE with .json.")
@@ -229,6 +239,9 @@ final class AccuracyCommand implements Callable<Integer> {
         if (rows < MineSpec.MIN_ROWS) {
             throw new IllegalArgumentException("--rows must be >= " + MineSpec.MIN_ROWS + ", got " + rows);
         }
+        if (seeds < 1) {
+            throw new IllegalArgumentException("--seeds must be >= 1, got " + seeds);
+        }
         List<Case> cases = selectTasks(tasks, suite);
         List<String> bs = selectBounds(bounds);
         Config config = MineConfig.load(training.config, training.overrides());
@@ -237,7 +250,7 @@ final class AccuracyCommand implements Callable<Integer> {
         String commandLine = "mine-submit " + String.join(" ", originalArgs());
 
         SparkSession spark = ctx.spark("accuracy");
-        int total = cases.size() * bs.size();
+        int total = cases.size() * bs.size() * seeds;
         List<AccuracyTable.Entry> entries = new ArrayList<>(total);
         long start = System.nanoTime();
         int i = 0;
@@ -246,25 +259,29 @@ final class AccuracyCommand implements Callable<Integer> {
             SyntheticTasks.Task t = c.task();
             MineSpec taskSpec = MineConfig.toSpec(config, Datasets.xColumns(t), Datasets.yColumns(t));
             for (String bound : bs) {
-                i++;
-                MineSpec spec = taskSpec.withBound(bound);
-                ctx.err.println(String.format(Locale.ROOT, "accuracy: run %d/%d: %s (truth %.3f nats), bound %s",
-                        i, total, c.id(), t.trueMiNats(), bound));
-                long t0 = System.nanoTime();
-                AccuracyTable.Entry e;
-                try {
-                    Dataset<Row> df = Datasets.synthetic(spark, t, rows, spec.seed(), spec.partitions());
-                    MiResult r = MutualInformation.estimate(df, spec);
-                    e = AccuracyTable.Entry.of(c.id(), t.trueMiNats(), bound, r, seconds(t0));
-                } catch (Exception ex) { // Spark's Scala code may throw checked exceptions undeclared
-                    failed++;
-                    e = AccuracyTable.Entry.failed(c.id(), t.trueMiNats(), bound, Jobs.rootMessage(ex), seconds(t0));
+                for (int k = 0; k < seeds; k++) {
+                    i++;
+                    long seed = template.seed() + k;
+                    MineSpec spec = taskSpec.withBound(bound).withSeed(seed);
+                    ctx.err.println(String.format(Locale.ROOT, "accuracy: run %d/%d: %s (truth %.3f nats), bound %s%s",
+                            i, total, c.id(), t.trueMiNats(), bound, seeds > 1 ? ", seed " + seed : ""));
+                    long t0 = System.nanoTime();
+                    AccuracyTable.Entry e;
+                    try {
+                        Dataset<Row> df = Datasets.synthetic(spark, t, rows, seed, spec.partitions());
+                        MiResult r = MutualInformation.estimate(df, spec);
+                        e = AccuracyTable.Entry.of(c.id(), t.trueMiNats(), bound, seed, r, seconds(t0));
+                    } catch (Exception ex) { // Spark's Scala code may throw checked exceptions undeclared
+                        failed++;
+                        e = AccuracyTable.Entry.failed(c.id(), t.trueMiNats(), bound, seed, Jobs.rootMessage(ex),
+                                seconds(t0));
+                    }
+                    entries.add(e);
+                    double elapsed = seconds(start);
+                    double eta = elapsed / i * (total - i);
+                    ctx.err.println(String.format(Locale.ROOT, "accuracy: run %d/%d done in %.1f s: %s; elapsed %s, ETA %s",
+                            i, total, e.seconds(), e.shortResult(), duration(elapsed), duration(eta)));
                 }
-                entries.add(e);
-                double elapsed = seconds(start);
-                double eta = elapsed / i * (total - i);
-                ctx.err.println(String.format(Locale.ROOT, "accuracy: run %d/%d done in %.1f s: %s; elapsed %s, ETA %s",
-                        i, total, e.seconds(), e.shortResult(), duration(elapsed), duration(eta)));
             }
         }
         Map<String, Object> settings = settings(template, cases, bs);
@@ -319,6 +336,7 @@ final class AccuracyCommand implements Callable<Integer> {
         }
         m.put("tasks", ts);
         m.put("bounds", bs);
+        m.put("seeds", seeds);
         return m;
     }
 

@@ -30,6 +30,10 @@ final class AccuracyTable {
 
     static final String HEADER = "| task | truth (nats) | bound | estimate (nats) | CI95 (nats) | rel. error "
             + "| CI covers truth | p-value | flags / status | seconds |";
+    /** {@link #HEADER} with a seed column after the bound, for a run over several seeds. */
+    static final String HEADER_SEEDS = HEADER.replace("| bound |", "| bound | seed |");
+    /** The flag of a result near what the held-out estimator can measure (its CI may be one-sided). */
+    static final String NEAR_LIMIT = "near_estimator_limit";
 
     private AccuracyTable() {
     }
@@ -37,6 +41,8 @@ final class AccuracyTable {
     /**
      * One run.
      *
+     * @param seed     the data seed and the training seed of the run
+     * @param ci95High the upper end of the CI; +∞ (or NaN in a run that did not fail) when it is one-sided
      * @param relError {@code (estimate − truth) / truth}, NaN when the truth is 0 or the run failed
      * @param pValue   the result's {@code p_value} when it has one, else null
      * @param flags    the result's flags: the boolean keys {@link #FLAG_KEYS} that are present
@@ -44,11 +50,11 @@ final class AccuracyTable {
      *                 key (a list of names, or the names mapped to true)
      * @param error    the failure message of a failed run, else null
      */
-    record Entry(String task, double truthNats, String bound, String reportedBound, double miNats,
+    record Entry(String task, double truthNats, String bound, long seed, String reportedBound, double miNats,
                  double ci95Low, double ci95High, double relError, Double pValue, List<String> flags,
                  String status, List<String> warnings, double seconds, String error) {
 
-        static Entry of(String task, double truth, String bound, MiResult r, double seconds) {
+        static Entry of(String task, double truth, String bound, long seed, MiResult r, double seconds) {
             Map<String, Object> m = r.toMap();
             Object p = m.get("p_value");
             Double pValue = p instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
@@ -71,21 +77,26 @@ final class AccuracyTable {
                 });
             }
             double rel = truth > 0 ? (r.miNats() - truth) / truth : Double.NaN;
-            return new Entry(task, truth, bound, r.bound(), r.miNats(), r.ci95LowNats(), r.ci95HighNats(), rel,
+            return new Entry(task, truth, bound, seed, r.bound(), r.miNats(), r.ci95LowNats(), r.ci95HighNats(), rel,
                     pValue, List.copyOf(flags), r.status(), r.warnings(), seconds, null);
         }
 
-        static Entry failed(String task, double truth, String bound, String message, double seconds) {
-            return new Entry(task, truth, bound, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null,
+        static Entry failed(String task, double truth, String bound, long seed, String message, double seconds) {
+            return new Entry(task, truth, bound, seed, null, Double.NaN, Double.NaN, Double.NaN, Double.NaN, null,
                     List.of(), "error", List.of(), seconds, message);
         }
 
-        /** True when the 95% CI contains the truth; null for a failed run. */
+        /**
+         * True when the 95% CI contains the truth (an unbounded upper end: when the truth is at least
+         * the lower end, {@link AccuracySummary#covers}); null for a failed run.
+         */
         Boolean ciCoversTruth() {
-            if (error != null || !Double.isFinite(ci95Low) || !Double.isFinite(ci95High)) {
-                return null;
-            }
-            return ci95Low <= truthNats && truthNats <= ci95High;
+            return error != null ? null : AccuracySummary.covers(truthNats, ci95Low, ci95High);
+        }
+
+        /** Flagged: near the estimator's limit, or a status other than ok (a failed run included). */
+        boolean flagged() {
+            return error != null || !MiResult.STATUS_OK.equals(status) || flags.contains(NEAR_LIMIT);
         }
 
         /** {@code 4.101 nats [4.05, 4.15] vs truth 4.159} or {@code error: ...}, for progress lines. */
@@ -93,7 +104,7 @@ final class AccuracyTable {
             if (error != null) {
                 return "error: " + error;
             }
-            return String.format(Locale.ROOT, "%.3f nats, CI95 [%.3f, %.3f], truth %.3f", miNats, ci95Low, ci95High, truthNats);
+            return String.format(Locale.ROOT, "%.3f nats, CI95 %s, truth %.3f", miNats, interval(ci95Low, ci95High), truthNats);
         }
 
         /** The flags / status cell: status, the flags, a bound mismatch, the warning count or the error. */
@@ -118,11 +129,13 @@ final class AccuracyTable {
             m.put("task", task);
             m.put("truth_nats", truthNats);
             m.put("bound", bound);
+            m.put("seed", seed);
             m.put("reported_bound", reportedBound);
             m.put("mi_nats", miNats);
             m.put("ci95_nats", new double[] {ci95Low, ci95High});
             m.put("rel_error", relError);
             m.put("ci_covers_truth", ciCoversTruth());
+            m.put("flagged", flagged());
             m.put("p_value", pValue);
             m.put("flags", flags);
             m.put("status", status);
@@ -172,6 +185,7 @@ final class AccuracyTable {
         List<Object> rows = new ArrayList<>();
         entries.forEach(e -> rows.add(e.toMap()));
         doc.put("runs", rows);
+        AccuracySummary.putJson(doc, entries);
         writeAtomically(json, JsonWriter.toJson(doc));
         writeAtomically(md, markdown(entries, settings, machine, commandLine, date, totalSeconds, json));
     }
@@ -179,9 +193,12 @@ final class AccuracyTable {
     static String markdown(List<Entry> entries, Map<String, Object> settings, Map<String, Object> machine,
                            String commandLine, String date, double totalSeconds, Path json) {
         StringBuilder sb = new StringBuilder();
+        int seeds = (int) entries.stream().mapToLong(Entry::seed).distinct().count();
+        boolean perSeed = seeds > 1;
         sb.append("# Accuracy on the generated tasks\n\n");
         sb.append("Written by `mine-submit accuracy` (do not edit by hand; rerun the command). Every generated task "
-                + "with every bound, in one Spark session; data seed = training seed. The same rows are in `")
+                + "with every bound, in one Spark session").append(perSeed ? ", each with " + seeds + " seeds" : "")
+                .append("; data seed = training seed. The same rows are in `")
                 .append(json.getFileName()).append("`.\n\n");
         sb.append("- Date (UTC): ").append(date).append('\n');
         sb.append("- Command line: `").append(commandLine).append("`\n");
@@ -190,18 +207,18 @@ final class AccuracyTable {
         Object tasks = shown.remove("tasks");
         sb.append("- Settings: ").append(keyValues(shown)).append('\n');
         sb.append("- Total wall time: ").append(AccuracyCommand.duration(totalSeconds)).append("\n\n");
-        sb.append(HEADER).append('\n');
-        sb.append("|---|---:|---|---:|---|---:|---|---:|---|---:|\n");
+        sb.append(perSeed ? HEADER_SEEDS : HEADER).append('\n');
+        sb.append("|---|---:|---|").append(perSeed ? "---:|" : "").append("---:|---|---:|---|---:|---|---:|\n");
         for (Entry e : entries) {
             boolean ok = e.error() == null;
             Boolean covers = e.ciCoversTruth();
             sb.append("| ").append(e.task())
                     .append(" | ").append(fmt(e.truthNats()))
                     .append(" | ").append(e.bound())
+                    .append(perSeed ? " | " + e.seed() : "")
                     .append(" | ").append(ok ? fmt(e.miNats()) : "n/a")
-                    .append(" | ").append(ok ? "[" + fmt(e.ci95Low()) + ", " + fmt(e.ci95High()) + "]" : "n/a")
-                    .append(" | ").append(Double.isFinite(e.relError())
-                            ? String.format(Locale.ROOT, "%+.1f %%", 100 * e.relError()) : "n/a")
+                    .append(" | ").append(ok ? interval(e.ci95Low(), e.ci95High()) : "n/a")
+                    .append(" | ").append(relError(e.relError()))
                     .append(" | ").append(covers == null ? "n/a" : covers ? "yes" : "no")
                     .append(" | ").append(e.pValue() == null ? "n/a" : String.format(Locale.ROOT, "%.3g", e.pValue()))
                     .append(" | ").append(cell(e.statusCell()))
@@ -213,7 +230,8 @@ final class AccuracyTable {
                 + "result's status and flags, `reported bound X` when the estimator reported another bound than the "
                 + "one requested, and the number of warnings. `near_estimator_limit`: the estimate is near what the "
                 + "held-out estimator can measure (CI may be too narrow, read the estimate as a lower bound); see "
-                + "docs/accuracy-diagnosis.md for what limits the accuracy.\n");
+                + "docs/accuracy-diagnosis.md for what limits the accuracy. A CI shown as `[a, ∞)` is one-sided (no "
+                + "upper end); it covers the truth when the truth is at least a.\n");
         if (tasks instanceof List<?> l && !l.isEmpty()) {
             sb.append("\nTasks:\n\n");
             for (Object t : l) {
@@ -227,6 +245,7 @@ final class AccuracyTable {
                 }
             }
         }
+        AccuracySummary.markdown(sb, entries, seeds);
         sb.append(BMI_SUITE_TEXT);
         truths(sb, AccuracyCommand.bmiCatalog());
         sb.append(CODES_SUITE_TEXT);
@@ -269,8 +288,19 @@ final class AccuracyTable {
         return cell(String.join(", ", parts));
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return Double.isFinite(v) ? String.format(Locale.ROOT, "%.3f", v) : "n/a";
+    }
+
+    /** {@code [4.050, 4.150]}, or {@code [4.050, ∞)} for an unbounded upper end (+∞ or NaN). */
+    static String interval(double low, double high) {
+        return Double.isNaN(high) || high == Double.POSITIVE_INFINITY ? "[" + fmt(low) + ", ∞)"
+                : "[" + fmt(low) + ", " + fmt(high) + "]";
+    }
+
+    /** {@code -3.8 %}, n/a when not finite. */
+    static String relError(double rel) {
+        return Double.isFinite(rel) ? String.format(Locale.ROOT, "%+.1f %%", 100 * rel) : "n/a";
     }
 
     /** A table cell: no pipes or line breaks. */

@@ -139,6 +139,9 @@ class AccuracyCommandTest {
         err.reset();
         assertEquals(ExitCodes.USAGE, run(false, "accuracy", "--suite", "bmo", "--out", dir.resolve("a.md").toString()));
         assertTrue(err().contains("--suite: unknown suite 'bmo'"), err());
+        err.reset();
+        assertEquals(ExitCodes.USAGE, run(false, "accuracy", "--seeds", "0", "--out", dir.resolve("a.md").toString()));
+        assertTrue(err().contains("--seeds must be >= 1, got 0"), err());
     }
 
     @Test
@@ -212,10 +215,62 @@ class AccuracyCommandTest {
         assertTrue(r0.get("p_value").isNumber());
         assertEquals(1500, json.get("settings").get("rows").asLong());
         assertEquals(3, json.get("settings").get("seed").asLong());
+        assertEquals(1, json.get("settings").get("seeds").asInt());
+        assertEquals(3, r0.get("seed").asLong(), "one seed: the first is --seed");
+        JsonNode overall = json.get("coverage").get("overall");
+        assertEquals(2, overall.get("runs").asInt());
+        assertEquals(2, json.get("coverage").get("per_bound").get("dv").get("runs").asInt());
+        assertEquals(0, json.get("independence").size(), "no task with truth 0");
+        assertTrue(text.contains("\n## Coverage\n"), text);
+        assertFalse(text.contains("## Over the seeds"), "no per-task summary with one seed");
         assertTrue(json.get("machine").get("cores").asInt() >= 1);
         assertEquals("uniform-noise", json.get("settings").get("tasks").get(1).get("id").asText());
         assertEquals(0.1, json.get("settings").get("tasks").get(1).get("parameters").get("epsilon").asDouble(), 0.0);
         assertTrue(text.contains("- `binary-tensor`: binary-tensor, dim 7, MI 2.426015 nats"), text);
+    }
+
+    /** One task x one bound x two seeds: a row per seed (--seed, --seed + 1), a seed column and the summaries. */
+    @Test
+    void accuracy_twoSeeds_oneRowPerSeedWithCoverageAndSummary() throws Exception {
+        Path md = dir.resolve("acc.md");
+        int code = run(true, "accuracy", "--tasks", "independent", "--bounds", "dv", "--seeds", "2",
+                "--rows", "1500", "--steps", "10", "--batch-size", "128", "--hidden", "16", "--log-every", "5",
+                "--seed", "7", "--out", md.toString());
+        assertEquals(ExitCodes.OK, code, err());
+        assertTrue(err().contains("accuracy: run 1/2: independent (truth 0.000 nats), bound dv, seed 7"), err());
+        assertTrue(err().contains("accuracy: run 2/2: independent (truth 0.000 nats), bound dv, seed 8"), err());
+
+        String text = Files.readString(md);
+        List<String> lines = text.lines().toList();
+        int h = lines.indexOf(AccuracyTable.HEADER_SEEDS);
+        assertTrue(h > 0, text);
+        List<String> rows = lines.subList(h + 2, lines.size()).stream().takeWhile(l -> l.startsWith("| ")).toList();
+        assertEquals(2, rows.size(), text);
+        assertTrue(rows.get(0).startsWith("| independent | 0.000 | dv | 7 | "), rows.get(0));
+        assertTrue(rows.get(1).startsWith("| independent | 0.000 | dv | 8 | "), rows.get(1));
+        assertEquals(12, lines.get(h + 1).chars().filter(ch -> ch == '|').count(), "11 columns");
+        assertEquals(12, AccuracyTable.HEADER_SEEDS.chars().filter(ch -> ch == '|').count());
+        assertTrue(text.contains("\n## Coverage\n"), text);
+        assertTrue(text.contains("\n## Over the seeds\n"), text);
+        assertTrue(text.contains("\n## Independent data\n"), text);
+        assertTrue(text.contains("| independent | dv | 2 | "), text);
+
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("acc.json").toFile());
+        assertEquals(2, json.get("settings").get("seeds").asInt());
+        assertEquals(7, json.get("runs").get(0).get("seed").asLong());
+        assertEquals(8, json.get("runs").get(1).get("seed").asLong());
+        JsonNode dv = json.get("coverage").get("per_bound").get("dv");
+        assertEquals(2, dv.get("runs").asInt());
+        assertTrue(dv.get("unflagged").asInt() <= 2);
+        assertEquals(2, json.get("coverage").get("overall").get("runs").asInt());
+        JsonNode t = json.get("per_task").get(0);
+        assertEquals("independent", t.get("task").asText());
+        assertEquals(2, t.get("runs").asInt());
+        assertTrue(t.get("sd_mi_nats").isNumber(), t.toString());
+        assertTrue(t.get("mean_rel_error").isNull(), "no relative error at truth 0");
+        JsonNode ind = json.get("independence").get(0);
+        assertEquals(2, ind.get("runs").asInt());
+        assertTrue(ind.get("both").asInt() <= ind.get("p_above_0_05").asInt());
     }
 
     @Test
@@ -241,16 +296,18 @@ class AccuracyCommandTest {
     @Test
     void entry_relativeErrorCoverageAndStatus() {
         MiResult r = new MiResult(1.9, 1.8, 2.05, 0.05, 100, 0, 80, 20, 10, "dv", "vector", 1, 1, 1, new double[0]);
-        AccuracyTable.Entry e = AccuracyTable.Entry.of("corr-gaussian:2", 2.0, "nwj", r, 3.0);
+        AccuracyTable.Entry e = AccuracyTable.Entry.of("corr-gaussian:2", 2.0, "nwj", 42, r, 3.0);
         assertEquals(-0.05, e.relError(), 1e-12);
         assertEquals(Boolean.TRUE, e.ciCoversTruth());
         assertEquals("ok, not dependent, reported bound dv", e.statusCell()); // no test in r: dependent false
-        AccuracyTable.Entry zero = AccuracyTable.Entry.of("independent", 0.0, "dv", r, 3.0);
+        AccuracyTable.Entry zero = AccuracyTable.Entry.of("independent", 0.0, "dv", 42, r, 3.0);
         assertTrue(Double.isNaN(zero.relError()));
         assertEquals(Boolean.FALSE, zero.ciCoversTruth());
-        AccuracyTable.Entry f = AccuracyTable.Entry.failed("cubic:10", 10.0, "dv", "diverged", 2.0);
+        AccuracyTable.Entry f = AccuracyTable.Entry.failed("cubic:10", 10.0, "dv", 42, "diverged", 2.0);
         assertEquals("error: diverged", f.statusCell());
         assertEquals(null, f.ciCoversTruth());
+        assertFalse(e.flagged());
+        assertTrue(f.flagged(), "a failed run is flagged");
         assertEquals(Path.of("docs/accuracy.json"), AccuracyTable.jsonPath(Path.of("docs/accuracy.md")));
         assertEquals(Path.of("t.txt.json"), AccuracyTable.jsonPath(Path.of("t.txt")));
     }
