@@ -12,6 +12,9 @@ import java.util.SplittableRandom;
  * the marginal pairing, drawn by {@link PartitionWorker#drawMinibatch} from the step's stream. The
  * draw depends only on (stream, rows, batch), so a critic gets exactly the minibatch it would get
  * if it were trained alone (its result does not depend on which other critics share the pass).
+ * A replicate ({@code replicates[m] > 0}: another critic of the same pair, for the interval that
+ * includes training variability) draws from its own stream {@link #replicateStream}, so replicates
+ * see independent minibatches as if each were trained alone with another seed.
  * Sharing rows is sound: each critic's joint sample is still i.i.d. from P(X, Y) and its marginal
  * pairing (x_i, y_perm(i)) a sample of P(X) P(Y); the critics' gradient noises are correlated,
  * which does not matter because every critic has its own optimiser. Each critic gathers its
@@ -35,6 +38,7 @@ public final class MultiPairWorker {
     private final float[][] evalX;
     private final float[][] evalY;
     private final StepAggregate[] aggs;
+    private final int[] replicates;
     private int[] idx = new int[0];
     private int[] perm = new int[0];
 
@@ -44,6 +48,19 @@ public final class MultiPairWorker {
      * @param yDims  per critic, the columns holding its y dimensions
      */
     public MultiPairWorker(CriticShape[] shapes, int[][] xDims, int[][] yDims, Kernels kernels, Bound bound) {
+        this(shapes, xDims, yDims, kernels, bound, new int[shapes.length]);
+    }
+
+    /**
+     * As {@link #MultiPairWorker(CriticShape[], int[][], int[][], Kernels, Bound)}, with critic m the
+     * replicate {@code replicates[m]} of its pair (0: the pair's own stream; see the class).
+     */
+    public MultiPairWorker(CriticShape[] shapes, int[][] xDims, int[][] yDims, Kernels kernels, Bound bound,
+                           int[] replicates) {
+        if (shapes.length != replicates.length) {
+            throw new IllegalArgumentException("replicates must have one entry per critic, got " + replicates.length
+                    + " for " + shapes.length + " critics");
+        }
         if (shapes.length != xDims.length || shapes.length != yDims.length) {
             throw new IllegalArgumentException("shapes, xDims and yDims must have one entry per critic, got "
                     + shapes.length + ", " + xDims.length + ", " + yDims.length);
@@ -66,6 +83,7 @@ public final class MultiPairWorker {
         this.evalX = new float[n][];
         this.evalY = new float[n][];
         this.aggs = new StepAggregate[n];
+        this.replicates = replicates.clone();
         for (int m = 0; m < n; m++) {
             aggs[m] = new StepAggregate((int) shapes[m].numParams());
         }
@@ -106,6 +124,7 @@ public final class MultiPairWorker {
     public StepAggregate[] trainStep(FloatBlock block, float[][][] params, int[] batch, long streamSeed) {
         int n = workers.length;
         int drawn = -1;
+        long drawnStream = 0;
         for (int m = 0; m < n; m++) {
             StepAggregate agg = aggs[m];
             agg.clear();
@@ -116,13 +135,15 @@ public final class MultiPairWorker {
             if (block.rows() == 0) {
                 throw new IllegalStateException("a training partition is empty but was asked for " + b + " rows");
             }
-            if (b != drawn) {
+            long stream = replicateStream(streamSeed, replicates[m]);
+            if (b != drawn || stream != drawnStream) {
                 if (idx.length < b) {
                     idx = new int[b];
                     perm = new int[b];
                 }
-                PartitionWorker.drawMinibatch(streamSeed, block.rows(), b, idx, perm);
+                PartitionWorker.drawMinibatch(stream, block.rows(), b, idx, perm);
                 drawn = b;
+                drawnStream = stream;
             }
             PartitionWorker w = worker(m, b);
             FloatBlock mini = minis[m];
@@ -140,6 +161,11 @@ public final class MultiPairWorker {
             w.trainStepOn(mini, params[m], b, agg);
         }
         return aggs;
+    }
+
+    /** The minibatch stream of replicate {@code r} of a step whose stream is {@code streamSeed} (r = 0: itself). */
+    public static long replicateStream(long streamSeed, int r) {
+        return r == 0 ? streamSeed : Seeds.derive(streamSeed, r);
     }
 
     /** dst row r = the {@code dims} columns of src row rows[r] (rows null: identity). */

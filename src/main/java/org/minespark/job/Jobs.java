@@ -12,6 +12,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.minespark.spec.MiResult;
+import org.minespark.spec.TrainingInterval;
 import org.minespark.spec.MineSpec;
 import org.minespark.api.MutualInformation;
 import org.minespark.api.Datasets;
@@ -209,7 +210,13 @@ final class Jobs {
      * unit (as before units were selectable).
      */
     static String summary(MiResult r, double truthNats, Units u) {
-        String s = String.format(Locale.ROOT, "MI estimate: %.2f %s (%.2f %s), 95%% CI [%.2f, %.2f]%s",
+        String s = r.interval().oneSided()
+                // near the estimator's limit: a lower bound, with a one-sided interval
+                ? String.format(Locale.ROOT, "MI estimate: at least %.2f %s (%.2f %s), a lower bound (near the"
+                        + " estimator's limit): 95%% one-sided CI [%.2f, inf)%s", u.fromNats(r.miNats()), u.label(),
+                u.other().fromNats(r.miNats()), u.other().label(), u.fromNats(r.ci95LowNats()),
+                u == Units.NATS ? "" : " " + u.label())
+                : String.format(Locale.ROOT, "MI estimate: %.2f %s (%.2f %s), 95%% CI [%.2f, %.2f]%s",
                 u.fromNats(r.miNats()), u.label(), u.other().fromNats(r.miNats()), u.other().label(),
                 u.fromNats(r.ci95LowNats()), u.fromNats(r.ci95HighNats()), u == Units.NATS ? "" : " " + u.label());
         if (r.positions() > 1) {
@@ -229,7 +236,9 @@ final class Jobs {
                 s += String.format(Locale.ROOT, ", truth %.3f %s", u.fromNats(truthNats * r.positions()), u.label());
             }
         }
-        return s + convergenceNote(r) + significanceNote(r);
+        String replicates = TrainingInterval.METHOD_REPLICATES.equals(r.interval().method())
+                ? String.format(Locale.ROOT, "; CI over %d replicate critics", r.interval().estimatesNats().length) : "";
+        return s + convergenceNote(r) + significanceNote(r) + replicates;
     }
 
     /**

@@ -68,6 +68,7 @@ final class MineConfig {
     static final String TRANSFORM = key("transform");
     static final String ENCODING = key("encoding");
     static final String NULL_RETRAIN = key("nullRetrain");
+    static final String REPLICATES = key("replicates");
     static final String SIGNIFICANCE_LEVEL = key("significanceLevel");
     static final String PAIRS_TOP_K = "mine.pairs.categorical-top-k";
     static final String PAIRS_HIDDEN = "mine.pairs.hidden";

@@ -148,6 +148,14 @@ final class TrainingOptions {
                 + MineSpec.MAX_PERMUTATIONS + ").")
     Integer permutations;
 
+    @Option(names = "--replicates", paramLabel = "R",
+            description = "Replicate critics of an estimate: R critics trained in one pass with their own initial "
+                + "weights and minibatches; the estimate is their mean and the 95% interval includes their spread "
+                + "(training variability) besides the held-out noise (mine.eval.replicates, default "
+                + MineSpec.DEFAULT_REPLICATES + ", in [1, " + MineSpec.MAX_REPLICATES + "]; 1 = one critic, held-out "
+                + "interval; R times the training work).")
+    Integer replicates;
+
     @Option(names = "--null-retrain", paramLabel = "R",
             description = "Retrained permutation null: R fresh critics trained with the same settings on rows with y "
                 + "permuted across rows, each evaluated on permuted test rows; gives p_value_retrained (R + 1 "
@@ -215,6 +223,7 @@ final class TrainingOptions {
         put(m, MineConfig.TRANSFORM, transform);
         put(m, MineConfig.ENCODING, encoding);
         put(m, MineConfig.NULL_RETRAIN, nullRetrain);
+        put(m, MineConfig.REPLICATES, replicates);
         put(m, MineConfig.SIGNIFICANCE_LEVEL, alpha);
         put(m, MineConfig.KERNELS, kernels);
         put(m, MineConfig.TRAINER, trainer);

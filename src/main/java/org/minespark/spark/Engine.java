@@ -12,6 +12,7 @@ import org.minespark.spec.MineSpec;
 import org.minespark.spec.PairResult;
 import org.minespark.spec.PlugIn;
 import org.minespark.core.Bound;
+import org.minespark.core.BoundStats;
 import org.minespark.core.CriticShape;
 import org.minespark.core.FloatBlock;
 import org.minespark.core.NormalScores;
@@ -115,6 +116,7 @@ final class Engine implements AutoCloseable {
     private Validation validation;
     private long nTrain;
     private int batchLimit;
+    private BoundStats ensemble;
 
     /**
      * Runs the input checks and sets up the transform and the tagged rows (lazily: nothing is
@@ -289,6 +291,7 @@ final class Engine implements AutoCloseable {
                     resume != null && resume.attempt() == 1 ? resume : null, out);
         }
         ck.discard();
+        ensemble = toRetry.isEmpty() ? outcomes.ensemble() : null;
         return out;
     }
 
@@ -339,6 +342,15 @@ final class Engine implements AutoCloseable {
     /** The rows of {@code role} ({@link TaggedRows#TRAIN_ROW}, {@code VALIDATION_ROW} or {@code TEST_ROW}), lazily. */
     JavaRDD<float[]> tagged(byte role) {
         return tagged.apply(role);
+    }
+
+    /**
+     * The held-out statistics of the ensemble of a replicate plan's critics (the mean critic of
+     * {@link org.minespark.core.CriticEnsemble}) after {@link #run}; null when there is none (one
+     * critic, the separable critic, or a replicate that diverged or was retried).
+     */
+    BoundStats ensemble() {
+        return ensemble;
     }
 
     JavaRDD<FloatBlock> blocks() {

@@ -46,15 +46,20 @@ final class Evaluation implements java.io.Serializable {
     private final CriticShape[] shapes;
     private final int[][] xDims;
     private final int[][] yDims;
+    private final int[] replicates;
     private final String kernels;
     private final Bound bound;
     private final int pairings;
     private final long key;
 
     /**
+     * @param replicates per critic, its replicate index ({@link Plan.Pair#replicate()}): the pass's
+     *                   training workers are reused, so the pool's workers must be the ones training builds
      * @param key the pass's worker-pool key ({@link MultiPairWorker#acquire}): its training workers are reused
      */
-    Evaluation(CriticShape[] shapes, int[][] xDims, int[][] yDims, String kernels, Bound bound, int pairings, long key) {
+    Evaluation(CriticShape[] shapes, int[][] xDims, int[][] yDims, int[] replicates, String kernels, Bound bound,
+               int pairings, long key) {
+        this.replicates = replicates;
         this.shapes = shapes;
         this.xDims = xDims;
         this.yDims = yDims;
@@ -79,7 +84,8 @@ final class Evaluation implements java.io.Serializable {
         final int[][] yd = yDims;
         final String kn = kernels;
         final Bound bd = bound;
-        return MultiPairWorker.acquire(key, () -> new MultiPairWorker(sh, xd, yd, Kernels.forName(kn), bd));
+        final int[] rep = replicates;
+        return MultiPairWorker.acquire(key, () -> new MultiPairWorker(sh, xd, yd, Kernels.forName(kn), bd, rep));
     }
 
     /**
@@ -124,6 +130,12 @@ final class Evaluation implements java.io.Serializable {
      */
     EvalStats[] evaluate(JavaSparkContext jsc, JavaRDD<float[]> testRows, float[][][] params, int parts,
                          long seed, int chunkRows, int permutations) {
+        return evaluate(jsc, testRows, params, parts, seed, chunkRows, permutations, shapes.length);
+    }
+
+    /** As above, with the permutation test for the first {@code permuted} critics only (the others: null). */
+    EvalStats[] evaluate(JavaSparkContext jsc, JavaRDD<float[]> testRows, float[][][] params, int parts,
+                         long seed, int chunkRows, int permutations, int permuted) {
         int n = shapes.length;
         JavaPairRDD<Long, float[]> keyed = TaggedRows.randomlyOrdered(testRows, parts, seed, Engine.EVAL);
         Broadcast<float[][][]> bc = jsc.broadcast(params);
@@ -132,7 +144,8 @@ final class Evaluation implements java.io.Serializable {
         try {
             EvalStats[] zero = new EvalStats[n];
             for (int m = 0; m < n; m++) {
-                zero[m] = new EvalStats(bound.newStats(), permutations > 0 ? new PermutationStats(permutations) : null);
+                zero[m] = new EvalStats(bound.newStats(), permutations > 0 && m < permuted
+                        ? new PermutationStats(permutations) : null);
             }
             return Merge.ordered(keyed.mapPartitionsWithIndex((pi, it) -> {
                 SplittableRandom[] rngs = new SplittableRandom[n];
@@ -144,7 +157,7 @@ final class Evaluation implements java.io.Serializable {
                     prngs[m] = new SplittableRandom(Seeds.derive(seed, Engine.PERMUTE, pi));
                     st[m] = newStats(ev.bound, ev.pairings);
                     if (ps != null) {
-                        ps[m] = new PermutationStats(permutations);
+                        ps[m] = m < permuted ? new PermutationStats(permutations) : null;
                     }
                 }
                 float[][][] p = bc.value();

@@ -159,8 +159,16 @@ public final class MineRunner {
         Plan.Pair pair = new Plan.Pair(String.join(",", spec.xColumns()) + " ~ " + String.join(",", spec.yColumns()),
                 String.join(",", spec.xColumns()), String.join(",", spec.yColumns()), InputStats.range(0, layout.dx()),
                 InputStats.range(layout.dx(), layout.dx() + layout.dy()));
-        Plan plan = new Plan(layout, List.of(pair), pdd[0]);
-        try (Engine engine = new Engine(jsc, rows, plan, spec, new CriticShape[] {shape})) {
+        // a checkpoint holds the training state of one critic: a checkpointed estimate trains one
+        int replicates = spec.checkpointDir() != null ? 1 : spec.replicates();
+        List<Plan.Pair> critics = new java.util.ArrayList<>();
+        for (int r = 0; r < replicates; r++) {
+            critics.add(pair.replicate(r));
+        }
+        Plan plan = new Plan(layout, critics, pdd[0]);
+        CriticShape[] shapes = new CriticShape[replicates];
+        java.util.Arrays.fill(shapes, shape);
+        try (Engine engine = new Engine(jsc, rows, plan, spec, shapes)) {
             InputChecks checks = engine.checks();
             List<String> warnings = checks.warnings();
             warnings.addAll(checks.pairWarnings(0));
@@ -188,7 +196,8 @@ public final class MineRunner {
                         + "the per-step work of dv; --critic separable scores a group with one matrix product",
                         engine.bound().name(), engine.bound().groupSize(), Math.max(1, engine.bound().groupSize() / 2));
             }
-            Engine.Outcome o = engine.run(1, progress(spec, listener))[0];
+            Engine.Outcome[] all = engine.run(replicates, progress(spec, listener));
+            Engine.Outcome o = Replicates.primary(all);
             Pass.Trained trained = o.trained();
             double lr = spec.learningRate();
             double lr2 = lr / Engine.RETRY_LR_DIVISOR;
@@ -203,6 +212,12 @@ public final class MineRunner {
             if (PairResult.FAILED.equals(o.status())) {
                 throw new IllegalArgumentException(o.message());
             }
+            if (spec.checkpointDir() != null && spec.replicates() > 1) {
+                warnings.add("a checkpointed estimate trains one critic (a checkpoint holds one critic's state): the"
+                        + " interval is the held-out one and leaves training variability out (replicates "
+                        + spec.replicates() + " not used)");
+            }
+            warnings.addAll(Replicates.lost(all));
             if (trained.retried()) {
                 warnings.add("training diverged at learning rate " + Engine.rate(lr) + " (" + trained.firstDivergence()
                         + "); the estimate comes from one retry from scratch at learning rate " + Engine.rate(lr2)
@@ -219,7 +234,8 @@ public final class MineRunner {
             org.minespark.spec.PlugIn plugIn = engine.plugIns()[0];
             MiResult res = result(o.eval(), trained, checks.stats(), spec, engine.trainingRows(), engine.bound().name(),
                     org.minespark.core.Kernels.forName(spec.kernels()).name(), t0, warnings).withPositions(pdd[0])
-                    .withPlugIn(plugIn).withDv(dvBound(o.eval().bound));
+                    .withPlugIn(plugIn);
+            res = Replicates.interval(res, all, engine.ensemble());
             if (nulls.length > 0) {
                 MiResult.RetrainedNull rn = MiResult.RetrainedNull.of(o.eval().bound.estimate(), nulls);
                 LOG.info(String.format(Locale.ROOT, "retrained null: %d critics, %.4f +- %.4f nats, p = %.4g",
@@ -291,17 +307,6 @@ public final class MineRunner {
                 nTrain, eval.count(), trained.stepsRun(), boundName, kernels, seconds, trained.seconds(),
                 trained.samples() / trained.seconds(), trained.curve(), MiResult.STATUS_OK,
                 warnings, conv, sig, rel);
-    }
-
-    /** The DV bound of the trained critic from its held-out statistics ({@link org.minespark.spec.DvBound}). */
-    static org.minespark.spec.DvBound dvBound(org.minespark.core.BoundStats b) {
-        if (b instanceof org.minespark.core.DvEvalStats d && d.count() > 0) {
-            double v = d.dvEstimate();
-            return Double.isNaN(v) ? new org.minespark.spec.DvBound(v, Double.NaN, "not computed: smile keeps only the"
-                    + " clipped marginal sums") : new org.minespark.spec.DvBound(v, d.dvStdError(), "");
-        }
-        return new org.minespark.spec.DvBound(Double.NaN, Double.NaN, "not computed: infonce scores groups of rows,"
-                + " not a joint and a marginal score per row");
     }
 
     /** The significance verdict ({@link Evaluation#significance}), logged when a permutation test ran. */

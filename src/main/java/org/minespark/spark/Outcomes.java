@@ -29,6 +29,8 @@ final class Outcomes {
     private final int parts;
     private final InputChecks checks;
     private final JavaRDD<float[]> testRows;
+    /** The held-out statistics of the replicates' ensemble critic ({@link Pass#ensemble}), or null. */
+    private org.minespark.core.BoundStats ensemble;
 
     Outcomes(JavaSparkContext jsc, Engine.Run run, int parts, InputChecks checks, JavaRDD<float[]> testRows) {
         this.jsc = jsc;
@@ -82,8 +84,16 @@ final class Outcomes {
             Pass p = new Pass(run, group, lr, attempt, firstOfGroup, ck, resume);
             p.train();
             long tEval = System.nanoTime();
-            EvalStats[] eval = p.evaluation().evaluate(jsc, testRows, p.keptWeights(), parts, seed, spec.evalChunkRows(),
-                    spec.permutations());
+            Pass.Ensemble ens = attempt == 0 ? p.ensemble() : null;
+            EvalStats[] eval = ens == null
+                    ? p.evaluation().evaluate(jsc, testRows, p.keptWeights(), parts, seed, spec.evalChunkRows(),
+                    spec.permutations())
+                    // replicates: the ensemble is critic R; the permutation test is replicate 0's only
+                    : ens.evaluation().evaluate(jsc, testRows, ens.weights(), parts, seed, spec.evalChunkRows(),
+                    spec.permutations(), 1);
+            if (ens != null) {
+                ensemble = eval[group.size()].bound;
+            }
             LOG.info(String.format(Locale.ROOT, "test-row evaluation of %d critic(s): %d rows, %d permutations, %.2f s",
                     group.size(), eval[0].bound.count(), spec.permutations(), (System.nanoTime() - tEval) / 1e9));
             double secondsEach = (System.nanoTime() - tPass) / 1e9 / group.size();
@@ -97,6 +107,11 @@ final class Outcomes {
             }
         }
         return diverged;
+    }
+
+    /** The held-out statistics of the last pass's replicate ensemble ({@link Pass#ensemble}), or null. */
+    org.minespark.core.BoundStats ensemble() {
+        return ensemble;
     }
 
     private Outcome outcome(int idx, Pass.Trained t, EvalStats ev, double seconds) {

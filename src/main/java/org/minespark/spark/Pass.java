@@ -9,6 +9,7 @@ import org.minespark.spec.MineSpec;
 import org.minespark.core.BatchGrowth;
 import org.minespark.core.BoundStats;
 import org.minespark.core.ConvergenceMonitor;
+import org.minespark.core.CriticEnsemble;
 import org.minespark.core.CriticShape;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
@@ -77,6 +78,10 @@ final class Pass implements PassSteps.Critics {
     private final Checkpointing.Checkpoints ck;
     private final PassSteps steps;
     private final Evaluation evaluation;
+    private final int[][] xDims;
+    private final int[][] yDims;
+    private final int[] replicates;
+    private final String kernels;
     private final long[] wall;
     private final long[] compute;
     private long loopNanos;
@@ -100,14 +105,15 @@ final class Pass implements PassSteps.Critics {
         this.ck = ck;
         this.names = new String[n];
         this.shapes = new CriticShape[n];
-        int[][] xDims = new int[n][];
-        int[][] yDims = new int[n][];
+        this.xDims = new int[n][];
+        this.yDims = new int[n][];
+        this.replicates = new int[n];
         this.opts = new MineOptimizer[n];
         this.monitors = new ConvergenceMonitor[n];
         Kernels driverKernels = Kernels.forName(spec.kernels());
         // the executors use the backend the driver resolved (with --kernels auto: its trial's choice),
         // so that every partition of a run, and a retried task, computes with the same rounding
-        String kernels = driverKernels.name();
+        this.kernels = driverKernels.name();
         for (int m = 0; m < n; m++) {
             int p = members.get(m);
             Plan.Pair pair = run.plan().pairs().get(p);
@@ -115,7 +121,10 @@ final class Pass implements PassSteps.Critics {
             shapes[m] = run.shapes()[p];
             xDims[m] = pair.xDims();
             yDims[m] = pair.yDims();
-            opts[m] = new MineOptimizer(shapes[m], shapes[m].init(Seeds.derive(run.seed(), Engine.INIT)), lr, run.bound(),
+            replicates[m] = pair.replicate();
+            long init = pair.replicate() == 0 ? Seeds.derive(run.seed(), Engine.INIT)
+                    : Seeds.derive(run.seed(), Engine.INIT, pair.replicate());
+            opts[m] = new MineOptimizer(shapes[m], shapes[m].init(init), lr, run.bound(),
                     driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
             monitors[m] = ConvergenceMonitor.forBound(spec.patience(), spec.minDelta(), run.bound().name());
         }
@@ -137,9 +146,10 @@ final class Pass implements PassSteps.Critics {
         this.wall = new long[total];
         this.compute = new long[total];
         long key = new SplittableRandom().nextLong();
-        this.steps = new PassSteps(spec.trainer(), run.blocks(), shapes, xDims, yDims, kernels, run.bound(),
+        this.steps = new PassSteps(spec.trainer(), run.blocks(), shapes, xDims, yDims, replicates, kernels, run.bound(),
                 run.seed(), key);
-        this.evaluation = new Evaluation(shapes, xDims, yDims, kernels, run.bound(), spec.evalPairings(), key);
+        // the same workers as training's (same key): built with the replicates' streams whichever runs first
+        this.evaluation = new Evaluation(shapes, xDims, yDims, replicates, kernels, run.bound(), spec.evalPairings(), key);
         if (resume != null) {
             // continue exactly where the checkpoint left off: same weights, optimiser and monitor
             // state, and the step count is the position of every random stream
@@ -386,6 +396,39 @@ final class Pass implements PassSteps.Critics {
     }
 
     /** The kept weights of every critic (null for a diverged or failed one). */
+    /** The evaluation of this pass's critics followed by their mean ({@link #ensemble}), and the weights to evaluate. */
+    record Ensemble(Evaluation evaluation, float[][][] weights) {
+    }
+
+    /**
+     * When this pass is the R &ge; 2 replicates of one concat-critic pair and every one kept weights:
+     * the evaluation of the R critics plus their ensemble {@link CriticEnsemble} (critic R, its own
+     * worker pool), with the weights; else null.
+     */
+    Ensemble ensemble() {
+        float[][][] k = keptWeights();
+        if (n < 2 || !CriticEnsemble.applies(shapes[0])) {
+            return null;
+        }
+        for (int m = 0; m < n; m++) {
+            if (k[m] == null || replicates[m] != m || !shapes[m].equals(shapes[0])
+                    || !Arrays.equals(xDims[m], xDims[0]) || !Arrays.equals(yDims[m], yDims[0])) {
+                return null;
+            }
+        }
+        CriticShape[] s = Arrays.copyOf(shapes, n + 1);
+        s[n] = CriticEnsemble.shape(shapes[0], n);
+        float[][][] w = Arrays.copyOf(k, n + 1);
+        w[n] = CriticEnsemble.params(shapes[0], k);
+        int[][] xd = Arrays.copyOf(xDims, n + 1);
+        int[][] yd = Arrays.copyOf(yDims, n + 1);
+        xd[n] = xDims[0];
+        yd[n] = yDims[0];
+        return new Ensemble(new Evaluation(s, xd, yd, Arrays.copyOf(replicates, n + 1), kernels, run.bound(),
+                spec.evalPairings(),
+                new SplittableRandom().nextLong()), w);
+    }
+
     float[][][] keptWeights() {
         float[][][] k = new float[n][][];
         for (int m = 0; m < n; m++) {

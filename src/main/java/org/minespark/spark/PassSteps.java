@@ -59,13 +59,19 @@ final class PassSteps {
 
     PassSteps(String trainer, JavaRDD<FloatBlock> blocks, CriticShape[] shapes, int[][] xDims, int[][] yDims,
               String kernels, Bound bound, long seed, long key) {
+        this(trainer, blocks, shapes, xDims, yDims, new int[shapes.length], kernels, bound, seed, key);
+    }
+
+    /** As above, critic m being replicate {@code replicates[m]} of its pair ({@link MultiPairWorker#replicateStream}). */
+    PassSteps(String trainer, JavaRDD<FloatBlock> blocks, CriticShape[] shapes, int[][] xDims, int[][] yDims,
+              int[] replicates, String kernels, Bound bound, long seed, long key) {
         if (!STREAM.equals(trainer) && !JOBS.equals(trainer)) {
             throw new IllegalArgumentException("trainer must be stream or jobs, got '" + trainer + "'");
         }
         this.trainer = trainer;
         this.blocks = blocks;
         this.shapes = shapes;
-        this.task = new Task(shapes, xDims, yDims, kernels, bound, seed, key);
+        this.task = new Task(shapes, xDims, yDims, replicates, kernels, bound, seed, key);
         this.parts = blocks.getNumPartitions();
         this.stream = STREAM.equals(trainer) ? new StreamTrainer(blocks) : null;
     }
@@ -237,15 +243,18 @@ final class PassSteps {
         private final CriticShape[] shapes;
         private final int[][] xDims;
         private final int[][] yDims;
+        private final int[] replicates;
         private final String kernels;
         private final Bound bound;
         private final long seed;
         private final long key;
 
-        Task(CriticShape[] shapes, int[][] xDims, int[][] yDims, String kernels, Bound bound, long seed, long key) {
+        Task(CriticShape[] shapes, int[][] xDims, int[][] yDims, int[] replicates, String kernels, Bound bound, long seed,
+             long key) {
             this.shapes = shapes;
             this.xDims = xDims;
             this.yDims = yDims;
+            this.replicates = replicates;
             this.kernels = kernels;
             this.bound = bound;
             this.seed = seed;
@@ -254,7 +263,7 @@ final class PassSteps {
 
         MultiPairWorker worker() {
             return MultiPairWorker.acquire(key, () -> new MultiPairWorker(shapes, xDims, yDims, Kernels.forName(kernels),
-                    bound));
+                    bound, replicates));
         }
 
         StepAggregate[] zeros() {

@@ -9,23 +9,37 @@ import java.util.List;
  *
  * @param layout    how a selected row is read into the wide row
  * @param pairs     the pairs, in result order
- * @param positions positions of tensor rows (1: plain rows); more than 1 only for one-pair plans
+ * @param positions positions of tensor rows (1: plain rows); more than 1 only for one-pair plans (and the
+ *                  pair's replicates)
  */
 record Plan(RowLayout layout, List<Pair> pairs, int positions) {
 
     /**
-     * One pair: its name for messages and results, its sides' names, and the wide-row dimensions
-     * of each side (for tensor rows: all positions, position-major).
+     * One pair: its name for messages and results, its sides' names, the wide-row dimensions
+     * of each side (for tensor rows: all positions, position-major), and which replicate of the
+     * pair's critic this is (0: the pair's own; r &gt; 0: another critic of the same pair with its own
+     * initial weights and minibatch streams, for the interval that includes training variability).
      */
-    record Pair(String name, String x, String y, int[] xDims, int[] yDims) {
+    record Pair(String name, String x, String y, int[] xDims, int[] yDims, int replicate) {
+        Pair(String name, String x, String y, int[] xDims, int[] yDims) {
+            this(name, x, y, xDims, yDims, 0);
+        }
+
+        /** Replicate {@code r} of this pair. */
+        Pair replicate(int r) {
+            return new Pair(name, x, y, xDims, yDims, r);
+        }
     }
 
     Plan {
         if (pairs.isEmpty()) {
             throw new IllegalArgumentException("a plan needs at least one pair");
         }
-        if (positions > 1 && pairs.size() != 1) {
-            throw new IllegalArgumentException("tensor positions need a plan with one pair, got " + pairs.size());
+        Pair first = pairs.get(0);
+        if (positions > 1 && pairs.stream().anyMatch(p -> !java.util.Arrays.equals(p.xDims(), first.xDims())
+                || !java.util.Arrays.equals(p.yDims(), first.yDims()))) {
+            throw new IllegalArgumentException("tensor positions need a plan with one pair (and its replicates), got "
+                    + pairs.size() + " pairs");
         }
         pairs = List.copyOf(pairs);
     }

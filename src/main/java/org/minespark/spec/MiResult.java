@@ -51,13 +51,16 @@ import java.util.Objects;
  *                       computed: a side of more than one dimension)
  * @param dv             the DV (MINE) bound of the trained critic on the test rows, whatever bound was
  *                       trained ({@link DvBound#NONE} without an evaluation)
+ * @param interval       how the 95 % interval was made (replicate critics or held-out only), whether it
+ *                       is one-sided, and the held-out interval beside it ({@link TrainingInterval#NONE}
+ *                       for a constant column group)
  */
 public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, double stdErrNats,
                        long nRows, long nDropped, long nTrain, long nEval, int steps, String bound,
                        String kernels, double seconds, double trainSeconds, double trainSamplesPerS,
                        double[] curve, String status, List<String> warnings, Convergence convergence,
                        Significance significance, Reliability reliability, int positions,
-                       RetrainedNull retrainedNull, PlugIn plugIn, DvBound dv) {
+                       RetrainedNull retrainedNull, PlugIn plugIn, DvBound dv, TrainingInterval interval) {
 
     /** Nats to bits: divide by ln 2. */
     public static final double LN2 = Math.log(2.0);
@@ -78,6 +81,7 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         Objects.requireNonNull(retrainedNull, "retrainedNull");
         Objects.requireNonNull(plugIn, "plugIn");
         Objects.requireNonNull(dv, "dv");
+        Objects.requireNonNull(interval, "interval");
         warnings = List.copyOf(warnings);
     }
 
@@ -89,14 +93,15 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
                     Significance significance, Reliability reliability) {
         this(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps, bound,
                 kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, 1, RetrainedNull.NONE, PlugIn.NONE, DvBound.NONE);
+                significance, reliability, 1, RetrainedNull.NONE, PlugIn.NONE, DvBound.NONE,
+                TrainingInterval.NONE);
     }
 
     /** This result with {@code positions} position vectors per row (see {@link #miTotalNats()}). */
     public MiResult withPositions(int positions) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, retrainedNull, plugIn, dv);
+                significance, reliability, positions, retrainedNull, plugIn, dv, interval);
     }
 
     /**
@@ -128,21 +133,31 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
     public MiResult withRetrainedNull(RetrainedNull n) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, n, plugIn, dv);
+                significance, reliability, positions, n, plugIn, dv, interval);
     }
 
     /** This result with {@code d} as the DV bound of its critic (everything else unchanged). */
     public MiResult withDv(DvBound d) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, retrainedNull, plugIn, d);
+                significance, reliability, positions, retrainedNull, plugIn, d, interval);
+    }
+
+    /**
+     * This result with the estimate {@code mi}, the 95 % interval [{@code low}, {@code high}], its
+     * standard error {@code se} and how they were made ({@code t}); everything else unchanged.
+     */
+    public MiResult withInterval(double mi, double low, double high, double se, TrainingInterval t) {
+        return new MiResult(mi, low, high, se, nRows, nDropped, nTrain, nEval, steps,
+                bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
+                significance, reliability, positions, retrainedNull, plugIn, dv, t);
     }
 
     /** This result with {@code p} as the plug-in estimate beside it (everything else unchanged). */
     public MiResult withPlugIn(PlugIn p) {
         return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
-                significance, reliability, positions, retrainedNull, p, dv);
+                significance, reliability, positions, retrainedNull, p, dv, interval);
     }
 
     /** A result with a significance test and no reliability information ({@link Reliability#NONE}). */

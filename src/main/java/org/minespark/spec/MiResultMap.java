@@ -21,6 +21,7 @@ final class MiResultMap {
         m.put("rho_i_ci95", new double[] {MiResult.linfoot(r.ci95LowNats()), MiResult.linfoot(r.ci95HighNats())});
         m.put("std_err_nats", r.stdErrNats());
         m.put("std_err_bits", r.stdErrBits());
+        m.putAll(r.interval().toMap());
         m.put("positions", r.positions());
         m.put("mi_total_nats", r.miTotalNats());
         m.put("mi_total_bits", r.miTotalBits());

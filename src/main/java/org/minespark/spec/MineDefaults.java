@@ -93,6 +93,15 @@ interface MineDefaults {
     public static final int MAX_EVAL_PAIRINGS = 1_024;
     /** Largest accepted number of retrained null critics ({@link MineSpec#withNullRetrain}): each is a full training run. */
     public static final int MAX_NULL_RETRAIN = 999;
+    /**
+     * Default replicate critics of an estimate ({@link MineSpec#withReplicates}): 3 critics trained
+     * in one pass, with their own initial weights and minibatches, give the interval that includes
+     * training variability (a t interval with at least 2 degrees of freedom; docs/accuracy.md
+     * measures its coverage). Costs 3 critics' training per step.
+     */
+    public static final int DEFAULT_REPLICATES = 3;
+    /** Largest accepted number of replicate critics. */
+    public static final int MAX_REPLICATES = 16;
     /** Default significance level of the {@code dependent} verdict. */
     public static final double DEFAULT_SIGNIFICANCE_LEVEL = 0.05;
 

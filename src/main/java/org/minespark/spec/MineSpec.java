@@ -276,6 +276,18 @@ public final class MineSpec extends SettingAccessors implements MineDefaults, Se
         return with(inference.withNullRetrain(v));
     }
 
+    /**
+     * Replicate critics R of an estimate, in [1, {@link #MAX_REPLICATES}]: R critics of the pair
+     * trained in one pass, each with its own initial weights and minibatch draws, all evaluated on
+     * the test rows; the estimate is their mean and the 95 % interval includes their spread
+     * (training variability) besides the held-out noise ({@code org.minespark.core.ReplicateStats}).
+     * 1 = one critic and the held-out interval. A checkpointed estimate trains one critic. {@code pairs}
+     * trains one critic per pair.
+     */
+    public MineSpec withReplicates(int v) {
+        return with(inference.withReplicates(v));
+    }
+
     /** Significance level alpha: {@code dependent} when the permutation p-value is at most alpha. */
     public MineSpec withSignificanceLevel(double v) {
         return with(inference.withSignificanceLevel(v));

@@ -163,6 +163,11 @@ abstract class SettingAccessors {
         return inference().significanceLevel();
     }
 
+    /** Replicate critics of an estimate's interval; see {@link MineSpec#withReplicates}. */
+    public int replicates() {
+        return inference().replicates();
+    }
+
     /** Retrained null critics R (0 = none); see {@link MineSpec#withNullRetrain}. */
     public int nullRetrain() {
         return inference().nullRetrain();

@@ -150,6 +150,8 @@ public final class Settings {
                     MineSpec::permutations, (q, v) -> q.withPermutations((Integer) v)),
             s(INFERENCE, "significanceLevel", "mine.eval.significance-level", "--alpha", "significanceLevel",
                     Kind.DOUBLE, false, MineSpec::significanceLevel, (q, v) -> q.withSignificanceLevel((Double) v)),
+            s(INFERENCE, "replicates", "mine.eval.replicates", "--replicates", null, Kind.INT, true,
+                    MineSpec::replicates, (q, v) -> q.withReplicates((Integer) v)),
             s(INFERENCE, "nullRetrain", "mine.eval.null-retrain", "--null-retrain", null, Kind.INT, false,
                     MineSpec::nullRetrain, (q, v) -> q.withNullRetrain((Integer) v)),
             s(INFERENCE, "evalChunkRows", "mine.eval.chunk-rows", "--eval-chunk-rows", null, Kind.INT, false,

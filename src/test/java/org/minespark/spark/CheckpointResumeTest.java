@@ -45,7 +45,8 @@ class CheckpointResumeTest {
     }
 
     private static MineSpec spec() {
-        return MineSpec.x("x0", "x1").y("y0", "y1").withSeed(13).withSteps(STEPS).withBatchSize(128)
+        // one critic: a checkpointed estimate trains one, and the runs compared here must too
+        return MineSpec.x("x0", "x1").y("y0", "y1").withReplicates(1).withSeed(13).withSteps(STEPS).withBatchSize(128)
                 .withHidden(List.of(16)).withLearningRate(5e-3).withEvalEvery(20).withPatience(20).withLogEvery(1)
                 .withPartitions(2);
     }

@@ -102,7 +102,7 @@ class EncodingSparkTest {
         SyntheticTasks.Task t = SyntheticTasks.create(CodeTasks.STRING_LEVELS,
                 new TaskOptions(null, null, null, null, null, Map.of("symbols", 20.0, "flip", 0.3)));
         Dataset<Row> df = SyntheticData.generate(SparkFixture.local2(), t, 4000, 5, 2);
-        MineSpec s = quick("auto").withSteps(150);
+        MineSpec s = quick("auto").withSteps(150).withReplicates(1); // pairs trains one critic per pair
         MiResult e = MineRunner.run(df, s, null);
         PairsResult p = PairsRunner.run(df, PairsSpec.againstTargets(List.of("x0"), List.of("y0"), Map.of())
                 .withHidden(s.hidden()).withTraining(s).withScreen(false), null);

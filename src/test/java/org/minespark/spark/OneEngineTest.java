@@ -22,6 +22,7 @@ import org.minespark.spec.MineSpec;
 import org.minespark.spec.PairResult;
 import org.minespark.spec.PairsResult;
 import org.minespark.spec.PairsSpec;
+import org.minespark.spec.TrainingInterval;
 
 /**
  * {@code estimate} and {@code pairs} run on one engine: a pairs run of one pair is bit for bit the
@@ -58,7 +59,7 @@ class OneEngineTest {
     }
 
     private static MineSpec quick(String x) {
-        return spec(x).withEvalEvery(0).withSteps(200).withPermutations(0);
+        return spec(x).withEvalEvery(0).withSteps(200).withPermutations(0).withReplicates(1);
     }
 
     private static PairsSpec pairsOf(List<String> cols, MineSpec training) {
@@ -81,18 +82,49 @@ class OneEngineTest {
     @Test
     void pairsWithOnePair_bitIdenticalToEstimate() {
         Dataset<Row> df = table(SparkFixture.local2());
-        MineSpec s = spec("a");
+        MineSpec s = spec("a").withReplicates(1);
         MiResult e = MineRunner.run(df, s, null);
         PairsResult p = PairsRunner.run(df, pairsOf(List.of("a"), s), null);
         assertSameResult(e, p.get("a ~ t"));
+        assertEquals(TrainingInterval.METHOD_HELD_OUT, e.interval().method());
         // the estimate is a real one: 0.80 nats true, most of it learnt in 200 steps
         assertTrue(e.miNats() > 0.4 && e.miNats() < 1.0, e.toString());
+    }
+
+    /**
+     * Replicate critics: replicate 0 of a 3-replicate estimate is bit for bit the one-critic
+     * estimate (the others do not change its training or evaluation), the estimate is the three's
+     * ensemble critic's and its interval includes their spread besides the held-out noise.
+     */
+    @Test
+    void replicates_firstIsTheOneCriticEstimate_meanAndWiderInterval() {
+        Dataset<Row> df = table(SparkFixture.local2());
+        MiResult one = MineRunner.run(df, spec("a").withReplicates(1), null);
+        MiResult three = MineRunner.run(df, spec("a").withReplicates(3), null);
+        double[] est = three.interval().estimatesNats();
+        assertEquals(3, est.length);
+        assertEquals(TrainingInterval.METHOD_REPLICATES, three.interval().method());
+        assertEquals(Double.doubleToRawLongBits(one.miNats()), Double.doubleToRawLongBits(est[0]), three.toString());
+        // the replicates differ (own initial weights and minibatches); the estimate is their ensemble
+        // critic's, at least their mean (the DV bound is concave in the critic's values on the same
+        // rows and pairings; 1e-6 allows for float rounding of the wide critic's sums)
+        assertTrue(est[1] != est[0] && est[2] != est[0] && est[1] != est[2], java.util.Arrays.toString(est));
+        assertTrue(three.miNats() >= (est[0] + est[1] + est[2]) / 3 - 1e-6, three.toString());
+        assertTrue(three.miNats() <= 1.2, three.toString()); // 0.80 nats true: not an inflated value
+        assertTrue(three.interval().spreadNats() > 0, three.toString());
+        // estimate +- t(df) * sqrt(spread^2 / 3 + heldout_se^2): wider than the held-out interval
+        double heldOutHalf = (three.interval().heldOutHighNats() - three.interval().heldOutLowNats()) / 2;
+        assertTrue(three.ci95HighNats() - three.miNats() > heldOutHalf, three.toString());
+        assertTrue(three.ci95LowNats() < three.miNats() && three.miNats() < three.ci95HighNats(), three.toString());
+        // the p-value and training history are replicate 0's
+        assertEquals(one.significance().pValue(), three.significance().pValue(), 0.0);
+        assertEquals(one.steps(), three.steps());
     }
 
     @Test
     void pairsWithOnePair_normalScores_bitIdenticalToEstimate() {
         Dataset<Row> df = table(SparkFixture.local2());
-        MineSpec s = spec("a").withTransform("normal-scores").withTrainer("stream");
+        MineSpec s = spec("a").withTransform("normal-scores").withTrainer("stream").withReplicates(1);
         MiResult e = MineRunner.run(df, s, null);
         PairsResult p = PairsRunner.run(df, pairsOf(List.of("a"), s), null);
         assertSameResult(e, p.get("a ~ t"));

@@ -47,6 +47,7 @@ class SettingsTest {
         OTHER.put("xShape", List.of(1, 1));
         OTHER.put("yShape", List.of(1, 1));
         OTHER.put("critic", "separable");
+        OTHER.put("replicates", 2);
         OTHER.put("hidden", List.of(8));
         OTHER.put("embedDim", 7);
         OTHER.put("bound", "nwj");

@@ -1,0 +1,131 @@
+package org.minespark.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.minespark.core.BoundStats;
+import org.minespark.core.DvEvalStats;
+import org.minespark.core.ReplicateStats;
+import org.minespark.spec.DvBound;
+import org.minespark.spec.MiResult;
+import org.minespark.spec.PairResult;
+import org.minespark.spec.TrainingInterval;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An estimate's replicate critics (plan entries {@link Plan.Pair#replicate()} 0..R-1 of one pair,
+ * trained in one pass): which one's training history the result shows, and the estimate and
+ * interval over all of them ({@link ReplicateStats}). The estimate is the held-out bound of their
+ * ensemble, the mean critic ({@link org.minespark.core.CriticEnsemble}: at least the mean of their
+ * estimates, since every bound is concave in the critic's values), when the engine evaluated one;
+ * else the mean of their estimates. The interval is centred on it, with the replicates' spread
+ * (training variability) and the held-out standard error.
+ */
+final class Replicates {
+    private static final Logger LOG = LoggerFactory.getLogger(Replicates.class);
+    /** The two-sided held-out interval's normal quantile (as {@link BoundStats#ci95Low()}). */
+    private static final double Z95 = 1.959963984540054;
+
+    private Replicates() {
+    }
+
+    /** The replicate whose training the result reports: the first that trained OK, else replicate 0. */
+    static Engine.Outcome primary(Engine.Outcome[] all) {
+        for (Engine.Outcome o : all) {
+            if (PairResult.OK.equals(o.status())) {
+                return o;
+            }
+        }
+        return all[0];
+    }
+
+    /** A warning per replicate without an estimate (when another replicate has one). */
+    static List<String> lost(Engine.Outcome[] all) {
+        List<String> w = new ArrayList<>();
+        int ok = ok(all).size();
+        if (ok == 0) {
+            return w;
+        }
+        for (int r = 0; r < all.length; r++) {
+            if (!PairResult.OK.equals(all[r].status())) {
+                w.add(String.format(Locale.ROOT, "replicate critic %d of %d has no estimate (%s: %s); the estimate and"
+                        + " its interval use the other %d", r, all.length, all[r].status(), all[r].message(), ok));
+            }
+        }
+        return w;
+    }
+
+    private static List<BoundStats> ok(Engine.Outcome[] all) {
+        List<BoundStats> s = new ArrayList<>();
+        for (Engine.Outcome o : all) {
+            if (PairResult.OK.equals(o.status())) {
+                s.add(o.eval().bound);
+            }
+        }
+        return s;
+    }
+
+    /**
+     * {@code res} (the primary replicate's held-out result) with the estimate, interval, standard
+     * error and DV bound over every replicate that trained OK: their mean, and the interval of
+     * {@link ReplicateStats}, one-sided when any replicate's estimate is near the estimator's limit.
+     * With one replicate the interval is the held-out one ({@link TrainingInterval#METHOD_HELD_OUT}).
+     */
+    static MiResult interval(MiResult res, Engine.Outcome[] all, BoundStats ensemble) {
+        List<BoundStats> ok = ok(all);
+        double[] est = new double[ok.size()];
+        double[] se = new double[ok.size()];
+        boolean near = false;
+        for (int r = 0; r < est.length; r++) {
+            est[r] = ok.get(r).estimate();
+            se[r] = ok.get(r).stdError();
+            near |= Evaluation.nearLimit(ok.get(r));
+        }
+        ReplicateStats st = new ReplicateStats(est, se);
+        boolean ens = ensemble != null && ok.size() == all.length && Double.isFinite(ensemble.estimate());
+        if (ens) {
+            near |= Evaluation.nearLimit(ensemble);
+            st = st.centredOn(ensemble.estimate(), ensemble.stdError());
+        }
+        double mean = st.mean();
+        double h = st.heldOutSe();
+        String method = est.length > 1 ? TrainingInterval.METHOD_REPLICATES : TrainingInterval.METHOD_HELD_OUT;
+        TrainingInterval t = new TrainingInterval(method, est, st.spread(), st.degreesOfFreedom(), near,
+                Math.max(0, mean - Z95 * h), Math.max(0, mean + Z95 * h));
+        double low = st.low(near);
+        double high = st.high(near);
+        if (est.length > 1) {
+            LOG.info(String.format(Locale.ROOT, "replicates: %d critics, estimates %s nats, %s %.4f, spread %.4f,"
+                            + " held-out se %.4f, interval %s[%.4f, %.4f] (%s)", est.length, java.util.Arrays.toString(
+                            java.util.Arrays.stream(est).map(v -> Math.round(v * 1e4) / 1e4).toArray()),
+                    ens ? "ensemble critic" : "mean", mean, st.spread(),
+                    h, near ? "one-sided " : "", low, high, st.degreesOfFreedom() == Integer.MAX_VALUE ? "normal"
+                            : st.degreesOfFreedom() + " df"));
+        }
+        return res.withInterval(Math.max(0, mean), Math.max(0, low), Math.max(0, high), st.stdError(), t)
+                .withDv(dvBound(ens ? List.of(ensemble) : ok));
+    }
+
+    /**
+     * The DV bound of the trained critics from their held-out statistics ({@link DvBound}): the mean
+     * over the replicates of each one's DV bound and delta-method standard error.
+     */
+    static DvBound dvBound(List<BoundStats> stats) {
+        double v = 0;
+        double se = 0;
+        for (BoundStats b : stats) {
+            if (!(b instanceof DvEvalStats d) || d.count() == 0) {
+                return new DvBound(Double.NaN, Double.NaN, "not computed: infonce scores groups of rows,"
+                        + " not a joint and a marginal score per row");
+            }
+            v += d.dvEstimate();
+            se += d.dvStdError();
+        }
+        v /= stats.size();
+        se /= stats.size();
+        return Double.isNaN(v) ? new DvBound(v, Double.NaN, "not computed: smile keeps only the clipped marginal sums")
+                : new DvBound(v, se, "");
+    }
+}
