@@ -320,6 +320,7 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("transform", s.transform());
         m.put("encoding", s.encoding());
         m.put("permutations", s.permutations());
+        m.put("replicates", s.replicates());
         m.put("max_train_rows", s.maxTrainRows());
         m.put("partitions", s.partitions());
         m.put("kernels", s.kernels());
