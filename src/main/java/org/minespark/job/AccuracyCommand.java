@@ -304,6 +304,7 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("encoding", s.encoding());
         m.put("permutations", s.permutations());
         m.put("max_train_rows", s.maxTrainRows());
+        m.put("max_test_rows", s.maxTestRows());
         m.put("partitions", s.partitions());
         m.put("kernels", s.kernels());
         List<Object> ts = new ArrayList<>();
