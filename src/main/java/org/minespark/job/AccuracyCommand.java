@@ -322,6 +322,7 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("permutations", s.permutations());
         m.put("replicates", s.replicates());
         m.put("max_train_rows", s.maxTrainRows());
+        m.put("max_test_rows", s.maxTestRows());
         m.put("partitions", s.partitions());
         m.put("kernels", s.kernels());
         List<Object> ts = new ArrayList<>();

@@ -59,6 +59,7 @@ final class MineConfig {
     static final String CHECKPOINT_EVERY = key("checkpointEvery");
     static final String EVAL_FRACTION = key("evalFraction");
     static final String MAX_TRAIN_ROWS = key("maxTrainRows");
+    static final String MAX_TEST_ROWS = key("maxTestRows");
     static final String PARTITIONS = key("partitions");
     static final String X_SHAPE = key("xShape");
     static final String Y_SHAPE = key("yShape");

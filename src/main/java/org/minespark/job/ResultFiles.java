@@ -37,7 +37,7 @@ import org.minespark.spec.MineSpec;
  * (column lists), {@code input}, {@code format}, {@code truth_nats} (null if unknown), the
  * training settings (with {@code eval_every}, {@code patience}, {@code min_delta},
  * {@code batch_growth}, {@code max_batch_size}, {@code batch_growth_pairs}, {@code eval_pairings}, {@code transform},
- * {@code encoding}) and, from
+ * {@code encoding}, {@code max_test_rows}) and, from
  * {@code estimate}/{@code demo}, {@code units} (what was printed).
  */
 final class ResultFiles {
@@ -73,6 +73,7 @@ final class ResultFiles {
         m.put("embed_dim", spec.embedDim());
         m.put("eval_fraction", spec.evalFraction());
         m.put("max_train_rows", spec.maxTrainRows());
+        m.put("max_test_rows", spec.maxTestRows());
         m.put("partitions", spec.partitions());
         m.put("eval_every", spec.evalEvery());
         m.put("patience", spec.patience());

@@ -113,6 +113,11 @@ final class TrainingOptions {
             description = "Cap on cached training rows (mine.data.max-train-rows, default " + MineSpec.DEFAULT_MAX_TRAIN_ROWS + ").")
     Long maxTrainRows;
 
+    @Option(names = "--max-test-rows", paramLabel = "N",
+            description = "Cap on the held-out test rows the estimate is evaluated on, a seeded sample when there are "
+                + "more (mine.data.max-test-rows, default " + MineSpec.DEFAULT_MAX_TEST_ROWS + ").")
+    Long maxTestRows;
+
     @Option(names = "--partitions", paramLabel = "P",
             description = "Training partitions, 0 = default parallelism (mine.data.partitions, default 0).")
     Integer partitions;
@@ -216,6 +221,7 @@ final class TrainingOptions {
         put(m, MineConfig.EMBED_DIM, embedDim);
         put(m, MineConfig.EVAL_FRACTION, evalFraction);
         put(m, MineConfig.MAX_TRAIN_ROWS, maxTrainRows);
+        put(m, MineConfig.MAX_TEST_ROWS, maxTestRows);
         put(m, MineConfig.PARTITIONS, partitions);
         put(m, MineConfig.EVAL_CHUNK_ROWS, evalChunkRows);
         put(m, MineConfig.PERMUTATIONS, permutations);

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <li>the transform ({@code standardize} or {@code normal-scores}) of every dimension;</li>
  * <li>{@link TaggedRows}: rows split train / validation / test by seeded hashes, a bounded random
  *     sample of the training rows cached as one wide block per partition, the validation rows
- *     likewise;</li>
+ *     likewise, and a bounded random sample of the test rows ({@code max-test-rows});</li>
  * <li>training in {@link Pass}es of at most {@code pairsPerPass} critics (shared minibatch rows,
  *     per-critic batch growth, early stopping, checkpoints for one-critic plans), on the stream or
  *     jobs trainer ({@link PassSteps}); a critic that diverges (or whose held-out estimate is not
@@ -62,6 +62,7 @@ final class Engine implements AutoCloseable {
     static final long NULL_TEST_SPREAD = 13;
     static final long NULL_EVAL = 14;
     static final long NORMAL_SCORES_SAMPLE = 15;
+    static final long TEST_SAMPLE = 16;
 
     /** After a divergence the one retry runs at the learning rate divided by this. */
     static final double RETRY_LR_DIVISOR = 10.0;
@@ -145,8 +146,17 @@ final class Engine implements AutoCloseable {
             LOG.info(String.format(Locale.ROOT, "training sample: at most %.0f rows, not --max-train-rows %d: %d floats"
                     + " a row, %d MiB of cached rows at most", cap, spec.maxTrainRows(), width, CachedRows.CACHE_BYTES >> 20));
         }
-        double sampleFraction = expectedTrain <= cap ? 1.0 : Math.max(0.0, (cap - 4 * Math.sqrt(cap)) / expectedTrain);
+        double sampleFraction = capFraction(expectedTrain, cap, 0);
         this.validationFraction = CachedRows.validationFraction(spec, valid, width);
+        double expectedTest = valid * spec.evalFraction() * (1 - validationFraction);
+        double testCap = spec.maxTestRows();
+        double testFraction = capFraction(expectedTest, testCap, testCap / 2);
+        if (testFraction < 1.0) {
+            LOG.info(String.format(Locale.ROOT, "test rows: a seeded sample of about %.0f of the %.0f expected held-out test"
+                    + " rows (--max-test-rows %d)", testFraction * expectedTest, expectedTest, spec.maxTestRows()));
+        }
+        TaggedRows.Split split = new TaggedRows.Split(spec.evalFraction(), validationFraction, sampleFraction,
+                testFraction);
         NormalScores scores = null;
         if ("normal-scores".equals(spec.transform())) {
             long tn = System.nanoTime();
@@ -159,8 +169,7 @@ final class Engine implements AutoCloseable {
                     (System.nanoTime() - tn) / 1e9));
         }
         NormalScores fitted = scores;
-        this.tagged = role -> TaggedRows.tag(rows, plan.layout(), seed, spec.evalFraction(), validationFraction,
-                sampleFraction, mean, invStd, fitted, role);
+        this.tagged = role -> TaggedRows.tag(rows, plan.layout(), seed, split, mean, invStd, fitted, role);
     }
 
     InputChecks checks() {
@@ -188,6 +197,16 @@ final class Engine implements AutoCloseable {
     static int defaultPartitions(JavaSparkContext jsc) {
         int taskCpus = Math.max(1, jsc.getConf().getInt("spark.task.cpus", 1));
         return Math.max(1, jsc.defaultParallelism() / taskCpus);
+    }
+
+    /**
+     * The Bernoulli fraction that keeps at most {@code cap} of about {@code expected} rows: 1 when they fit, else
+     * {@code max(floor, cap - 4 sqrt(cap)) / expected}. Four binomial standard deviations below the cap, the sample
+     * exceeds it with probability about 3e-5; {@code floor} keeps rows when the cap is so small that the margin would
+     * take them all (training: 0; the test rows: half the cap).
+     */
+    static double capFraction(double expected, double cap, double floor) {
+        return expected <= cap ? 1.0 : Math.max(floor, cap - 4 * Math.sqrt(cap)) / expected;
     }
 
     /** Splits a global batch over {@code parts} partitions as evenly as possible. */

@@ -37,7 +37,7 @@ final class Evaluation implements java.io.Serializable {
      * their values, so the test stays exact; its resolution is still 1/(K+1). It bounds the cost:
      * every replicate is one more critic forward pass per row, so K = 99 over the 2 M test rows of
      * a 10 M-row table would be 200 M row forwards per critic, 20 times this cap's. The estimate
-     * and its CI use all test rows.
+     * and its CI use all test rows (a seeded sample of at most about {@code max-test-rows}: {@link TaggedRows#role}).
      */
     static final long PERMUTATION_MAX_ROWS = 100_000;
     /** {@link #PERMUTATION_MAX_ROWS}; tests lower it. */

@@ -27,7 +27,7 @@ final class TaggedRows {
     static final byte TRAIN_ROW = 0;
     static final byte VALIDATION_ROW = 1;
     static final byte TEST_ROW = 2;
-    /** Not in the data: a training row left out of the bounded training sample. */
+    /** Not in the data: a training row left out of the bounded training sample, or a test row out of the test sample. */
     static final byte SKIP = -1;
 
     /** Rows sampled to fit the normal-scores transform (at most; fewer when a row has many values). */
@@ -37,27 +37,30 @@ final class TaggedRows {
     }
 
     /**
+     * How rows are split ({@link #role}): the held-out fraction, the share of the held-out rows used for validation,
+     * and the Bernoulli fractions of the training rows and of the test rows that are kept (1 = all).
+     */
+    record Split(double evalFraction, double validationFraction, double trainFraction, double testFraction)
+            implements java.io.Serializable {
+    }
+
+    /**
      * The transformed float rows of role {@code only} ({@link #TRAIN_ROW}, {@link #VALIDATION_ROW} or
-     * {@link #TEST_ROW}), streamed (no per-partition buffer). A row is held out when a uniform derived from (seed,
-     * SPLIT, input partition, row index) is below {@code evalFraction}; a held-out row is a
-     * validation row when a second uniform, from (seed, VALIDATION_SPLIT, partition, row index), is
-     * below {@code validationFraction}, else a test row. Each value is standardised with
-     * {@code mean}/{@code invStd}, or mapped by {@code scores} (normal scores) when not null. Only
+     * {@link #TEST_ROW}) of {@code split} ({@link #role}), streamed (no per-partition buffer). Each value is
+     * standardised with {@code mean}/{@code invStd}, or mapped by {@code scores} (normal scores) when not null. Only
      * the rows of role {@code only} are read into their dimensions and kept: every consumer reads one
      * role, and a wide row with per-value codes costs thousands of dimensions (1000 columns: each
      * pass that read every row took about 165 s, for the 2 % of rows the training sample keeps).
      */
-    static JavaRDD<float[]> tag(JavaRDD<Row> rows, RowLayout lay, long seed, double evalFraction,
-                                double validationFraction, double sampleFraction, double[] mean, double[] invStd,
-                                NormalScores scores, byte only) {
+    static JavaRDD<float[]> tag(JavaRDD<Row> rows, RowLayout lay, long seed, Split split, double[] mean,
+                                double[] invStd, NormalScores scores, byte only) {
         final int dims = lay.width();
         return rows.mapPartitionsWithIndex((pi, it) -> {
             double[] v = new double[dims];
             return new MappingIterator<Row, float[]>(it) {
                 @Override
                 protected float[] map(Row row, long rowId) {
-                    if (role(seed, pi, rowId, evalFraction, validationFraction, sampleFraction) != only
-                            || lay.firstInvalid(row, v) >= 0) {
+                    if (role(seed, pi, rowId, split) != only || lay.firstInvalid(row, v) >= 0) {
                         return null;
                     }
                     return scores == null ? standardised(v, dims, mean, invStd) : scored(v, dims, scores);
@@ -67,19 +70,28 @@ final class TaggedRows {
     }
 
     /**
-     * A row's part from its seeded uniforms (see {@link #tag}): {@link #TRAIN_ROW},
-     * {@link #VALIDATION_ROW}, {@link #TEST_ROW}, or {@link #SKIP} for a training row outside the
-     * {@code sampleFraction} sample. With {@code validationFraction} 0 every held-out row is a test row.
+     * A row's part from its seeded uniforms, each derived from (seed, purpose, input partition, row index): the row
+     * is held out when its SPLIT uniform is below {@code evalFraction}, else it is a {@link #TRAIN_ROW} when its
+     * SAMPLE uniform is below {@code trainFraction}; a held-out row is a {@link #VALIDATION_ROW} when its
+     * VALIDATION_SPLIT uniform is below {@code validationFraction}, else a {@link #TEST_ROW} when its TEST_SAMPLE
+     * uniform is below {@code testFraction}. Every other row is {@link #SKIP}. Each choice has its own stream, so
+     * the test sample does not move a training or validation row. With {@code validationFraction} 0 every held-out
+     * row is a test row (or outside the test sample).
      */
-    static byte role(long seed, int partition, long rowId, double evalFraction, double validationFraction,
-                     double sampleFraction) {
-        boolean eval = Seeds.unit(Seeds.derive(seed, Engine.SPLIT, partition, rowId)) < evalFraction;
+    static byte role(long seed, int partition, long rowId, Split split) {
+        boolean eval = Seeds.unit(Seeds.derive(seed, Engine.SPLIT, partition, rowId)) < split.evalFraction();
         if (!eval) {
-            return sampleFraction < 1.0 && Seeds.unit(Seeds.derive(seed, Engine.SAMPLE, partition, rowId)) >= sampleFraction
-                    ? SKIP : TRAIN_ROW;
+            return kept(seed, Engine.SAMPLE, partition, rowId, split.trainFraction()) ? TRAIN_ROW : SKIP;
         }
-        return Seeds.unit(Seeds.derive(seed, Engine.VALIDATION_SPLIT, partition, rowId)) < validationFraction
-                ? VALIDATION_ROW : TEST_ROW;
+        if (Seeds.unit(Seeds.derive(seed, Engine.VALIDATION_SPLIT, partition, rowId)) < split.validationFraction()) {
+            return VALIDATION_ROW;
+        }
+        return kept(seed, Engine.TEST_SAMPLE, partition, rowId, split.testFraction()) ? TEST_ROW : SKIP;
+    }
+
+    /** Whether a row is in a Bernoulli sample of {@code fraction} (all rows when it is 1; no draw then). */
+    private static boolean kept(long seed, long purpose, int partition, long rowId, double fraction) {
+        return fraction >= 1.0 || Seeds.unit(Seeds.derive(seed, purpose, partition, rowId)) < fraction;
     }
 
     /** {@code (v[i] - mean[i]) * invStd[i]} for the first {@code n} values, as floats. */

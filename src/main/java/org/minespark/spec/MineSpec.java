@@ -212,6 +212,15 @@ public final class MineSpec extends SettingAccessors implements MineDefaults, Se
         return with(data.withMaxTrainRows(v));
     }
 
+    /**
+     * Cap on the held-out test rows the estimate is evaluated on (default {@value #DEFAULT_MAX_TEST_ROWS}, at least
+     * 2): when there are more, a seeded random sample of about this many (at most this many but with negligible
+     * probability). It does not change the training, the training sample or the validation rows.
+     */
+    public MineSpec withMaxTestRows(long v) {
+        return with(data.withMaxTestRows(v));
+    }
+
     public MineSpec withEmaAlpha(double v) {
         return with(optimiser.withEmaAlpha(v));
     }

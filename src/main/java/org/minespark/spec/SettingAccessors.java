@@ -147,6 +147,10 @@ abstract class SettingAccessors {
         return data().maxTrainRows();
     }
 
+    public long maxTestRows() {
+        return data().maxTestRows();
+    }
+
     public int evalChunkRows() {
         return inference().evalChunkRows();
     }

@@ -142,6 +142,9 @@ public final class Settings {
                     MineSpec::evalFraction, (q, v) -> q.withEvalFraction((Double) v)),
             s(DATA, "maxTrainRows", "mine.data.max-train-rows", "--max-train-rows", "maxTrainRows", Kind.LONG, true,
                     MineSpec::maxTrainRows, (q, v) -> q.withMaxTrainRows((Long) v)),
+            // a sample of the held-out rows that are not validation rows: evaluated after training only
+            s(DATA, "maxTestRows", "mine.data.max-test-rows", "--max-test-rows", "maxTestRows", Kind.LONG, false,
+                    MineSpec::maxTestRows, (q, v) -> q.withMaxTestRows((Long) v)),
             // the validation passes score every held-out row against this many pairings: they decide
             // early stopping and batch growth, so the pairings change the training
             s(INFERENCE, "evalPairings", "mine.eval.pairings", "--eval-pairings", "evalPairings", Kind.INT, true,

@@ -42,7 +42,8 @@ class CommandLineTest {
         EstimateCommand cmd = new EstimateCommand(noSpark());
         new CommandLine(cmd).parseArgs("--input", "in.parquet", "--x", "a,b", "--y", "c", "--y", "d", "--out", "o",
                 "--seed", "9", "--steps", "77", "--batch-size", "1024", "--lr", "0.002", "--hidden", "64,32,16",
-                "--eval-fraction", "0.3", "--max-train-rows", "5000", "--ema-alpha", "0.05", "--kernels", "scalar",
+                "--eval-fraction", "0.3", "--max-train-rows", "5000", "--max-test-rows", "3000",
+                "--ema-alpha", "0.05", "--kernels", "scalar",
                 "--partitions", "3", "--log-every", "10", "--eval-chunk-rows", "512",
                 "--eval-every", "40", "--patience", "0", "--min-delta", "0.002", "--units", "BITS",
                 "--trainer", "jobs", "--permutations", "19", "--alpha", "0.01");
@@ -62,6 +63,7 @@ class CommandLineTest {
         assertEquals(List.of(64, 32, 16), s.hidden());
         assertEquals(0.3, s.evalFraction(), 0.0);
         assertEquals(5000, s.maxTrainRows());
+        assertEquals(3000, s.maxTestRows());
         assertEquals(0.05, s.emaAlpha(), 0.0);
         assertEquals("scalar", s.kernels());
         assertEquals(3, s.partitions());

@@ -191,7 +191,8 @@ class SparkJobTest {
         Path res = dir.resolve("result");
         assertEquals(ExitCodes.OK, run("generate", "--task", "gauss-channel", "--rows", "20000", "--out", data.toString()));
         int code = run("estimate", "--input", data.toString(), "--x", "x0,x1,x2", "--y", "y0,y1,y2",
-                "--out", res.toString(), "--steps", "40", "--batch-size", "256", "--hidden", "32,32", "--log-every", "20");
+                "--out", res.toString(), "--steps", "40", "--batch-size", "256", "--hidden", "32,32", "--log-every", "20",
+                "--max-test-rows", "1000");
         assertEquals(ExitCodes.OK, code, err());
         String stdout = out.toString(StandardCharsets.UTF_8);
         assertTrue(stdout.matches("(?s).*MI estimate: -?\\d+\\.\\d\\d nats \\(-?\\d+\\.\\d\\d bits\\), 95% CI "
@@ -203,6 +204,9 @@ class SparkJobTest {
         assertEquals(40, json.get("steps").asInt());
         assertEquals(1.5 * Math.log(16), json.get("truth_nats").asDouble(), 1e-12);
         assertEquals(20000, json.get("n_rows").asLong());
+        // about 3 000 test rows (20 % held out, a quarter of them validation), sampled down to at most 1 000
+        assertEquals(1000, json.get("max_test_rows").asLong());
+        assertTrue(json.get("n_eval").asLong() > 500 && json.get("n_eval").asLong() <= 1000, json.toString());
         assertEquals(41, Files.readAllLines(res.resolve("training_curve.csv")).size());
     }
 }

@@ -130,6 +130,29 @@ class OneEngineTest {
         assertSameResult(e, p.get("a ~ t"));
     }
 
+    /**
+     * max-test-rows samples the test rows only: the training (curve, steps, early stopping) is the uncapped run's bit
+     * for bit, the estimate is over about the cap's rows, and pairs applies the cap as estimate does.
+     */
+    @Test
+    void maxTestRows_samplesTheTestRowsOnly_estimateAndPairs() {
+        Dataset<Row> df = table(SparkFixture.local2());
+        MineSpec s = spec("a").withReplicates(1); // compared with pairs: one critic
+        MineSpec capped = s.withMaxTestRows(200);
+        MiResult all = MineRunner.run(df, s, null);
+        MiResult e = MineRunner.run(df, capped, null);
+        // 3 000 rows: 600 held out, a quarter for validation, about 450 test rows
+        assertTrue(all.nEval() > 380 && all.nEval() < 520, all.toString());
+        // capped at 200: a sample of about max(200 - 4 sqrt(200), 100) = 143 rows (binomial SD 9.5)
+        assertTrue(e.nEval() >= 100 && e.nEval() <= 200, e.toString());
+        assertEquals(all.nTrain(), e.nTrain());
+        assertEquals(all.steps(), e.steps());
+        assertEquals(all.convergence().bestStep(), e.convergence().bestStep());
+        assertEquals(java.util.Arrays.toString(all.curve()), java.util.Arrays.toString(e.curve()));
+        PairsResult p = PairsRunner.run(df, pairsOf(List.of("a"), capped), null);
+        assertSameResult(e, p.get("a ~ t"));
+    }
+
     @Test
     void pairs_scaledColumns_rescannedAsAnEstimateIsAndAffinePairUnbounded() {
         Dataset<Row> df = table(SparkFixture.local2());

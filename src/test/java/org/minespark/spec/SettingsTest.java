@@ -32,6 +32,7 @@ class SettingsTest {
             "significanceLevel", "only the verdict on the p-value",
             "nullRetrain", "retrained null critics run after the checkpointed training",
             "evalChunkRows", "the test-row evaluation runs after training",
+            "maxTestRows", "a sample of the test rows, drawn by its own stream: training and validation rows unchanged",
             "trainer", "stream and jobs give the same weights bit for bit",
             "logEvery", "logging only",
             "checkpointDir", "where checkpoints go, not what they hold",

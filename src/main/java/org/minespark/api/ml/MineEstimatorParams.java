@@ -55,6 +55,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
     final LongParam seed;
     final DoubleParam evalFraction;
     final LongParam maxTrainRows;
+    final LongParam maxTestRows;
     final IntParam permutations;
     final IntParam evalPairings;
     final Param<String> transform;
@@ -71,6 +72,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
         seed = new LongParam(this, "seed", "random seed of the split, the minibatches and the critic's initial weights (MineSpec.withSeed)");
         evalFraction = new DoubleParam(this, "evalFraction", "fraction of rows held out for validation and test, in (0, 1) (MineSpec.withEvalFraction)");
         maxTrainRows = new LongParam(this, "maxTrainRows", "most training rows cached, at least 2 (MineSpec.withMaxTrainRows)");
+        maxTestRows = new LongParam(this, "maxTestRows", "most held-out test rows evaluated, a seeded sample; at least 2 (MineSpec.withMaxTestRows)");
         permutations = new IntParam(this, "permutations", "permutation replicates K of the independence test; 0 = decide from the CI (MineSpec.withPermutations)");
         evalPairings = new IntParam(this, "evalPairings", "marginal pairings per held-out row of the pairwise bounds (MineSpec.withEvalPairings)");
         transform = new Param<>(this, "transform", "per-dimension input transform: normal-scores (default) or standardize (MineSpec.withTransform)");
@@ -81,6 +83,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
         setDefault(seed, PROBE.seed());
         setDefault(evalFraction, PROBE.evalFraction());
         setDefault(maxTrainRows, PROBE.maxTrainRows());
+        setDefault(maxTestRows, PROBE.maxTestRows());
         setDefault(permutations, PROBE.permutations());
         setDefault(evalPairings, PROBE.evalPairings());
         setDefault(transform, PROBE.transform());
@@ -165,6 +168,22 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
     public MineEstimator setMaxTrainRows(long v) {
         with(PROBE, "maxTrainRows", v, MineSpec::withMaxTrainRows);
         set(maxTrainRows, v);
+        return self();
+    }
+
+    /** Param: most held-out test rows evaluated, a seeded sample; at least 2 (MineSpec.withMaxTestRows). */
+    public LongParam maxTestRows() {
+        return maxTestRows;
+    }
+
+    public long getMaxTestRows() {
+        return (Long) getOrDefault(maxTestRows);
+    }
+
+    /** @throws IllegalArgumentException naming {@code maxTestRows} and the value when MineSpec rejects it */
+    public MineEstimator setMaxTestRows(long v) {
+        with(PROBE, "maxTestRows", v, MineSpec::withMaxTestRows);
+        set(maxTestRows, v);
         return self();
     }
 

@@ -180,6 +180,7 @@ class MineEstimatorTest {
         assertMessage(() -> e.setTrainer("spark"), "trainer", "spark");
         assertMessage(() -> e.setHidden(8, 0), "hidden", "[8, 0]");
         assertMessage(() -> e.setEvalFraction(1.0), "evalFraction", "1.0");
+        assertMessage(() -> e.setMaxTestRows(1), "maxTestRows", "1");
         assertMessage(() -> e.setXCols(), "xCols", "[]");
         assertMessage(() -> e.setYCols("a", "a"), "yCols", "[a, a]");
         assertEquals(MineSpec.DEFAULT_STEPS, e.getSteps(), "a rejected value is not set");
