@@ -20,6 +20,18 @@ import java.util.Arrays;
  * Two-sided: {@code mean +- t(nu, 0.975) SE}; one-sided (an estimate near the estimator's limit,
  * read as a lower bound): {@code [mean - t(nu, 0.95) SE, +inf)}.
  *
+ * <p>Centred on the replicates' ensemble ({@link #centredOn}, the mean critic of
+ * {@link CriticEnsemble}), the upper end also reaches what more critics would still add. To second
+ * order around the optimal critic, a critic error {@code e} costs about half its variance
+ * ({@code E_Q e^T} penalises it), and the error of a mean of R critics is the shared part {@code b}
+ * plus the independent parts averaged, of variance {@code s_e^2 / R}: the bound is about
+ * {@code J* - (b^2 + s_e^2 / R) / 2}, linear in 1/R. With the mean single-critic estimate
+ * {@code m} (R = 1) and the ensemble's {@code E} (R critics), the line through them reaches, at
+ * 1/R = 0, {@code E + (E - m) / (R - 1)} (a Richardson extrapolation in the number of critics, as
+ * subsample-and-extrapolate does in the sample size: Abdelaleem, Martini and Nemenman 2025). The
+ * upper end is {@code E + max(0, E - m) / (R - 1) + t SE}; the estimate stays {@code E}, a lower
+ * bound in expectation like any critic's.
+ *
  * <p>What it does not include: a bias shared by every replicate (a critic family or a training
  * budget that cannot reach the truth, the bound's own gap). The accuracy tables measure how often
  * the interval covers the truth ({@code accuracy --seeds}).
@@ -43,17 +55,19 @@ public final class ReplicateStats {
     private final double heldOutSe;
     private final double se;
     private final int df;
+    private final double extra;
 
     /**
      * @param estimates  each replicate's estimate (nats), at least one, all finite
      * @param heldOutSes each replicate's held-out standard error (nats), same length
      */
     public ReplicateStats(double[] estimates, double[] heldOutSes) {
-        this(checked(estimates, heldOutSes), mean(estimates), sd(estimates), mean(heldOutSes));
+        this(checked(estimates, heldOutSes), mean(estimates), sd(estimates), mean(heldOutSes), 0.0);
     }
 
-    private ReplicateStats(double[] estimates, double centre, double spread, double heldOutSe) {
+    private ReplicateStats(double[] estimates, double centre, double spread, double heldOutSe, double extra) {
         this.estimates = estimates;
+        this.extra = extra;
         this.mean = centre;
         this.spread = spread;
         this.heldOutSe = heldOutSe;
@@ -98,7 +112,17 @@ public final class ReplicateStats {
      * {@code heldOutSe} (the ensemble critic's), the training part still their spread over R.
      */
     public ReplicateStats centredOn(double centre, double heldOutSe) {
-        return new ReplicateStats(estimates, centre, spread, heldOutSe);
+        int r = estimates.length;
+        double extra = r < 2 ? 0.0 : Math.max(0.0, centre - mean(estimates)) / (r - 1);
+        return new ReplicateStats(estimates, centre, spread, heldOutSe, extra);
+    }
+
+    /**
+     * The ensemble's extrapolation to infinitely many critics, {@code E + max(0, E - m) / (R - 1)}
+     * (see the class); {@link #mean()} when not centred on an ensemble.
+     */
+    public double extrapolated() {
+        return mean + extra;
     }
 
     /** Student's t quantile 0.975 ({@code twoSided}) or 0.95 at {@code df} degrees of freedom (table, see the class). */
@@ -148,9 +172,9 @@ public final class ReplicateStats {
         return mean - tQuantile(df, !oneSided) * se;
     }
 
-    /** The upper end of the two-sided 95 % interval, {@code +inf} when {@code oneSided}. */
+    /** The upper end of the two-sided 95 % interval, from {@link #extrapolated()}; {@code +inf} when {@code oneSided}. */
     public double high(boolean oneSided) {
-        return oneSided ? Double.POSITIVE_INFINITY : mean + tQuantile(df, true) * se;
+        return oneSided ? Double.POSITIVE_INFINITY : extrapolated() + tQuantile(df, true) * se;
     }
 
     @Override

@@ -93,15 +93,16 @@ final class Replicates {
         double h = st.heldOutSe();
         String method = est.length > 1 ? TrainingInterval.METHOD_REPLICATES : TrainingInterval.METHOD_HELD_OUT;
         TrainingInterval t = new TrainingInterval(method, est, st.spread(), st.degreesOfFreedom(), near,
-                Math.max(0, mean - Z95 * h), Math.max(0, mean + Z95 * h));
+                Math.max(0, mean - Z95 * h), Math.max(0, mean + Z95 * h), Math.max(0, st.extrapolated()));
         double low = st.low(near);
         double high = st.high(near);
         if (est.length > 1) {
             LOG.info(String.format(Locale.ROOT, "replicates: %d critics, estimates %s nats, %s %.4f, spread %.4f,"
-                            + " held-out se %.4f, interval %s[%.4f, %.4f] (%s)", est.length, java.util.Arrays.toString(
+                            + " held-out se %.4f, extrapolated %.4f, interval %s[%.4f, %.4f] (%s)", est.length,
+                    java.util.Arrays.toString(
                             java.util.Arrays.stream(est).map(v -> Math.round(v * 1e4) / 1e4).toArray()),
                     ens ? "ensemble critic" : "mean", mean, st.spread(),
-                    h, near ? "one-sided " : "", low, high, st.degreesOfFreedom() == Integer.MAX_VALUE ? "normal"
+                    h, st.extrapolated(), near ? "one-sided " : "", low, high, st.degreesOfFreedom() == Integer.MAX_VALUE ? "normal"
                             : st.degreesOfFreedom() + " df"));
         }
         return res.withInterval(Math.max(0, mean), Math.max(0, low), Math.max(0, high), st.stdError(), t)

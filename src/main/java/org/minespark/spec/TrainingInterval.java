@@ -25,15 +25,19 @@ import java.util.Map;
  * @param oneSided          whether the interval is a one-sided lower bound
  * @param heldOutLowNats    the held-out 95 % interval of the estimate: the test-row noise only
  * @param heldOutHighNats   its upper end
+ * @param extrapolatedNats  the ensemble's extrapolation to infinitely many critics, from which the
+ *                          upper end reaches ({@code org.minespark.core.ReplicateStats#extrapolated});
+ *                          the estimate when there is no ensemble
  */
 public record TrainingInterval(String method, double[] estimatesNats, double spreadNats, int degreesOfFreedom,
-                               boolean oneSided, double heldOutLowNats, double heldOutHighNats)
+                               boolean oneSided, double heldOutLowNats, double heldOutHighNats,
+                               double extrapolatedNats)
         implements Serializable {
     public static final String METHOD_REPLICATES = "replicates";
     public static final String METHOD_HELD_OUT = "held-out";
     /** No interval method (a constant column group: the exact [0, 0]). */
     public static final TrainingInterval NONE = new TrainingInterval("exact", new double[0], 0.0, Integer.MAX_VALUE,
-            false, 0.0, 0.0);
+            false, 0.0, 0.0, 0.0);
 
     public TrainingInterval {
         estimatesNats = estimatesNats.clone();
@@ -53,6 +57,7 @@ public record TrainingInterval(String method, double[] estimatesNats, double spr
         m.put("replicate_estimates_nats", estimatesNats.clone());
         m.put("replicate_spread_nats", spreadNats);
         m.put("interval_df", degreesOfFreedom == Integer.MAX_VALUE ? null : degreesOfFreedom);
+        m.put("ensemble_extrapolated_nats", extrapolatedNats);
         m.put("heldout_ci95_nats", new double[] {heldOutLowNats, heldOutHighNats});
         m.put("heldout_ci95_bits", new double[] {heldOutLowNats / MiResult.LN2, heldOutHighNats / MiResult.LN2});
         return m;

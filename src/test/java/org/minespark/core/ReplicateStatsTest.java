@@ -52,6 +52,17 @@ class ReplicateStatsTest {
         // (train + h^2)^2 / (train^2 / 2) = 2.53..., rounded down
         assertEquals(2, s.degreesOfFreedom());
         assertEquals(4.15 - 4.303 * s.stdError(), s.low(false), 1e-12);
+        // the line through the single critics' mean 4.1 (R = 1) and the ensemble 4.15 (R = 3) meets
+        // 1/R = 0 at 4.15 + 0.05 / 2: the upper end reaches from there
+        assertEquals(4.175, s.extrapolated(), 1e-12);
+        assertEquals(4.175 + 4.303 * s.stdError(), s.high(false), 1e-12);
+        // an ensemble below the members' mean (rounding, noise) extrapolates nothing
+        ReplicateStats below = new ReplicateStats(new double[] {4.0, 4.2, 4.1}, new double[] {0.03, 0.05, 0.04})
+                .centredOn(4.05, 0.02);
+        assertEquals(4.05, below.extrapolated(), 1e-12);
+        // not centred on an ensemble: nothing extrapolated
+        assertEquals(4.1, new ReplicateStats(new double[] {4.0, 4.2, 4.1}, new double[] {0.03, 0.05, 0.04})
+                .extrapolated(), 1e-12);
     }
 
     @Test

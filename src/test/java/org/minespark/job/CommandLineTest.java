@@ -236,12 +236,12 @@ class CommandLineTest {
     void summary_replicatesAndALowerBound() {
         org.minespark.spec.MiResult r = JsonWriterTest.sampleResult();
         org.minespark.spec.MiResult two = r.withInterval(4.12, 4.02, 4.22, 0.03, new org.minespark.spec.TrainingInterval(
-                "replicates", new double[] {4.1, 4.11, 4.13}, 0.015, 40, false, 4.06, 4.18));
+                "replicates", new double[] {4.1, 4.11, 4.13}, 0.015, 40, false, 4.06, 4.18, 4.13));
         assertEquals("MI estimate: 4.12 nats (5.94 bits), 95% CI [4.02, 4.22]; CI over 3 replicate critics",
                 Jobs.summary(two, Double.NaN));
         org.minespark.spec.MiResult low = r.withInterval(5.62, 5.5, Double.POSITIVE_INFINITY, 0.06,
                 new org.minespark.spec.TrainingInterval("replicates", new double[] {5.6, 5.55, 5.65}, 0.05, 3, true,
-                        5.5, 5.74));
+                        5.5, 5.74, 5.65));
         assertEquals("MI estimate: at least 5.62 nats (8.11 bits), a lower bound (near the estimator's limit): 95% "
                 + "one-sided CI [5.50, inf); CI over 3 replicate critics", Jobs.summary(low, Double.NaN));
         // result.json: the open upper end is null (JSON has no infinity), the interval says it is one-sided
