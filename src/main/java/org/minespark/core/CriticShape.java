@@ -33,6 +33,7 @@ public final class CriticShape implements Serializable {
     private final int[] widths; // concat: input, hidden..., 1; separable: g's widths
     private final int[] hWidths; // separable: h's widths; null for concat
     private final int positions; // position vectors per row (>= 1); 0 only in instances serialised before it existed
+    private final int members; // concat critics averaged ({@link #ensembleOf}); 0 (= 1) in instances serialised before it existed
 
     /** The concat critic {@code MLP([x, y])}. */
     public CriticShape(int dx, int dy, int[] hidden) {
@@ -60,12 +61,13 @@ public final class CriticShape implements Serializable {
         throw new IllegalArgumentException("critic type must be concat or separable, got '" + type + "'");
     }
 
-    private CriticShape(CriticShape base, int positions) {
+    private CriticShape(CriticShape base, int positions, int members) {
         this.dx = base.dx;
         this.dy = base.dy;
         this.widths = base.widths;
         this.hWidths = base.hWidths;
         this.positions = positions;
+        this.members = members;
     }
 
     private CriticShape(int dx, int dy, int[] hidden, int embedDim) {
@@ -94,6 +96,7 @@ public final class CriticShape implements Serializable {
         this.dx = dx;
         this.dy = dy;
         this.positions = 1;
+        this.members = 1;
     }
 
     /**
@@ -105,7 +108,27 @@ public final class CriticShape implements Serializable {
         if (positions < 1) {
             throw new IllegalArgumentException("positions must be >= 1, got " + positions);
         }
-        return new CriticShape(this, positions);
+        return new CriticShape(this, positions, members);
+    }
+
+    /**
+     * The mean of {@code r} concat critics of this shape as one critic,
+     * {@code T = (1/r) sum_m T_m}: its parameters are the members' tensors one member after the
+     * other ({@link #tensors()} is r times this shape's). Evaluated only ({@link Critic#backward}
+     * refuses it): see {@link CriticEnsemble}.
+     */
+    public CriticShape ensembleOf(int r) {
+        requireConcat();
+        if (r < 1 || members() != 1) {
+            throw new IllegalArgumentException("an ensemble needs r >= 1 members of a single critic, got " + r
+                    + " of " + this);
+        }
+        return new CriticShape(this, positions(), r);
+    }
+
+    /** Concat critics averaged by this shape (1: a single critic; see {@link #ensembleOf}). */
+    public int members() {
+        return Math.max(1, members);
     }
 
     /** Position vectors per row (1 unless {@link #withPositions} was used). */
@@ -198,12 +221,13 @@ public final class CriticShape implements Serializable {
         return m;
     }
 
-    /** Number of tensors: a weight and a bias per layer (of g and h for the separable critic). */
+    /** Number of tensors: a weight and a bias per layer (of g and h for the separable critic), per member. */
     public int tensors() {
-        return gTensors() + (isSeparable() ? 2 * (hWidths.length - 1) : 0);
+        return members() * (gTensors() + (isSeparable() ? 2 * (hWidths.length - 1) : 0));
     }
 
     public int tensorSize(int t) {
+        t %= tensors() / members();
         int[] w = widths;
         if (t >= gTensors()) {
             w = hWidths;
@@ -227,7 +251,7 @@ public final class CriticShape implements Serializable {
             // g and h: one forward and two backward passes (joint and marginal upstreams)
             return mlpFlops(widths, 2) + mlpFlops(hWidths, 2);
         }
-        return 2 * mlpFlops(widths, 1); // joint and marginal rows
+        return members() * 2 * mlpFlops(widths, 1); // joint and marginal rows
     }
 
     private static double mlpFlops(int[] w, int backwards) {
@@ -282,12 +306,13 @@ public final class CriticShape implements Serializable {
     public boolean equals(Object o) {
         return o instanceof CriticShape && ((CriticShape) o).dx == dx && ((CriticShape) o).dy == dy
                 && Arrays.equals(((CriticShape) o).widths, widths) && Arrays.equals(((CriticShape) o).hWidths, hWidths)
-                && ((CriticShape) o).positions() == positions();
+                && ((CriticShape) o).positions() == positions() && ((CriticShape) o).members() == members();
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * (31 * dx + dy) + Arrays.hashCode(widths)) + Arrays.hashCode(hWidths) + 977 * (positions() - 1);
+        return 31 * (31 * (31 * dx + dy) + Arrays.hashCode(widths)) + Arrays.hashCode(hWidths) + 977 * (positions() - 1)
+                + 7919 * (members() - 1);
     }
 
     @Override
@@ -296,6 +321,7 @@ public final class CriticShape implements Serializable {
         if (isSeparable()) {
             return "SeparableCritic(g" + Arrays.toString(widths) + " . h" + Arrays.toString(hWidths) + ")" + at;
         }
-        return "Critic" + Arrays.toString(widths) + "(dx=" + dx + ", dy=" + dy + ")" + at;
+        String of = members() > 1 ? "mean of " + members() + " " : "";
+        return of + "Critic" + Arrays.toString(widths) + "(dx=" + dx + ", dy=" + dy + ")" + at;
     }
 }

@@ -190,7 +190,7 @@ final class InputChecks {
             }
         }
         LOG.info("input: {} rows, {} dropped (null/NaN/Inf), {} dimensions, {} pair(s)", stats.rows(), stats.dropped(),
-                dims, plan.size());
+                dims, plan.pairs().stream().filter(p -> p.replicate() == 0).count()); // replicates: one pair
 
         int n = plan.size();
         String[] constant = new String[n];

@@ -19,8 +19,9 @@ class CriticEnsembleTest {
             members[m] = s.init(100 + m);
         }
         CriticShape wide = CriticEnsemble.shape(s, r);
-        assertEquals(24, wide.width(1));
-        assertEquals(15, wide.width(2));
+        assertEquals(3, wide.members());
+        assertEquals(3 * s.tensors(), wide.tensors());
+        assertEquals(3 * s.numParams(), wide.numParams());
         float[][] wp = CriticEnsemble.params(s, members);
         int rows = 50;
         SplittableRandom rnd = new SplittableRandom(7);
@@ -35,15 +36,15 @@ class CriticEnsembleTest {
             System.arraycopy(in, 0, c.input(), 0, in.length);
             float[] t = c.forward(members[m], rows);
             for (int i = 0; i < rows; i++) {
-                mean[i] += t[i] / (double) r;
+                mean[i] += t[i];
             }
         }
         Critic w = new Critic(wide, k, rows);
         System.arraycopy(in, 0, w.input(), 0, in.length);
         float[] t = w.forward(wp, rows);
         for (int i = 0; i < rows; i++) {
-            // float sums in another order: a few ulps of values of order 1
-            assertEquals(mean[i], t[i], 1e-5, "row " + i);
+            // the members' own float forwards, summed in double in the same order: exact to float rounding
+            assertEquals((float) (mean[i] / r), t[i], 0.0f, "row " + i);
         }
     }
 
@@ -55,6 +56,15 @@ class CriticEnsembleTest {
         for (int t = 0; t < p.length; t++) {
             assertArrayEquals(p[t], wp[t], "tensor " + t);
         }
+    }
+
+    @Test
+    void ensemble_isNotTrained() {
+        CriticShape s = new CriticShape(1, 1, new int[] {4});
+        Critic c = new Critic(CriticEnsemble.shape(s, 2), Kernels.forName("scalar"), 8);
+        float[][] p = CriticEnsemble.params(s, new float[][][] {s.init(1), s.init(2)});
+        c.forward(p, 8);
+        assertThrows(UnsupportedOperationException.class, () -> c.backward(p, new float[8], 8, s.ensembleOf(2).zeros()));
     }
 
     @Test
