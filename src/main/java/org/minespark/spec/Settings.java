@@ -153,7 +153,7 @@ public final class Settings {
                     MineSpec::permutations, (q, v) -> q.withPermutations((Integer) v)),
             s(INFERENCE, "significanceLevel", "mine.eval.significance-level", "--alpha", "significanceLevel",
                     Kind.DOUBLE, false, MineSpec::significanceLevel, (q, v) -> q.withSignificanceLevel((Double) v)),
-            s(INFERENCE, "replicates", "mine.eval.replicates", "--replicates", null, Kind.INT, true,
+            s(INFERENCE, "replicates", "mine.eval.replicates", "--replicates", "replicates", Kind.INT, true,
                     MineSpec::replicates, (q, v) -> q.withReplicates((Integer) v)),
             s(INFERENCE, "nullRetrain", "mine.eval.null-retrain", "--null-retrain", null, Kind.INT, false,
                     MineSpec::nullRetrain, (q, v) -> q.withNullRetrain((Integer) v)),

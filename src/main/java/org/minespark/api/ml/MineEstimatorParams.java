@@ -57,6 +57,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
     final LongParam maxTrainRows;
     final LongParam maxTestRows;
     final IntParam permutations;
+    final IntParam replicates;
     final IntParam evalPairings;
     final Param<String> transform;
     final Param<String> encoding;
@@ -74,6 +75,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
         maxTrainRows = new LongParam(this, "maxTrainRows", "most training rows cached, at least 2 (MineSpec.withMaxTrainRows)");
         maxTestRows = new LongParam(this, "maxTestRows", "most held-out test rows evaluated, a seeded sample; at least 2 (MineSpec.withMaxTestRows)");
         permutations = new IntParam(this, "permutations", "permutation replicates K of the independence test; 0 = decide from the CI (MineSpec.withPermutations)");
+        replicates = new IntParam(this, "replicates", "replicate critics trained in one pass; the estimate is their ensemble's and the 95% interval includes their spread; 1 = one critic, held-out interval (MineSpec.withReplicates)");
         evalPairings = new IntParam(this, "evalPairings", "marginal pairings per held-out row of the pairwise bounds (MineSpec.withEvalPairings)");
         transform = new Param<>(this, "transform", "per-dimension input transform: normal-scores (default) or standardize (MineSpec.withTransform)");
         encoding = new Param<>(this, "encoding", "encoding of code-like columns: auto (default, per value) or scalar (MineSpec.withEncoding)");
@@ -85,6 +87,7 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
         setDefault(maxTrainRows, PROBE.maxTrainRows());
         setDefault(maxTestRows, PROBE.maxTestRows());
         setDefault(permutations, PROBE.permutations());
+        setDefault(replicates, PROBE.replicates());
         setDefault(evalPairings, PROBE.evalPairings());
         setDefault(transform, PROBE.transform());
         setDefault(encoding, PROBE.encoding());
@@ -232,6 +235,22 @@ public abstract class MineEstimatorParams extends MineTrainingParams {
     public MineEstimator setEvalPairings(int v) {
         with(PROBE, "evalPairings", v, MineSpec::withEvalPairings);
         set(evalPairings, v);
+        return self();
+    }
+
+    /** Param: replicate critics trained in one pass (the interval that includes training; MineSpec.withReplicates). */
+    public IntParam replicates() {
+        return replicates;
+    }
+
+    public int getReplicates() {
+        return (Integer) getOrDefault(replicates);
+    }
+
+    /** @throws IllegalArgumentException naming {@code replicates} and the value when MineSpec rejects it */
+    public MineEstimator setReplicates(int v) {
+        with(PROBE, "replicates", v, MineSpec::withReplicates);
+        set(replicates, v);
         return self();
     }
 

@@ -181,6 +181,9 @@ class MineEstimatorTest {
         assertMessage(() -> e.setHidden(8, 0), "hidden", "[8, 0]");
         assertMessage(() -> e.setEvalFraction(1.0), "evalFraction", "1.0");
         assertMessage(() -> e.setMaxTestRows(1), "maxTestRows", "1");
+        assertMessage(() -> e.setReplicates(0), "replicates", "0");
+        assertEquals(MineSpec.DEFAULT_REPLICATES, e.getReplicates());
+        assertEquals(1, new MineEstimator().setXCols("a").setYCols("b").setReplicates(1).toSpec().replicates());
         assertMessage(() -> e.setXCols(), "xCols", "[]");
         assertMessage(() -> e.setYCols("a", "a"), "yCols", "[a, a]");
         assertEquals(MineSpec.DEFAULT_STEPS, e.getSteps(), "a rejected value is not set");
