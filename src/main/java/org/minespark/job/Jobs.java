@@ -210,15 +210,14 @@ final class Jobs {
      * unit (as before units were selectable).
      */
     static String summary(MiResult r, double truthNats, Units u) {
-        String s = r.interval().oneSided()
-                // near the estimator's limit: a lower bound, with a one-sided interval
-                ? String.format(Locale.ROOT, "MI estimate: at least %.2f %s (%.2f %s), a lower bound (near the"
-                        + " estimator's limit): 95%% one-sided CI [%.2f, inf)%s", u.fromNats(r.miNats()), u.label(),
-                u.other().fromNats(r.miNats()), u.other().label(), u.fromNats(r.ci95LowNats()),
-                u == Units.NATS ? "" : " " + u.label())
-                : String.format(Locale.ROOT, "MI estimate: %.2f %s (%.2f %s), 95%% CI [%.2f, %.2f]%s",
-                u.fromNats(r.miNats()), u.label(), u.other().fromNats(r.miNats()), u.other().label(),
-                u.fromNats(r.ci95LowNats()), u.fromNats(r.ci95HighNats()), u == Units.NATS ? "" : " " + u.label());
+        // near the estimator's limit: a lower bound, with a one-sided interval
+        boolean lower = r.interval().oneSided();
+        String ci = lower ? String.format(Locale.ROOT, "a lower bound (near the estimator's limit): 95%% one-sided CI"
+                + " [%.2f, inf)", u.fromNats(r.ci95LowNats()))
+                : String.format(Locale.ROOT, "95%% CI [%.2f, %.2f]", u.fromNats(r.ci95LowNats()), u.fromNats(r.ci95HighNats()));
+        String s = String.format(Locale.ROOT, "MI estimate: %s%.2f %s (%.2f %s), %s%s", lower ? "at least " : "",
+                u.fromNats(r.miNats()), u.label(), u.other().fromNats(r.miNats()), u.other().label(), ci,
+                u == Units.NATS ? "" : " " + u.label());
         if (r.positions() > 1) {
             s += " per position vector";
         }
