@@ -155,7 +155,7 @@ final class TrainingOptions {
 
     @Option(names = "--replicates", paramLabel = "R",
             description = "Replicate critics of an estimate: R critics trained in one pass with their own initial "
-                + "weights and minibatches; the estimate is their mean and the 95% interval includes their spread "
+                + "weights and minibatches; the estimate is their mean and the 95%% interval includes their spread "
                 + "(training variability) besides the held-out noise (mine.eval.replicates, default "
                 + MineSpec.DEFAULT_REPLICATES + ", in [1, " + MineSpec.MAX_REPLICATES + "]; 1 = one critic, held-out "
                 + "interval; R times the training work).")

@@ -185,6 +185,28 @@ class CommandLineTest {
     }
 
     @Test
+    void usage_everySubcommand_rendersWithoutPicocliFormatWarnings() {
+        // picocli formats descriptions with String.format: a lone '%' (as in "95% interval") is a
+        // format error it reports on System.err and then prints the raw text
+        PrintStream saved = System.err;
+        ByteArrayOutputStream sysErr = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(sysErr, true, StandardCharsets.UTF_8));
+        StringBuilder usage = new StringBuilder();
+        try {
+            CommandLine cl = Main.commandLine(noSpark());
+            for (CommandLine sub : cl.getSubcommands().values()) {
+                usage.append(sub.getUsageMessage());
+            }
+        } finally {
+            System.setErr(saved);
+        }
+        String warnings = sysErr.toString(StandardCharsets.UTF_8);
+        assertFalse(warnings.contains("picocli WARN"), warnings);
+        assertTrue(usage.toString().contains("95%"), "the escaped percent signs render as one '%'");
+        assertFalse(usage.toString().contains("%%"), "no percent sign is left escaped");
+    }
+
+    @Test
     void exitCode_mapsExceptionTypes() {
         assertEquals(ExitCodes.USAGE, Main.exitCode(new IllegalArgumentException("x")));
         assertEquals(ExitCodes.INPUT, Main.exitCode(new InputDataException("x")));
