@@ -28,6 +28,8 @@ public final class MineOptimizer {
     private final double[] boundState;
     private int decaySteps;
     private double finalFraction = 1.0;
+    private int coolDownStart = -1;
+    private int coolDownSteps;
 
     /** The MINE ({@code dv}) optimiser with moving-average factor {@code emaAlpha}. */
     public MineOptimizer(CriticShape shape, float[][] initialParams, double learningRate, double emaAlpha, Kernels kernels) {
@@ -70,12 +72,37 @@ public final class MineOptimizer {
         return this;
     }
 
+    /**
+     * A cool-down ({@link ConvergenceMonitor.Verdict#COOL_DOWN}): from update {@code start} on, the
+     * rate falls linearly from the scheduled rate at {@code start} to the final rate
+     * ({@code finalFraction} of the base rate) over {@code steps} updates and stays there. A later
+     * call replaces an earlier one (a resume restores the cool-down from the monitor's state).
+     */
+    public void coolDown(int start, int steps) {
+        if (start < 0 || steps < 1) {
+            throw new IllegalArgumentException("cool-down must start at a step >= 0 and last >= 1 step, got start "
+                    + start + ", " + steps + " steps");
+        }
+        this.coolDownStart = start;
+        this.coolDownSteps = steps;
+    }
+
     /** The learning rate the next {@link #step} will use. */
     public double currentLearningRate() {
+        if (coolDownStart >= 0 && t >= coolDownStart) {
+            double from = scheduled(coolDownStart);
+            double progress = Math.min(1.0, (t - coolDownStart) / (double) coolDownSteps);
+            return from + (lr * finalFraction - from) * progress;
+        }
+        return scheduled(t);
+    }
+
+    /** The cosine schedule's rate before update {@code step + 1}. */
+    private double scheduled(int step) {
         if (decaySteps == 0 || finalFraction == 1.0) {
             return lr;
         }
-        double progress = Math.min(1.0, t / (double) decaySteps);
+        double progress = Math.min(1.0, step / (double) decaySteps);
         return lr * (finalFraction + (1 - finalFraction) * 0.5 * (1 + Math.cos(Math.PI * progress)));
     }
 

@@ -127,6 +127,9 @@ final class Pass implements PassSteps.Critics {
             opts[m] = new MineOptimizer(shapes[m], shapes[m].init(init), lr, run.bound(),
                     driverKernels).withCosineDecay(spec.steps(), spec.lrFinalFraction());
             monitors[m] = ConvergenceMonitor.forBound(spec.patience(), spec.minDelta(), run.bound().name());
+            if (spec.evalEvery() > 0) {
+                monitors[m].withCoolDown(ConvergenceMonitor.COOL_DOWN_FRACTION, spec.evalEvery());
+            }
         }
         this.growth = spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) && run.validation() != null
                 ? new BatchGrowth(true, spec.batchGrowthPairs(), spec.maxBatchSize()) : BatchGrowth.OFF;
@@ -154,6 +157,9 @@ final class Pass implements PassSteps.Critics {
             // continue exactly where the checkpoint left off: same weights, optimiser and monitor
             // state, and the step count is the position of every random stream
             resume.restore(opts[0], monitors[0]);
+            if (monitors[0].coolingDown()) {
+                coolDown(0);
+            }
             int done = resume.step();
             System.arraycopy(resume.curve(), 0, curve[0], 0, done);
             kept[0] = resume.kept();
@@ -363,10 +369,21 @@ final class Pass implements PassSteps.Critics {
                 kept[m] = params[m];
                 keptStep[m] = done;
             }
+            if (verdict == ConvergenceMonitor.Verdict.COOL_DOWN) {
+                coolDown(m);
+                LOG.info(String.format(Locale.ROOT, "%s: no validation gain above %.4g nats (the larger of min-delta and"
+                        + " the validation standard error) in %d evaluations after step %d: annealing the learning rate"
+                        + " to %s over %d steps, then stopping", names[m], monitors[m].threshold(), spec.patience(), done,
+                        Engine.rate(lr * spec.lrFinalFraction()), Math.min(total, monitors[m].coolDownEnd()) - done));
+            }
             if (verdict == ConvergenceMonitor.Verdict.STOP) {
-                LOG.info(String.format(Locale.ROOT, "%s: early stop after step %d (no validation gain above %.4g nats,"
-                        + " the larger of min-delta and the validation standard error, in %d evaluations); keeping the"
-                        + " weights of step %d", names[m], done, monitors[m].threshold(), spec.patience(), keptStep[m]));
+                LOG.info(String.format(Locale.ROOT, "%s: early stop after step %d (%s); keeping the weights of step %d",
+                        names[m], done, monitors[m].coolingDown()
+                                ? String.format(Locale.ROOT, "the end of the cool-down that began after step %d",
+                                monitors[m].coolDownStart())
+                                : String.format(Locale.ROOT, "no validation gain above %.4g nats, the larger of min-delta"
+                                + " and the validation standard error, in %d evaluations", monitors[m].threshold(),
+                                spec.patience()), keptStep[m]));
                 end(m, done);
                 stop = n == 1;
             }
@@ -374,6 +391,12 @@ final class Pass implements PassSteps.Critics {
         if (ck.due(done) || stop || done == total) {
             checkpoint(done, stop || done == total);
         }
+    }
+
+    /** Starts critic m's learning-rate cool-down as its monitor set it (ending at the last step at the latest). */
+    private void coolDown(int m) {
+        int start = monitors[m].coolDownStart();
+        opts[m].coolDown(start, Math.max(1, Math.min(spec.steps(), monitors[m].coolDownEnd()) - start));
     }
 
     /** Saves critic 0's state when checkpoints are on (plans of one critic; see {@link Checkpointing}). */

@@ -36,6 +36,60 @@ class ConvergenceMonitorTest {
     }
 
     @Test
+    void onValidation_withCoolDown_annealsAFractionOfTheStepsThenStops() {
+        // patience 3 runs out at step 600 (no gain above 0.01 after 2.5 at step 300): a quarter of
+        // 600 steps is 150, rounded up to whole validation intervals of 100 = 200 steps of cool-down
+        ConvergenceMonitor m = new ConvergenceMonitor(3, 0.01).withCoolDown(0.25, 100);
+        Verdict[] v = feed(m, 100, 1.0, 2.0, 2.5, 2.505, 2.49, 2.5);
+        assertEquals(Verdict.COOL_DOWN, v[5]);
+        assertFalse(m.stoppedEarly(), "a cool-down is not a stop yet");
+        assertTrue(m.coolingDown());
+        assertEquals(600, m.coolDownStart());
+        assertEquals(800, m.coolDownEnd());
+        // during the cool-down patience does not count; a new best is still reported (its weights kept)
+        assertEquals(Verdict.BEST, m.onValidation(700, 2.52));
+        assertEquals(Verdict.STOP, m.onValidation(800, 2.51), "the pass at the end of the cool-down stops");
+        assertTrue(m.stoppedEarly());
+        assertTrue(m.converged());
+        assertEquals(700, m.bestStep());
+    }
+
+    @Test
+    void withCoolDown_shortRunGetsTheMinimumAndZeroStopsAtOnce() {
+        // after 3 passes of 10 steps a quarter is 7.5 steps: the minimum of two intervals (20 steps)
+        ConvergenceMonitor m = new ConvergenceMonitor(2, 0.0).withCoolDown(0.25, 10);
+        assertArrayEquals(new Verdict[] {Verdict.BEST, Verdict.CONTINUE, Verdict.COOL_DOWN}, feed(m, 10, 1, 1, 1));
+        assertEquals(30 + ConvergenceMonitor.MIN_COOL_DOWN_EVALS * 10, m.coolDownEnd());
+        ConvergenceMonitor off = new ConvergenceMonitor(2, 0.0).withCoolDown(0.0, 10);
+        assertArrayEquals(new Verdict[] {Verdict.BEST, Verdict.CONTINUE, Verdict.STOP}, feed(off, 10, 1, 1, 1));
+        assertFalse(off.coolingDown());
+        assertThrows(IllegalArgumentException.class, () -> new ConvergenceMonitor(2, 0).withCoolDown(-0.1, 10));
+        assertThrows(IllegalArgumentException.class, () -> new ConvergenceMonitor(2, 0).withCoolDown(0.25, 0));
+    }
+
+    @Test
+    void state_roundTripsTheCoolDown_andOldStateReadsAsNone() throws java.io.IOException {
+        ConvergenceMonitor m = new ConvergenceMonitor(2, 0.0).withCoolDown(0.5, 100);
+        feed(m, 100, 1, 1, 1, 1, 1, 1);
+        assertTrue(m.coolingDown());
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            m.writeState(out);
+        }
+        ConvergenceMonitor back = new ConvergenceMonitor(2, 0.0).withCoolDown(0.5, 100);
+        back.readState(new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray())));
+        assertEquals(m.coolDownStart(), back.coolDownStart());
+        assertEquals(m.coolDownEnd(), back.coolDownEnd());
+        assertEquals(Verdict.STOP, back.onValidation(m.coolDownEnd(), 1), "the restored monitor ends the cool-down");
+        // state written before the cool-down existed (without its two trailing ints): no cool-down
+        byte[] old = java.util.Arrays.copyOf(bytes.toByteArray(), bytes.size() - 8);
+        ConvergenceMonitor fromOld = new ConvergenceMonitor(2, 0.0);
+        fromOld.readState(new java.io.DataInputStream(new java.io.ByteArrayInputStream(old)));
+        assertFalse(fromOld.coolingDown());
+        assertEquals(-1, fromOld.coolDownEnd());
+    }
+
+    @Test
     void resetPatience_beforeAPass_restartsTheWindow() {
         ConvergenceMonitor m = new ConvergenceMonitor(3, 0.01);
         // two passes without gain after 2.5: one more would stop

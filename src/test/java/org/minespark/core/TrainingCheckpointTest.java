@@ -142,6 +142,42 @@ class TrainingCheckpointTest {
     }
 
     @Test
+    void coolDown_ratesFallLinearlyToTheFinalRate_andAResumeRestoresThem() {
+        MineOptimizer a = optimizer();
+        PartitionWorker w = new PartitionWorker(SHAPE, Kernels.forName("scalar"), BATCH, a.bound());
+        FloatBlock b = block();
+        ConvergenceMonitor ma = new ConvergenceMonitor(0, 0.0);
+        run(a, ma, w, b, 0, 10);
+        double before = a.currentLearningRate(); // the cosine schedule's rate after 10 updates
+        a.coolDown(10, 20);
+        assertEquals(before, a.currentLearningRate(), 1e-15, "the cool-down starts at the scheduled rate");
+        run(a, ma, w, b, 10, 20);
+        double finalRate = (float) 1e-2 * 0.1; // the optimiser keeps its base rate as a float
+        // the tolerances are double rounding of a few operations on rates near 1e-2
+        assertEquals(before + (finalRate - before) * 0.5, a.currentLearningRate(), 1e-15, "halfway: halfway down");
+        run(a, ma, w, b, 20, 30);
+        assertEquals(finalRate, a.currentLearningRate(), 1e-15, "at the end: the final rate");
+        run(a, ma, w, b, 30, 35);
+        assertEquals(finalRate, a.currentLearningRate(), 1e-15, "and it stays there");
+        assertThrows(IllegalArgumentException.class, () -> a.coolDown(5, 0));
+        // resumed from after step 15 with the same cool-down re-applied: bit for bit the same run
+        MineOptimizer part = optimizer();
+        ConvergenceMonitor mp = new ConvergenceMonitor(0, 0.0);
+        run(part, mp, w, b, 0, 10);
+        part.coolDown(10, 20);
+        run(part, mp, w, b, 10, 15);
+        MineOptimizer resumed = optimizer();
+        ConvergenceMonitor mr = new ConvergenceMonitor(0, 0.0);
+        TrainingCheckpoint.capture(fingerprint(7), 0, 1e-2, null, 15, false, part, mp, null, 0, new double[STEPS], 0.0)
+                .restore(resumed, mr);
+        resumed.coolDown(10, 20);
+        run(resumed, mr, w, b, 15, 35);
+        for (int i = 0; i < a.params().length; i++) {
+            assertArrayEquals(bits(a.params()[i]), bits(resumed.params()[i]), "weights tensor " + i);
+        }
+    }
+
+    @Test
     void writeRead_grownBatch_roundTrips() throws IOException {
         MineOptimizer opt = optimizer();
         TrainingCheckpoint c = TrainingCheckpoint.capture(fingerprint(7), 0, 1e-2, null, 0, false, opt,
