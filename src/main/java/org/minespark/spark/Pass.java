@@ -371,6 +371,8 @@ final class Pass implements PassSteps.Critics {
             }
             if (verdict == ConvergenceMonitor.Verdict.COOL_DOWN) {
                 coolDown(m);
+            }
+            if (verdict == ConvergenceMonitor.Verdict.COOL_DOWN && done < total) {
                 LOG.info(String.format(Locale.ROOT, "%s: no validation gain above %.4g nats (the larger of min-delta and"
                         + " the validation standard error) in %d evaluations after step %d: annealing the learning rate"
                         + " to %s over %d steps, then stopping", names[m], monitors[m].threshold(), spec.patience(), done,

@@ -146,6 +146,32 @@ class CheckpointResumeTest {
     }
 
     /**
+     * A run interrupted inside its cool-down (ConvergenceMonitor.withCoolDown) resumes it: min-delta
+     * 10 nats counts no gain after the first validation pass (step 20), so patience 2 runs out at
+     * step 60, the cool-down of max(2, ceil(0.25 * 60 / 20)) = 2 passes ends at step 100 and that
+     * pass stops the run. The crash comes after step 75, the checkpoint is the one after step 60
+     * (written with the monitor in its cool-down); the resumed run anneals from it to the same bits.
+     */
+    @Test
+    void resume_insideTheCoolDown_stopsAtTheSameStepBitForBit() throws IOException {
+        MineSpec cool = spec().withPatience(2).withMinDelta(10.0);
+        MiResult plain = MineRunner.run(data, cool, null);
+        assertEquals(100, plain.steps(), "patience out at step 60, two passes of cool-down, stop at step 100");
+        assertTrue(plain.convergence().converged(), "a stop after the cool-down is an early stop");
+
+        Path dir = tmp.resolve("ckpt-cool");
+        MineSpec ck = cool.withCheckpointDir(dir.toString()).withCheckpointEvery(30);
+        interrupted(ck, STOP_AT);
+        assertTrue(Files.exists(dir.resolve(CheckpointStore.name(0, 60))));
+        MiResult resumed = MineRunner.run(data, ck.withResume(true), null);
+        assertEquals(Double.doubleToRawLongBits(plain.miNats()), Double.doubleToRawLongBits(resumed.miNats()),
+                "resumed " + resumed.miNats() + " vs uninterrupted " + plain.miNats());
+        assertArrayEquals(plain.curve(), resumed.curve(), 0.0);
+        assertEquals(100, resumed.steps());
+        assertEquals(plain.convergence().bestStep(), resumed.convergence().bestStep());
+    }
+
+    /**
      * The checkpoint of the retry after a divergence resumes the retry (not the first attempt):
      * learning rate 1 blows the critic up within a few steps (the retry then runs at 0.1), and the
      * run is interrupted at step 50 of the retry. The run is deterministic (fixed data, seed and
