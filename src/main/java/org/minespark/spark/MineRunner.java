@@ -248,10 +248,13 @@ public final class MineRunner {
 
     /** The engine's progress as an estimate reports it: every {@code log-every} steps, to the listener or the log. */
     private static Engine.Progress progress(MineSpec spec, ProgressListener listener) {
+        int[] last = {-1};
         return (step, total, pairsDone, pairsTotal, smoothed, sps, eta) -> {
-            if (step % spec.logEvery() != 0 && step != total) {
+            // once per step: the engine reports a step again when a pass's critics end at it
+            if (step % spec.logEvery() != 0 && step != total || step == last[0]) {
                 return;
             }
+            last[0] = step;
             String line = String.format(Locale.ROOT, "step %d/%d  estimate %.4f nats (smoothed)  %.0f samples/s  ETA %.0fs",
                     step, total, smoothed, sps, eta);
             if (listener != null) {

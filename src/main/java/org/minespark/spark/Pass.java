@@ -251,8 +251,10 @@ final class Pass implements PassSteps.Critics {
                 end(m, s + 1);
             }
         }
-        double sps = samples[0] / Math.max(1e-9, loopNanos / 1e9);
-        run.work().report(s + 1, smooth[0], sps);
+        // a validation step is reported once, after its validation pass (train), with its early stops counted
+        if (run.validation() == null || (s + 1) % spec.evalEvery() != 0 && s + 1 != spec.steps()) {
+            run.work().report(s + 1, smooth[0], samples[0] / Math.max(1e-9, loopNanos / 1e9));
+        }
     }
 
     /** Trains the pass (see the class). */
