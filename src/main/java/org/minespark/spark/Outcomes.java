@@ -29,7 +29,7 @@ final class Outcomes {
     private final int parts;
     private final InputChecks checks;
     private final JavaRDD<float[]> testRows;
-    /** The held-out statistics of the replicates' ensemble critic ({@link Pass#ensemble}), or null. */
+    /** The held-out statistics of the replicates' ensemble critic ({@link Replicates#ensemble}), or null. */
     private org.minespark.core.BoundStats ensemble;
 
     Outcomes(JavaSparkContext jsc, Engine.Run run, int parts, InputChecks checks, JavaRDD<float[]> testRows) {
@@ -84,7 +84,7 @@ final class Outcomes {
             Pass p = new Pass(run, group, lr, attempt, firstOfGroup, ck, resume);
             p.train();
             long tEval = System.nanoTime();
-            Pass.Ensemble ens = attempt == 0 ? p.ensemble() : null;
+            Replicates.Ensemble ens = attempt == 0 ? p.ensemble() : null;
             EvalStats[] eval = ens == null
                     ? p.evaluation().evaluate(jsc, testRows, p.keptWeights(), parts, seed, spec.evalChunkRows(),
                     spec.permutations())
@@ -109,7 +109,7 @@ final class Outcomes {
         return diverged;
     }
 
-    /** The held-out statistics of the last pass's replicate ensemble ({@link Pass#ensemble}), or null. */
+    /** The held-out statistics of the last pass's replicate ensemble ({@link Replicates#ensemble}), or null. */
     org.minespark.core.BoundStats ensemble() {
         return ensemble;
     }

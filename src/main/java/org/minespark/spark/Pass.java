@@ -9,7 +9,6 @@ import org.minespark.spec.MineSpec;
 import org.minespark.core.BatchGrowth;
 import org.minespark.core.BoundStats;
 import org.minespark.core.ConvergenceMonitor;
-import org.minespark.core.CriticEnsemble;
 import org.minespark.core.CriticShape;
 import org.minespark.core.Kernels;
 import org.minespark.core.MineOptimizer;
@@ -422,40 +421,16 @@ final class Pass implements PassSteps.Critics {
                 growthSteps[m].clone(), samples[m], failure[m]);
     }
 
-    /** The kept weights of every critic (null for a diverged or failed one). */
-    /** The evaluation of this pass's critics followed by their mean ({@link #ensemble}), and the weights to evaluate. */
-    record Ensemble(Evaluation evaluation, float[][][] weights) {
-    }
-
     /**
      * When this pass is the R &ge; 2 replicates of one concat-critic pair and every one kept weights:
-     * the evaluation of the R critics plus their ensemble {@link CriticEnsemble} (critic R, its own
-     * worker pool), with the weights; else null.
+     * the evaluation of the R critics plus their ensemble ({@link Replicates#ensemble}); else null.
      */
-    Ensemble ensemble() {
-        float[][][] k = keptWeights();
-        if (n < 2 || !CriticEnsemble.applies(shapes[0])) {
-            return null;
-        }
-        for (int m = 0; m < n; m++) {
-            if (k[m] == null || replicates[m] != m || !shapes[m].equals(shapes[0])
-                    || !Arrays.equals(xDims[m], xDims[0]) || !Arrays.equals(yDims[m], yDims[0])) {
-                return null;
-            }
-        }
-        CriticShape[] s = Arrays.copyOf(shapes, n + 1);
-        s[n] = CriticEnsemble.shape(shapes[0], n);
-        float[][][] w = Arrays.copyOf(k, n + 1);
-        w[n] = CriticEnsemble.params(shapes[0], k);
-        int[][] xd = Arrays.copyOf(xDims, n + 1);
-        int[][] yd = Arrays.copyOf(yDims, n + 1);
-        xd[n] = xDims[0];
-        yd[n] = yDims[0];
-        return new Ensemble(new Evaluation(s, xd, yd, Arrays.copyOf(replicates, n + 1), kernels, run.bound(),
-                spec.evalPairings(),
-                new SplittableRandom().nextLong()), w);
+    Replicates.Ensemble ensemble() {
+        return Replicates.ensemble(shapes, xDims, yDims, replicates, keptWeights(), kernels, run.bound(),
+                spec.evalPairings());
     }
 
+    /** The kept weights of every critic (null for a diverged or failed one). */
     float[][][] keptWeights() {
         float[][][] k = new float[n][][];
         for (int m = 0; m < n; m++) {

@@ -1,10 +1,15 @@
 package org.minespark.spark;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
+import org.minespark.core.Bound;
 import org.minespark.core.BoundStats;
+import org.minespark.core.CriticEnsemble;
+import org.minespark.core.CriticShape;
 import org.minespark.core.DvEvalStats;
 import org.minespark.core.ReplicateStats;
 import org.minespark.spec.DvBound;
@@ -29,6 +34,39 @@ final class Replicates {
     private static final double Z95 = 1.959963984540054;
 
     private Replicates() {
+    }
+
+    /** The evaluation of a pass's R critics followed by their mean (critic R), and the weights to evaluate. */
+    record Ensemble(Evaluation evaluation, float[][][] weights) {
+    }
+
+    /**
+     * When the critics are the R &ge; 2 replicates 0..R-1 of one concat-critic pair and every one
+     * kept weights ({@code kept[m]} non-null): the evaluation of the R critics plus their ensemble
+     * {@link CriticEnsemble} (critic R, with its own worker pool), with the weights; else null.
+     */
+    static Ensemble ensemble(CriticShape[] shapes, int[][] xDims, int[][] yDims, int[] replicates, float[][][] kept,
+                             String kernels, Bound bound, int pairings) {
+        int n = shapes.length;
+        if (n < 2 || !CriticEnsemble.applies(shapes[0])) {
+            return null;
+        }
+        for (int m = 0; m < n; m++) {
+            if (kept[m] == null || replicates[m] != m || !shapes[m].equals(shapes[0])
+                    || !Arrays.equals(xDims[m], xDims[0]) || !Arrays.equals(yDims[m], yDims[0])) {
+                return null;
+            }
+        }
+        CriticShape[] s = Arrays.copyOf(shapes, n + 1);
+        s[n] = CriticEnsemble.shape(shapes[0], n);
+        float[][][] w = Arrays.copyOf(kept, n + 1);
+        w[n] = CriticEnsemble.params(shapes[0], kept);
+        int[][] xd = Arrays.copyOf(xDims, n + 1);
+        int[][] yd = Arrays.copyOf(yDims, n + 1);
+        xd[n] = xDims[0];
+        yd[n] = yDims[0];
+        return new Ensemble(new Evaluation(s, xd, yd, Arrays.copyOf(replicates, n + 1), kernels, bound, pairings,
+                new SplittableRandom().nextLong()), w);
     }
 
     /** The replicate whose training the result reports: the first that trained OK, else replicate 0. */
