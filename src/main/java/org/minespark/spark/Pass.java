@@ -372,12 +372,13 @@ final class Pass implements PassSteps.Critics {
             }
             if (verdict == ConvergenceMonitor.Verdict.COOL_DOWN) {
                 coolDown(m);
-            }
-            if (verdict == ConvergenceMonitor.Verdict.COOL_DOWN && done < total) {
-                LOG.info(String.format(Locale.ROOT, "%s: no validation gain above %.4g nats (the larger of min-delta and"
-                        + " the validation standard error) in %d evaluations after step %d: annealing the learning rate"
-                        + " to %s over %d steps, then stopping", names[m], monitors[m].threshold(), spec.patience(), done,
-                        Engine.rate(lr * spec.lrFinalFraction()), Math.min(total, monitors[m].coolDownEnd()) - done));
+                if (done < total) { // at the last step the run simply ends
+                    LOG.info(String.format(Locale.ROOT, "%s: no validation gain above %.4g nats (the larger of min-delta"
+                            + " and the validation standard error) in %d evaluations after step %d: annealing the learning"
+                            + " rate to %s over %d steps, then stopping", names[m], monitors[m].threshold(),
+                            spec.patience(), done, Engine.rate(lr * spec.lrFinalFraction()),
+                            Math.min(total, monitors[m].coolDownEnd()) - done));
+                }
             }
             if (verdict == ConvergenceMonitor.Verdict.STOP) {
                 LOG.info(String.format(Locale.ROOT, "%s: early stop after step %d (%s); keeping the weights of step %d",
