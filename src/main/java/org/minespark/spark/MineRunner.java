@@ -224,6 +224,7 @@ public final class MineRunner {
                         + " (--lr / " + Engine.rate(Engine.RETRY_LR_DIVISOR) + "): use --lr " + Engine.rate(lr2)
                         + " or lower next time");
             }
+            warnings.addAll(Replicates.retried(all, o, lr, lr2));
             if (trained.monitor().stillIncreasing()) {
                 double[] v = trained.monitor().values();
                 warnings.add(String.format(Locale.ROOT, "the validation estimate was still rising when the %d steps ran"

@@ -95,6 +95,35 @@ final class Replicates {
         return w;
     }
 
+    /**
+     * A warning per replicate other than {@code primary} that trained OK on its retry after a
+     * divergence (the primary's retry has its own warning and the result's {@code diverged} flag),
+     * and, when any of R &ge; 2 replicates was retried, that the estimate is the mean of their
+     * estimates: the engine evaluates their ensemble critic only when no critic was retried.
+     */
+    static List<String> retried(Engine.Outcome[] all, Engine.Outcome primary, double lr, double lr2) {
+        List<String> w = new ArrayList<>();
+        boolean any = false;
+        for (int r = 0; r < all.length; r++) {
+            Pass.Trained t = all[r].trained();
+            if (t == null || !t.retried()) {
+                continue;
+            }
+            any = true;
+            if (all[r] != primary && PairResult.OK.equals(all[r].status())) {
+                w.add(String.format(Locale.ROOT, "replicate critic %d of %d: training diverged at learning rate %s (%s);"
+                        + " its estimate comes from one retry from scratch at learning rate %s", r, all.length,
+                        Engine.rate(lr), t.firstDivergence(), Engine.rate(lr2)));
+            }
+        }
+        if (any && all.length > 1) {
+            w.add("a replicate critic was retried after a divergence, so the estimate is the mean of the replicate"
+                    + " critics' estimates, not the estimate of their ensemble (mean) critic, which is usually higher;"
+                    + " a smaller --lr avoids the retry");
+        }
+        return w;
+    }
+
     private static List<BoundStats> ok(Engine.Outcome[] all) {
         List<BoundStats> s = new ArrayList<>();
         for (Engine.Outcome o : all) {
