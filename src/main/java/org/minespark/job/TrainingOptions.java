@@ -31,8 +31,10 @@ final class TrainingOptions {
     Double learningRate;
 
     @Option(names = "--hidden", paramLabel = "W", split = ",", splitSynopsisLabel = ",",
-            description = "Critic hidden layer widths (mine.critic.hidden; default: chosen from the input, 128,128 "
-                + "up to " + MineSpec.NARROW_CRITIC_MAX_DIMS + " x+y dimensions per position vector, else 256,256).")
+            description = "Critic hidden layer widths (mine.critic.hidden; default: chosen from the input, "
+                + MineSpec.NARROW_CRITIC_LAYERS + " layers of " + MineSpec.NARROW_CRITIC_WIDTH + " up to "
+                + MineSpec.NARROW_CRITIC_MAX_DIMS + " x+y dimensions per position vector, else "
+                + MineSpec.WIDE_CRITIC_LAYERS + " layers of " + MineSpec.WIDE_CRITIC_WIDTH + ").")
     List<Integer> hidden;
 
     @Option(names = "--lr-final-fraction", paramLabel = "F",

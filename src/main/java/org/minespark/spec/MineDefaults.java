@@ -45,8 +45,22 @@ interface MineDefaults {
     public static final double DEFAULT_EMA_ALPHA = 0.01;
     /** Default hidden widths: empty, i.e. chosen from the input's shape ({@link MineSpec#hiddenFor}). */
     public static final List<Integer> DEFAULT_HIDDEN = List.of();
-    /** Input dimensions (x plus y, per position vector) up to which the automatic critic is 128 wide. */
+    /** Input dimensions (x plus y, per position vector) up to which the automatic critic is {@link #NARROW_CRITIC_HIDDEN}. */
     public static final int NARROW_CRITIC_MAX_DIMS = 16;
+    /**
+     * The automatic critic up to {@link #NARROW_CRITIC_MAX_DIMS} input dimensions: two hidden layers
+     * of 128 (a third layer helps some tasks and not others: docs/accuracy.md, "Depth of the narrow
+     * critic").
+     */
+    public static final int NARROW_CRITIC_WIDTH = 128;
+    public static final int NARROW_CRITIC_LAYERS = 2;
+    public static final List<Integer> NARROW_CRITIC_HIDDEN = java.util.Collections.nCopies(NARROW_CRITIC_LAYERS,
+            NARROW_CRITIC_WIDTH);
+    /** The automatic critic above {@link #NARROW_CRITIC_MAX_DIMS} input dimensions: two hidden layers of 256. */
+    public static final int WIDE_CRITIC_WIDTH = 256;
+    public static final int WIDE_CRITIC_LAYERS = 2;
+    public static final List<Integer> WIDE_CRITIC_HIDDEN = java.util.Collections.nCopies(WIDE_CRITIC_LAYERS,
+            WIDE_CRITIC_WIDTH);
     /** Default final learning rate of the cosine decay, as a fraction of the base rate (1 = constant). */
     public static final double DEFAULT_LR_FINAL_FRACTION = 0.05;
     /** Default steps between validation passes (0 = no validation, no early stopping). */

@@ -61,18 +61,21 @@ abstract class SettingAccessors {
 
     /**
      * The hidden widths of the critic of an input with {@code inputDims} dimensions (x plus y, per
-     * position vector for tensor rows): {@link #hidden()} when set, else {@code [128, 128]} up to
-     * {@value MineDefaults#NARROW_CRITIC_MAX_DIMS} dimensions and {@code [256, 256]} above. Measured on the demo
-     * (6 dimensions, 4.16 nats; docs/cli.md "Time to an answer"): 128 wide was as close to the truth
-     * as 256 wide (-1.9 % and -1.7 %) in a quarter of the training time; the 20-d accuracy tasks
-     * (40 dimensions) keep the 256-wide critic their measurements were made with.
+     * position vector for tensor rows): {@link #hidden()} when set, else
+     * {@link MineDefaults#NARROW_CRITIC_HIDDEN} up to {@value MineDefaults#NARROW_CRITIC_MAX_DIMS}
+     * dimensions and {@link MineDefaults#WIDE_CRITIC_HIDDEN} above. Measured on the demo (6
+     * dimensions, 4.16 nats; docs/cli.md "Time to an answer"): 128 wide was as close to the truth as
+     * 256 wide (-1.9 % and -1.7 %) in a quarter of the training time; the 20-d accuracy tasks (40
+     * dimensions) keep the 256-wide critic their measurements were made with. A third narrow layer
+     * was measured and not adopted (docs/accuracy.md, "Depth of the narrow critic").
      */
     public List<Integer> hiddenFor(int inputDims) {
         List<Integer> h = hidden();
         if (!h.isEmpty()) {
             return h;
         }
-        return inputDims <= MineDefaults.NARROW_CRITIC_MAX_DIMS ? List.of(128, 128) : List.of(256, 256);
+        return inputDims <= MineDefaults.NARROW_CRITIC_MAX_DIMS ? MineDefaults.NARROW_CRITIC_HIDDEN
+                : MineDefaults.WIDE_CRITIC_HIDDEN;
     }
 
     public boolean batchGrowth() {

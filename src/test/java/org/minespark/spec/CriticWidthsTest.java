@@ -1,0 +1,32 @@
+package org.minespark.spec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The automatic critic widths of {@link SettingAccessors#hiddenFor}: from the input's dimensions unless set. */
+class CriticWidthsTest {
+    @Test
+    void hiddenFor_narrowInputs_getTwoLayersOf128_upTo16Dimensions() {
+        MineSpec spec = MineSpec.x("x").y("y");
+        assertEquals(List.of(128, 128), spec.hiddenFor(2));
+        assertEquals(List.of(128, 128), spec.hiddenFor(6));
+        assertEquals(List.of(128, 128), spec.hiddenFor(16));
+    }
+
+    @Test
+    void hiddenFor_wideInputs_getTwoLayersOf256_above16Dimensions() {
+        MineSpec spec = MineSpec.x("x").y("y");
+        assertEquals(List.of(256, 256), spec.hiddenFor(17));
+        assertEquals(List.of(256, 256), spec.hiddenFor(40));
+    }
+
+    @Test
+    void hiddenFor_setWidths_winWhateverTheInput() {
+        MineSpec spec = MineSpec.x("x").y("y").withHidden(List.of(64, 32));
+        assertEquals(List.of(64, 32), spec.hiddenFor(6));
+        assertEquals(List.of(64, 32), spec.hiddenFor(40));
+    }
+}
