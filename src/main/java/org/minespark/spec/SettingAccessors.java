@@ -63,11 +63,12 @@ abstract class SettingAccessors {
      * The hidden widths of the critic of an input with {@code inputDims} dimensions (x plus y, per
      * position vector for tensor rows): {@link #hidden()} when set, else
      * {@link MineDefaults#NARROW_CRITIC_HIDDEN} up to {@value MineDefaults#NARROW_CRITIC_MAX_DIMS}
-     * dimensions and {@link MineDefaults#WIDE_CRITIC_HIDDEN} above. Measured on the demo (6
-     * dimensions, 4.16 nats; docs/cli.md "Time to an answer"): 128 wide was as close to the truth as
-     * 256 wide (-1.9 % and -1.7 %) in a quarter of the training time; the 20-d accuracy tasks (40
-     * dimensions) keep the 256-wide critic their measurements were made with. A third narrow layer
-     * was measured and not adopted (docs/accuracy.md, "Depth of the narrow critic").
+     * dimensions and {@link MineDefaults#WIDE_CRITIC_HIDDEN} above. Narrow: on the demo (6
+     * dimensions, 4.16 nats; docs/cli.md "Time to an answer") 128 wide was as close to the truth as
+     * 256 wide in a quarter of the training time, and a third layer of 128 fits the bmi tasks whose
+     * density ratio has ridges and edges (spiral, additive uniform noise) much better, for about 1.9
+     * times the work per row (docs/accuracy.md, "Depth of the narrow critic"). Wide: the 20-d
+     * accuracy tasks (40 dimensions), whose measurements were made with it.
      */
     public List<Integer> hiddenFor(int inputDims) {
         List<Integer> h = hidden();

@@ -9,11 +9,11 @@ import org.junit.jupiter.api.Test;
 /** The automatic critic widths of {@link SettingAccessors#hiddenFor}: from the input's dimensions unless set. */
 class CriticWidthsTest {
     @Test
-    void hiddenFor_narrowInputs_getTwoLayersOf128_upTo16Dimensions() {
+    void hiddenFor_narrowInputs_getThreeLayersOf128_upTo16Dimensions() {
         MineSpec spec = MineSpec.x("x").y("y");
-        assertEquals(List.of(128, 128), spec.hiddenFor(2));
-        assertEquals(List.of(128, 128), spec.hiddenFor(6));
-        assertEquals(List.of(128, 128), spec.hiddenFor(16));
+        assertEquals(List.of(128, 128, 128), spec.hiddenFor(2));
+        assertEquals(List.of(128, 128, 128), spec.hiddenFor(6));
+        assertEquals(List.of(128, 128, 128), spec.hiddenFor(16));
     }
 
     @Test
