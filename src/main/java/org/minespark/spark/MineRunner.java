@@ -224,7 +224,7 @@ public final class MineRunner {
                         + " (--lr / " + Engine.rate(Engine.RETRY_LR_DIVISOR) + "): use --lr " + Engine.rate(lr2)
                         + " or lower next time");
             }
-            warnings.addAll(Replicates.retried(all, o, lr, lr2));
+            warnings.addAll(Replicates.retried(all, o, lr, lr2, engine.ensemble() != null));
             if (trained.monitor().stillIncreasing()) {
                 double[] v = trained.monitor().values();
                 warnings.add(String.format(Locale.ROOT, "the validation estimate was still rising when the %d steps ran"

@@ -98,10 +98,12 @@ final class Replicates {
     /**
      * A warning per replicate other than {@code primary} that trained OK on its retry after a
      * divergence (the primary's retry has its own warning and the result's {@code diverged} flag),
-     * and, when any of R &ge; 2 replicates was retried, that the estimate is the mean of their
-     * estimates: the engine evaluates their ensemble critic only when no critic was retried.
+     * and, when any of R &ge; 2 replicates was retried and their ensemble critic was not evaluated
+     * ({@code ensembleUsed} false; {@link Engine#run} skips it after a retry), that the estimate is
+     * the mean of their estimates.
      */
-    static List<String> retried(Engine.Outcome[] all, Engine.Outcome primary, double lr, double lr2) {
+    static List<String> retried(Engine.Outcome[] all, Engine.Outcome primary, double lr, double lr2,
+                                boolean ensembleUsed) {
         List<String> w = new ArrayList<>();
         boolean any = false;
         for (int r = 0; r < all.length; r++) {
@@ -116,7 +118,7 @@ final class Replicates {
                         Engine.rate(lr), t.firstDivergence(), Engine.rate(lr2)));
             }
         }
-        if (any && all.length > 1) {
+        if (any && all.length > 1 && !ensembleUsed) {
             w.add("a replicate critic was retried after a divergence, so the estimate is the mean of the replicate"
                     + " critics' estimates, not the estimate of their ensemble (mean) critic, which is usually higher;"
                     + " a smaller --lr avoids the retry");

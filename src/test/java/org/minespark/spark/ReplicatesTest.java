@@ -24,7 +24,7 @@ class ReplicatesTest {
     void retried_aNonPrimaryReplicate_isWarnedWithItsIndexAndWhyItDiverged() {
         Engine.Outcome[] all = {outcome(PairResult.OK, null), outcome(PairResult.OK, null),
                 outcome(PairResult.OK, "the minibatch estimate at step 499 fell to -72.19 nats")};
-        List<String> w = Replicates.retried(all, Replicates.primary(all), 1e-3, 1e-4);
+        List<String> w = Replicates.retried(all, Replicates.primary(all), 1e-3, 1e-4, false);
         assertEquals(2, w.size(), w.toString());
         assertTrue(w.get(0).startsWith("replicate critic 2 of 3: training diverged at learning rate 0.001"), w.get(0));
         assertTrue(w.get(0).contains("step 499 fell to -72.19 nats") && w.get(0).contains("0.0001"), w.get(0));
@@ -35,7 +35,7 @@ class ReplicatesTest {
     void retried_onlyThePrimary_leavesItsOwnWarningAndSaysTheEnsembleWasNotUsed() {
         Engine.Outcome[] all = {outcome(PairResult.OK, "exploded"), outcome(PairResult.OK, null),
                 outcome(PairResult.OK, null)};
-        List<String> w = Replicates.retried(all, Replicates.primary(all), 1e-3, 1e-4);
+        List<String> w = Replicates.retried(all, Replicates.primary(all), 1e-3, 1e-4, false);
         assertEquals(1, w.size(), w.toString());
         assertTrue(w.get(0).contains("not the estimate of their ensemble"), w.get(0));
     }
@@ -43,8 +43,8 @@ class ReplicatesTest {
     @Test
     void retried_noRetry_orOneCritic_noWarning() {
         Engine.Outcome[] none = {outcome(PairResult.OK, null), outcome(PairResult.OK, null)};
-        assertEquals(List.of(), Replicates.retried(none, none[0], 1e-3, 1e-4));
+        assertEquals(List.of(), Replicates.retried(none, none[0], 1e-3, 1e-4, false));
         Engine.Outcome[] one = {outcome(PairResult.OK, "exploded")};
-        assertEquals(List.of(), Replicates.retried(one, one[0], 1e-3, 1e-4));
+        assertEquals(List.of(), Replicates.retried(one, one[0], 1e-3, 1e-4, false));
     }
 }
