@@ -11,6 +11,7 @@ import org.minespark.core.BoundStats;
 import org.minespark.core.CriticEnsemble;
 import org.minespark.core.CriticShape;
 import org.minespark.core.DvEvalStats;
+import org.minespark.core.EstimatorReach;
 import org.minespark.core.ReplicateStats;
 import org.minespark.spec.DvBound;
 import org.minespark.spec.MiResult;
@@ -139,8 +140,12 @@ final class Replicates {
     /**
      * {@code res} (the primary replicate's held-out result) with the estimate, interval, standard
      * error and DV bound over every replicate that trained OK: their mean, and the interval of
-     * {@link ReplicateStats}, one-sided when any replicate's estimate is near the estimator's limit.
-     * With one replicate the interval is the held-out one ({@link TrainingInterval#METHOD_HELD_OUT}).
+     * {@link ReplicateStats}, one-sided when any replicate's estimate or the ensemble's is near the
+     * estimator's limit. The result's {@code near_estimator_limit} follows the interval: when the
+     * primary replicate (whose held-out evaluation {@code res} carries) was not near but another
+     * critic was, the flag is set from that critic, ensemble first, with its warning, so a one-sided
+     * interval never comes without the flag that explains it. With one replicate the interval is the
+     * held-out one ({@link TrainingInterval#METHOD_HELD_OUT}).
      */
     static MiResult interval(MiResult res, Engine.Outcome[] all, BoundStats ensemble) {
         List<BoundStats> ok = ok(all);
@@ -174,8 +179,27 @@ final class Replicates {
                     h, st.extrapolated(), near ? "one-sided " : "", low, high, st.degreesOfFreedom() == Integer.MAX_VALUE ? "normal"
                             : st.degreesOfFreedom() + " df"));
         }
-        return res.withInterval(Math.max(0, mean), Math.max(0, low), Math.max(0, high), st.stdError(), t)
+        MiResult out = res.withInterval(Math.max(0, mean), Math.max(0, low), Math.max(0, high), st.stdError(), t)
                 .withDv(dvBound(ens ? List.of(ensemble) : ok));
+        if (!near || res.reliability().nearEstimatorLimit()) {
+            return out;
+        }
+        BoundStats why = null;
+        String who = null;
+        if (ens && Evaluation.nearLimit(ensemble)) {
+            why = ensemble;
+            who = "the ensemble critic, whose estimate is reported";
+        }
+        for (int r = 0; why == null && r < ok.size(); r++) {
+            if (Evaluation.nearLimit(ok.get(r))) {
+                why = ok.get(r);
+                who = "replicate critic " + r + " of " + all.length;
+            }
+        }
+        return out.withReliability(new MiResult.Reliability(why.marginalEss(),
+                EstimatorReach.reachNats(why.count()), true), who + ": "
+                + EstimatorReach.warning(res.bound(), Math.max(0, why.estimate()),
+                        Math.max(0, why.ci95High()), why.count(), why.marginalEss(), why.marginalPairs()));
     }
 
     /**

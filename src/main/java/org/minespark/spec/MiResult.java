@@ -1,5 +1,6 @@
 package org.minespark.spec;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -151,6 +152,15 @@ public record MiResult(double miNats, double ci95LowNats, double ci95HighNats, d
         return new MiResult(mi, low, high, se, nRows, nDropped, nTrain, nEval, steps,
                 bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, warnings, convergence,
                 significance, reliability, positions, retrainedNull, plugIn, dv, t);
+    }
+
+    /** This result with the reliability {@code r} and the warning {@code warning} added (everything else unchanged). */
+    public MiResult withReliability(Reliability r, String warning) {
+        List<String> w = new ArrayList<>(warnings);
+        w.add(warning);
+        return new MiResult(miNats, ci95LowNats, ci95HighNats, stdErrNats, nRows, nDropped, nTrain, nEval, steps,
+                bound, kernels, seconds, trainSeconds, trainSamplesPerS, curve, status, w, convergence,
+                significance, r, positions, retrainedNull, plugIn, dv, interval);
     }
 
     /** This result with {@code p} as the plug-in estimate beside it (everything else unchanged). */
