@@ -34,7 +34,12 @@ package org.minespark.core;
  * 36-80 effective pairs per step all through training and never grows (same bits as without
  * growth), binary-tensor never grows, the 3-d gauss-channel (4.16 nats) has ~15 and grows once,
  * the 20-d staircase at 4 and 6 nats has 11-19 and grows to 2048-8192. A threshold of 40 grew
- * the 6-nat run to 8192 by step 750 instead of 2000 without a better estimate (seed 7).
+ * the 6-nat run to 8192 by step 750 instead of 2000 without a better estimate (seed 7). Those
+ * figures predate the fixed-point-free marginal pairing ({@link PartitionWorker#drawMinibatch},
+ * 2026-12-07): the sharper critics since then have fewer effective pairs, so the channel now grows
+ * to 4096 and seed 000's 96-position tensors grow from 11 to 44 rows. Measured after the change
+ * (docs/accuracy.md, "Fixed points of the marginal pairing"): growth is still worth 0.06-0.08 nats
+ * at 4 nats and 0.19 at 6 nats in 20 dimensions, for 2-4 times the time.
  */
 public final class BatchGrowth {
     /** Default minimum effective marginal pairs per training step. */
