@@ -44,8 +44,12 @@ package org.minespark.core;
 public final class BatchGrowth {
     /** Default minimum effective marginal pairs per training step. */
     public static final double DEFAULT_MIN_EFFECTIVE_PAIRS = 20.0;
-    /** Default cap of the grown (global) batch. */
-    public static final int DEFAULT_MAX_BATCH = 8192;
+    /**
+     * Default cap of the grown (global) batch: 4096 (8192 until 2026-12-07; growth to 8192 was most
+     * of the time of the 20-d tasks at 4 nats and above, for 0.004-0.058 nats: docs/accuracy.md,
+     * "A faster critic for wide inputs").
+     */
+    public static final int DEFAULT_MAX_BATCH = 4096;
 
     private final boolean enabled;
     private final double minEffectivePairs;

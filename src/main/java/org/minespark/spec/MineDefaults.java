@@ -57,9 +57,16 @@ interface MineDefaults {
     public static final int NARROW_CRITIC_LAYERS = 3;
     public static final List<Integer> NARROW_CRITIC_HIDDEN = java.util.Collections.nCopies(NARROW_CRITIC_LAYERS,
             NARROW_CRITIC_WIDTH);
-    /** The automatic critic above {@link #NARROW_CRITIC_MAX_DIMS} input dimensions: two hidden layers of 256. */
-    public static final int WIDE_CRITIC_WIDTH = 256;
-    public static final int WIDE_CRITIC_LAYERS = 2;
+    /**
+     * The automatic critic above {@link #NARROW_CRITIC_MAX_DIMS} input dimensions: three hidden
+     * layers of 128 (two of 256 until 2026-12-07). Measured after the fixed-point fix of the
+     * marginal pairing, with the batch cap of {@link org.minespark.core.BatchGrowth#DEFAULT_MAX_BATCH}
+     * (docs/accuracy.md, "A faster critic for wide inputs"): on the 20-d Gaussian 0.004-0.058 nats
+     * lower over 7 paired runs at 2, 4 and 6 nats, all within 5 %, in a third to a half of the time
+     * (4 nats: 45-54 s against 93-145 s).
+     */
+    public static final int WIDE_CRITIC_WIDTH = 128;
+    public static final int WIDE_CRITIC_LAYERS = 3;
     public static final List<Integer> WIDE_CRITIC_HIDDEN = java.util.Collections.nCopies(WIDE_CRITIC_LAYERS,
             WIDE_CRITIC_WIDTH);
     /** Default final learning rate of the cosine decay, as a fraction of the base rate (1 = constant). */

@@ -186,7 +186,7 @@ class MineConfigTest {
         assertTrue(on.batchGrowth(), "the flag value 'on' wins over the file's off");
         MineSpec d = spec(MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of()));
         assertTrue(d.batchGrowth());
-        assertEquals(8192, d.maxBatchSize());
+        assertEquals(4096, d.maxBatchSize());
         for (Object[] c : new Object[][] {
             {MineConfig.MAX_BATCH_SIZE, 0, "--max-batch-size", "0"},
             {MineConfig.BATCH_GROWTH_PAIRS, -1.0, "--batch-growth-pairs", "-1.0"},

@@ -17,10 +17,11 @@ class CriticWidthsTest {
     }
 
     @Test
-    void hiddenFor_wideInputs_getTwoLayersOf256_above16Dimensions() {
+    void hiddenFor_wideInputs_getThreeLayersOf128_above16Dimensions() {
+        // two layers of 256 until 2026-12-07 (docs/accuracy.md, "A faster critic for wide inputs")
         MineSpec spec = MineSpec.x("x").y("y");
-        assertEquals(List.of(256, 256), spec.hiddenFor(17));
-        assertEquals(List.of(256, 256), spec.hiddenFor(40));
+        assertEquals(List.of(128, 128, 128), spec.hiddenFor(17));
+        assertEquals(List.of(128, 128, 128), spec.hiddenFor(40));
     }
 
     @Test
