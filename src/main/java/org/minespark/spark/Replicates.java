@@ -151,16 +151,21 @@ final class Replicates {
         List<BoundStats> ok = ok(all);
         double[] est = new double[ok.size()];
         double[] se = new double[ok.size()];
-        boolean near = false;
+        int nearReplicate = -1; // the first replicate near the estimator's limit
         for (int r = 0; r < est.length; r++) {
             est[r] = ok.get(r).estimate();
             se[r] = ok.get(r).stdError();
-            near |= Evaluation.nearLimit(ok.get(r));
+            if (nearReplicate < 0 && Evaluation.nearLimit(ok.get(r))) {
+                nearReplicate = r;
+            }
         }
+        boolean near = nearReplicate >= 0;
+        boolean nearEnsemble = false;
         ReplicateStats st = new ReplicateStats(est, se);
         boolean ens = ensemble != null && ok.size() == all.length && Double.isFinite(ensemble.estimate());
         if (ens) {
-            near |= Evaluation.nearLimit(ensemble);
+            nearEnsemble = Evaluation.nearLimit(ensemble);
+            near |= nearEnsemble;
             st = st.centredOn(ensemble.estimate(), ensemble.stdError());
         }
         double mean = st.mean();
@@ -184,18 +189,9 @@ final class Replicates {
         if (!near || res.reliability().nearEstimatorLimit()) {
             return out;
         }
-        BoundStats why = null;
-        String who = null;
-        if (ens && Evaluation.nearLimit(ensemble)) {
-            why = ensemble;
-            who = "the ensemble critic, whose estimate is reported";
-        }
-        for (int r = 0; why == null && r < ok.size(); r++) {
-            if (Evaluation.nearLimit(ok.get(r))) {
-                why = ok.get(r);
-                who = "replicate critic " + r + " of " + all.length;
-            }
-        }
+        BoundStats why = nearEnsemble ? ensemble : ok.get(nearReplicate);
+        String who = nearEnsemble ? "the ensemble critic, whose estimate is reported"
+                : "replicate critic " + nearReplicate + " of " + all.length;
         return out.withReliability(new MiResult.Reliability(why.marginalEss(),
                 EstimatorReach.reachNats(why.count()), true), who + ": "
                 + EstimatorReach.warning(res.bound(), Math.max(0, why.estimate()),
