@@ -39,17 +39,13 @@ package org.minespark.core;
  * 2026-12-07): the sharper critics since then have fewer effective pairs, so the channel now grows
  * to 4096 and seed 000's 96-position tensors grow from 11 to 44 rows. Measured after the change
  * (docs/accuracy.md, "Fixed points of the marginal pairing"): growth is still worth 0.06-0.08 nats
- * at 4 nats and 0.19 at 6 nats in 20 dimensions, for 2-4 times the time.
+ * at 4 nats and 0.19 at 6 nats in 20 dimensions, for 2-4 times the time. The default cap is
+ * chosen from the input's shape ({@code MineSpec.maxBatchSizeFor}): 2048 up to 16 input
+ * dimensions, 4096 above (8192 for all inputs until 2026-12-07).
  */
 public final class BatchGrowth {
     /** Default minimum effective marginal pairs per training step. */
     public static final double DEFAULT_MIN_EFFECTIVE_PAIRS = 20.0;
-    /**
-     * Default cap of the grown (global) batch: 4096 (8192 until 2026-12-07; growth to 8192 was most
-     * of the time of the 20-d tasks at 4 nats and above, for 0.004-0.058 nats: docs/accuracy.md,
-     * "A faster critic for wide inputs").
-     */
-    public static final int DEFAULT_MAX_BATCH = 4096;
 
     private final boolean enabled;
     private final double minEffectivePairs;

@@ -313,7 +313,7 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("hidden", s.hidden());
         m.put("ema_alpha", s.emaAlpha());
         m.put("batch_growth", s.batchGrowth());
-        m.put("max_batch_size", s.maxBatchSize());
+        m.put("max_batch_size", s.maxBatchSize() == 0 ? "auto" : s.maxBatchSize());
         m.put("critic", s.critic());
         m.put("eval_fraction", s.evalFraction());
         m.put("eval_pairings", s.evalPairings());

@@ -79,7 +79,7 @@ final class ResultFiles {
         m.put("patience", spec.patience());
         m.put("min_delta", spec.minDelta());
         m.put("batch_growth", spec.batchGrowth());
-        m.put("max_batch_size", spec.maxBatchSize());
+        m.put("max_batch_size", spec.maxBatchSize() == 0 ? "auto" : spec.maxBatchSize());
         m.put("batch_growth_pairs", spec.batchGrowthPairs());
         m.put("eval_pairings", spec.evalPairings());
         m.put("transform", spec.transform());

@@ -69,8 +69,10 @@ final class TrainingOptions {
     String batchGrowth;
 
     @Option(names = "--max-batch-size", paramLabel = "N",
-            description = "Cap of the grown batch, rows per step over all partitions like --batch-size "
-                + "(mine.train.max-batch-size, default " + org.minespark.core.BatchGrowth.DEFAULT_MAX_BATCH + ").")
+            description = "Cap of the grown batch, rows per step over all partitions like --batch-size; 0 = "
+                + "chosen from the input: " + org.minespark.spec.MineSpec.NARROW_MAX_BATCH + " up to "
+                + org.minespark.spec.MineSpec.NARROW_CRITIC_MAX_DIMS + " x+y dimensions per position vector, else "
+                + org.minespark.spec.MineSpec.WIDE_MAX_BATCH + " (mine.train.max-batch-size, default 0).")
     Integer maxBatchSize;
 
     @Option(names = "--batch-growth-pairs", paramLabel = "M",

@@ -60,7 +60,7 @@ final class Pass implements PassSteps.Critics {
     private final CriticShape[] shapes;
     private final MineOptimizer[] opts;
     private final ConvergenceMonitor[] monitors;
-    private final BatchGrowth growth;
+    private final BatchGrowth[] growth;
     private final int[] batch;
     private final int[][] growthSteps;
     private final double[] samples;
@@ -130,8 +130,12 @@ final class Pass implements PassSteps.Critics {
                 monitors[m].withCoolDown(ConvergenceMonitor.COOL_DOWN_FRACTION, spec.evalEvery());
             }
         }
-        this.growth = spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) && run.validation() != null
-                ? new BatchGrowth(true, spec.batchGrowthPairs(), spec.maxBatchSize()) : BatchGrowth.OFF;
+        this.growth = new BatchGrowth[n];
+        for (int m = 0; m < n; m++) {
+            growth[m] = spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) && run.validation() != null
+                    ? new BatchGrowth(true, spec.batchGrowthPairs(), spec.maxBatchSizeFor(shapes[m].dx() + shapes[m].dy()))
+                    : BatchGrowth.OFF;
+        }
         int total = spec.steps();
         this.batch = new int[n];
         Arrays.fill(batch, spec.batchSize());
@@ -341,12 +345,12 @@ final class Pass implements PassSteps.Critics {
             // the held-out ESS per scored marginal pair, times the batch's marginal pairs
             long vPairs = Math.max(1L, v[m].marginalPairs());
             int grown = done < total && Double.isFinite(value)
-                    ? growth.next(batch[m], v[m].marginalEss(), vPairs, run.batchLimit()) : batch[m];
+                    ? growth[m].next(batch[m], v[m].marginalEss(), vPairs, run.batchLimit()) : batch[m];
             if (grown > batch[m]) {
                 LOG.info(String.format(Locale.ROOT, "%s: batch %d -> %d at step %d: ~%.1f effective marginal pairs per"
                                 + " step (held-out ESS %.1f of %d; threshold %s)", names[m], batch[m], grown, done,
                         BatchGrowth.effectivePairsPerStep(v[m].marginalEss(), vPairs, batch[m]), v[m].marginalEss(),
-                        v[m].marginalPairs(), growth.minEffectivePairs()));
+                        v[m].marginalPairs(), growth[m].minEffectivePairs()));
                 batch[m] = grown;
                 growthSteps[m] = Arrays.copyOf(growthSteps[m], growthSteps[m].length + 1);
                 growthSteps[m][growthSteps[m].length - 1] = done;
@@ -356,7 +360,7 @@ final class Pass implements PassSteps.Critics {
                     v[m].count() == 0 ? Double.NaN : v[m].stdError());
             if (n == 1) {
                 LOG.info(String.format(Locale.ROOT, "validation after step %d: %.4f nats (best %.4f after step %d)%s",
-                        done, value, monitors[m].best(), monitors[m].bestStep(), growth.enabled()
+                        done, value, monitors[m].best(), monitors[m].bestStep(), growth[m].enabled()
                                 ? String.format(Locale.ROOT, "; ~%.1f effective marginal pairs per step at batch %d",
                                 BatchGrowth.effectivePairsPerStep(v[m].marginalEss(), vPairs, batch[m]), batch[m]) : ""));
             }

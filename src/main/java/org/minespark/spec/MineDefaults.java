@@ -60,7 +60,7 @@ interface MineDefaults {
     /**
      * The automatic critic above {@link #NARROW_CRITIC_MAX_DIMS} input dimensions: three hidden
      * layers of 128 (two of 256 until 2026-12-07). Measured after the fixed-point fix of the
-     * marginal pairing, with the batch cap of {@link org.minespark.core.BatchGrowth#DEFAULT_MAX_BATCH}
+     * marginal pairing, with the batch cap of {@link #WIDE_MAX_BATCH}
      * (docs/accuracy.md, "A faster critic for wide inputs"): on the 20-d Gaussian 0.004-0.058 nats
      * lower over 7 paired runs at 2, 4 and 6 nats, all within 5 %, in a third to a half of the time
      * (4 nats: 45-54 s against 93-145 s).
@@ -69,6 +69,25 @@ interface MineDefaults {
     public static final int WIDE_CRITIC_LAYERS = 3;
     public static final List<Integer> WIDE_CRITIC_HIDDEN = java.util.Collections.nCopies(WIDE_CRITIC_LAYERS,
             WIDE_CRITIC_WIDTH);
+    /**
+     * Default cap of the grown batch ({@code mine.train.max-batch-size}): 0, i.e. chosen from the
+     * input's shape ({@link MineSpec#maxBatchSizeFor}).
+     */
+    public static final int DEFAULT_MAX_BATCH_SIZE = 0;
+    /**
+     * The automatic batch cap up to {@link #NARROW_CRITIC_MAX_DIMS} input dimensions: 2048 rows (or
+     * position pairs) per step. Measured on the jar of a82f25c, same runs (docs/accuracy.md, "A
+     * batch cap of 2048 for narrow inputs"): the 3-d channel (4.16 nats) 0.001-0.012 nats below the
+     * cap of 4096 on seeds 42-44 in 0.64-0.78 of the time, seed 000's tensors 2.3956 against 2.4023
+     * per 7-vector in 43 s against 61 s; the 20-d Gaussian at 6 nats fell from -4.4 % to -7.7 % with
+     * 2048, so wide inputs keep {@link #WIDE_MAX_BATCH}.
+     */
+    public static final int NARROW_MAX_BATCH = 2048;
+    /**
+     * The automatic batch cap above {@link #NARROW_CRITIC_MAX_DIMS} input dimensions: 4096 (8192
+     * until 2026-12-07; docs/accuracy.md, "A faster critic for wide inputs").
+     */
+    public static final int WIDE_MAX_BATCH = 4096;
     /** Default final learning rate of the cosine decay, as a fraction of the base rate (1 = constant). */
     public static final double DEFAULT_LR_FINAL_FRACTION = 0.05;
     /** Default steps between validation passes (0 = no validation, no early stopping). */

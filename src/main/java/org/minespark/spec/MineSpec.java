@@ -340,7 +340,10 @@ public final class MineSpec extends SettingAccessors implements MineDefaults, Se
         return with(optimiser.withBatchGrowth(v));
     }
 
-    /** Cap of the grown global batch (same meaning as {@code batch-size}: rows per step over all partitions). */
+    /**
+     * Cap of the grown global batch (same meaning as {@code batch-size}: rows per step over all
+     * partitions); 0 = chosen from the input's shape ({@link #maxBatchSizeFor}).
+     */
     public MineSpec withMaxBatchSize(int v) {
         return with(optimiser.withMaxBatchSize(v));
     }

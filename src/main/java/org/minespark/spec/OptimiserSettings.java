@@ -6,7 +6,7 @@ package org.minespark.spec;
  */
 public record OptimiserSettings(String bound, double smileTau, int infonceK, int steps, int batchSize, double learningRate, double emaAlpha, double lrFinalFraction, boolean batchGrowth, int maxBatchSize, double batchGrowthPairs) implements java.io.Serializable {
     /** The defaults. */
-    static final OptimiserSettings DEFAULTS = new OptimiserSettings(MineSpec.DEFAULT_BOUND, MineSpec.DEFAULT_SMILE_TAU, MineSpec.DEFAULT_INFONCE_K, MineSpec.DEFAULT_STEPS, MineSpec.DEFAULT_BATCH_SIZE, MineSpec.DEFAULT_LEARNING_RATE, MineSpec.DEFAULT_EMA_ALPHA, MineSpec.DEFAULT_LR_FINAL_FRACTION, true, org.minespark.core.BatchGrowth.DEFAULT_MAX_BATCH, org.minespark.core.BatchGrowth.DEFAULT_MIN_EFFECTIVE_PAIRS);
+    static final OptimiserSettings DEFAULTS = new OptimiserSettings(MineSpec.DEFAULT_BOUND, MineSpec.DEFAULT_SMILE_TAU, MineSpec.DEFAULT_INFONCE_K, MineSpec.DEFAULT_STEPS, MineSpec.DEFAULT_BATCH_SIZE, MineSpec.DEFAULT_LEARNING_RATE, MineSpec.DEFAULT_EMA_ALPHA, MineSpec.DEFAULT_LR_FINAL_FRACTION, true, MineDefaults.DEFAULT_MAX_BATCH_SIZE, org.minespark.core.BatchGrowth.DEFAULT_MIN_EFFECTIVE_PAIRS);
 
     OptimiserSettings withBound(String v) {
         if (v == null || !MineSpec.BOUNDS.contains(v)) {
@@ -69,8 +69,9 @@ public record OptimiserSettings(String bound, double smileTau, int infonceK, int
     }
 
     OptimiserSettings withMaxBatchSize(int v) {
-        if (v < 1) {
-            throw new IllegalArgumentException("max-batch-size must be >= 1, got " + v);
+        if (v < 0) {
+            throw new IllegalArgumentException("max-batch-size must be >= 1, or 0 for a cap chosen from the input's"
+                    + " shape, got " + v);
         }
         return new OptimiserSettings(bound, smileTau, infonceK, steps, batchSize, learningRate, emaAlpha, lrFinalFraction, batchGrowth, v, batchGrowthPairs);
     }

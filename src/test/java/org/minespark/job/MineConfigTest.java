@@ -186,9 +186,12 @@ class MineConfigTest {
         assertTrue(on.batchGrowth(), "the flag value 'on' wins over the file's off");
         MineSpec d = spec(MineConfig.merge(com.typesafe.config.ConfigFactory.empty(), Map.of()));
         assertTrue(d.batchGrowth());
-        assertEquals(4096, d.maxBatchSize());
+        assertEquals(0, d.maxBatchSize(), "default: chosen from the input's shape");
+        assertEquals(2048, d.maxBatchSizeFor(6));
+        assertEquals(4096, d.maxBatchSizeFor(40));
+        assertEquals(4096, s.maxBatchSizeFor(6), "a set cap wins whatever the input");
         for (Object[] c : new Object[][] {
-            {MineConfig.MAX_BATCH_SIZE, 0, "--max-batch-size", "0"},
+            {MineConfig.MAX_BATCH_SIZE, -1, "--max-batch-size", "-1"},
             {MineConfig.BATCH_GROWTH_PAIRS, -1.0, "--batch-growth-pairs", "-1.0"},
             {MineConfig.BATCH_GROWTH, "maybe", "--batch-growth", "maybe"},
         }) {

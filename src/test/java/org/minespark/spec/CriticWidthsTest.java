@@ -6,7 +6,10 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-/** The automatic critic widths of {@link SettingAccessors#hiddenFor}: from the input's dimensions unless set. */
+/**
+ * The automatic critic widths of {@link SettingAccessors#hiddenFor} and batch cap of
+ * {@link SettingAccessors#maxBatchSizeFor}: from the input's dimensions unless set.
+ */
 class CriticWidthsTest {
     @Test
     void hiddenFor_narrowInputs_getThreeLayersOf128_upTo16Dimensions() {
@@ -29,5 +32,26 @@ class CriticWidthsTest {
         MineSpec spec = MineSpec.x("x").y("y").withHidden(List.of(64, 32));
         assertEquals(List.of(64, 32), spec.hiddenFor(6));
         assertEquals(List.of(64, 32), spec.hiddenFor(40));
+    }
+
+    @Test
+    void maxBatchSizeFor_auto_is2048UpTo16Dimensions_4096Above() {
+        MineSpec spec = MineSpec.x("x").y("y");
+        assertEquals(0, spec.maxBatchSize());
+        assertEquals(2048, spec.maxBatchSizeFor(6));
+        assertEquals(2048, spec.maxBatchSizeFor(16));
+        assertEquals(4096, spec.maxBatchSizeFor(17));
+        assertEquals(4096, spec.maxBatchSizeFor(40));
+    }
+
+    @Test
+    void maxBatchSizeFor_setCap_winsWhateverTheInput_andNegativeIsRejected() {
+        MineSpec spec = MineSpec.x("x").y("y").withMaxBatchSize(8192);
+        assertEquals(8192, spec.maxBatchSizeFor(6));
+        assertEquals(8192, spec.maxBatchSizeFor(40));
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MineSpec.x("x").y("y").withMaxBatchSize(-2));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("max-batch-size")
+                && e.getMessage().contains("-2"), e.getMessage());
     }
 }
