@@ -308,7 +308,7 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("seed", s.seed());
         m.put("steps", s.steps());
         m.put("batch_size", s.batchSize());
-        m.put("learning_rate", s.learningRate());
+        m.put("learning_rate", s.learningRate() == 0 ? "auto" : s.learningRate());
         m.put("lr_final_fraction", s.lrFinalFraction());
         m.put("hidden", s.hidden());
         m.put("ema_alpha", s.emaAlpha());

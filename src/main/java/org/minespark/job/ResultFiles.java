@@ -64,7 +64,7 @@ final class ResultFiles {
         m.put("truth_nats", Double.isFinite(truthNats) ? truthNats : null);
         m.put("seed", spec.seed());
         m.put("batch_size", spec.batchSize());
-        m.put("learning_rate", spec.learningRate());
+        m.put("learning_rate", spec.learningRate() == 0 ? "auto" : spec.learningRate());
         m.put("hidden", spec.hidden().isEmpty() ? "auto" : List.copyOf(spec.hidden()));
         m.put("ema_alpha", spec.emaAlpha());
         m.put("smile_tau", spec.smileTau());

@@ -27,7 +27,9 @@ final class TrainingOptions {
             description = "Global joint rows per step (mine.train.batch-size, default " + MineSpec.DEFAULT_BATCH_SIZE + ").")
     Integer batchSize;
 
-    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate (mine.train.learning-rate, default " + MineSpec.DEFAULT_LEARNING_RATE + ").")
+    @Option(names = "--lr", paramLabel = "RATE", description = "Adam learning rate; 0 = chosen from the input: "
+            + MineSpec.NARROW_LEARNING_RATE + " up to " + MineSpec.NARROW_CRITIC_MAX_DIMS + " x+y dimensions per position"
+            + " vector, else " + MineSpec.WIDE_LEARNING_RATE + " (and for pairs) (mine.train.learning-rate, default 0).")
     Double learningRate;
 
     @Option(names = "--hidden", paramLabel = "W", split = ",", splitSynopsisLabel = ",",

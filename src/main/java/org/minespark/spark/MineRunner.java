@@ -155,7 +155,8 @@ public final class MineRunner {
         int[] pdd = TensorShapes.resolve(spec, layout.dx(), layout.dy()); // {positions, dx, dy} per position
         int[] hidden = spec.hiddenFor(pdd[1] + pdd[2]).stream().mapToInt(Integer::intValue).toArray();
         CriticShape shape = TensorShapes.critic(spec, pdd, hidden);
-        spec = TensorShapes.rowBatches(spec.withMaxBatchSize(spec.maxBatchSizeFor(pdd[1] + pdd[2])), pdd[0]);
+        spec = TensorShapes.rowBatches(spec.withMaxBatchSize(spec.maxBatchSizeFor(pdd[1] + pdd[2]))
+                .withLearningRate(spec.learningRateFor(pdd[1] + pdd[2])), pdd[0]);
         Plan.Pair pair = new Plan.Pair(String.join(",", spec.xColumns()) + " ~ " + String.join(",", spec.yColumns()),
                 String.join(",", spec.xColumns()), String.join(",", spec.yColumns()), InputStats.range(0, layout.dx()),
                 InputStats.range(layout.dx(), layout.dx() + layout.dy()));

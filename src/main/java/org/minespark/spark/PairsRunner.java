@@ -65,6 +65,8 @@ public final class PairsRunner {
     private static PairsResult runUnwrapped(Dataset<Row> data, PairsSpec ps, PairsProgressListener progress) {
         long t0 = System.nanoTime();
         MineSpec spec = ps.training();
+        // pairs keeps the wide rate for every pair (MineDefaults.WIDE_LEARNING_RATE): the rate its critic was measured at
+        spec = spec.withLearningRate(spec.learningRateFor(Integer.MAX_VALUE));
         int total = ps.pairs().size();
         if (spec.checkpointDir() != null && total > 1) {
             throw new IllegalArgumentException("--checkpoint-dir / mine.train.checkpoint-dir: a checkpoint holds the"

@@ -36,6 +36,8 @@ final class MiResultMap {
         m.put("converged", r.convergence().converged());
         m.put("still_increasing", r.convergence().stillIncreasing());
         m.put("diverged", r.convergence().diverged());
+        // the rate the reported critic was trained at, the retry's after one (the settings' learning_rate may say "auto")
+        m.put("learning_rate_used", Double.isNaN(r.convergence().learningRate()) ? null : r.convergence().learningRate());
         m.put("retried_learning_rate", Double.isNaN(r.convergence().retriedLearningRate()) ? null
                 : r.convergence().retriedLearningRate());
         m.put("n_validation", r.convergence().nValidation());

@@ -19,7 +19,25 @@ interface MineDefaults {
      * Default Adam learning rate. 3e-3 was measured: no gain at 6 nats (5.12 vs 5.14 nats), a
      * noisier validation curve on gauss-channel (docs/accuracy-diagnosis.md).
      */
-    public static final double DEFAULT_LEARNING_RATE = 1e-3;
+    /**
+     * Default Adam base learning rate ({@code mine.train.learning-rate}): 0, i.e. chosen from the
+     * input's shape ({@link MineSpec#learningRateFor}).
+     */
+    public static final double DEFAULT_LEARNING_RATE = 0.0;
+    /**
+     * The automatic learning rate up to {@link #NARROW_CRITIC_MAX_DIMS} input dimensions: 2e-3.
+     * Measured on the jar of 8d4c0c9 (docs/accuracy.md, "A learning rate of 2e-3 for narrow
+     * inputs"): the 12 bmi tasks at seed 42 equal or higher than at 1e-3 (additive-uniform:5x5 -7.5 %
+     * from -11.2 %, spiral -6.6 % from -8.7 %), additive-uniform:5x5 within 10 % on seeds 42-46, the
+     * channel 0.003-0.012 nats higher; the demo 4.12 nats in 30-32 s.
+     */
+    public static final double NARROW_LEARNING_RATE = 2e-3;
+    /**
+     * The automatic learning rate above {@link #NARROW_CRITIC_MAX_DIMS} input dimensions, and of
+     * {@code pairs}: 1e-3 (at 2e-3 the 20-d Gaussian at 6 nats fell from -4.4 % to -6.3 %; pairs'
+     * 64-64 critic and its quality tables were measured at 1e-3).
+     */
+    public static final double WIDE_LEARNING_RATE = 1e-3;
     public static final double DEFAULT_EVAL_FRACTION = 0.2;
     /** Default marginal transform of the input dimensions. */
     public static final String DEFAULT_TRANSFORM = "normal-scores";

@@ -44,8 +44,9 @@ public record OptimiserSettings(String bound, double smileTau, int infonceK, int
     }
 
     OptimiserSettings withLearningRate(double v) {
-        if (!(v > 0) || !Double.isFinite(v) || v > 1) {
-            throw new IllegalArgumentException("learning-rate must be in (0, 1], got " + v);
+        if (!(v >= 0) || !Double.isFinite(v) || v > 1) {
+            throw new IllegalArgumentException("learning-rate must be in (0, 1], or 0 for a rate chosen from the"
+                    + " input's shape, got " + v);
         }
         return new OptimiserSettings(bound, smileTau, infonceK, steps, batchSize, v, emaAlpha, lrFinalFraction, batchGrowth, maxBatchSize, batchGrowthPairs);
     }

@@ -419,8 +419,9 @@ class BadInputIT {
                 "mine.train.stpes", "did you mean mine.train.steps?");
         fail("negative steps", usage, "base.parquet", "a", "b", new String[] {"--steps", "-5"},
                 "--steps", "mine.train.steps", ">= 1", "-5");
-        fail("learning rate 0", usage, "base.parquet", "a", "b", new String[] {"--lr", "0"},
-                "--lr", "mine.train.learning-rate", "(0, 1]", "0.0");
+        // (0 is the automatic rate chosen from the input's shape, MineSpec.learningRateFor)
+        fail("learning rate above 1", usage, "base.parquet", "a", "b", new String[] {"--lr", "1.5"},
+                "--lr", "mine.train.learning-rate", "(0, 1]", "1.5");
         fail("held-out pairings 0", usage, "base.parquet", "a", "b", new String[] {"--eval-pairings", "0"},
                 "--eval-pairings", "mine.eval.pairings", "[1, 1024]", "0");
         fail("unknown input transform", usage, "base.parquet", "a", "b", new String[] {"--transform", "rank"},

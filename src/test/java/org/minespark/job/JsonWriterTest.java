@@ -25,7 +25,8 @@ class JsonWriterTest {
         JsonNode n = new ObjectMapper().readTree(JsonWriter.toJson(fields));
         for (String key : List.of("mi_nats", "mi_bits", "ci95_nats", "n_rows", "n_train", "n_eval", "steps", "bound",
                 "seconds", "train_samples_per_s", "x", "y", "input", "truth_nats", "n_dropped", "std_err_bits",
-                "best_step", "converged", "still_increasing", "diverged", "retried_learning_rate", "n_validation",
+                "best_step", "converged", "still_increasing", "diverged", "retried_learning_rate", "learning_rate_used",
+                "n_validation", "learning_rate",
                 "eval_every", "patience", "min_delta", "p_value", "dependent", "null_mean_nats", "null_std_nats",
                 "null_mean_bits", "null_std_bits", "permutations", "significance_level", "significance_test",
                 "near_estimator_limit", "marginal_ess", "estimator_reach_nats", "final_batch_size", "batch_growth_steps",

@@ -7,8 +7,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The automatic critic widths of {@link SettingAccessors#hiddenFor} and batch cap of
- * {@link SettingAccessors#maxBatchSizeFor}: from the input's dimensions unless set.
+ * The automatic critic widths of {@link SettingAccessors#hiddenFor}, batch cap of
+ * {@link SettingAccessors#maxBatchSizeFor} and learning rate of {@link SettingAccessors#learningRateFor}:
+ * from the input's dimensions unless set.
  */
 class CriticWidthsTest {
     @Test
@@ -53,5 +54,26 @@ class CriticWidthsTest {
                 () -> MineSpec.x("x").y("y").withMaxBatchSize(-2));
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("max-batch-size")
                 && e.getMessage().contains("-2"), e.getMessage());
+    }
+
+    @Test
+    void learningRateFor_auto_is2eMinus3UpTo16Dimensions_1eMinus3Above() {
+        MineSpec spec = MineSpec.x("x").y("y");
+        assertEquals(0.0, spec.learningRate(), 0.0);
+        assertEquals(2e-3, spec.learningRateFor(6), 0.0);
+        assertEquals(2e-3, spec.learningRateFor(16), 0.0);
+        assertEquals(1e-3, spec.learningRateFor(17), 0.0);
+        assertEquals(1e-3, spec.learningRateFor(Integer.MAX_VALUE), 0.0);
+    }
+
+    @Test
+    void learningRateFor_setRate_winsWhateverTheInput_andNegativeIsRejected() {
+        MineSpec spec = MineSpec.x("x").y("y").withLearningRate(5e-4);
+        assertEquals(5e-4, spec.learningRateFor(6), 0.0);
+        assertEquals(5e-4, spec.learningRateFor(40), 0.0);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MineSpec.x("x").y("y").withLearningRate(-1e-3));
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("learning-rate")
+                && e.getMessage().contains("-0.001"), e.getMessage());
     }
 }

@@ -43,7 +43,7 @@ public abstract class MineTrainingParams extends Estimator<MineModel> {
         bound = new Param<>(this, "bound", "the variational bound: one of dv, dv-biased, nwj, infonce, smile (MineSpec.withBound)");
         steps = new IntParam(this, "steps", "synchronous training steps, at least 1 (MineSpec.withSteps)");
         batchSize = new IntParam(this, "batchSize", "joint rows per synchronous step summed over partitions, at least 2 (MineSpec.withBatchSize)");
-        learningRate = new DoubleParam(this, "learningRate", "Adam base learning rate in (0, 1] (MineSpec.withLearningRate)");
+        learningRate = new DoubleParam(this, "learningRate", "Adam base learning rate in (0, 1], or 0 for one chosen from the input's shape (MineSpec.withLearningRate)");
         evalEvery = new IntParam(this, "evalEvery", "steps between validation passes; 0 = no validation, no early stopping (MineSpec.withEvalEvery)");
         patience = new IntParam(this, "patience", "validation passes without improvement before stopping; 0 = never stop early (MineSpec.withPatience)");
         minDelta = new DoubleParam(this, "minDelta", "rise of the validation estimate (nats) that counts as an improvement (MineSpec.withMinDelta)");
@@ -174,7 +174,7 @@ public abstract class MineTrainingParams extends Estimator<MineModel> {
         return self();
     }
 
-    /** Param: Adam base learning rate in (0, 1] (MineSpec.withLearningRate). */
+    /** Param: Adam base learning rate in (0, 1], or 0 for one chosen from the input's shape (MineSpec.withLearningRate). */
     public DoubleParam learningRate() {
         return learningRate;
     }
