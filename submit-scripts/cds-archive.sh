@@ -2,7 +2,8 @@
 # cds-archive.sh: writes target/mine-spark.jsa, a class-data-sharing archive of the JDK, Spark,
 # Scala and Hadoop classes that a mine-spark run loads (JDK 17 dynamic CDS, JEP 350). mine-submit
 # maps it at start-up instead of loading and verifying those classes from ~300 jars again: the JVM
-# and the Spark session are ready about 5 s sooner (docs/benchmarks.md, "Class-data sharing").
+# and the Spark session are ready about 3 s sooner (docs/benchmarks.md, "Issue 16: a batch cap of
+# 2048 for narrow inputs and class-data sharing").
 #
 # Called by the build (pom.xml, execution cds-archive, phase package; -Dmine.cds.skip=true skips
 # it): one short training run (`demo` on 4000 rows, 40 steps, local[2]) under

@@ -308,12 +308,12 @@ final class AccuracyCommand implements Callable<Integer> {
         m.put("seed", s.seed());
         m.put("steps", s.steps());
         m.put("batch_size", s.batchSize());
-        m.put("learning_rate", s.learningRate() == 0 ? "auto" : s.learningRate());
+        m.put("learning_rate", ResultFiles.auto(s.learningRate()));
         m.put("lr_final_fraction", s.lrFinalFraction());
         m.put("hidden", s.hidden());
         m.put("ema_alpha", s.emaAlpha());
         m.put("batch_growth", s.batchGrowth());
-        m.put("max_batch_size", s.maxBatchSize() == 0 ? "auto" : s.maxBatchSize());
+        m.put("max_batch_size", ResultFiles.auto(s.maxBatchSize()));
         m.put("critic", s.critic());
         m.put("eval_fraction", s.evalFraction());
         m.put("eval_pairings", s.evalPairings());

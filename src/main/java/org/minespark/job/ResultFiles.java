@@ -49,6 +49,11 @@ final class ResultFiles {
     private ResultFiles() {
     }
 
+    /** A setting whose 0 means "chosen from the input's shape" (learning rate, batch cap): "auto", else the value. */
+    static Object auto(Number v) {
+        return v.doubleValue() == 0 ? "auto" : v;
+    }
+
     /** All result fields, in file order. {@code truthNats} NaN means unknown (written as null). */
     static Map<String, Object> resultMap(MiResult r, MineSpec spec, String input, String format,
                                          double truthNats, String sparkVersion) {
@@ -64,7 +69,7 @@ final class ResultFiles {
         m.put("truth_nats", Double.isFinite(truthNats) ? truthNats : null);
         m.put("seed", spec.seed());
         m.put("batch_size", spec.batchSize());
-        m.put("learning_rate", spec.learningRate() == 0 ? "auto" : spec.learningRate());
+        m.put("learning_rate", auto(spec.learningRate()));
         m.put("hidden", spec.hidden().isEmpty() ? "auto" : List.copyOf(spec.hidden()));
         m.put("ema_alpha", spec.emaAlpha());
         m.put("smile_tau", spec.smileTau());
@@ -79,7 +84,7 @@ final class ResultFiles {
         m.put("patience", spec.patience());
         m.put("min_delta", spec.minDelta());
         m.put("batch_growth", spec.batchGrowth());
-        m.put("max_batch_size", spec.maxBatchSize() == 0 ? "auto" : spec.maxBatchSize());
+        m.put("max_batch_size", auto(spec.maxBatchSize()));
         m.put("batch_growth_pairs", spec.batchGrowthPairs());
         m.put("eval_pairings", spec.evalPairings());
         m.put("transform", spec.transform());

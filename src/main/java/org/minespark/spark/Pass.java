@@ -130,11 +130,12 @@ final class Pass implements PassSteps.Critics {
                 monitors[m].withCoolDown(ConvergenceMonitor.COOL_DOWN_FRACTION, spec.evalEvery());
             }
         }
+        // the cap is per critic: pairs mixes input widths in one pass (MineSpec.maxBatchSizeFor)
+        boolean grows = spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) && run.validation() != null;
         this.growth = new BatchGrowth[n];
         for (int m = 0; m < n; m++) {
-            growth[m] = spec.batchGrowth() && BatchGrowth.appliesTo(spec.bound()) && run.validation() != null
-                    ? new BatchGrowth(true, spec.batchGrowthPairs(), spec.maxBatchSizeFor(shapes[m].dx() + shapes[m].dy()))
-                    : BatchGrowth.OFF;
+            growth[m] = grows ? new BatchGrowth(true, spec.batchGrowthPairs(),
+                    spec.maxBatchSizeFor(shapes[m].dx() + shapes[m].dy())) : BatchGrowth.OFF;
         }
         int total = spec.steps();
         this.batch = new int[n];

@@ -29,12 +29,12 @@ interface MineDefaults {
      * Measured on the jar of 8d4c0c9 (docs/accuracy.md, "A learning rate of 2e-3 for narrow
      * inputs"): the 12 bmi tasks at seed 42 equal or higher than at 1e-3 (additive-uniform:5x5 -7.5 %
      * from -11.2 %, spiral -6.6 % from -8.7 %), additive-uniform:5x5 within 10 % on seeds 42-46, the
-     * channel 0.003-0.012 nats higher; the demo 4.12 nats in 30-32 s.
+     * channel 0.003-0.012 nats higher; the demo 4.12 nats in 28.8-35.4 s.
      */
     public static final double NARROW_LEARNING_RATE = 2e-3;
     /**
      * The automatic learning rate above {@link #NARROW_CRITIC_MAX_DIMS} input dimensions, and of
-     * {@code pairs}: 1e-3 (at 2e-3 the 20-d Gaussian at 6 nats fell from -4.4 % to -6.3 %; pairs'
+     * {@code pairs}: 1e-3 (at 2e-3 the 20-d Gaussian at 6 nats fell from -4.4 % to -6.2 %; pairs'
      * 64-64 critic and its quality tables were measured at 1e-3).
      */
     public static final double WIDE_LEARNING_RATE = 1e-3;
